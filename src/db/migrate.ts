@@ -1,0 +1,159 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+
+/** Any fixed 64-bit number; every instance takes the same lock before touching the schema. */
+const MIGRATION_LOCK_KEY = 72_616_931_001n;
+
+/** The table Prisma Migrate keeps its bookkeeping in, created exactly as `prisma migrate` does. */
+const CREATE_BOOKKEEPING = `
+CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)`;
+
+/** The tables whose presence marks a database made by the original Behflow. */
+const BEHFLOW_TABLES = ['users', 'tasks', 'chat_sessions', 'chat_messages', 'automated_processes', 'automated_process_executions'];
+
+export interface Migration {
+  readonly name: string;
+  readonly sql: string;
+  readonly checksum: string;
+}
+
+export interface MigrationReport {
+  /** Set when an existing Behflow database was adopted: the migration recorded as already applied. */
+  readonly baselined: string | null;
+  readonly applied: readonly string[];
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    // Plain string order, as Prisma Migrate applies them (new folders are named by timestamp).
+    .sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    }),
+  );
+}
+
+/**
+ * Brings the database to the newest migration in `prisma/migrations`, the way
+ * `prisma migrate deploy` would (same folder format, same `_prisma_migrations` rows),
+ * so either tool can take over from the other.
+ *
+ * - Idempotent: applied migrations are skipped; each new one runs in its own transaction.
+ * - Safe with several instances starting at once: the whole run holds an advisory lock.
+ * - Adopts an original Behflow database: when the Behflow tables exist but no bookkeeping
+ *   does, the first migration (which creates exactly that schema) is recorded as applied
+ *   instead of being run, like `prisma migrate resolve --applied`.
+ */
+export async function migrate(connectionString: string, logger: Logger, dir = MIGRATIONS_DIR): Promise<MigrationReport> {
+  const migrations = await readMigrations(dir);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  const log = logger.child({ component: 'migrate' });
+  try {
+    // Notices such as "relation already exists, skipping" are expected here.
+    client.on('notice', () => {});
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    try {
+      return await migrateLocked(client, migrations, log);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrateLocked(client: pg.Client, migrations: Migration[], log: Logger): Promise<MigrationReport> {
+  const { rows: bookkeeping } = await client.query<{ exists: boolean }>(
+    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`,
+  );
+  const hadBookkeeping = bookkeeping[0]?.exists === true;
+  await client.query(CREATE_BOOKKEEPING);
+
+  const { rows: records } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+    'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
+  );
+
+  let baselined: string | null = null;
+  if (!hadBookkeeping || records.length === 0) {
+    const { rows } = await client.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`,
+      [BEHFLOW_TABLES],
+    );
+    const present = rows[0]?.count ?? 0;
+    const first = migrations[0];
+    if (present === BEHFLOW_TABLES.length && first) {
+      await client.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, started_at, applied_steps_count)
+         VALUES ($1, $2, now(), $3, $4, now(), 0)`,
+        [randomUUID(), first.checksum, first.name, 'Baseline: an existing Behflow database was adopted; its schema was already in place.'],
+      );
+      records.push({ migration_name: first.name, checksum: first.checksum, finished_at: new Date(), rolled_back_at: null });
+      baselined = first.name;
+      log.info({ migration: first.name }, 'adopted an existing Behflow database (baseline recorded)');
+    } else if (present > 0) {
+      throw new MigrationError(
+        `The database has ${present} of the ${BEHFLOW_TABLES.length} Behflow tables but no migration history; refusing to guess. ` +
+          'Point DATABASE_URL at an empty database or at a complete Behflow database.',
+      );
+    }
+  }
+
+  const failed = records.find((record) => record.finished_at === null && record.rolled_back_at === null);
+  if (failed) {
+    throw new MigrationError(`Migration ${failed.migration_name} failed earlier and was not resolved; fix the database, then mark it rolled back.`);
+  }
+  const done = new Map(records.filter((record) => record.rolled_back_at === null).map((record) => [record.migration_name, record]));
+
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    const record = done.get(migration.name);
+    if (record) {
+      if (record.checksum !== migration.checksum) {
+        log.warn({ migration: migration.name }, 'an applied migration was edited since it ran; its new text is ignored');
+      }
+      continue;
+    }
+    const id = randomUUID();
+    await client.query('BEGIN');
+    try {
+      await client.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
+        [id, migration.checksum, migration.name],
+      );
+      await client.query(migration.sql);
+      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`);
+    }
+    applied.push(migration.name);
+    log.info({ migration: migration.name }, 'migration applied');
+  }
+  return { baselined, applied };
+}

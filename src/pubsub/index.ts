@@ -1,0 +1,31 @@
+import { createPubSub, type PubSub } from 'graphql-yoga';
+import type pg from 'pg';
+import type { Logger } from '../logger.js';
+import { createPostgresEventTarget } from './postgres-event-target.js';
+
+/**
+ * Every event stream of the API, in one place. A key is a topic; its tuple is
+ * `[routingId, payload]` (subscribers listen to one routing id) or `[payload]`.
+ * Payloads are JSON (they travel between instances through PostgreSQL) and stay
+ * small: ids and types, from which subscription resolvers load what the viewer may see.
+ */
+export type PubSubChannels = {
+};
+
+export type BehflowPubSub = PubSub<PubSubChannels>;
+
+export interface PubSubSystem {
+  readonly pubsub: BehflowPubSub;
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A pub/sub whose events reach subscribers on every instance sharing the database. */
+export function createPubSubSystem(options: { connectionString: string; pool: pg.Pool; logger: Logger }): PubSubSystem {
+  const eventTarget = createPostgresEventTarget(options);
+  return {
+    pubsub: createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }),
+    ready: () => eventTarget.ready(),
+    close: () => eventTarget.close(),
+  };
+}

@@ -1,0 +1,82 @@
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { getDatamodel } from '../generated/pothos-types.js';
+import type PrismaTypes from '../generated/pothos-types.js';
+import type { Context } from './context.js';
+import { ForbiddenError, UnauthenticatedError } from './errors.js';
+
+/** The builder holds plugins and options only; types live in their domain folders. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: {
+    /** A signed-in user. */
+    authenticated: boolean;
+    /** A signed-in administrator. */
+    admin: boolean;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}>({
+  // Non-null unless a field says otherwise: nullable means "may be absent".
+  defaultFieldNullability: false,
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  scopeAuth: {
+    authScopes: (context) => ({
+      authenticated: context.viewer !== null,
+      admin: context.viewer?.role === 'admin',
+    }),
+    unauthorizedError: (_parent, context) => (context.viewer ? new ForbiddenError() : new UnauthenticatedError()),
+  },
+  prisma: {
+    client: (context) => context.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    defaultConnectionSize: 20,
+    maxConnectionSize: 100,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor.' },
+    nodeFieldOptions: { nullable: false, description: 'The item at the end of the edge.' },
+    nodeTypeOptions: { description: 'An object with a globally unique, opaque ID that `node(id:)` can refetch.' },
+    idFieldOptions: { description: 'The globally unique, opaque ID of this object.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection stands in the whole list.' },
+    hasNextPageFieldOptions: { description: 'Whether more items follow this page (when paginating forward).' },
+    hasPreviousPageFieldOptions: { description: 'Whether items precede this page (when paginating backward).' },
+    startCursorFieldOptions: { description: 'The cursor of the first item of this page.' },
+    endCursorFieldOptions: { description: 'The cursor of the last item of this page.' },
+    cursorFieldOptions: { description: 'An opaque cursor for this item, to pass as `after` or `before`.' },
+    pageInfoFieldOptions: { description: 'How this page relates to the rest of the list.' },
+    firstArgOptions: { description: 'Return at most this many items from the start (after `after`); 20 by default, 100 at most.' },
+    lastArgOptions: { description: 'Return at most this many items from the end (before `before`); 100 at most.' },
+    afterArgOptions: { description: 'Return items after this cursor.' },
+    beforeArgOptions: { description: 'Return items before this cursor.' },
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global ID. Objects that do not exist or that the viewer may not see are null.',
+      args: { id: { description: 'The global ID of the object.' } },
+    },
+    nodesQueryOptions: {
+      description: 'Fetches several objects by their global IDs, in order; an entry is null where the object is missing or not visible.',
+      args: { ids: { description: 'The global IDs of the objects.' } },
+    },
+  },
+  errors: {},
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: { complexity: 5_000, depth: 12, breadth: 200 },
+  },
+});

@@ -1,0 +1,30 @@
+import type { Config } from '../config.js';
+import type { PrismaClient } from '../db/prisma.js';
+import type { Logger } from '../logger.js';
+import type { BehflowPubSub } from '../pubsub/index.js';
+
+export type Role = 'user' | 'admin';
+
+/** Who is asking: the signed-in user behind the request's session token. */
+export interface Viewer {
+  readonly id: string;
+  readonly username: string;
+  readonly role: Role;
+  /** IANA zone used for "today" and for calendar renderings of this viewer's dates. */
+  readonly timeZone: string;
+}
+
+/** Long-lived parts of the app, made once by `createApp` and shared by every request. */
+export interface AppDependencies {
+  readonly config: Config;
+  readonly prisma: PrismaClient;
+  readonly pubsub: BehflowPubSub;
+  readonly logger: Logger;
+}
+
+/** The per-operation context: the same shape over HTTP and over graphql-ws. */
+export interface Context extends AppDependencies {
+  readonly viewer: Viewer | null;
+  /** The caller's network address and client, for rate limits and session records. */
+  readonly client: { readonly address: string | null; readonly userAgent: string | null };
+}

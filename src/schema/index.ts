@@ -1,0 +1,8 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './root.js';
+import '../system/schema.js';
+
+/** The executable schema, types sorted so its printed form is stable. */
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,4 @@
+import { builder } from './builder.js';
+
+builder.queryType({ description: 'Everything that can be read.' });
+builder.subscriptionType({ description: 'Live event streams, over graphql-ws on the same URL as queries.' });

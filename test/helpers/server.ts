@@ -1,0 +1,199 @@
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+
+export type ExecutionResult<TData> = FormattedExecutionResult<TData, unknown>;
+import { afterAll } from 'vitest';
+import WebSocket from 'ws';
+import { loadConfig } from '../../src/config.js';
+import type { PrismaClient } from '../../src/db/prisma.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
+import { createTestDatabase } from './database.js';
+
+export interface GraphQLResponse<TData = Record<string, any>> {
+  readonly status: number;
+  readonly data?: TData | null;
+  readonly errors?: ReadonlyArray<{ message: string; path?: unknown[]; extensions?: Record<string, any> }>;
+}
+
+export interface RequestOptions {
+  readonly variables?: Record<string, unknown>;
+  /** Sent as `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** Records the SQL statements Prisma sends while a piece of code runs. */
+export interface QueryRecorder {
+  record<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly origin: string;
+  readonly prisma: PrismaClient;
+  readonly running: RunningServer;
+  readonly queries: QueryRecorder;
+  /** POSTs an operation over HTTP. */
+  graphql<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
+  /** Like `graphql`, but fails the test on any error and returns `data`. */
+  data<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<TData>;
+  /** A graphql-ws client on this server (closed after the file). */
+  wsClient(options?: { token?: string; connectionParams?: Record<string, unknown> }): Client;
+  /** Subscribes over graphql-ws and buffers what arrives. */
+  subscribe<TData = Record<string, any>>(query: string, options?: RequestOptions): Subscription<TData>;
+  stop(): Promise<void>;
+}
+
+export interface Subscription<TData> {
+  /** Waits for the next result (fails after `timeoutMs`). */
+  next(timeoutMs?: number): Promise<ExecutionResult<TData>>;
+  /** Resolves when the server completes the subscription or the socket closes, with the close code if any. */
+  readonly ended: Promise<{ code?: number; reason?: string; error?: unknown }>;
+  /** Results received and not yet taken with `next`. */
+  readonly pending: ExecutionResult<TData>[];
+  close(): void;
+}
+
+export interface TestServerOptions extends StartOptions {
+  /** Extra environment for `loadConfig` (e.g. `BEHFLOW_TIMEZONE`). */
+  readonly env?: Record<string, string>;
+  /** Use this database instead of a fresh clone of the template. */
+  readonly databaseUrl?: string;
+}
+
+/**
+ * Boots the real server in-process (real PostgreSQL, real HTTP and WebSocket on a free
+ * loopback port) for one test file; stopped after the file.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    BEHFLOW_SHUTDOWN_TIMEOUT_MS: '2000',
+    ...options.env,
+    DATABASE_URL: databaseUrl,
+  });
+  let recording: string[] | null = null;
+  const running = await startServer(config, createLogger(config.logLevel), {
+    ...options,
+    onQuery: (query) => {
+      recording?.push(query.sql);
+      options.onQuery?.(query);
+    },
+  });
+  const origin = `http://127.0.0.1:${running.port}`;
+  const url = `${origin}/graphql`;
+  const wsUrl = `ws://127.0.0.1:${running.port}/graphql`;
+  const clients = new Set<Client>();
+
+  const graphql = async <TData,>(query: string, request: RequestOptions = {}): Promise<GraphQLResponse<TData>> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+        ...request.headers,
+      },
+      body: JSON.stringify({ query, variables: request.variables ?? {} }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status'>;
+    return { status: response.status, ...body };
+  };
+
+  const wsClient = (clientOptions: { token?: string; connectionParams?: Record<string, unknown> } = {}) => {
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: {
+        ...(clientOptions.token ? { authorization: `Bearer ${clientOptions.token}` } : {}),
+        ...clientOptions.connectionParams,
+      },
+    });
+    clients.add(client);
+    return client;
+  };
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const client of clients) await client.dispose();
+    await running.stop();
+  };
+  afterAll(stop);
+
+  return {
+    url,
+    wsUrl,
+    origin,
+    prisma: running.database.prisma,
+    running,
+    queries: {
+      async record(run) {
+        recording = [];
+        try {
+          const result = await run();
+          return { result, statements: recording };
+        } finally {
+          recording = null;
+        }
+      },
+    },
+    graphql,
+    async data(query, request) {
+      const result = await graphql(query, request);
+      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      return result.data as never;
+    },
+    wsClient,
+    subscribe<TData>(query: string, request: RequestOptions = {}): Subscription<TData> {
+      const client = wsClient({ token: request.token });
+      const pending: ExecutionResult<TData>[] = [];
+      const waiters: Array<(result: ExecutionResult<TData>) => void> = [];
+      let resolveEnded!: (value: { code?: number; reason?: string; error?: unknown }) => void;
+      const ended = new Promise<{ code?: number; reason?: string; error?: unknown }>((resolve) => (resolveEnded = resolve));
+      client.on('closed', (event) => {
+        const close = event as { code?: number; reason?: string };
+        resolveEnded({ code: close.code, reason: close.reason });
+      });
+      const unsubscribe = client.subscribe<TData>(
+        { query, variables: request.variables ?? {} },
+        {
+          next: (result) => {
+            const waiter = waiters.shift();
+            if (waiter) waiter(result);
+            else pending.push(result);
+          },
+          error: (error) => resolveEnded({ error, ...(error as { code?: number; reason?: string }) }),
+          complete: () => resolveEnded({}),
+        },
+      );
+      return {
+        pending,
+        ended,
+        next(timeoutMs = 5_000) {
+          const ready = pending.shift();
+          if (ready) return Promise.resolve(ready);
+          return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no subscription event within ${timeoutMs} ms`)), timeoutMs);
+            waiters.push((result) => {
+              clearTimeout(timer);
+              resolve(result);
+            });
+          });
+        },
+        close() {
+          unsubscribe();
+        },
+      };
+    },
+    stop,
+  };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.js';
+
+const server = await startTestServer();
+
+describe('HTTP endpoint', () => {
+  it('answers queries', async () => {
+    const data = await server.data<{ __typename: string; serverInfo: { timeZone: string; version: string } }>(
+      '{ __typename serverInfo { timeZone version } }',
+    );
+    expect(data.__typename).toBe('Query');
+    expect(data.serverInfo.timeZone).toBe('Asia/Tehran');
+    expect(data.serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reports health with the database reachable', async () => {
+    const response = await fetch(`${server.origin}/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, any>;
+    expect(body).toMatchObject({ status: 'ok', database: { reachable: true } });
+    expect(Date.parse(body.time)).not.toBeNaN();
+  });
+
+  it('turns a malformed document into a GraphQL error, not a 500', async () => {
+    const result = await server.graphql('{ serverInfo { ');
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.message).toMatch(/Syntax Error/);
+  });
+
+  it('serves GraphiQL to browsers, configured for subscriptions over WebSocket', async () => {
+    const response = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('GraphiQL');
+    expect(html).toContain('"subscriptionsProtocol":"WS"');
+  });
+});
+
+describe('graphql-ws on the same URL', () => {
+  it('streams a subscription', async () => {
+    const subscription = server.subscribe<{ heartbeat: { sequence: number; at: string } }>(
+      'subscription { heartbeat(intervalSeconds: 1) { sequence at } }',
+    );
+    const first = await subscription.next();
+    const second = await subscription.next(3_000);
+    expect(first.data?.heartbeat.sequence).toBe(0);
+    expect(second.data?.heartbeat.sequence).toBe(1);
+    subscription.close();
+  });
+
+  it('answers an invalid subscription with an error message instead of dropping the socket', async () => {
+    const subscription = server.subscribe('subscription { noSuchField }');
+    const ended = await subscription.ended;
+    const errors = ended.error as Array<{ message: string }>;
+    expect(errors[0]?.message).toBe('Cannot query field "noSuchField" on type "Subscription".');
+  });
+});
