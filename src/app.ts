@@ -7,18 +7,14 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type pg from 'pg';
 import { schema } from './schema/index.js';
-import type { AppDependencies, Context, Viewer } from './schema/context.js';
+import { resolveViewer } from './auth/viewer.js';
+import type { AppDependencies, Context } from './schema/context.js';
 import { VERSION } from './system/version.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
   /** The pool behind Prisma, for the health check's cheap `SELECT 1`. */
   readonly pool: pg.Pool;
-  /**
-   * Turns the credentials of a request (the `authorization` header over HTTP, or
-   * `connectionParams.authorization` over graphql-ws) into the viewer, or null.
-   */
-  readonly resolveViewer?: (authorization: string | null, client: Context['client']) => Promise<Viewer | null>;
 }
 
 export interface App {
@@ -51,7 +47,6 @@ function authorizationOf(initial: InitialContext): string | null {
 
 export function createApp(options: AppOptions): App {
   const { config, prisma, pubsub, logger, pool } = options;
-  const resolveViewer = options.resolveViewer ?? (async () => null);
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<ServerContext, Context>({
@@ -68,7 +63,8 @@ export function createApp(options: AppOptions): App {
     },
     context: async (initial): Promise<Context> => {
       const client = clientOf((initial as InitialContext).req);
-      const viewer = await resolveViewer(authorizationOf(initial as InitialContext), client);
+      // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
+      const viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
       return { config, prisma, pubsub, logger, viewer, client };
     },
   });

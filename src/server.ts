@@ -1,4 +1,4 @@
-import { createApp, type App, type AppOptions } from './app.js';
+import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
@@ -19,7 +19,6 @@ export interface StartOptions {
   /** Overrides `config.port` (0 picks a free port). */
   readonly port?: number;
   readonly onQuery?: (query: { sql: string; durationMs: number }) => void;
-  readonly resolveViewer?: AppOptions['resolveViewer'];
 }
 
 /**
@@ -57,7 +56,6 @@ export async function startServer(config: Config, logger: Logger, options: Start
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
-      resolveViewer: options.resolveViewer,
     });
     const port = await app.start(options.port ?? config.port);
     cleanup.push(() => app.stop());

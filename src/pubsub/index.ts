@@ -10,6 +10,8 @@ import { createPostgresEventTarget } from './postgres-event-target.js';
  * small: ids and types, from which subscription resolvers load what the viewer may see.
  */
 export type PubSubChannels = {
+  /** A task of the user `userId` was created, updated, completed or deleted (whatever made the change). */
+  'task:changed': [userId: string, event: { type: 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED'; taskId: string }];
 };
 
 export type BehflowPubSub = PubSub<PubSubChannels>;

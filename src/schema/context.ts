@@ -12,6 +12,9 @@ export interface Viewer {
   readonly role: Role;
   /** IANA zone used for "today" and for calendar renderings of this viewer's dates. */
   readonly timeZone: string;
+  /** The session the request was authenticated with. */
+  readonly sessionId: string;
+  readonly sessionExpiresAt: Date;
 }
 
 /** Long-lived parts of the app, made once by `createApp` and shared by every request. */
