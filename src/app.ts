@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -55,6 +56,8 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     maskedErrors: { isDev: false },
     graphiql: config.graphiql ? { title: 'Behflow GraphQL', subscriptionsProtocol: 'WS' } : false,
+    // GraphiQL's assets are served from this server, not a CDN: a self-hosted install may be offline.
+    renderGraphiQL,
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),
