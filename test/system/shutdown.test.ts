@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.js';
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight, then closes subscriptions with 1001 and stops listening', async () => {
+    const server = await startTestServer();
+    const subscription = server.subscribe('subscription { heartbeat(intervalSeconds: 60) { sequence } }');
+    await subscription.next();
+
+    // A request whose body is still arriving when the shutdown starts.
+    const body = JSON.stringify({ query: '{ serverInfo { version } }' });
+    let sendRest!: () => void;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(body);
+        controller.enqueue(bytes.slice(0, 10));
+        sendRest = () => {
+          controller.enqueue(bytes.slice(10));
+          controller.close();
+        };
+      },
+    });
+    const inFlight = fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const stopped = server.running.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sendRest();
+
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ data: { serverInfo: { version: expect.any(String) } } });
+
+    await stopped;
+    const ended = await subscription.ended;
+    expect(ended.code).toBe(1001);
+    await expect(fetch(server.url)).rejects.toThrow();
+  });
+});
