@@ -138,7 +138,7 @@ const TaskFilterInput = builder.inputType('TaskFilter', {
     dueToday: t.boolean({ description: 'true: only tasks due today in the viewer\'s time zone; false: only the others.' }),
     search: t.string({
       description:
-        'Words that must each appear in the name or description (any case, any part of a word) or be one of the tags. At most 200 characters.',
+        'Words that must each appear in the name or description (any case, any part of a word) or be one of the tags (whole, as written or in lower case). At most 200 characters.',
     }),
   }),
 });
