@@ -223,8 +223,9 @@ describe('updateTask, completeTask, reopenTask, deleteTask', () => {
 
   it('exposes a task stored by the original Behflow with NULL tags as an empty list', async () => {
     const { user, token } = await seedUser(server.prisma);
-    const [{ task_id: id }] = await server.prisma.$queryRaw<Array<{ task_id: string }>>`
+    const [inserted] = await server.prisma.$queryRaw<Array<{ task_id: string }>>`
       INSERT INTO tasks (user_id, name, date_added_jalali, tags) VALUES (${user.id}::uuid, 'legacy', '1404-01-01T00:00:00', NULL) RETURNING task_id`;
+    const id = inserted!.task_id;
     const data = await server.data<{ task: { tags: string[] } }>(`query($id: ID!) { task(id: $id) { tags } }`, {
       token,
       variables: { id: Buffer.from(`Task:${id}`).toString('base64') },
