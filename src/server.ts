@@ -5,6 +5,7 @@ import { migrate } from './db/migrate.js';
 import { connectDatabase, type Database } from './db/prisma.js';
 import type { Logger } from './logger.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
+import { createTaskService } from './tasks/service.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -50,12 +51,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
+    const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: config.timeZone });
+
     const app = createApp({
       config,
       prisma: database.prisma,
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
+      tasks,
     });
     const port = await app.start(options.port ?? config.port);
     cleanup.push(() => app.stop());

@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../src/db/prisma.js';
+import { createLogger } from '../../src/logger.js';
+import { createPubSubSystem } from '../../src/pubsub/index.js';
+import { createTaskService, type TaskDomainEvent } from '../../src/tasks/service.js';
+import { createTestDatabase } from '../helpers/database.js';
+import { startTestServer } from '../helpers/server.js';
+import { seedUser } from '../helpers/seed.js';
+
+const databaseUrl = await createTestDatabase();
+const server = await startTestServer({ databaseUrl });
+
+// A second process on the same database, the way the chat assistant or a scheduled job runs
+// its TaskService: its events must reach subscribers connected to the server above.
+const logger = createLogger('silent');
+const otherInstance = connectDatabase({ connectionString: databaseUrl, poolSize: 2, logger });
+const otherEvents = createPubSubSystem({ connectionString: databaseUrl, pool: otherInstance.pool, logger });
+await otherEvents.ready();
+const otherTasks = createTaskService({ prisma: otherInstance.prisma, pubsub: otherEvents.pubsub, logger, timeZone: 'Asia/Tehran' });
+afterAll(async () => {
+  await otherEvents.close();
+  await otherInstance.close();
+});
+
+const SUBSCRIPTION = `subscription { taskEvents { type taskId task { id name status completedAt owner { username } } } }`;
+type EventData = { taskEvents: { type: string; taskId: string; task: null | { id: string; name: string; status: string; completedAt: string | null } } };
+
+const globalId = (rawId: string) => Buffer.from(`Task:${rawId}`).toString('base64');
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Subscribes and waits until the server-side listener exists: graphql-ws gives no signal for
+ * that, so changes are made until one of them is seen (its events are then discarded).
+ */
+async function subscribed(token: string) {
+  const subscription = server.subscribe<EventData>(SUBSCRIPTION, { token });
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    await server.data(`mutation { createTask(input: { name: "warm-up" }) { task { id } } }`, { token });
+    for (let poll = 0; poll < 10 && subscription.pending.length === 0; poll += 1) await pause(20);
+    if (subscription.pending.length > 0) {
+      await pause(100);
+      expect(subscription.pending.every((result) => result.data?.taskEvents.type === 'CREATED')).toBe(true);
+      subscription.pending.splice(0);
+      return subscription;
+    }
+  }
+  throw new Error('subscription never became live');
+}
+
+describe('taskEvents', () => {
+  it('streams created, updated, completed and deleted events of mutations to the owner', async () => {
+    const { token } = await seedUser(server.prisma);
+    const events = await subscribed(token);
+
+    const created = await server.data<{ createTask: { task: { id: string } } }>(
+      `mutation { createTask(input: { name: "Live one" }) { task { id } } }`,
+      { token },
+    );
+    const id = created.createTask.task.id;
+    const onCreate = await events.next();
+    expect(onCreate.data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: id, task: { id, name: 'Live one', status: 'PENDING' } });
+
+    await server.data(`mutation($id: ID!) { updateTask(input: { id: $id, name: "Renamed" }) { task { id } } }`, { token, variables: { id } });
+    expect((await events.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', taskId: id, task: { name: 'Renamed' } });
+
+    await server.data(`mutation($id: ID!) { completeTask(input: { id: $id }) { task { id } } }`, { token, variables: { id } });
+    const completed = (await events.next()).data?.taskEvents;
+    expect(completed).toMatchObject({ type: 'COMPLETED', taskId: id, task: { status: 'COMPLETED' } });
+    expect(completed?.task?.completedAt).not.toBeNull();
+
+    await server.data(`mutation($id: ID!) { reopenTask(input: { id: $id }) { task { id } } }`, { token, variables: { id } });
+    expect((await events.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', task: { status: 'PENDING', completedAt: null } });
+
+    await server.data(`mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`, { token, variables: { id } });
+    expect((await events.next()).data?.taskEvents).toEqual({ type: 'DELETED', taskId: id, task: null });
+    events.close();
+  });
+
+  it('delivers changes made by another TaskService instance (the assistant, a process) and only to their owner', async () => {
+    const alice = await seedUser(server.prisma);
+    const bob = await seedUser(server.prisma);
+    const aliceEvents = await subscribed(alice.token);
+    const bobEvents = await subscribed(bob.token);
+
+    const actor = { id: alice.user.id, timeZone: 'Asia/Tehran' };
+    const task = await otherTasks.create(actor, { name: 'From the assistant', tags: ['chat'] });
+    expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: globalId(task.id), task: { name: 'From the assistant' } });
+
+    // A process's set-based update, announced afterwards.
+    await otherInstance.prisma.task.updateMany({ where: { id: task.id }, data: { name: 'Rescheduled' } });
+    await otherTasks.emitExternalChanges([{ type: 'UPDATED', taskId: task.id, userId: alice.user.id, task }]);
+    expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', task: { name: 'Rescheduled' } });
+
+    // Bob's stream then carries Bob's own change first: none of Alice's events reached it.
+    await server.data(`mutation { createTask(input: { name: "Bob's" }) { task { id } } }`, { token: bob.token });
+    expect((await bobEvents.next()).data?.taskEvents).toMatchObject({ type: 'CREATED', task: { name: "Bob's" } });
+    expect(bobEvents.pending).toHaveLength(0);
+    aliceEvents.close();
+    bobEvents.close();
+  });
+
+  it('calls local listeners after commit with the changed task', async () => {
+    const { user } = await seedUser(server.prisma);
+    const seen: TaskDomainEvent[] = [];
+    const stop = otherTasks.onEvent((event) => {
+      seen.push(event);
+    });
+    const actor = { id: user.id, timeZone: 'Asia/Tehran' };
+    const task = await otherTasks.create(actor, { name: 'Listen' });
+    await otherTasks.complete(actor, task.id);
+    await otherTasks.delete(actor, task.id);
+    stop();
+    await otherTasks.create(actor, { name: 'After stop' });
+    expect(seen.map((event) => [event.type, event.task.name, event.userId])).toEqual([
+      ['CREATED', 'Listen', user.id],
+      ['COMPLETED', 'Listen', user.id],
+      ['DELETED', 'Listen', user.id],
+    ]);
+    // When the listener ran, the change was already committed and visible to everyone.
+    expect(await server.prisma.task.findUnique({ where: { id: task.id } })).toBeNull();
+  });
+
+  it('refuses to stream to an anonymous client', async () => {
+    const subscription = server.subscribe(SUBSCRIPTION);
+    await subscription.ended;
+    expect(subscription.pending[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(subscription.pending[0]?.data ?? null).toBeNull();
+  });
+});
