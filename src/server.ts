@@ -1,4 +1,6 @@
 import { createApp, type App } from './app.js';
+import { createAuthService } from './auth/service.js';
+import { createSessionWatch } from './auth/session-watch.js';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
@@ -50,12 +52,19 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
+    const sessionWatch = createSessionWatch({ prisma: database.prisma, pubsub: events.pubsub, logger });
+    cleanup.push(() => sessionWatch.close());
+    const auth = createAuthService({ prisma: database.prisma, config, logger, sessionWatch });
+    await auth.applyAdminUsernames();
+
     const app = createApp({
       config,
       prisma: database.prisma,
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
+      auth,
+      sessionWatch,
     });
     const port = await app.start(options.port ?? config.port);
     cleanup.push(() => app.stop());
