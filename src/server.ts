@@ -2,9 +2,9 @@ import { createApp, type App } from './app.js';
 import { createAuthService } from './auth/service.js';
 import { createSessionWatch } from './auth/session-watch.js';
 import type { Config } from './config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { connectDatabase, type Database } from './db/prisma.js';
+import { openDatabaseServer } from './db/server-connection.js';
 import type { Logger } from './logger.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
 
@@ -36,12 +36,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
     }
   };
   try {
-    let connectionString = config.databaseUrl;
-    if (!connectionString) {
-      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(config.dataDir, logger);
-      cleanup.push(() => embedded.stop());
-      connectionString = embedded.connectionString;
-    }
+    const databaseServer = await openDatabaseServer(config, logger);
+    cleanup.push(() => databaseServer.stop());
+    const { connectionString } = databaseServer;
 
     await migrate(connectionString, logger);
 

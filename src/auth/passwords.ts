@@ -17,6 +17,12 @@ export interface PasswordCheck {
   readonly needsRehash: boolean;
 }
 
+/** How passwords are hashed and checked; the auth service takes it as a dependency. */
+export interface Passwords {
+  hash(password: string): Promise<string>;
+  check(stored: string, password: string): Promise<PasswordCheck>;
+}
+
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
 }
@@ -52,11 +58,11 @@ export async function checkPassword(stored: string, password: string): Promise<P
 
 let dummyHash: Promise<string> | undefined;
 
-/**
- * Verifies the password against a throwaway hash: a sign-in for an unknown username costs
- * as much as one for a real account, so response times do not reveal which names exist.
- */
-export async function burnPasswordCheck(password: string): Promise<void> {
+/** Spends what a real check costs, so an unusable stored hash answers no faster than a wrong password. */
+async function burnPasswordCheck(password: string): Promise<void> {
   dummyHash ??= hashPassword('behflow-dummy-password-for-timing');
   await verify(await dummyHash, password).catch(() => false);
 }
+
+/** Argon2id for new hashes; argon2 and the original Behflow's bcrypt for checks. */
+export const argon2Passwords: Passwords = { hash: hashPassword, check: checkPassword };

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Prisma, PrismaClient, User } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { Viewer } from '../schema/context.js';
 import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../schema/errors.js';
 import { createLoginLimiter } from './login-limiter.js';
-import { burnPasswordCheck, checkPassword, hashPassword } from './passwords.js';
+import { argon2Passwords, type Passwords } from './passwords.js';
 import type { SessionWatch } from './session-watch.js';
 import { hashSessionToken, newSessionToken } from './tokens.js';
 import { boundedCredential, validNewPassword, validPersonName, validTimeZone, validUsername } from './validation.js';
@@ -65,8 +66,27 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
-export function createAuthService(deps: { prisma: PrismaClient; config: Config; logger: Logger; sessionWatch: SessionWatch }): AuthService {
+export interface AuthServiceDependencies {
+  readonly prisma: PrismaClient;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly sessionWatch: SessionWatch;
+  /** Argon2id by default; tests wrap it to see which checks a sign-in performs. */
+  readonly passwords?: Passwords;
+}
+
+export function createAuthService(deps: AuthServiceDependencies): AuthService {
   const { prisma, config, sessionWatch } = deps;
+  const passwords = deps.passwords ?? argon2Passwords;
+  /**
+   * A hash no password matches, made like real ones: checking an unknown username's password
+   * against it costs what a real check costs, so answer times do not reveal which names exist.
+   */
+  let dummyHash: Promise<string> | undefined;
+  const checkAgainstDummy = async (password: string) => {
+    dummyHash ??= passwords.hash(randomBytes(32).toString('base64url'));
+    await passwords.check(await dummyHash, password);
+  };
   const log = deps.logger.child({ component: 'auth' });
   const limiter = createLoginLimiter(prisma, config.loginRateLimit);
   const adminUsernames = new Set(config.adminUsernames);
@@ -92,7 +112,7 @@ export function createAuthService(deps: { prisma: PrismaClient; config: Config; 
       const taken = await prisma.user.findFirst({ where: { username: { equals: username, mode: 'insensitive' } }, select: { id: true } });
       if (taken) throw new ConflictError('This username is taken.', 'input.username');
 
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await passwords.hash(password);
       try {
         const { user, session } = await prisma.$transaction(async (tx) => {
           const user = await tx.user.create({
@@ -115,17 +135,17 @@ export function createAuthService(deps: { prisma: PrismaClient; config: Config; 
 
       const user = await prisma.user.findUnique({ where: { username } });
       if (!user) {
-        await burnPasswordCheck(password);
+        await checkAgainstDummy(password);
         throw invalidCredentials();
       }
-      const check = await checkPassword(user.passwordHash, password);
+      const check = await passwords.check(user.passwordHash, password);
       if (!check.valid) throw invalidCredentials();
       // Said only to someone who knows the password, so it reveals nothing to a guesser.
       if (!user.isActive) throw new ForbiddenError('This account is disabled.');
       await attempt.succeeded();
 
       // Accounts from the original Behflow (bcrypt) move to argon2id on their first sign-in here.
-      const newHash = check.needsRehash ? await hashPassword(password) : null;
+      const newHash = check.needsRehash ? await passwords.hash(password) : null;
       const { current, session } = await prisma.$transaction(async (tx) => {
         const current = newHash ? await tx.user.update({ where: { id: user.id }, data: { passwordHash: newHash } }) : user;
         return { current, session: await openSession(tx, user.id, client) };
@@ -170,11 +190,11 @@ export function createAuthService(deps: { prisma: PrismaClient; config: Config; 
       // Someone holding a stolen token must not get unlimited guesses at the password either.
       const attempt = await limiter.begin(viewer.username, client.address);
       const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
-      const check = await checkPassword(user.passwordHash, currentPassword);
+      const check = await passwords.check(user.passwordHash, currentPassword);
       if (!check.valid) throw new BadUserInputError('The current password is not correct.', 'input.currentPassword');
       await attempt.succeeded();
 
-      const passwordHash = await hashPassword(newPassword);
+      const passwordHash = await passwords.hash(newPassword);
       const now = new Date();
       const result = await prisma.$transaction(async (tx) => {
         const updated = await tx.user.update({ where: { id: viewer.id }, data: { passwordHash } });
