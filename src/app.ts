@@ -8,6 +8,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type pg from 'pg';
 import { schema } from './schema/index.js';
+import { useSessionBoundSubscriptions } from './auth/session-bound-subscriptions.js';
 import { resolveViewer } from './auth/viewer.js';
 import type { AppDependencies, Context } from './schema/context.js';
 import { VERSION } from './system/version.js';
@@ -37,23 +38,28 @@ function clientOf(req: IncomingMessage | undefined): Context['client'] {
   return { address: req?.socket.remoteAddress ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null };
 }
 
+/** The credentials of a graphql-ws connection: `connectionParams.authorization`; `undefined` when none were sent. */
+function connectionAuthorization(params: Record<string, unknown> | undefined | null): unknown {
+  return params?.authorization ?? params?.Authorization;
+}
+
 function authorizationOf(initial: InitialContext): string | null {
   if (initial.connectionParams) {
-    const params = initial.connectionParams;
-    const value = params.authorization ?? params.Authorization;
+    const value = connectionAuthorization(initial.connectionParams);
     return typeof value === 'string' ? value : null;
   }
   return initial.request?.headers.get('authorization') ?? null;
 }
 
 export function createApp(options: AppOptions): App {
-  const { config, prisma, pubsub, logger, pool, tasks } = options;
+  const { config, prisma, pubsub, logger, pool, auth, sessionWatch, tasks } = options;
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    plugins: [useSessionBoundSubscriptions(sessionWatch)],
     maskedErrors: { isDev: false },
     graphiql: config.graphiql ? { title: 'Behflow GraphQL', subscriptionsProtocol: 'WS' } : false,
     // GraphiQL's assets are served from this server, not a CDN: a self-hosted install may be offline.
@@ -68,7 +74,7 @@ export function createApp(options: AppOptions): App {
       const client = clientOf((initial as InitialContext).req);
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
       const viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
-      return { config, prisma, pubsub, logger, tasks, viewer, client };
+      return { config, prisma, pubsub, logger, auth, sessionWatch, tasks, viewer, client };
     },
   });
 
@@ -120,6 +126,22 @@ export function createApp(options: AppOptions): App {
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const wsServer = useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
     {
+      // A connection without credentials may connect (its operations then need none or fail
+      // with UNAUTHENTICATED); one presenting a bad, expired or revoked token is closed with
+      // 4403, and so is an accepted one as soon as its session ends.
+      onConnect: async (ctx) => {
+        const authorization = connectionAuthorization(ctx.connectionParams);
+        if (authorization === undefined || authorization === null) return true;
+        const viewer = typeof authorization === 'string' ? await resolveViewer(prisma, config.timeZone, authorization) : null;
+        if (!viewer) return false;
+        const { socket } = ctx.extra;
+        const unwatch = sessionWatch.watch({ sessionId: viewer.sessionId, userId: viewer.id, expiresAt: viewer.sessionExpiresAt }, () => {
+          // After the streams have sent their own "session ended" error.
+          setImmediate(() => socket.close(4403, 'Session ended'));
+        });
+        socket.once('close', unwatch);
+        return true;
+      },
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {

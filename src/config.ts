@@ -33,6 +33,11 @@ const environmentSchema = z.object({
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  BEHFLOW_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
+  BEHFLOW_ADMIN_USERNAMES: z.string().default(''),
+  BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
+  BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
 export interface Config {
@@ -49,6 +54,19 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
+  /** How long a session token stays valid after sign-in, in milliseconds. */
+  readonly sessionTtlMs: number;
+  /** Usernames that are made administrators at registration and at every start. */
+  readonly adminUsernames: readonly string[];
+  /**
+   * Failed sign-ins tolerated within a sliding window, per username and per client address;
+   * the state lives in PostgreSQL so the limit holds across instances.
+   */
+  readonly loginRateLimit: {
+    readonly windowSeconds: number;
+    readonly maxFailuresPerUsername: number;
+    readonly maxFailuresPerAddress: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -81,5 +99,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
+    sessionTtlMs: Math.round(values.BEHFLOW_SESSION_TTL_DAYS * 86_400_000),
+    adminUsernames: Object.freeze(
+      values.BEHFLOW_ADMIN_USERNAMES.split(',')
+        .map((name) => name.trim())
+        .filter((name) => name.length > 0),
+    ),
+    loginRateLimit: Object.freeze({
+      windowSeconds: values.BEHFLOW_LOGIN_WINDOW_SECONDS,
+      maxFailuresPerUsername: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME,
+      maxFailuresPerAddress: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS,
+    }),
   });
 }

@@ -1,8 +1,10 @@
 import { createApp, type App } from './app.js';
+import { createAuthService } from './auth/service.js';
+import { createSessionWatch } from './auth/session-watch.js';
 import type { Config } from './config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { connectDatabase, type Database } from './db/prisma.js';
+import { openDatabaseServer } from './db/server-connection.js';
 import type { Logger } from './logger.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
 import { createTaskService } from './tasks/service.js';
@@ -35,12 +37,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
     }
   };
   try {
-    let connectionString = config.databaseUrl;
-    if (!connectionString) {
-      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(config.dataDir, logger);
-      cleanup.push(() => embedded.stop());
-      connectionString = embedded.connectionString;
-    }
+    const databaseServer = await openDatabaseServer(config, logger);
+    cleanup.push(() => databaseServer.stop());
+    const { connectionString } = databaseServer;
 
     await migrate(connectionString, logger);
 
@@ -51,6 +50,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
+    const sessionWatch = createSessionWatch({ prisma: database.prisma, pubsub: events.pubsub, logger });
+    cleanup.push(() => sessionWatch.close());
+    const auth = createAuthService({ prisma: database.prisma, config, logger, sessionWatch });
+    await auth.applyAdminUsernames();
     const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: config.timeZone });
 
     const app = createApp({
@@ -59,6 +62,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
+      auth,
+      sessionWatch,
       tasks,
     });
     const port = await app.start(options.port ?? config.port);

@@ -12,6 +12,12 @@ import { createPostgresEventTarget } from './postgres-event-target.js';
 export type PubSubChannels = {
   /** A task of the user `userId` was created, updated, completed or deleted (whatever made the change). */
   'task:changed': [userId: string, event: { type: 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED'; taskId: string }];
+  /**
+   * Sessions of the user `userId` were revoked (sign-out, sign-out everywhere, password change).
+   * Every instance re-reads which of the sessions it watches ended and closes their open
+   * subscriptions and WebSocket connections.
+   */
+  'auth:sessions-revoked': [event: { userId: string }];
 };
 
 export type BehflowPubSub = PubSub<PubSubChannels>;

@@ -31,6 +31,9 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   scopeAuth: {
+    // Checked when a subscription starts, not at its first event: no stream is opened for
+    // someone who may not have it.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       authenticated: context.viewer !== null,
       admin: context.viewer?.role === 'admin',

@@ -1,3 +1,5 @@
+import type { AuthService } from '../auth/service.js';
+import type { SessionWatch } from '../auth/session-watch.js';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +28,10 @@ export interface AppDependencies {
   readonly logger: Logger;
   /** Every read and change of tasks, shared with the assistant and automated processes. */
   readonly tasks: TaskService;
+  /** Accounts and sessions: registration, sign-in, sign-out, profile, password. */
+  readonly auth: AuthService;
+  /** Ends subscriptions and sockets when their session is revoked or expires. */
+  readonly sessionWatch: SessionWatch;
 }
 
 /** The per-operation context: the same shape over HTTP and over graphql-ws. */

@@ -3,7 +3,7 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './root.js';
 import '../system/schema.js';
-import '../auth/user-type.js';
+import '../auth/schema.js';
 import '../tasks/schema.js';
 
 /** The executable schema, types sorted so its printed form is stable. */

@@ -22,7 +22,8 @@ const ServerInfo = builder.objectRef<ServerInfoShape>('ServerInfo').implement({
 builder.queryField('serverInfo', (t) =>
   t.field({
     type: ServerInfo,
-    description: 'The server version, its time zone and its clock.',
+    description: 'The server version, its time zone and its clock. Public: needs no session.',
+    skipTypeScopes: true,
     resolve: (_root, _args, context) => ({ version: VERSION, timeZone: context.config.timeZone, now: new Date() }),
   }),
 );
@@ -43,7 +44,9 @@ const Heartbeat = builder.objectRef<HeartbeatShape>('Heartbeat').implement({
 builder.subscriptionField('heartbeat', (t) =>
   t.field({
     type: Heartbeat,
-    description: 'A heartbeat every `intervalSeconds`, starting at once: lets a client see that its live connection is alive.',
+    description:
+      'A heartbeat every `intervalSeconds`, starting at once: lets a client see that its live connection is alive. Public: needs no session.',
+    skipTypeScopes: true,
     args: {
       intervalSeconds: t.arg.int({
         defaultValue: 30,

@@ -1,7 +1,7 @@
 // The task API: the Task type, its connection with filters and ordering, statistics, tags,
 // mutations and the live `taskEvents` stream. Resolvers translate GraphQL to TaskService calls.
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { UserRef } from '../auth/user-type.js';
+import { UserNode } from '../auth/schema.js';
 import { builder } from '../schema/builder.js';
 import type { Context } from '../schema/context.js';
 import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
@@ -102,7 +102,7 @@ export const TaskRef = builder.prismaNode('Task', {
       select: { dueDateGregorian: true, status: true },
       resolve: (task) => isOverdue(task),
     }),
-    owner: t.relation('user', { type: UserRef, description: 'The user the task belongs to.' }),
+    owner: t.relation('user', { type: UserNode, description: 'The user the task belongs to.' }),
   }),
 });
 

@@ -39,13 +39,23 @@ export async function seedUser(prisma: PrismaClient, options: SeedUserOptions = 
       isActive: options.isActive ?? true,
     },
   });
+  const session = await seedSession(prisma, user.id, options);
+  return { user, ...session };
+}
+
+/** Another signed-in session for an existing user. */
+export async function seedSession(
+  prisma: PrismaClient,
+  userId: string,
+  options: { sessionTtlMs?: number } = {},
+): Promise<{ token: string; sessionId: string }> {
   const token = newSessionToken();
   const session = await prisma.authSession.create({
     data: {
-      userId: user.id,
+      userId,
       tokenHash: hashSessionToken(token),
       expiresAt: new Date(Date.now() + (options.sessionTtlMs ?? 86_400_000)),
     },
   });
-  return { user, token, sessionId: session.id };
+  return { token, sessionId: session.id };
 }

@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Prisma, PrismaClient, User } from '../db/prisma.js';
+import type { Logger } from '../logger.js';
+import type { Viewer } from '../schema/context.js';
+import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../schema/errors.js';
+import { createLoginLimiter } from './login-limiter.js';
+import { argon2Passwords, type Passwords } from './passwords.js';
+import type { SessionWatch } from './session-watch.js';
+import { hashSessionToken, newSessionToken } from './tokens.js';
+import { boundedCredential, validNewPassword, validPersonName, validTimeZone, validUsername } from './validation.js';
+
+/** Who is on the other end of a request, as far as sessions and rate limits are concerned. */
+export interface ClientInfo {
+  readonly address: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface SignedIn {
+  readonly user: User;
+  /** The bearer token: returned once, never stored (only its SHA-256 is). */
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+export interface RegisterInput {
+  readonly username: string;
+  readonly password: string;
+  readonly name: string;
+  readonly lastname: string;
+  readonly timeZone?: string | null;
+}
+
+export interface ProfileChanges {
+  readonly name?: string | null;
+  readonly lastname?: string | null;
+  /** `null` returns the user to the service time zone; absent leaves it as it is. */
+  readonly timeZone?: string | null;
+}
+
+export interface AuthService {
+  register(input: RegisterInput, client: ClientInfo): Promise<SignedIn>;
+  login(input: { username: string; password: string }, client: ClientInfo): Promise<SignedIn>;
+  /** Revokes the viewer's current session; resolves with how many sessions were revoked (0 or 1). */
+  logout(viewer: Viewer): Promise<number>;
+  /** Revokes every session of the viewer, the current one included. */
+  logoutEverywhere(viewer: Viewer): Promise<number>;
+  updateProfile(viewer: Viewer, changes: ProfileChanges): Promise<User>;
+  /** Replaces the password and revokes every other session of the viewer. */
+  changePassword(
+    viewer: Viewer,
+    input: { currentPassword: string; newPassword: string },
+    client: ClientInfo,
+  ): Promise<{ user: User; revokedSessions: number }>;
+  /** Makes the configured admin usernames administrators; resolves with how many accounts changed. */
+  applyAdminUsernames(): Promise<number>;
+}
+
+/** One message for an unknown username and a wrong password, so neither reveals which names exist. */
+const invalidCredentials = () => new UnauthenticatedError('Invalid username or password.');
+
+/** The longest password a sign-in accepts: generous, since older accounts had no upper limit. */
+const MAX_LOGIN_PASSWORD = 1024;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+
+export interface AuthServiceDependencies {
+  readonly prisma: PrismaClient;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly sessionWatch: SessionWatch;
+  /** Argon2id by default; tests wrap it to see which checks a sign-in performs. */
+  readonly passwords?: Passwords;
+}
+
+export function createAuthService(deps: AuthServiceDependencies): AuthService {
+  const { prisma, config, sessionWatch } = deps;
+  const passwords = deps.passwords ?? argon2Passwords;
+  /**
+   * A hash no password matches, made like real ones: checking an unknown username's password
+   * against it costs what a real check costs, so answer times do not reveal which names exist.
+   */
+  let dummyHash: Promise<string> | undefined;
+  const checkAgainstDummy = async (password: string) => {
+    dummyHash ??= passwords.hash(randomBytes(32).toString('base64url'));
+    await passwords.check(await dummyHash, password);
+  };
+  const log = deps.logger.child({ component: 'auth' });
+  const limiter = createLoginLimiter(prisma, config.loginRateLimit);
+  const adminUsernames = new Set(config.adminUsernames);
+
+  const openSession = async (tx: Prisma.TransactionClient, userId: string, client: ClientInfo) => {
+    const token = newSessionToken();
+    const expiresAt = new Date(Date.now() + config.sessionTtlMs);
+    await tx.authSession.create({
+      data: { userId, tokenHash: hashSessionToken(token), expiresAt, userAgent: client.userAgent?.slice(0, 512) ?? null },
+    });
+    return { token, expiresAt };
+  };
+
+  return {
+    async register(input, client) {
+      const username = validUsername(input.username, 'input.username');
+      const password = validNewPassword(input.password, 'input.password');
+      const name = validPersonName(input.name, 'input.name');
+      const lastname = validPersonName(input.lastname, 'input.lastname');
+      const timeZone = input.timeZone == null ? null : validTimeZone(input.timeZone, 'input.timeZone');
+
+      // Names differing only in case would let one user pass for another.
+      const taken = await prisma.user.findFirst({ where: { username: { equals: username, mode: 'insensitive' } }, select: { id: true } });
+      if (taken) throw new ConflictError('This username is taken.', 'input.username');
+
+      const passwordHash = await passwords.hash(password);
+      try {
+        const { user, session } = await prisma.$transaction(async (tx) => {
+          const user = await tx.user.create({
+            data: { username, passwordHash, name, lastname, timeZone, role: adminUsernames.has(username) ? 'admin' : 'user' },
+          });
+          return { user, session: await openSession(tx, user.id, client) };
+        });
+        log.info({ userId: user.id }, 'user registered');
+        return { user, ...session };
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError('This username is taken.', 'input.username');
+        throw error;
+      }
+    },
+
+    async login(input, client) {
+      const username = boundedCredential(input.username, 50, 'input.username');
+      const password = boundedCredential(input.password, MAX_LOGIN_PASSWORD, 'input.password');
+      const attempt = await limiter.begin(username, client.address);
+
+      const user = await prisma.user.findUnique({ where: { username } });
+      if (!user) {
+        await checkAgainstDummy(password);
+        throw invalidCredentials();
+      }
+      const check = await passwords.check(user.passwordHash, password);
+      if (!check.valid) throw invalidCredentials();
+      // Said only to someone who knows the password, so it reveals nothing to a guesser.
+      if (!user.isActive) throw new ForbiddenError('This account is disabled.');
+      await attempt.succeeded();
+
+      // Accounts from the original Behflow (bcrypt) move to argon2id on their first sign-in here.
+      const newHash = check.needsRehash ? await passwords.hash(password) : null;
+      const { current, session } = await prisma.$transaction(async (tx) => {
+        const current = newHash ? await tx.user.update({ where: { id: user.id }, data: { passwordHash: newHash } }) : user;
+        return { current, session: await openSession(tx, user.id, client) };
+      });
+      if (newHash) log.info({ userId: user.id }, 'password hash upgraded to argon2id');
+      return { user: current, ...session };
+    },
+
+    async logout(viewer) {
+      const { count } = await prisma.authSession.updateMany({
+        where: { id: viewer.sessionId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      await sessionWatch.announceRevocation(viewer.id);
+      return count;
+    },
+
+    async logoutEverywhere(viewer) {
+      const now = new Date();
+      const { count } = await prisma.authSession.updateMany({
+        where: { userId: viewer.id, revokedAt: null, expiresAt: { gt: now } },
+        data: { revokedAt: now },
+      });
+      await sessionWatch.announceRevocation(viewer.id);
+      return count;
+    },
+
+    async updateProfile(viewer, changes) {
+      const data: Prisma.UserUpdateInput = {};
+      if (changes.name != null) data.name = validPersonName(changes.name, 'input.name');
+      if (changes.lastname != null) data.lastname = validPersonName(changes.lastname, 'input.lastname');
+      if (changes.timeZone !== undefined) {
+        data.timeZone = changes.timeZone === null ? null : validTimeZone(changes.timeZone, 'input.timeZone');
+      }
+      if (Object.keys(data).length === 0) return prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
+      return prisma.user.update({ where: { id: viewer.id }, data });
+    },
+
+    async changePassword(viewer, input, client) {
+      const currentPassword = boundedCredential(input.currentPassword, MAX_LOGIN_PASSWORD, 'input.currentPassword');
+      const newPassword = validNewPassword(input.newPassword, 'input.newPassword');
+      // Someone holding a stolen token must not get unlimited guesses at the password either.
+      const attempt = await limiter.begin(viewer.username, client.address);
+      const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
+      const check = await passwords.check(user.passwordHash, currentPassword);
+      if (!check.valid) throw new BadUserInputError('The current password is not correct.', 'input.currentPassword');
+      await attempt.succeeded();
+
+      const passwordHash = await passwords.hash(newPassword);
+      const now = new Date();
+      const result = await prisma.$transaction(async (tx) => {
+        const updated = await tx.user.update({ where: { id: viewer.id }, data: { passwordHash } });
+        const { count } = await tx.authSession.updateMany({
+          where: { userId: viewer.id, id: { not: viewer.sessionId }, revokedAt: null, expiresAt: { gt: now } },
+          data: { revokedAt: now },
+        });
+        return { user: updated, revokedSessions: count };
+      });
+      await sessionWatch.announceRevocation(viewer.id);
+      log.info({ userId: viewer.id, revokedSessions: result.revokedSessions }, 'password changed');
+      return result;
+    },
+
+    async applyAdminUsernames() {
+      if (adminUsernames.size === 0) return 0;
+      const { count } = await prisma.user.updateMany({
+        where: { username: { in: [...adminUsernames] }, role: { not: 'admin' } },
+        data: { role: 'admin' },
+      });
+      if (count > 0) log.info({ count }, 'administrators named by BEHFLOW_ADMIN_USERNAMES promoted');
+      return count;
+    },
+  };
+}
