@@ -65,7 +65,7 @@ export function createApp(options: AppOptions): App {
       const client = clientOf((initial as InitialContext).req);
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
       const viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
-      return { config, prisma, pubsub, logger, viewer, client };
+      return { config, prisma, pubsub, logger, processes: options.processes, viewer, client };
     },
   });
 

@@ -33,6 +33,10 @@ const environmentSchema = z.object({
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  BEHFLOW_SCHEDULER: booleanFlag.default(true),
+  BEHFLOW_SCHEDULER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
+  BEHFLOW_PROCESS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
+  BEHFLOW_PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export interface Config {
@@ -49,6 +53,16 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
+  /** Automated processes: whether this instance runs the time-based scheduler (pg-boss). */
+  readonly scheduler: {
+    readonly enabled: boolean;
+    /** How often an idle instance polls for due slot jobs. */
+    readonly pollSeconds: number;
+    /** A running execution's lease; the instance renews it, and an expired one means the instance is gone. */
+    readonly leaseSeconds: number;
+    /** How often abandoned executions are looked for. */
+    readonly recoverySeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -81,5 +95,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
+    scheduler: Object.freeze({
+      enabled: values.BEHFLOW_SCHEDULER,
+      pollSeconds: values.BEHFLOW_SCHEDULER_POLL_SECONDS,
+      leaseSeconds: values.BEHFLOW_PROCESS_LEASE_SECONDS,
+      recoverySeconds: values.BEHFLOW_PROCESS_RECOVERY_SECONDS,
+    }),
   });
 }

@@ -4,7 +4,11 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { connectDatabase, type Database } from './db/prisma.js';
 import type { Logger } from './logger.js';
+import { ProcessService } from './processes/service.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
+import { createProcessRegistry } from './scheduler/processes.js';
+import { ProcessScheduler } from './scheduler/scheduler.js';
+import type { TaskService } from './tasks/service.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -12,6 +16,9 @@ export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   readonly url: string;
   readonly database: Database;
+  readonly processes: ProcessService;
+  /** Null when disabled by configuration. */
+  readonly scheduler: ProcessScheduler | null;
   stop(): Promise<void>;
 }
 
@@ -50,12 +57,40 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
+    const tasks: TaskService | null = null;
+    const processes = new ProcessService({
+      prisma: database.prisma,
+      pubsub: events.pubsub,
+      logger,
+      registry: createProcessRegistry(),
+      serviceTimeZone: config.timeZone,
+      leaseSeconds: config.scheduler.leaseSeconds,
+      tasks,
+    });
+    cleanup.push(() => processes.stop());
+    if (tasks) cleanup.push(processes.listenTo(tasks));
+    let scheduler: ProcessScheduler | null = null;
+    if (config.scheduler.enabled) {
+      const started = new ProcessScheduler({
+        connectionString,
+        prisma: database.prisma,
+        processes,
+        logger,
+        pollIntervalSeconds: config.scheduler.pollSeconds,
+        recoveryIntervalSeconds: config.scheduler.recoverySeconds,
+      });
+      cleanup.push(() => started.stop());
+      await started.start();
+      scheduler = started;
+    }
+
     const app = createApp({
       config,
       prisma: database.prisma,
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
+      processes,
     });
     const port = await app.start(options.port ?? config.port);
     cleanup.push(() => app.stop());
@@ -63,7 +98,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, stop: unwind };
+    return { app, port, url, database, processes, scheduler, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

@@ -12,6 +12,10 @@ import { createPostgresEventTarget } from './postgres-event-target.js';
 export type PubSubChannels = {
   /** A task of the user `userId` was created, updated, completed or deleted (whatever made the change). */
   'task:changed': [userId: string, event: { type: 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED'; taskId: string }];
+  /** An execution of an automated process changed status (processes are global: every signed-in user may watch). */
+  'process:execution-updated': [
+    event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' },
+  ];
 };
 
 export type BehflowPubSub = PubSub<PubSubChannels>;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
+import type { ProcessService } from '../processes/service.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 
 export type Role = 'user' | 'admin';
@@ -23,6 +24,8 @@ export interface AppDependencies {
   readonly prisma: PrismaClient;
   readonly pubsub: BehflowPubSub;
   readonly logger: Logger;
+  /** Automated processes: definitions, runs and their history. */
+  readonly processes: ProcessService;
 }
 
 /** The per-operation context: the same shape over HTTP and over graphql-ws. */
