@@ -2,3 +2,4 @@ import { builder } from './builder.js';
 
 builder.queryType({ description: 'Everything that can be read.' });
 builder.subscriptionType({ description: 'Live event streams, over graphql-ws on the same URL as queries.' });
+builder.mutationType({ description: 'Everything that changes data.' });
