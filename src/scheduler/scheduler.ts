@@ -52,7 +52,6 @@ export class ProcessScheduler {
       schedule: false,
       supervise: true,
       maintenanceIntervalSeconds: 300,
-      monitorStateIntervalSeconds: undefined,
     });
     boss.on('error', (error: Error) => this.log.error({ err: { message: error.message } }, 'pg-boss error'));
     this.boss = boss;
