@@ -6,9 +6,9 @@ import { connectDatabase, type Database } from './db/prisma.js';
 import type { Logger } from './logger.js';
 import { ProcessService } from './processes/service.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
+import { createTaskService } from './tasks/service.js';
 import { createProcessRegistry } from './scheduler/processes.js';
 import { ProcessScheduler } from './scheduler/scheduler.js';
-import type { TaskService } from './tasks/service.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -57,7 +57,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
-    const tasks: TaskService | null = null;
+    const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: config.timeZone });
     const processes = new ProcessService({
       prisma: database.prisma,
       pubsub: events.pubsub,
@@ -68,7 +68,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       tasks,
     });
     cleanup.push(() => processes.stop());
-    if (tasks) cleanup.push(processes.listenTo(tasks));
+    cleanup.push(processes.listenTo(tasks));
     let scheduler: ProcessScheduler | null = null;
     if (config.scheduler.enabled) {
       const started = new ProcessScheduler({
@@ -90,6 +90,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
+      tasks,
       processes,
     });
     const port = await app.start(options.port ?? config.port);

@@ -57,6 +57,8 @@ interface EventTriggerConfig {
 }
 
 const ACTIVE_STATUSES = ['pending', 'running'] as const;
+/** Edits on another instance reach event handling here within this delay. */
+const EVENT_PROCESS_CACHE_MS = 5_000;
 
 function formatIssues(error: z.ZodError, prefix: string): { message: string; field: string } {
   const issue = error.issues[0]!;
@@ -70,6 +72,8 @@ export class ProcessService {
   private readonly log: Logger;
   readonly registry: ProcessRegistry;
   private readonly scheduleListeners = new Set<(processId: string) => Promise<void>>();
+  /** Enabled event-based processes, re-read at most every few seconds: every task change consults them. */
+  private eventProcesses: { loadedAt: number; processes: Promise<AutomatedProcess[]> } | null = null;
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   constructor(private readonly options: ProcessServiceOptions) {
@@ -86,6 +90,7 @@ export class ProcessService {
   }
 
   private async scheduleChanged(processId: string): Promise<void> {
+    this.eventProcesses = null;
     for (const listener of this.scheduleListeners) {
       await listener(processId).catch((error: Error) => this.log.error({ err: { message: error.message }, processId }, 'rescheduling failed'));
     }
@@ -395,7 +400,16 @@ export class ProcessService {
 
   /** An event-based run for each enabled process listening to this task event (and interested in it). */
   async handleTaskEvent(event: TaskDomainEvent): Promise<void> {
-    const processes = await this.prisma.automatedProcess.findMany({ where: { triggerType: 'event_based', isEnabled: true } });
+    if (!this.eventProcesses || Date.now() - this.eventProcesses.loadedAt > EVENT_PROCESS_CACHE_MS) {
+      this.eventProcesses = {
+        loadedAt: Date.now(),
+        processes: this.prisma.automatedProcess.findMany({ where: { triggerType: 'event_based', isEnabled: true } }),
+      };
+    }
+    const processes = await this.eventProcesses.processes.catch((error: Error) => {
+      this.eventProcesses = null;
+      throw error;
+    });
     for (const process of processes) {
       if (!this.eventsOf(process).includes(event.type)) continue;
       const implementation = this.registry.get(process.name);

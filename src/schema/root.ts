@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
 
 builder.queryType({ description: 'Everything that can be read.' });
-builder.subscriptionType({ description: 'Live event streams, over graphql-ws on the same URL as queries.' });
 builder.mutationType({ description: 'Everything that changes data.' });
+builder.subscriptionType({ description: 'Live event streams, over graphql-ws on the same URL as queries.' });
