@@ -52,7 +52,8 @@ function authorizationOf(initial: InitialContext): string | null {
 }
 
 export function createApp(options: AppOptions): App {
-  const { config, prisma, pubsub, logger, pool, auth, sessionWatch, tasks } = options;
+  const { pool, ...dependencies } = options;
+  const { config, prisma, logger, sessionWatch } = dependencies;
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<ServerContext, Context>({
@@ -74,7 +75,7 @@ export function createApp(options: AppOptions): App {
       const client = clientOf((initial as InitialContext).req);
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
       const viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
-      return { config, prisma, pubsub, logger, auth, sessionWatch, tasks, viewer, client };
+      return { ...dependencies, viewer, client };
     },
   });
 

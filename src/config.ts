@@ -38,6 +38,10 @@ const environmentSchema = z.object({
   BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  BEHFLOW_SCHEDULER: booleanFlag.default(true),
+  BEHFLOW_SCHEDULER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
+  BEHFLOW_PROCESS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
+  BEHFLOW_PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export interface Config {
@@ -66,6 +70,16 @@ export interface Config {
     readonly windowSeconds: number;
     readonly maxFailuresPerUsername: number;
     readonly maxFailuresPerAddress: number;
+  };
+  /** Automated processes: whether this instance runs the time-based scheduler (pg-boss). */
+  readonly scheduler: {
+    readonly enabled: boolean;
+    /** How often an idle instance polls for due slot jobs. */
+    readonly pollSeconds: number;
+    /** A running execution's lease; the instance renews it, and an expired one means the instance is gone. */
+    readonly leaseSeconds: number;
+    /** How often abandoned executions are looked for. */
+    readonly recoverySeconds: number;
   };
 }
 
@@ -109,6 +123,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: values.BEHFLOW_LOGIN_WINDOW_SECONDS,
       maxFailuresPerUsername: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME,
       maxFailuresPerAddress: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS,
+    }),
+    scheduler: Object.freeze({
+      enabled: values.BEHFLOW_SCHEDULER,
+      pollSeconds: values.BEHFLOW_SCHEDULER_POLL_SECONDS,
+      leaseSeconds: values.BEHFLOW_PROCESS_LEASE_SECONDS,
+      recoverySeconds: values.BEHFLOW_PROCESS_RECOVERY_SECONDS,
     }),
   });
 }

@@ -6,8 +6,11 @@ import { migrate } from './db/migrate.js';
 import { connectDatabase, type Database } from './db/prisma.js';
 import { openDatabaseServer } from './db/server-connection.js';
 import type { Logger } from './logger.js';
+import { ProcessService } from './processes/service.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
 import { createTaskService } from './tasks/service.js';
+import { createProcessRegistry } from './scheduler/processes.js';
+import { ProcessScheduler } from './scheduler/scheduler.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -15,6 +18,9 @@ export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   readonly url: string;
   readonly database: Database;
+  readonly processes: ProcessService;
+  /** Null when disabled by configuration. */
+  readonly scheduler: ProcessScheduler | null;
   stop(): Promise<void>;
 }
 
@@ -55,6 +61,31 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const auth = createAuthService({ prisma: database.prisma, config, logger, sessionWatch });
     await auth.applyAdminUsernames();
     const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: config.timeZone });
+    const processes = new ProcessService({
+      prisma: database.prisma,
+      pubsub: events.pubsub,
+      logger,
+      registry: createProcessRegistry(),
+      serviceTimeZone: config.timeZone,
+      leaseSeconds: config.scheduler.leaseSeconds,
+      tasks,
+    });
+    cleanup.push(() => processes.stop());
+    cleanup.push(processes.listenTo(tasks));
+    let scheduler: ProcessScheduler | null = null;
+    if (config.scheduler.enabled) {
+      const started = new ProcessScheduler({
+        connectionString,
+        prisma: database.prisma,
+        processes,
+        logger,
+        pollIntervalSeconds: config.scheduler.pollSeconds,
+        recoveryIntervalSeconds: config.scheduler.recoverySeconds,
+      });
+      cleanup.push(() => started.stop());
+      await started.start();
+      scheduler = started;
+    }
 
     const app = createApp({
       config,
@@ -65,6 +96,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       auth,
       sessionWatch,
       tasks,
+      processes,
     });
     const port = await app.start(options.port ?? config.port);
     cleanup.push(() => app.stop());
@@ -72,7 +104,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, stop: unwind };
+    return { app, port, url, database, processes, scheduler, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

@@ -18,6 +18,10 @@ export type PubSubChannels = {
    * subscriptions and WebSocket connections.
    */
   'auth:sessions-revoked': [event: { userId: string }];
+  /** An execution of an automated process changed status (processes are global: every signed-in user may watch). */
+  'process:execution-updated': [
+    event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' },
+  ];
 };
 
 export type BehflowPubSub = PubSub<PubSubChannels>;

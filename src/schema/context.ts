@@ -3,6 +3,7 @@ import type { SessionWatch } from '../auth/session-watch.js';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
+import type { ProcessService } from '../processes/service.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import type { TaskService } from '../tasks/service.js';
 
@@ -32,6 +33,8 @@ export interface AppDependencies {
   readonly auth: AuthService;
   /** Ends subscriptions and sockets when their session is revoked or expires. */
   readonly sessionWatch: SessionWatch;
+  /** Automated processes: definitions, runs and their history. */
+  readonly processes: ProcessService;
 }
 
 /** The per-operation context: the same shape over HTTP and over graphql-ws. */

@@ -5,6 +5,7 @@ import './root.js';
 import '../system/schema.js';
 import '../auth/schema.js';
 import '../tasks/schema.js';
+import '../processes/schema.js';
 
 /** The executable schema, types sorted so its printed form is stable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -3,6 +3,7 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { UserNode } from '../auth/schema.js';
 import { builder } from '../schema/builder.js';
+import { documentedConnection } from '../schema/connection.js';
 import type { Context } from '../schema/context.js';
 import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
 import { OrderDirection } from '../schema/order.js';
@@ -160,6 +161,8 @@ function filterFromArgs(filter: typeof TaskFilterInput.$inferInput | null | unde
   };
 }
 
+const TaskConnection = documentedConnection(TaskRef, 'Task', 'tasks', 'How many tasks match the filter, on all pages.');
+
 builder.queryField('tasks', (t) =>
   t.prismaConnection(
     {
@@ -186,18 +189,7 @@ builder.queryField('tasks', (t) =>
         return context.prisma.task.findMany({ ...query, where, orderBy });
       },
     },
-    {
-      name: 'TaskConnection',
-      description: 'A page of tasks.',
-      fields: (t) => ({
-        totalCount: t.int({
-          description: 'How many tasks match the filter, on all pages.',
-          extensions: { pothosPrismaTotalCount: true },
-          resolve: (parent) => (parent as unknown as { totalCount: () => number | Promise<number> }).totalCount(),
-        }),
-      }),
-    },
-    { name: 'TaskEdge', description: 'A task in a page of tasks, with its cursor.' },
+    TaskConnection,
   ),
 );
 

@@ -1,0 +1,77 @@
+// Each automated process is a defined unit: a name, a zod-validated config, one file,
+// registered here explicitly. A process row whose name has no implementation cannot be
+// created, so every stored process can run.
+import { z } from 'zod';
+import type { PrismaClient } from '../db/prisma.js';
+import type { Logger } from '../logger.js';
+import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/service.js';
+
+export type TriggerTypeValue = 'manual' | 'time_based' | 'event_based';
+export type ExecutionTriggerValue = 'manual' | 'schedule' | 'event';
+
+/** Keys every process config may hold, whatever its implementation. */
+export const runPolicySchema = z.object({
+  /** Further attempts after a failed one, within the same execution. */
+  retries: z.number().int().min(0).max(10).default(0),
+  retryDelaySeconds: z.number().min(0).max(3600).default(5),
+  /** Per attempt; an attempt still going after this is failed. */
+  timeoutSeconds: z.number().int().min(1).max(86_400).default(300),
+});
+export type RunPolicy = z.infer<typeof runPolicySchema>;
+
+export interface ProcessRunContext<TConfig> {
+  readonly config: TConfig;
+  readonly prisma: PrismaClient;
+  readonly logger: Logger;
+  /** The instant the run treats as "now" (the slot's time for a scheduled run that fires late is still the real clock). */
+  readonly now: Date;
+  readonly serviceTimeZone: string;
+  /** Aborted when the attempt times out or the server stops. */
+  readonly signal: AbortSignal;
+  readonly timeoutSeconds: number;
+  readonly tasks: TaskService | null;
+  readonly trigger: ExecutionTriggerValue;
+  /** Set for event-based runs. */
+  readonly event: TaskDomainEvent | null;
+}
+
+export interface ProcessImplementation<TConfig = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** The implementation's own keys; the run policy keys are added to it. */
+  readonly configSchema: z.ZodObject;
+  /** Trigger types this implementation makes sense with. */
+  readonly triggerTypes: readonly TriggerTypeValue[];
+  /** For event-based use: the task events it reacts to when the process names none. */
+  readonly defaultEvents?: readonly TaskEventType[];
+  /** Whether an event is worth an execution at all (keeps the history free of no-op runs). */
+  accepts?(event: TaskDomainEvent, config: TConfig): boolean;
+  /** Does the work; the returned object is stored as the execution's JSON result. */
+  run(context: ProcessRunContext<TConfig>): Promise<Record<string, unknown>>;
+}
+
+export class ProcessRegistry {
+  private readonly implementations = new Map<string, ProcessImplementation<any>>();
+
+  constructor(implementations: readonly ProcessImplementation<any>[] = []) {
+    for (const implementation of implementations) this.register(implementation);
+  }
+
+  register(implementation: ProcessImplementation<any>): void {
+    if (this.implementations.has(implementation.name)) throw new Error(`process ${implementation.name} is registered twice`);
+    this.implementations.set(implementation.name, implementation);
+  }
+
+  get(name: string): ProcessImplementation<any> | undefined {
+    return this.implementations.get(name);
+  }
+
+  names(): string[] {
+    return [...this.implementations.keys()].sort();
+  }
+
+  /** The full config schema of an implementation: its own keys plus the run policy, nothing else. */
+  configSchemaOf(implementation: ProcessImplementation<any>) {
+    return implementation.configSchema.extend(runPolicySchema.shape).strict();
+  }
+}

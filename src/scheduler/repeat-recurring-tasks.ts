@@ -1,0 +1,99 @@
+// repeat_recurring_tasks: completing a task tagged #daily, #weekly or #monthly creates its
+// next occurrence, due one period later at the same local time in the owner's zone (so a
+// daily 09:00 task stays at 09:00 across a DST change).
+import { z } from 'zod';
+import type { Task } from '../db/prisma.js';
+import type { ProcessImplementation } from './registry.js';
+import { instantOfWallTime, wallTimeIn } from './schedule.js';
+
+export type Recurrence = 'daily' | 'weekly' | 'monthly';
+
+const configSchema = z.object({
+  /** Tag (without or with '#') for each recurrence. */
+  tags: z
+    .object({ daily: z.string().min(1), weekly: z.string().min(1), monthly: z.string().min(1) })
+    .strict()
+    .default({ daily: 'daily', weekly: 'weekly', monthly: 'monthly' }),
+});
+type RepeatConfig = z.infer<typeof configSchema>;
+
+function normalizeTag(tag: string): string {
+  return tag.trim().replace(/^#/, '').toLowerCase();
+}
+
+export function recurrenceOf(tags: readonly string[], config: RepeatConfig): Recurrence | null {
+  const present = new Set(tags.map(normalizeTag));
+  for (const recurrence of ['daily', 'weekly', 'monthly'] as const) {
+    if (present.has(normalizeTag(config.tags[recurrence]))) return recurrence;
+  }
+  return null;
+}
+
+/** One period later in wall-clock time of `zone`; a month from Jan 31 is the last day of February. */
+export function advance(instant: Date, recurrence: Recurrence, zone: string): Date {
+  const wall = wallTimeIn(zone, instant.getTime());
+  let { year, month, day } = wall;
+  if (recurrence === 'monthly') {
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+    const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    day = Math.min(day, lastDay);
+  } else {
+    const next = new Date(Date.UTC(year, month - 1, day + (recurrence === 'daily' ? 1 : 7)));
+    year = next.getUTCFullYear();
+    month = next.getUTCMonth() + 1;
+    day = next.getUTCDate();
+  }
+  return new Date(instantOfWallTime(zone, { ...wall, year, month, day }));
+}
+
+/**
+ * The next due date: one period after the completed occurrence's due date (or its
+ * completion, when it had none), advanced further until it is in the future, so a task
+ * completed late does not spawn an occurrence that is already overdue.
+ */
+export function nextDueDate(task: Pick<Task, 'dueDateGregorian' | 'completedAt'>, recurrence: Recurrence, zone: string, now: Date): Date {
+  let due = advance(task.dueDateGregorian ?? task.completedAt ?? now, recurrence, zone);
+  for (let guard = 0; due.getTime() <= now.getTime() && guard < 1000; guard += 1) due = advance(due, recurrence, zone);
+  return due;
+}
+
+export const repeatRecurringTasks: ProcessImplementation<RepeatConfig> = {
+  name: 'repeat_recurring_tasks',
+  description: 'Completing a task tagged #daily, #weekly or #monthly creates its next occurrence, due one period later.',
+  configSchema,
+  triggerTypes: ['event_based'],
+  defaultEvents: ['COMPLETED'],
+  accepts(event, config) {
+    return event.type === 'COMPLETED' && recurrenceOf(event.task.tags, config) !== null;
+  },
+  async run(context) {
+    const event = context.event;
+    if (!event) return { success: true, created: false, reason: 'runs on task completion events only' };
+    const recurrence = recurrenceOf(event.task.tags, context.config);
+    if (!recurrence) return { success: true, created: false, reason: 'the task has no recurrence tag' };
+    if (!context.tasks) throw new Error('the task service is not available');
+    const owner = await context.prisma.user.findUnique({ where: { id: event.userId }, select: { timeZone: true } });
+    if (!owner) return { success: true, created: false, reason: 'the task owner no longer exists' };
+    const actor = { id: event.userId, timeZone: owner.timeZone ?? context.serviceTimeZone };
+    const dueAt = nextDueDate(event.task, recurrence, actor.timeZone, context.now);
+    const created = await context.tasks.create(actor, {
+      name: event.task.name,
+      description: event.task.description,
+      priority: event.task.priority,
+      tags: event.task.tags,
+      dueAt,
+    });
+    return {
+      success: true,
+      created: true,
+      recurrence,
+      completed_task_id: event.taskId,
+      new_task_id: created.id,
+      new_due_date: dueAt.toISOString(),
+    };
+  },
+};

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { rescheduleOverdueTasks } from '../../src/scheduler/reschedule-remaining-tasks.js';
+import { seedUser, uniqueName } from '../helpers/seed.js';
+import { startTestServer } from '../helpers/server.js';
+
+const server = await startTestServer({ env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
+const admin = await seedUser(server.prisma, { role: 'admin' });
+const member = await seedUser(server.prisma);
+
+const RESCHEDULE = `query { automatedProcess(name: "reschedule_remaining_tasks") { id name triggerType isEnabled nextRunAt processConfig
+  schedule { hour minute timeZone expression } lastExecution { id } executions(first: 5) { totalCount edges { node { id status } } } } }`;
+
+async function rescheduleProcessId(): Promise<string> {
+  const data = await server.data<{ automatedProcess: { id: string } }>(RESCHEDULE, { token: member.token });
+  return data.automatedProcess.id;
+}
+
+describe('reading processes', () => {
+  it('shows the default process to any signed-in user, and nothing to anonymous callers', async () => {
+    const data = await server.data(RESCHEDULE, { token: member.token });
+    expect(data.automatedProcess).toMatchObject({
+      name: 'reschedule_remaining_tasks',
+      triggerType: 'TIME_BASED',
+      isEnabled: true,
+      schedule: { hour: 7, minute: 30, timeZone: 'Asia/Tehran', expression: '30 7 * * *' },
+      processConfig: { include_statuses: ['pending', 'in_progress'], update_to_today: true },
+    });
+    // 07:30 Tehran is 04:00 UTC.
+    expect(new Date(data.automatedProcess.nextRunAt).toISOString()).toMatch(/T04:00:00\.000Z$/);
+    const anonymous = await server.graphql(RESCHEDULE);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const list = await server.data(`query { automatedProcesses { totalCount edges { node { name } } } }`, { token: member.token });
+    expect(list.automatedProcesses.edges.map((edge: any) => edge.node.name)).toContain('reschedule_remaining_tasks');
+  });
+});
+
+describe('managing processes', () => {
+  const CREATE = `mutation($input: CreateAutomatedProcessInput!) { createAutomatedProcess(input: $input) { process { id name triggerType events isEnabled } } }`;
+
+  it('is for administrators only', async () => {
+    const id = await rescheduleProcessId();
+    for (const [query, input] of [
+      [CREATE, { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' }],
+      [`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, { id }],
+      [`mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { id } } }`, { id }],
+      [`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, { id }],
+    ] as const) {
+      const result = await server.graphql(query, { token: member.token, variables: { input } });
+      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(await server.prisma.automatedProcessExecution.count()).toBe(0);
+    expect(await server.prisma.automatedProcess.count({ where: { name: 'repeat_recurring_tasks' } })).toBe(0);
+  });
+
+  it('refuses a process without an implementation, naming the field', async () => {
+    const result = await server.graphql(CREATE, { token: admin.token, variables: { input: { name: uniqueName('nothing'), triggerType: 'MANUAL' } } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(result.errors?.[0]?.message).toMatch(/No process implementation/);
+  });
+
+  it('validates the config against the implementation and the schedule', async () => {
+    const id = await rescheduleProcessId();
+    const UPDATE = `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression timeZone } nextRunAt } } }`;
+    const badConfig = await server.graphql(UPDATE, { token: admin.token, variables: { input: { id, processConfig: { include_statuses: ['someday'] } } } });
+    expect(badConfig.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.processConfig.include_statuses.0' });
+    const badCron = await server.graphql(UPDATE, { token: admin.token, variables: { input: { id, schedule: { cron: '0 25 * * *', timeZone: 'UTC' } } } });
+    expect(badCron.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const unchanged = await server.data(RESCHEDULE, { token: admin.token });
+    expect(unchanged.automatedProcess.schedule.expression).toBe('30 7 * * *');
+  });
+
+  it('creates, disables, enables and deletes an event-based process', async () => {
+    const created = await server.data(CREATE, { token: admin.token, variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } } });
+    const process = created.createAutomatedProcess.process;
+    expect(process).toMatchObject({ name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED', events: ['TASK_COMPLETED'], isEnabled: true });
+    const disabled = await server.data(`mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`, { token: admin.token, variables: { input: { id: process.id } } });
+    expect(disabled.disableAutomatedProcess.process.isEnabled).toBe(false);
+    const enabled = await server.data(`mutation($input: EnableAutomatedProcessInput!) { enableAutomatedProcess(input: $input) { process { isEnabled } } }`, { token: admin.token, variables: { input: { id: process.id } } });
+    expect(enabled.enableAutomatedProcess.process.isEnabled).toBe(true);
+    const deleted = await server.data(`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, { token: admin.token, variables: { input: { id: process.id } } });
+    expect(deleted.deleteAutomatedProcess.deletedProcessId).toBe(process.id);
+    expect(await server.prisma.automatedProcess.count({ where: { name: 'repeat_recurring_tasks' } })).toBe(0);
+  });
+});
+
+describe('running a process', () => {
+  it('returns the pending execution at once and streams every status change to subscribers', async () => {
+    const id = await rescheduleProcessId();
+    const subscription = server.subscribe(
+      `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status executionId execution { id triggeredBy } } }`,
+      { token: member.token, variables: { processId: id } },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription reach the server
+    const run = await server.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`, {
+      token: admin.token,
+      variables: { input: { id } },
+    });
+    expect(run.runAutomatedProcess.execution).toMatchObject({ status: 'PENDING', triggeredBy: 'MANUAL' });
+    const statuses: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const event = await subscription.next(10_000);
+      expect(event.errors).toBeUndefined();
+      expect((event.data as any).processExecutionUpdated.executionId).toBe(run.runAutomatedProcess.execution.id);
+      statuses.push((event.data as any).processExecutionUpdated.status);
+    }
+    expect(statuses).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
+    subscription.close();
+
+    const history = await server.data(
+      `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { edges { node { id status duration result startedAt completedAt } } } }`,
+      { token: member.token, variables: { filter: { process: id, status: ['COMPLETED'] } } },
+    );
+    const execution = history.processExecutions.edges[0].node;
+    expect(execution.id).toBe(run.runAutomatedProcess.execution.id);
+    expect(execution.result).toMatchObject({ success: true, tasks_found: expect.any(Number), tasks_rescheduled: expect.any(Number), task_details: expect.any(Array) });
+    expect(execution.duration).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('reschedule_remaining_tasks', () => {
+  async function task(userId: string, due: string, status: 'pending' | 'in_progress' | 'completed' = 'pending') {
+    return server.prisma.task.create({
+      data: { userId, name: uniqueName('task'), dueDateGregorian: new Date(due), dateAddedJalali: '1404-01-01T00:00:00', status },
+    });
+  }
+
+  it('moves tasks due before the start of their owner\'s today to today, at the same local time, with the Jalali column', async () => {
+    const tehran = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
+    const serviceZone = await seedUser(server.prisma, { timeZone: null });
+    // 00:10 on 2025-12-18 in Tehran; still 2025-12-17 (15:40) in New York.
+    const now = new Date('2025-12-17T20:40:00Z');
+    const lateYesterday = await task(tehran.user.id, '2025-12-17T23:50:00+03:30');
+    const justToday = await task(tehran.user.id, '2025-12-18T00:05:00+03:30');
+    const done = await task(tehran.user.id, '2025-12-10T09:00:00+03:30', 'completed');
+    const nyToday = await task(newYork.user.id, '2025-12-17T08:00:00-05:00');
+    const nyYesterday = await task(newYork.user.id, '2025-12-16T21:15:00-05:00', 'in_progress');
+    const viaService = await task(serviceZone.user.id, '2025-12-01T07:30:00+03:30');
+
+    const outcome = await rescheduleOverdueTasks(server.prisma, {
+      now,
+      serviceTimeZone: 'Asia/Tehran',
+      includeStatuses: ['pending', 'in_progress'],
+      updateToToday: true,
+    });
+    const byId = async (id: string) => server.prisma.task.findUniqueOrThrow({ where: { id } });
+    expect((await byId(lateYesterday.id)).dueDateGregorian?.toISOString()).toBe(new Date('2025-12-18T23:50:00+03:30').toISOString());
+    expect((await byId(justToday.id)).dueDateGregorian?.toISOString()).toBe(justToday.dueDateGregorian?.toISOString());
+    expect((await byId(done.id)).dueDateGregorian?.toISOString()).toBe(done.dueDateGregorian?.toISOString());
+    expect((await byId(nyToday.id)).dueDateGregorian?.toISOString()).toBe(nyToday.dueDateGregorian?.toISOString());
+    expect((await byId(nyYesterday.id)).dueDateGregorian?.toISOString()).toBe(new Date('2025-12-17T21:15:00-05:00').toISOString());
+    const moved = await byId(viaService.id);
+    expect(moved.dueDateGregorian?.toISOString()).toBe(new Date('2025-12-18T07:30:00+03:30').toISOString());
+    expect(moved.dueDateJalali).toBe('1404-09-27T07:30:00');
+    expect(outcome.movedTaskIds).toEqual(expect.arrayContaining([lateYesterday.id, nyYesterday.id, viaService.id]));
+    expect(outcome.movedTaskIds).not.toContain(justToday.id);
+    expect(outcome.details.find((detail) => detail.task_id === viaService.id)).toMatchObject({
+      user_id: serviceZone.user.id,
+      old_due_date: '2025-12-01T04:00:00.000Z',
+      new_due_date: '2025-12-18T04:00:00.000Z',
+    });
+  });
+
+  it('keeps the local time of day across a DST change of the owner\'s zone', async () => {
+    const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
+    const beforeDst = await task(newYork.user.id, '2025-03-07T09:00:00-05:00');
+    await rescheduleOverdueTasks(server.prisma, {
+      now: new Date('2025-03-10T16:00:00Z'),
+      serviceTimeZone: 'Asia/Tehran',
+      includeStatuses: ['pending'],
+      updateToToday: true,
+    });
+    const after = await server.prisma.task.findUniqueOrThrow({ where: { id: beforeDst.id } });
+    expect(after.dueDateGregorian?.toISOString()).toBe('2025-03-10T13:00:00.000Z'); // 09:00 EDT
+  });
+
+  it('formats the Jalali calendar in SQL as the known pairs say', async () => {
+    const rows = await server.prisma.$queryRaw<Array<{ a: string; b: string; c: string }>>`
+      SELECT behflow_jalali('2025-12-18T07:30:00+03:30', 'Asia/Tehran') AS a,
+             behflow_jalali('2025-03-21T00:00:00+03:30', 'Asia/Tehran') AS b,
+             behflow_jalali('2025-03-20T23:59:59+03:30', 'Asia/Tehran') AS c`;
+    expect(rows[0]).toEqual({ a: '1404-09-27T07:30:00', b: '1404-01-01T00:00:00', c: '1403-12-30T23:59:59' });
+  });
+
+  it('is set-based: one reschedule statement whatever the number of tasks', async () => {
+    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    for (let i = 0; i < 30; i += 1) await task(owner.user.id, '2025-11-01T10:00:00Z');
+    const { result, statements } = await server.queries.record(() =>
+      rescheduleOverdueTasks(server.prisma, { now: new Date('2025-12-18T10:00:00Z'), serviceTimeZone: 'Asia/Tehran', includeStatuses: ['pending'], updateToToday: true }),
+    );
+    expect(result.tasksRescheduled).toBeGreaterThanOrEqual(30);
+    expect(statements.filter((sql) => /UPDATE/i.test(sql))).toHaveLength(1);
+    expect(statements.length).toBeLessThanOrEqual(4); // BEGIN, SET LOCAL, the statement, COMMIT
+  });
+});
+
+describe('crash recovery', () => {
+  it('marks failed an execution left running by an instance that is gone', async () => {
+    const id = (await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } })).id;
+    const orphan = await server.prisma.automatedProcessExecution.create({
+      data: { processId: id, status: 'running', triggeredBy: 'schedule', startedAt: new Date(Date.now() - 600_000), leaseExpiresAt: new Date(Date.now() - 60_000) },
+    });
+    const alive = await server.prisma.automatedProcessExecution.create({
+      data: { processId: id, status: 'running', triggeredBy: 'manual', startedAt: new Date(), leaseExpiresAt: new Date(Date.now() + 600_000) },
+    });
+    const subscription = server.subscribe(`subscription { processExecutionUpdated { status executionId } }`, { token: member.token });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const recovered = await server.running.processes.failAbandonedExecutions();
+    expect(recovered).toBe(1);
+    const after = await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: orphan.id } });
+    expect(after.status).toBe('failed');
+    expect(after.errorMessage).toMatch(/stopped responding/);
+    expect(after.completedAt).not.toBeNull();
+    expect((await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: alive.id } })).status).toBe('running');
+    const event = await subscription.next(5_000);
+    expect((event.data as any).processExecutionUpdated.status).toBe('FAILED');
+    subscription.close();
+    await server.prisma.automatedProcessExecution.delete({ where: { id: alive.id } });
+  });
+});
+

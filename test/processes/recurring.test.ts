@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { advance, nextDueDate } from '../../src/scheduler/repeat-recurring-tasks.js';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer } from '../helpers/server.js';
+
+const server = await startTestServer({ env: { BEHFLOW_SCHEDULER: 'false' } });
+const admin = await seedUser(server.prisma, { role: 'admin' });
+
+describe('next occurrence dates', () => {
+  it('advances by a day, a week or a month in the owner\'s wall-clock time, across DST', () => {
+    // 09:00 EST on 2025-03-08, next day is EDT: still 09:00 local.
+    expect(advance(new Date('2025-03-08T14:00:00Z'), 'daily', 'America/New_York').toISOString()).toBe('2025-03-09T13:00:00.000Z');
+    expect(advance(new Date('2025-12-18T04:00:00Z'), 'weekly', 'Asia/Tehran').toISOString()).toBe('2025-12-25T04:00:00.000Z');
+    expect(advance(new Date('2025-01-31T04:00:00Z'), 'monthly', 'Asia/Tehran').toISOString()).toBe('2025-02-28T04:00:00.000Z');
+    // Completed late: the next occurrence is the first one still ahead.
+    const now = new Date('2025-12-20T10:00:00Z');
+    expect(nextDueDate({ dueDateGregorian: new Date('2025-12-15T04:00:00Z'), completedAt: now }, 'daily', 'Asia/Tehran', now).toISOString()).toBe(
+      '2025-12-21T04:00:00.000Z',
+    );
+  });
+});
+
+describe('repeat_recurring_tasks', () => {
+  it('creates the next occurrence when a #weekly task is completed, and nothing for untagged tasks', async () => {
+    await server.data(
+      `mutation($input: CreateAutomatedProcessInput!) { createAutomatedProcess(input: $input) { process { id events } } }`,
+      { token: admin.token, variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED', events: ['TASK_COMPLETED'] } } },
+    );
+    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const due = new Date(Date.now() + 3_600_000);
+    due.setUTCMilliseconds(0);
+    const created = await server.data(
+      `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`,
+      { token: owner.token, variables: { input: { name: 'Water the plants', tags: ['#weekly', 'home'], dueAt: due.toISOString(), priority: 'HIGH' } } },
+    );
+    const plain = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
+      token: owner.token,
+      variables: { input: { name: 'One-off', dueAt: due.toISOString() } },
+    });
+    const subscription = server.subscribe(`subscription { processExecutionUpdated { status execution { triggeredBy result } } }`, { token: owner.token });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server.data(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, {
+      token: owner.token,
+      variables: { input: { id: plain.createTask.task.id } },
+    });
+    await server.data(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, {
+      token: owner.token,
+      variables: { input: { id: created.createTask.task.id } },
+    });
+    let final: any;
+    for (let i = 0; i < 3; i += 1) final = (await subscription.next(10_000)).data!.processExecutionUpdated;
+    expect(final.status).toBe('COMPLETED');
+    expect(final.execution.triggeredBy).toBe('EVENT');
+    subscription.close();
+
+    const tasks = await server.prisma.task.findMany({ where: { userId: owner.user.id }, orderBy: { dateAddedGregorian: 'asc' } });
+    const next = tasks.filter((task) => task.name === 'Water the plants' && task.status === 'pending');
+    expect(next).toHaveLength(1);
+    expect(next[0]!.dueDateGregorian?.toISOString()).toBe(new Date(due.getTime() + 7 * 86_400_000).toISOString());
+    expect(next[0]!.tags).toEqual(['#weekly', 'home']);
+    expect(next[0]!.priority).toBe('high');
+    expect(next[0]!.dueDateJalali).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(final.execution.result).toMatchObject({ created: true, recurrence: 'weekly', new_task_id: next[0]!.id });
+    expect(tasks.filter((task) => task.name === 'One-off')).toHaveLength(1);
+    // Only the tagged completion produced an execution.
+    expect(await server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event' } })).toBe(1);
+  });
+});
