@@ -33,6 +33,11 @@ const environmentSchema = z.object({
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  BEHFLOW_ASSISTANT_PROVIDER: z.enum(['builtin', 'openai']).optional(),
+  BEHFLOW_LLM_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://api.openai.com/v1' }).optional(),
+  BEHFLOW_LLM_API_KEY: z.string().min(1).optional(),
+  BEHFLOW_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  BEHFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(60_000),
 });
 
 export interface Config {
@@ -49,7 +54,22 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
+  readonly assistant: AssistantConfig;
 }
+
+/** Which assistant answers chat messages. */
+export type AssistantConfig =
+  | { readonly provider: 'builtin' }
+  | {
+      readonly provider: 'openai';
+      /** An OpenAI-compatible API root, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
+      readonly baseUrl: string;
+      /** Sent as a bearer token when set; never logged. */
+      readonly apiKey: string | undefined;
+      readonly model: string;
+      /** The most one reply may take, tool rounds included. */
+      readonly timeoutMs: number;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly issues: readonly string[]) {
@@ -69,6 +89,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
   }
   const values = parsed.data;
+  const provider = values.BEHFLOW_ASSISTANT_PROVIDER ?? (values.BEHFLOW_LLM_BASE_URL ? 'openai' : 'builtin');
+  if (provider === 'openai' && !values.BEHFLOW_LLM_BASE_URL) {
+    throw new ConfigError(['BEHFLOW_LLM_BASE_URL: required when BEHFLOW_ASSISTANT_PROVIDER is openai']);
+  }
+  const assistant: AssistantConfig =
+    provider === 'openai'
+      ? {
+          provider,
+          baseUrl: values.BEHFLOW_LLM_BASE_URL!.replace(/\/+$/, ''),
+          apiKey: values.BEHFLOW_LLM_API_KEY,
+          model: values.BEHFLOW_LLM_MODEL,
+          timeoutMs: values.BEHFLOW_LLM_TIMEOUT_MS,
+        }
+      : { provider };
   const production = values.NODE_ENV === 'production';
   return Object.freeze({
     databaseUrl: values.DATABASE_URL,
@@ -81,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
+    assistant: Object.freeze(assistant),
   });
 }

@@ -12,7 +12,20 @@ import { createPostgresEventTarget } from './postgres-event-target.js';
 export type PubSubChannels = {
   /** A task of the user `userId` was created, updated, completed or deleted (whatever made the change). */
   'task:changed': [userId: string, event: { type: 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED'; taskId: string }];
+  /** A message (the user's or the assistant's) was stored in the chat session `sessionId`. */
+  'chat:message-added': [sessionId: string, event: { messageId: string }];
+  /**
+   * The assistant's reply in the chat session `sessionId` as it is produced: text deltas,
+   * then DONE (or ERROR) with the id of the stored assistant message.
+   */
+  'chat:reply': [sessionId: string, event: ChatReplyEvent];
 };
+
+/** One step of a streamed assistant reply. */
+export type ChatReplyEvent =
+  | { kind: 'DELTA'; text: string }
+  | { kind: 'DONE'; messageId: string }
+  | { kind: 'ERROR'; text: string; messageId: string | null };
 
 export type BehflowPubSub = PubSub<PubSubChannels>;
 
