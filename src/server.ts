@@ -5,6 +5,9 @@ import { migrate } from './db/migrate.js';
 import { connectDatabase, type Database } from './db/prisma.js';
 import type { Logger } from './logger.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
+import { createAssistantProvider } from './assistant/index.js';
+import { ChatService } from './chat/service.js';
+import type { TaskService } from './tasks/service.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -12,6 +15,8 @@ export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   readonly url: string;
   readonly database: Database;
+  /** The chat service, e.g. to wait until background replies are stored. */
+  readonly chat: ChatService;
   stop(): Promise<void>;
 }
 
@@ -50,12 +55,29 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
+    const tasks: TaskService = new Proxy({} as TaskService, {
+      get: () => () => {
+        throw new Error('The task service is not available yet.');
+      },
+    });
+    const chat = new ChatService({
+      prisma: database.prisma,
+      pubsub: events.pubsub,
+      logger,
+      tasks,
+      provider: createAssistantProvider(config.assistant, logger),
+      // A reply is cut off by its own timeout well before its lease ends.
+      replyLeaseMs: (config.assistant.provider === 'openai' ? config.assistant.timeoutMs : 60_000) + 60_000,
+    });
+    cleanup.push(() => chat.close());
+
     const app = createApp({
       config,
       prisma: database.prisma,
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
+      chat,
     });
     const port = await app.start(options.port ?? config.port);
     cleanup.push(() => app.stop());
@@ -63,7 +85,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, stop: unwind };
+    return { app, port, url, database, chat, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

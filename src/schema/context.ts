@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
+import type { ChatService } from '../chat/service.js';
 
 export type Role = 'user' | 'admin';
 
@@ -23,6 +24,8 @@ export interface AppDependencies {
   readonly prisma: PrismaClient;
   readonly pubsub: BehflowPubSub;
   readonly logger: Logger;
+  /** Chat sessions, messages and the assistant's background replies. */
+  readonly chat: ChatService;
 }
 
 /** The per-operation context: the same shape over HTTP and over graphql-ws. */

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './root.js';
 import '../system/schema.js';
+import '../chat/schema.js';
 
 /** The executable schema, types sorted so its printed form is stable. */
 export const schema = lexicographicSortSchema(builder.toSchema());
