@@ -46,7 +46,7 @@ function authorizationOf(initial: InitialContext): string | null {
 }
 
 export function createApp(options: AppOptions): App {
-  const { config, prisma, pubsub, logger, pool, chat } = options;
+  const { config, prisma, pubsub, logger, pool, tasks, chat } = options;
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<ServerContext, Context>({
@@ -65,7 +65,7 @@ export function createApp(options: AppOptions): App {
       const client = clientOf((initial as InitialContext).req);
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
       const viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
-      return { config, prisma, pubsub, logger, chat, viewer, client };
+      return { config, prisma, pubsub, logger, tasks, chat, viewer, client };
     },
   });
 

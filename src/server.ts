@@ -7,7 +7,7 @@ import type { Logger } from './logger.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
 import { createAssistantProvider } from './assistant/index.js';
 import { ChatService } from './chat/service.js';
-import type { TaskService } from './tasks/service.js';
+import { createTaskService } from './tasks/service.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -55,11 +55,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
-    const tasks: TaskService = new Proxy({} as TaskService, {
-      get: () => () => {
-        throw new Error('The task service is not available yet.');
-      },
-    });
+    const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: config.timeZone });
     const chat = new ChatService({
       prisma: database.prisma,
       pubsub: events.pubsub,
@@ -77,6 +73,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       pool: database.pool,
       pubsub: events.pubsub,
       logger,
+      tasks,
       chat,
     });
     const port = await app.start(options.port ?? config.port);

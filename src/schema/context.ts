@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
+import type { TaskService } from '../tasks/service.js';
 import type { ChatService } from '../chat/service.js';
 
 export type Role = 'user' | 'admin';
@@ -24,6 +25,8 @@ export interface AppDependencies {
   readonly prisma: PrismaClient;
   readonly pubsub: BehflowPubSub;
   readonly logger: Logger;
+  /** Every read and change of tasks, shared with the assistant and automated processes. */
+  readonly tasks: TaskService;
   /** Chat sessions, messages and the assistant's background replies. */
   readonly chat: ChatService;
 }

@@ -3,6 +3,8 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './root.js';
 import '../system/schema.js';
+import '../auth/user-type.js';
+import '../tasks/schema.js';
 import '../chat/schema.js';
 
 /** The executable schema, types sorted so its printed form is stable. */

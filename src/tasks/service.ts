@@ -1,7 +1,12 @@
 // The contract of the task domain. Resolvers, the chat assistant's tools and automated
 // processes all go through one TaskService, so every rule (validation, Jalali columns,
 // completedAt, events) holds whoever makes the change.
-import type { Task } from '../db/prisma.js';
+import type { Prisma, PrismaClient, Task } from '../db/prisma.js';
+import type { Logger } from '../logger.js';
+import type { BehflowPubSub } from '../pubsub/index.js';
+import { BadUserInputError, NotFoundError } from '../schema/errors.js';
+import { CalendarInputError, dayBounds, parseFlexibleDate, toJalali } from './calendar.js';
+import { isUuid, taskOrderBy, taskWhere, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
 export type TaskPriority = 'low' | 'medium' | 'high';
 export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'cancelled';
@@ -72,6 +77,12 @@ export interface TaskDomainEvent {
   readonly task: Task;
 }
 
+/** The Prisma arguments selecting and ordering an actor's tasks, for paginated readers (the GraphQL connection). */
+export interface TaskQueryArgs {
+  readonly where: Prisma.TaskWhereInput;
+  readonly orderBy: Prisma.TaskOrderByWithRelationInput[];
+}
+
 export interface TaskService {
   create(actor: Actor, data: CreateTaskData): Promise<Task>;
   /** Throws NotFoundError when the task is missing or not the actor's. */
@@ -82,6 +93,12 @@ export interface TaskService {
   /** Null when missing or not the actor's. */
   get(actor: Actor, taskId: string): Promise<Task | null>;
   list(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[]; limit?: number }): Promise<Task[]>;
+  /**
+   * Validates a filter and ordering (throws BadUserInputError naming `filter.*`) and returns the
+   * Prisma `where` (always restricted to the actor's tasks) and `orderBy` (ending in the id, so
+   * cursors are stable). `list` uses it; so does the GraphQL connection.
+   */
+  queryArgs(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[] }): TaskQueryArgs;
   stats(actor: Actor): Promise<TaskStats>;
   tags(actor: Actor): Promise<Array<{ tag: string; count: number }>>;
   /**
@@ -97,4 +114,200 @@ export interface TaskService {
   onEvent(listener: (event: TaskDomainEvent) => void | Promise<void>): () => void;
   /** Emits events for changes made outside the service (set-based updates by processes). */
   emitExternalChanges(events: readonly TaskDomainEvent[]): Promise<void>;
+}
+
+export interface TaskServiceDependencies {
+  readonly prisma: PrismaClient;
+  readonly pubsub: BehflowPubSub;
+  readonly logger: Logger;
+  /** The service time zone: Behflow's `*_jalali` columns are rendered in it. */
+  readonly timeZone: string;
+  /** The clock (tests may fix it). */
+  readonly now?: () => Date;
+}
+
+/**
+ * Behflow's derived Jalali columns for a task's Gregorian dates. Anything writing
+ * `due_date_gregorian` or `date_added_gregorian` outside the service must write these too.
+ */
+export function jalaliColumns(dates: { dueDateGregorian?: Date | null; dateAddedGregorian?: Date }, serviceTimeZone: string) {
+  return {
+    ...(dates.dueDateGregorian !== undefined
+      ? { dueDateJalali: dates.dueDateGregorian === null ? null : toJalali(dates.dueDateGregorian, serviceTimeZone) }
+      : {}),
+    ...(dates.dateAddedGregorian !== undefined ? { dateAddedJalali: toJalali(dates.dateAddedGregorian, serviceTimeZone) } : {}),
+  };
+}
+
+export function createTaskService(deps: TaskServiceDependencies): TaskService {
+  const { prisma, pubsub, timeZone } = deps;
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger.child({ component: 'tasks' });
+  const listeners = new Set<(event: TaskDomainEvent) => void | Promise<void>>();
+
+  /** Runs after commit: subscribers on every instance via pub/sub, local listeners here. */
+  async function emit(events: readonly TaskDomainEvent[]) {
+    for (const event of events) {
+      pubsub.publish('task:changed', event.userId, { type: event.type, taskId: event.taskId });
+      for (const listener of listeners) {
+        try {
+          await listener(event);
+        } catch (error) {
+          // A failing listener must not turn a committed change into an error for the caller.
+          log.error({ err: { message: (error as Error).message }, taskId: event.taskId }, 'task event listener failed');
+        }
+      }
+    }
+  }
+
+  const event = (type: TaskEventType, task: Task): TaskDomainEvent => ({ type, taskId: task.id, userId: task.userId, task });
+
+  /** completedAt follows the status: set on entering `completed`, kept while there, cleared on leaving. */
+  function completedAtFor(previous: Pick<Task, 'status' | 'completedAt'> | null, status: TaskStatus, at: Date): Date | null {
+    if (status !== 'completed') return null;
+    return previous?.status === 'completed' && previous.completedAt ? previous.completedAt : at;
+  }
+
+  async function change(actor: Actor, taskId: string, data: UpdateTaskData): Promise<Task> {
+    if (!isUuid(taskId)) throw new NotFoundError('Task');
+    const changes: Prisma.TaskUncheckedUpdateInput = {};
+    if (data.name !== undefined) changes.name = validName(data.name);
+    if (data.description !== undefined) changes.description = validDescription(data.description);
+    if (data.priority !== undefined) changes.priority = validPriority(data.priority);
+    if (data.tags !== undefined) changes.tags = validTags(data.tags);
+    if (data.dueAt !== undefined) {
+      const dueAt = validDueDate(data.dueAt);
+      Object.assign(changes, { dueDateGregorian: dueAt }, jalaliColumns({ dueDateGregorian: dueAt }, timeZone));
+    }
+    const status = data.status === undefined ? undefined : validStatus(data.status);
+
+    const [previous, task] = await prisma.$transaction(async (tx) => {
+      const current = await tx.task.findFirst({ where: { id: taskId, userId: actor.id } });
+      if (!current) throw new NotFoundError('Task');
+      if (status !== undefined) {
+        changes.status = status;
+        changes.completedAt = completedAtFor(current, status, now());
+      }
+      const updated = await tx.task.update({ where: { id: taskId }, data: changes });
+      return [current, updated] as const;
+    });
+    await emit([event(previous.status !== 'completed' && task.status === 'completed' ? 'COMPLETED' : 'UPDATED', task)]);
+    return task;
+  }
+
+  const service: TaskService = {
+    async create(actor, data) {
+      const name = validName(data.name);
+      const description = validDescription(data.description ?? null);
+      const priority = validPriority(data.priority ?? 'medium');
+      const status = validStatus(data.status ?? 'pending');
+      const tags = validTags(data.tags ?? null);
+      const dueAt = validDueDate(data.dueAt ?? null);
+      const at = now();
+      const task = await prisma.task.create({
+        data: {
+          userId: actor.id,
+          name,
+          description,
+          priority,
+          status,
+          tags,
+          dueDateGregorian: dueAt,
+          dateAddedGregorian: at,
+          updatedAt: at,
+          completedAt: completedAtFor(null, status, at),
+          ...jalaliColumns({ dueDateGregorian: dueAt, dateAddedGregorian: at }, timeZone),
+        } as Prisma.TaskUncheckedCreateInput,
+      });
+      await emit([event('CREATED', task)]);
+      return task;
+    },
+
+    update: change,
+
+    async delete(actor, taskId) {
+      if (!isUuid(taskId)) throw new NotFoundError('Task');
+      const task = await prisma.$transaction(async (tx) => {
+        const current = await tx.task.findFirst({ where: { id: taskId, userId: actor.id } });
+        if (!current) throw new NotFoundError('Task');
+        const { count } = await tx.task.deleteMany({ where: { id: taskId, userId: actor.id } });
+        if (count === 0) throw new NotFoundError('Task');
+        return current;
+      });
+      await emit([event('DELETED', task)]);
+      return task;
+    },
+
+    complete: (actor, taskId) => change(actor, taskId, { status: 'completed' }),
+
+    reopen: (actor, taskId) => change(actor, taskId, { status: 'pending' }),
+
+    async get(actor, taskId) {
+      if (!isUuid(taskId)) return null;
+      return prisma.task.findFirst({ where: { id: taskId, userId: actor.id } });
+    },
+
+    queryArgs(actor, options = {}) {
+      return { where: taskWhere(actor, options.filter, now()), orderBy: taskOrderBy(options.orderBy) };
+    },
+
+    async list(actor, options = {}) {
+      const { where, orderBy } = service.queryArgs(actor, options);
+      const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
+      return prisma.task.findMany({ where, orderBy, take: limit });
+    },
+
+    async stats(actor) {
+      const at = now();
+      const today = dayBounds(at, actor.timeZone);
+      const [row] = await prisma.$queryRaw<Array<Record<string, number>>>`
+        SELECT count(*)::int AS total,
+               count(*) FILTER (WHERE status = 'pending')::int AS pending,
+               count(*) FILTER (WHERE status = 'in_progress')::int AS in_progress,
+               count(*) FILTER (WHERE status = 'completed')::int AS completed,
+               count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+               count(*) FILTER (WHERE priority = 'low')::int AS low,
+               count(*) FILTER (WHERE priority = 'medium')::int AS medium,
+               count(*) FILTER (WHERE priority = 'high')::int AS high,
+               count(*) FILTER (WHERE due_date_gregorian < ${at} AND status IN ('pending', 'in_progress'))::int AS overdue,
+               count(*) FILTER (WHERE due_date_gregorian >= ${today.start} AND due_date_gregorian < ${today.end})::int AS due_today
+        FROM tasks WHERE user_id = ${actor.id}::uuid`;
+      const counts = row ?? {};
+      const count = (key: string) => Number(counts[key] ?? 0);
+      return {
+        total: count('total'),
+        byStatus: { pending: count('pending'), in_progress: count('in_progress'), completed: count('completed'), cancelled: count('cancelled') },
+        byPriority: { low: count('low'), medium: count('medium'), high: count('high') },
+        overdue: count('overdue'),
+        dueToday: count('due_today'),
+      };
+    },
+
+    async tags(actor) {
+      const rows = await prisma.$queryRaw<Array<{ tag: string; count: number }>>`
+        SELECT tag, count(*)::int AS count
+        FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
+        WHERE user_id = ${actor.id}::uuid
+        GROUP BY tag
+        ORDER BY count(*) DESC, tag`;
+      return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }));
+    },
+
+    parseDueDate(actor, text) {
+      try {
+        return validDueDate(parseFlexibleDate(text, actor.timeZone))!;
+      } catch (error) {
+        if (error instanceof CalendarInputError) throw new BadUserInputError(error.message, 'input.dueAt');
+        throw error;
+      }
+    },
+
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    emitExternalChanges: emit,
+  };
+  return service;
 }

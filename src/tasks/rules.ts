@@ -1,0 +1,182 @@
+// The rules a task must satisfy, checked before anything is written. Each violation is a
+// BadUserInputError naming the offending field, so GraphQL clients and the assistant's tools
+// get the same coded answer.
+import type { Prisma } from '../db/prisma.js';
+import { BadUserInputError } from '../schema/errors.js';
+import { dayBounds } from './calendar.js';
+import type { Actor, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './service.js';
+
+export const TASK_LIMITS = {
+  nameLength: 255,
+  descriptionLength: 20_000,
+  tagCount: 32,
+  tagLength: 64,
+  searchLength: 200,
+  searchWords: 10,
+  filterValues: 100,
+} as const;
+
+export const TASK_PRIORITIES: readonly TaskPriority[] = ['low', 'medium', 'high'];
+export const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'in_progress', 'completed', 'cancelled'];
+
+/** Lengths in characters as PostgreSQL counts them (code points), not UTF-16 units. */
+const characters = (text: string) => [...text].length;
+
+/** Where in the input a value came from, for error messages (`input.name`, `filter.tagsAny`). */
+export type FieldPath = (name: string) => string;
+export const inputField: FieldPath = (name) => `input.${name}`;
+
+export function validName(name: string, field: FieldPath = inputField): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) throw new BadUserInputError('A task needs a name.', field('name'));
+  if (characters(trimmed) > TASK_LIMITS.nameLength) {
+    throw new BadUserInputError(`A task name has at most ${TASK_LIMITS.nameLength} characters.`, field('name'));
+  }
+  return trimmed;
+}
+
+export function validDescription(description: string | null, field: FieldPath = inputField): string | null {
+  if (description === null) return null;
+  if (characters(description) > TASK_LIMITS.descriptionLength) {
+    throw new BadUserInputError(`A task description has at most ${TASK_LIMITS.descriptionLength} characters.`, field('description'));
+  }
+  return description;
+}
+
+/** Trimmed and de-duplicated (first spelling wins), in the order given. */
+export function validTags(tags: readonly string[] | null, field: FieldPath = inputField, name = 'tags'): string[] {
+  if (tags === null) return [];
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const raw of tags) {
+    const tag = raw.trim();
+    if (tag.length === 0) throw new BadUserInputError('A tag cannot be empty.', field(name));
+    if (characters(tag) > TASK_LIMITS.tagLength) {
+      throw new BadUserInputError(`A tag has at most ${TASK_LIMITS.tagLength} characters.`, field(name));
+    }
+    if (!seen.has(tag)) {
+      seen.add(tag);
+      result.push(tag);
+    }
+  }
+  if (result.length > TASK_LIMITS.tagCount) {
+    throw new BadUserInputError(`A task has at most ${TASK_LIMITS.tagCount} tags.`, field(name));
+  }
+  return result;
+}
+
+export function validPriority(priority: string, field: FieldPath = inputField): TaskPriority {
+  if (!(TASK_PRIORITIES as readonly string[]).includes(priority)) throw new BadUserInputError('Unknown priority.', field('priority'));
+  return priority as TaskPriority;
+}
+
+export function validStatus(status: string, field: FieldPath = inputField): TaskStatus {
+  if (!(TASK_STATUSES as readonly string[]).includes(status)) throw new BadUserInputError('Unknown status.', field('status'));
+  return status as TaskStatus;
+}
+
+export function validDueDate(dueAt: Date | null, field: FieldPath = inputField): Date | null {
+  if (dueAt === null) return null;
+  const time = dueAt.getTime();
+  // The Jalali columns and PostgreSQL's timestamptz both need a four-digit, positive year.
+  if (Number.isNaN(time) || time < Date.UTC(1000, 0, 1) || time >= Date.UTC(9000, 0, 1)) {
+    throw new BadUserInputError('The due date is not a valid date.', field('dueAt'));
+  }
+  return dueAt;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids that cannot be a task id are treated like unknown ones (never a database error). */
+export const isUuid = (id: string) => UUID.test(id);
+
+const filterField: FieldPath = (name) => `filter.${name}`;
+
+/** `%`, `_` and `\` are wildcards for LIKE; search text is matched literally. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+function searchCondition(search: string): Prisma.TaskWhereInput[] {
+  const text = search.trim();
+  if (characters(text) > TASK_LIMITS.searchLength) {
+    throw new BadUserInputError(`Search text has at most ${TASK_LIMITS.searchLength} characters.`, filterField('search'));
+  }
+  const words = [...new Set(text.split(/\s+/).filter(Boolean))];
+  if (words.length > TASK_LIMITS.searchWords) {
+    throw new BadUserInputError(`Search text has at most ${TASK_LIMITS.searchWords} words.`, filterField('search'));
+  }
+  // Every word must appear somewhere: in the name or description (any case, trigram-indexed)
+  // or as a whole tag (GIN-indexed).
+  return words.map((word) => ({
+    OR: [
+      { name: { contains: escapeLike(word), mode: 'insensitive' } },
+      { description: { contains: escapeLike(word), mode: 'insensitive' } },
+      { tags: { hasSome: [...new Set([word, word.toLowerCase()])] } },
+    ],
+  }));
+}
+
+function checkedList<T extends string>(values: readonly T[] | undefined, name: string, check: (value: string) => unknown): T[] | undefined {
+  if (values === undefined) return undefined;
+  if (values.length > TASK_LIMITS.filterValues) throw new BadUserInputError('Too many values.', filterField(name));
+  for (const value of values) check(value);
+  return [...values];
+}
+
+/** The Prisma condition for an actor's tasks matching `filter`; `now` fixes "overdue" and "today". */
+export function taskWhere(actor: Actor, filter: TaskFilter = {}, now = new Date()): Prisma.TaskWhereInput {
+  const conditions: Prisma.TaskWhereInput[] = [{ userId: actor.id }];
+  const statuses = checkedList(filter.statuses, 'statuses', (value) => validStatus(value, () => filterField('statuses')));
+  if (statuses) conditions.push({ status: { in: statuses } });
+  const priorities = checkedList(filter.priorities, 'priorities', (value) => validPriority(value, () => filterField('priorities')));
+  if (priorities) conditions.push({ priority: { in: priorities } });
+  if (filter.tagsAny) conditions.push({ tags: { hasSome: validTags(filter.tagsAny, filterField, 'tagsAny') } });
+  if (filter.tagsAll) conditions.push({ tags: { hasEvery: validTags(filter.tagsAll, filterField, 'tagsAll') } });
+  if (filter.dueBefore) conditions.push({ dueDateGregorian: { lt: validDueDate(filter.dueBefore, () => filterField('dueBefore'))! } });
+  if (filter.dueAfter) conditions.push({ dueDateGregorian: { gt: validDueDate(filter.dueAfter, () => filterField('dueAfter'))! } });
+  if (filter.overdue === true) conditions.push(overdueWhere(now));
+  if (filter.overdue === false) conditions.push({ NOT: overdueWhere(now) });
+  if (filter.dueToday !== undefined) {
+    const today = dayBounds(now, actor.timeZone);
+    const dueToday: Prisma.TaskWhereInput = { dueDateGregorian: { gte: today.start, lt: today.end } };
+    conditions.push(filter.dueToday ? dueToday : { NOT: dueToday });
+  }
+  if (filter.search !== undefined && filter.search.trim() !== '') conditions.push(...searchCondition(filter.search));
+  return { AND: conditions };
+}
+
+/** Due before now and still open (neither completed nor cancelled). */
+export function overdueWhere(now: Date): Prisma.TaskWhereInput {
+  return { dueDateGregorian: { lt: now }, status: { in: ['pending', 'in_progress'] } };
+}
+
+export function isOverdue(task: { dueDateGregorian: Date | null; status: string }, now = new Date()): boolean {
+  return task.dueDateGregorian !== null && task.dueDateGregorian < now && (task.status === 'pending' || task.status === 'in_progress');
+}
+
+const ORDER_COLUMNS = {
+  DUE_AT: 'dueDateGregorian',
+  PRIORITY: 'priority',
+  CREATED_AT: 'dateAddedGregorian',
+  UPDATED_AT: 'updatedAt',
+  NAME: 'name',
+} as const;
+
+export const DEFAULT_TASK_ORDER: readonly TaskOrder[] = [{ field: 'CREATED_AT', direction: 'DESC' }];
+
+/**
+ * Ordering ending in the id, so rows that tie still come in one fixed order and cursors stay
+ * stable. Priority sorts by the enum's declared order (low < medium < high), i.e. by importance.
+ */
+export function taskOrderBy(orderBy: readonly TaskOrder[] = DEFAULT_TASK_ORDER): Prisma.TaskOrderByWithRelationInput[] {
+  const used = new Set<string>();
+  const result: Prisma.TaskOrderByWithRelationInput[] = [];
+  for (const order of orderBy.length > 0 ? orderBy : DEFAULT_TASK_ORDER) {
+    const column = ORDER_COLUMNS[order.field];
+    if (!column) throw new BadUserInputError('Unknown order field.', 'orderBy');
+    if (used.has(column)) continue;
+    used.add(column);
+    const sort = order.direction === 'DESC' ? 'desc' : 'asc';
+    result.push({ [column]: sort });
+  }
+  result.push({ id: 'asc' });
+  return result;
+}

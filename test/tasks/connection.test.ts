@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/server.js';
+import { seedUser } from '../helpers/seed.js';
+
+const server = await startTestServer();
+
+interface Page {
+  tasks: {
+    totalCount: number;
+    edges: Array<{ cursor: string; node: { id: string; name: string } }>;
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  };
+}
+
+const LIST = `query($filter: TaskFilter, $orderBy: [TaskOrder!], $first: Int, $after: String, $last: Int, $before: String) {
+  tasks(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    edges { cursor node { id name } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`;
+
+async function list(token: string, variables: Record<string, unknown>) {
+  return (await server.data<Page>(LIST, { token, variables })).tasks;
+}
+const names = (page: Page['tasks']) => page.edges.map((edge) => edge.node.name);
+
+async function create(token: string, input: Record<string, unknown>) {
+  await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, { token, variables: { input } });
+}
+
+/** Walks the whole list forwards, then backwards, in pages of `size`. */
+async function walk(token: string, variables: Record<string, unknown>, size: number) {
+  const forward: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Page['tasks'] = await list(token, { ...variables, first: size, after });
+    forward.push(...names(page));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  const backward: string[] = [];
+  let before: string | null = null;
+  for (;;) {
+    const page: Page['tasks'] = await list(token, { ...variables, last: size, before });
+    backward.unshift(...names(page));
+    if (!page.pageInfo.hasPreviousPage) break;
+    before = page.pageInfo.startCursor;
+  }
+  return { forward, backward };
+}
+
+describe('ordering and cursors', async () => {
+  const { token } = await seedUser(server.prisma);
+  // Ties on every key, and tasks without a due date, to prove cursors tie-break on the id.
+  const seeds = [
+    { name: 'e', priority: 'LOW', dueAt: '2030-01-03T00:00:00Z' },
+    { name: 'b', priority: 'HIGH', dueAt: '2030-01-01T00:00:00Z' },
+    { name: 'a', priority: 'MEDIUM' },
+    { name: 'd', priority: 'HIGH', dueAt: '2030-01-01T00:00:00Z' },
+    { name: 'c', priority: 'LOW' },
+    { name: 'f', priority: 'MEDIUM', dueAt: '2030-01-02T00:00:00Z' },
+    { name: 'b', priority: 'LOW', dueAt: '2030-01-02T00:00:00Z' },
+  ];
+  for (const input of seeds) await create(token, input);
+
+  it('orders by priority by importance, HIGH first when descending', async () => {
+    const page = await list(token, { orderBy: [{ field: 'PRIORITY', direction: 'DESC' }, { field: 'NAME', direction: 'ASC' }] });
+    expect(names(page)).toEqual(['b', 'd', 'a', 'f', 'b', 'c', 'e']);
+    expect(page.totalCount).toBe(7);
+  });
+
+  it('orders by name and by creation time', async () => {
+    expect(names(await list(token, { orderBy: [{ field: 'CREATED_AT', direction: 'ASC' }] }))).toEqual(seeds.map((s) => s.name));
+    expect(names(await list(token, {}))).toEqual(seeds.map((s) => s.name).reverse());
+    expect(names(await list(token, { orderBy: [{ field: 'NAME', direction: 'DESC' }, { field: 'PRIORITY', direction: 'ASC' }] }))).toEqual([
+      'f', 'e', 'd', 'c', 'b', 'b', 'a',
+    ]);
+  });
+
+  for (const [label, orderBy] of [
+    ['due date ascending', [{ field: 'DUE_AT', direction: 'ASC' }]],
+    ['due date descending', [{ field: 'DUE_AT', direction: 'DESC' }]],
+    ['priority descending', [{ field: 'PRIORITY', direction: 'DESC' }]],
+    ['name ascending', [{ field: 'NAME', direction: 'ASC' }]],
+    ['updated descending', [{ field: 'UPDATED_AT', direction: 'DESC' }]],
+  ] as const) {
+    it(`pages through ${label} in pages of 2, forwards and backwards, seeing every task once in one order`, async () => {
+      const whole = await list(token, { orderBy, first: 100 });
+      const ids = whole.edges.map((edge) => edge.node.name);
+      expect(ids).toHaveLength(7);
+      const { forward, backward } = await walk(token, { orderBy }, 2);
+      expect(forward).toEqual(ids);
+      expect(backward).toEqual(ids);
+    });
+  }
+
+  it('puts tasks without a due date last when ascending', async () => {
+    const page = await list(token, { orderBy: [{ field: 'DUE_AT', direction: 'ASC' }, { field: 'NAME', direction: 'ASC' }] });
+    expect(names(page)).toEqual(['b', 'd', 'b', 'f', 'e', 'a', 'c']);
+  });
+});
+
+describe('filters', async () => {
+  const { token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+  const now = Date.now();
+  const inHours = (hours: number) => new Date(now + hours * 3_600_000).toISOString();
+  const todayInTehran = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(now));
+  await create(token, { name: 'overdue open', dueAt: inHours(-48), tags: ['Home', 'urgent'], priority: 'HIGH' });
+  await create(token, { name: 'overdue but done', dueAt: inHours(-48), status: 'COMPLETED', tags: ['home'] });
+  await create(token, { name: 'future work', dueAt: inHours(24 * 30), tags: ['work'], description: 'Prepare the 50% milestone slides' });
+  await create(token, { name: 'no date', status: 'IN_PROGRESS', tags: ['work', 'urgent'], priority: 'LOW' });
+  await create(token, { name: 'today noon', dueDate: todayInTehran, description: 'Buy MILK and bread' });
+  await create(token, { name: 'Milkshake recipe', priority: 'LOW' });
+
+  const filtered = async (filter: Record<string, unknown>) => {
+    const page = await list(token, { filter, orderBy: [{ field: 'NAME', direction: 'ASC' }] });
+    expect(page.totalCount).toBe(page.edges.length);
+    return names(page);
+  };
+
+  it('filters on any of several statuses and priorities', async () => {
+    expect(await filtered({ statuses: ['COMPLETED', 'IN_PROGRESS'] })).toEqual(['no date', 'overdue but done']);
+    expect(await filtered({ priorities: ['HIGH', 'LOW'] })).toEqual(['Milkshake recipe', 'no date', 'overdue open']);
+  });
+
+  it('filters on tags, any of or all of', async () => {
+    expect(await filtered({ tagsAny: ['home', 'work'] })).toEqual(['future work', 'no date', 'overdue but done']);
+    expect(await filtered({ tagsAll: ['work', 'urgent'] })).toEqual(['no date']);
+  });
+
+  it('filters on due before / after, overdue and due today', async () => {
+    expect(await filtered({ dueBefore: inHours(0) })).toContain('overdue open');
+    expect(await filtered({ dueAfter: inHours(24) })).toEqual(['future work']);
+    expect(await filtered({ overdue: true })).toEqual(['overdue open'].concat(
+      // the start of today in Tehran has passed, so a task due then (still open) is overdue too
+      ['today noon'],
+    ).sort());
+    expect(await filtered({ dueToday: true })).toEqual(['today noon']);
+  });
+
+  it('searches name and description (any case, any part), tags (whole), every word, wildcards literal', async () => {
+    expect(await filtered({ search: 'milk' })).toEqual(['Milkshake recipe', 'today noon']);
+    expect(await filtered({ search: 'milk bread' })).toEqual(['today noon']);
+    expect(await filtered({ search: 'urgent' })).toEqual(['no date', 'overdue open']);
+    // tags match whole, as written or in lower case
+    expect(await filtered({ search: 'home' })).toEqual(['overdue but done']);
+    expect(await filtered({ search: 'Home' })).toEqual(['overdue but done', 'overdue open']);
+    expect(await filtered({ search: '50%' })).toEqual(['future work']);
+    expect(await filtered({ search: '5_%' })).toEqual([]);
+  });
+
+  it('combines conditions', async () => {
+    expect(await filtered({ tagsAny: ['urgent'], statuses: ['PENDING'], search: 'overdue' })).toEqual(['overdue open']);
+  });
+
+  it('refuses a filter that is too large, naming the field', async () => {
+    const result = await server.graphql(LIST, { token, variables: { filter: { search: 'x'.repeat(201) } } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+  });
+
+  it('counts by status and priority, overdue and due today', async () => {
+    const data = await server.data<{ taskStats: any; tags: Array<{ name: string; count: number }> }>(
+      `{ taskStats { total overdue dueToday byStatus { status count } byPriority { priority count } } tags { name count } }`,
+      { token },
+    );
+    expect(data.taskStats.total).toBe(6);
+    expect(data.taskStats.overdue).toBe(2);
+    expect(data.taskStats.dueToday).toBe(1);
+    expect(data.taskStats.byStatus).toEqual([
+      { status: 'PENDING', count: 4 },
+      { status: 'IN_PROGRESS', count: 1 },
+      { status: 'COMPLETED', count: 1 },
+      { status: 'CANCELLED', count: 0 },
+    ]);
+    expect(data.taskStats.byPriority).toEqual([
+      { priority: 'LOW', count: 2 },
+      { priority: 'MEDIUM', count: 3 },
+      { priority: 'HIGH', count: 1 },
+    ]);
+    expect(data.tags).toEqual([
+      { name: 'urgent', count: 2 },
+      { name: 'work', count: 2 },
+      { name: 'Home', count: 1 },
+      { name: 'home', count: 1 },
+    ]);
+  });
+});
+
+describe('cost', () => {
+  it('lists 100 tasks with their owner in a constant number of SQL statements', async () => {
+    const { user, token } = await seedUser(server.prisma);
+    await server.prisma.task.createMany({
+      data: Array.from({ length: 100 }, (_, i) => ({ userId: user.id, name: `bulk ${i}`, dateAddedJalali: '1404-01-01T00:00:00' })),
+    });
+    const query = `{ tasks(first: 100) { totalCount edges { node { id name tags dueAtJalali isOverdue owner { id username } } } } }`;
+    const { result, statements } = await server.queries.record(() => server.data<{ tasks: { edges: unknown[]; totalCount: number } }>(query, { token }));
+    expect(result.tasks.edges).toHaveLength(100);
+    expect(result.tasks.totalCount).toBe(100);
+    // the session lookup, the tasks, their owners (one batched query) and the count
+    // the session (2), the page of tasks, all their owners in one batch, the count
+    expect(statements).toHaveLength(5);
+    expect(statements.filter((sql) => /FROM "public"."tasks"/.test(sql))).toHaveLength(2);
+    expect(statements.filter((sql) => /FROM "public"."users" WHERE "public"."users"."user_id" IN/.test(sql))).toHaveLength(1);
+
+    const small = await server.queries.record(() => server.data(`{ tasks(first: 3) { totalCount edges { node { id owner { id username } } } } }`, { token }));
+    expect(small.statements.length).toBe(statements.length);
+  });
+});
+
+describe('search index', () => {
+  it('answers a search over 100k tasks from the trigram and tag indexes', async () => {
+    const { user } = await seedUser(server.prisma);
+    await server.prisma.$executeRaw`
+      INSERT INTO tasks (user_id, name, description, date_added_jalali, tags)
+      SELECT ${user.id}::uuid, 'task number ' || n, 'description ' || md5(n::text), '1404-01-01T00:00:00', ARRAY['tag' || (n % 50)]
+      FROM generate_series(1, 100000) AS n`;
+    await server.prisma.$executeRawUnsafe('ANALYZE tasks');
+    // The statement the connection sends for `search: "abcdef"` (names as Prisma writes them).
+    // With so little else in the table the planner might scan it whole; forbidding that (for
+    // this transaction only) shows whether the indexes can answer this query shape at all.
+    const plan = await server.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+      return tx.$queryRawUnsafe<Array<{ 'QUERY PLAN': string }>>(
+      `EXPLAIN SELECT task_id FROM tasks
+       WHERE user_id = $1::uuid
+         AND (name ILIKE $2 OR description ILIKE $2 OR tags && $3::text[])
+       ORDER BY date_added_gregorian DESC, task_id ASC LIMIT 21`,
+      user.id,
+      '%abcdef%',
+      ['abcdef'],
+      );
+    });
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toContain('idx_tasks_name_trgm');
+    expect(text).toContain('idx_tasks_description_trgm');
+    expect(text).toContain('idx_tasks_tags');
+    expect(text).not.toMatch(/Seq Scan/);
+  });
+});
