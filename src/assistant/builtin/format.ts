@@ -13,16 +13,16 @@ export function taskTitle(task: TaskView): string {
 }
 
 /** `**Call mom** · high · due 2026-03-12 18:00 · #family` */
-export function taskLine(task: TaskView, options: { status?: boolean } = {}): string {
+export function taskLine(task: TaskView, options: { status?: boolean; priority?: boolean } = {}): string {
   const parts = [taskTitle(task)];
-  if (task.priority !== 'medium') parts.push(task.priority);
+  if (options.priority !== false && task.priority !== 'medium') parts.push(task.priority);
   if (options.status !== false && task.status !== 'pending') parts.push(STATUS_LABELS[task.status]!);
   if (task.due) parts.push(`${task.overdue ? '**overdue**, was due' : 'due'} ${task.due}`);
   if (task.tags.length) parts.push(task.tags.map((tag) => `#${escapeMarkdown(tag)}`).join(' '));
   return parts.join(' · ');
 }
 
-export function taskList(tasks: readonly TaskView[], options: { status?: boolean; numbered?: boolean } = {}): string {
+export function taskList(tasks: readonly TaskView[], options: { status?: boolean; priority?: boolean; numbered?: boolean } = {}): string {
   return tasks.map((task, index) => `${options.numbered ? `${index + 1}.` : '-'} ${taskLine(task, options)}`).join('\n');
 }
 
@@ -47,10 +47,15 @@ export function describeStatistics(stats: TaskStats): string {
   ].join('\n');
 }
 
-export function describeGroups(groups: Record<string, TaskView[]>, heading: (key: string) => string, empty: string): string {
+export function describeGroups(
+  groups: Record<string, TaskView[]>,
+  heading: (key: string) => string,
+  empty: string,
+  hide: { status?: boolean; priority?: boolean },
+): string {
   const sections = Object.entries(groups)
     .filter(([, tasks]) => tasks.length > 0)
-    .map(([key, tasks]) => `**${heading(key)}** (${tasks.length})\n${taskList(tasks, { status: false })}`);
+    .map(([key, tasks]) => `**${heading(key)}** (${tasks.length})\n${taskList(tasks, hide)}`);
   return sections.length ? sections.join('\n\n') : empty;
 }
 

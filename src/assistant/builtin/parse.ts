@@ -175,13 +175,13 @@ const START = /^(?:start|begin|i'?m (?:starting|working on)|i am (?:starting|wor
 const REOPEN = /^(?:reopen|re-open|undo|uncomplete)\s+(.+)$/i;
 const CANCEL = /^(?:cancel|abandon)\s+(.+)$/i;
 const DELETE = /^(?:delete|remove|drop|erase|get rid of|trash)\s+(.+)$/i;
-const TAG = /^(?:tag|label)\s+(.+?)\s+(?:with\s+|as\s+)?((?:#?[\p{L}\p{N}_-]+\s*)+)$/iu;
+const TAG = /^(?:tag|label)\s+(.+?)\s+(?:(?:with|as)\s+)?((?:#[\p{L}\p{N}_-]+\s*)+)$/iu;
+const TAG_WORD = /^(?:tag|label)\s+(.+?)\s+(?:with|as)\s+(?:the\s+)?(?:tag\s+)?([\p{L}\p{N}_-]+)$/iu;
 const TAG_ADD = /^add\s+((?:#[\p{L}\p{N}_-]+\s*)+)\s+(?:tag\s+)?to\s+(.+)$/iu;
 const SEARCH = /^(?:search|find|look|look up|lookup)\s+(?:for\s+)?(?:(?:my\s+)?tasks?\s+)?(?:about|with|containing|matching|mentioning|named|called|for)?\s*(.+)$/i;
 const TASKS_ABOUT = /^(?:(?:show|list|get|display)\s+)?(?:me\s+)?(?:all\s+)?(?:my\s+)?(?:the\s+)?tasks?\s+(?:about|mentioning|containing|matching|related to|regarding)\s+(.+)$/i;
 const TAGGED = /\b(?:tagged|tag|labelled|labeled|with the tag|with tag)\s+#?([\p{L}\p{N}_-]+)/iu;
-const LIST =
-  /^(?:show|list|display|get|give|see|view|what are|what's|whats|what is|what do i have|what have i got|which|tell me|do i have|my|all|any)\b|\btasks?\b|\btodos?\b|\bto-dos?\b/i;
+const LIST = /^(?:show|list|display|get|give|see|view|what do i have|what have i got)\b|\btasks?\b|\btodos?\b|\bto-dos?\b/i;
 
 /** Reads one message. */
 export function parseCommand(raw: string, context: ParseContext): Intent {
@@ -228,7 +228,7 @@ export function parseCommand(raw: string, context: ParseContext): Intent {
   if ((match = REOPEN.exec(text))) return { kind: 'change-task', query: taskReference(match[1]!), change: { type: 'status', status: 'pending' } };
   if ((match = CANCEL.exec(text))) return { kind: 'change-task', query: taskReference(match[1]!), change: { type: 'status', status: 'cancelled' } };
   if ((match = DELETE.exec(text))) return { kind: 'change-task', query: taskReference(match[1]!), change: { type: 'delete' } };
-  if ((match = TAG.exec(text))) {
+  if ((match = TAG.exec(text)) || (match = TAG_WORD.exec(text))) {
     const tags = match[2]!.split(/\s+/).map((tag) => tag.replace(/^#/, '').toLowerCase()).filter(Boolean);
     return { kind: 'change-task', query: taskReference(match[1]!), change: { type: 'tag', tags } };
   }

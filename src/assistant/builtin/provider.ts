@@ -72,11 +72,11 @@ async function runCall(tools: ToolRunner, tool: ToolName, args: Record<string, u
     }
     case 'group_by_priority': {
       const result = await call<{ groups: Record<string, TaskView[]> }>(tools, tool, args);
-      return result.ok ? describeGroups(result.value.groups, (key) => PRIORITY_HEADINGS[key]!, 'You have no open tasks.') : result.reply;
+      return result.ok ? describeGroups(result.value.groups, (key) => PRIORITY_HEADINGS[key]!, 'You have no open tasks.', { priority: false }) : result.reply;
     }
     case 'group_by_status': {
       const result = await call<{ groups: Record<string, TaskView[]> }>(tools, tool, args);
-      return result.ok ? describeGroups(result.value.groups, (key) => STATUS_HEADINGS[key]!, 'You have no tasks yet.') : result.reply;
+      return result.ok ? describeGroups(result.value.groups, (key) => STATUS_HEADINGS[key]!, 'You have no tasks yet.', { status: false }) : result.reply;
     }
     default:
       return CAPABILITIES;
