@@ -42,6 +42,11 @@ const environmentSchema = z.object({
   BEHFLOW_SCHEDULER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
   BEHFLOW_PROCESS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
   BEHFLOW_PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  BEHFLOW_ASSISTANT_PROVIDER: z.enum(['builtin', 'openai']).optional(),
+  BEHFLOW_LLM_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://api.openai.com/v1' }).optional(),
+  BEHFLOW_LLM_API_KEY: z.string().min(1).optional(),
+  BEHFLOW_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  BEHFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(60_000),
 });
 
 export interface Config {
@@ -81,7 +86,22 @@ export interface Config {
     /** How often abandoned executions are looked for. */
     readonly recoverySeconds: number;
   };
+  readonly assistant: AssistantConfig;
 }
+
+/** Which assistant answers chat messages. */
+export type AssistantConfig =
+  | { readonly provider: 'builtin' }
+  | {
+      readonly provider: 'openai';
+      /** An OpenAI-compatible API root, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
+      readonly baseUrl: string;
+      /** Sent as a bearer token when set; never logged. */
+      readonly apiKey: string | undefined;
+      readonly model: string;
+      /** The most one reply may take, tool rounds included. */
+      readonly timeoutMs: number;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly issues: readonly string[]) {
@@ -101,6 +121,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
   }
   const values = parsed.data;
+  const provider = values.BEHFLOW_ASSISTANT_PROVIDER ?? (values.BEHFLOW_LLM_BASE_URL ? 'openai' : 'builtin');
+  if (provider === 'openai' && !values.BEHFLOW_LLM_BASE_URL) {
+    throw new ConfigError(['BEHFLOW_LLM_BASE_URL: required when BEHFLOW_ASSISTANT_PROVIDER is openai']);
+  }
+  const assistant: AssistantConfig =
+    provider === 'openai'
+      ? {
+          provider,
+          baseUrl: values.BEHFLOW_LLM_BASE_URL!.replace(/\/+$/, ''),
+          apiKey: values.BEHFLOW_LLM_API_KEY,
+          model: values.BEHFLOW_LLM_MODEL,
+          timeoutMs: values.BEHFLOW_LLM_TIMEOUT_MS,
+        }
+      : { provider };
   const production = values.NODE_ENV === 'production';
   return Object.freeze({
     databaseUrl: values.DATABASE_URL,
@@ -130,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: values.BEHFLOW_PROCESS_LEASE_SECONDS,
       recoverySeconds: values.BEHFLOW_PROCESS_RECOVERY_SECONDS,
     }),
+    assistant: Object.freeze(assistant),
   });
 }

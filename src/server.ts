@@ -8,6 +8,8 @@ import { openDatabaseServer } from './db/server-connection.js';
 import type { Logger } from './logger.js';
 import { ProcessService } from './processes/service.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
+import { createAssistantProvider } from './assistant/index.js';
+import { ChatService } from './chat/service.js';
 import { createTaskService } from './tasks/service.js';
 import { createProcessRegistry } from './scheduler/processes.js';
 import { ProcessScheduler } from './scheduler/scheduler.js';
@@ -21,6 +23,8 @@ export interface RunningServer {
   readonly processes: ProcessService;
   /** Null when disabled by configuration. */
   readonly scheduler: ProcessScheduler | null;
+  /** The chat service, e.g. to wait until background replies are stored. */
+  readonly chat: ChatService;
   stop(): Promise<void>;
 }
 
@@ -86,6 +90,16 @@ export async function startServer(config: Config, logger: Logger, options: Start
       await started.start();
       scheduler = started;
     }
+    const chat = new ChatService({
+      prisma: database.prisma,
+      pubsub: events.pubsub,
+      logger,
+      tasks,
+      provider: createAssistantProvider(config.assistant, logger),
+      // A reply is cut off by its own timeout well before its lease ends.
+      replyLeaseMs: (config.assistant.provider === 'openai' ? config.assistant.timeoutMs : 60_000) + 60_000,
+    });
+    cleanup.push(() => chat.close());
 
     const app = createApp({
       config,
@@ -97,6 +111,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       sessionWatch,
       tasks,
       processes,
+      chat,
     });
     const port = await app.start(options.port ?? config.port);
     cleanup.push(() => app.stop());
@@ -104,7 +119,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, processes, scheduler, stop: unwind };
+    return { app, port, url, database, processes, scheduler, chat, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

@@ -22,7 +22,20 @@ export type PubSubChannels = {
   'process:execution-updated': [
     event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' },
   ];
+  /** A message (the user's or the assistant's) was stored in the chat session `sessionId`. */
+  'chat:message-added': [sessionId: string, event: { messageId: string }];
+  /**
+   * The assistant's reply in the chat session `sessionId` as it is produced: text deltas,
+   * then DONE (or ERROR) with the id of the stored assistant message.
+   */
+  'chat:reply': [sessionId: string, event: ChatReplyEvent];
 };
+
+/** One step of a streamed assistant reply. */
+export type ChatReplyEvent =
+  | { kind: 'DELTA'; text: string }
+  | { kind: 'DONE'; messageId: string }
+  | { kind: 'ERROR'; text: string; messageId: string | null };
 
 export type BehflowPubSub = PubSub<PubSubChannels>;
 

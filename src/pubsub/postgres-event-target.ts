@@ -30,6 +30,7 @@ export function createPostgresEventTarget(options: {
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let readyPromise: Promise<void>;
+  let publishing: Promise<void> = Promise.resolve();
 
   const deliver = (message: pg.Notification) => {
     if (message.channel !== CHANNEL || !message.payload) return;
@@ -85,9 +86,14 @@ export function createPostgresEventTarget(options: {
         log.error({ topic: event.type, bytes: Buffer.byteLength(payload) }, 'event too large to publish; dropped');
         return false;
       }
-      options.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]).catch((error: Error) => {
-        log.error({ err: { message: error.message }, topic: event.type }, 'event could not be published');
-      });
+      // One NOTIFY after another: sent concurrently on different pool connections they could
+      // commit, and so arrive, out of order (a streamed reply's deltas must not).
+      publishing = publishing
+        .then(() => options.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]))
+        .then(
+          () => undefined,
+          (error: Error) => log.error({ err: { message: error.message }, topic: event.type }, 'event could not be published'),
+        );
       return true;
     },
     ready: () => readyPromise,

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ProcessService } from '../processes/service.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import type { TaskService } from '../tasks/service.js';
+import type { ChatService } from '../chat/service.js';
 
 export type Role = 'user' | 'admin';
 
@@ -35,6 +36,8 @@ export interface AppDependencies {
   readonly sessionWatch: SessionWatch;
   /** Automated processes: definitions, runs and their history. */
   readonly processes: ProcessService;
+  /** Chat sessions, messages and the assistant's background replies. */
+  readonly chat: ChatService;
 }
 
 /** The per-operation context: the same shape over HTTP and over graphql-ws. */

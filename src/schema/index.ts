@@ -6,6 +6,7 @@ import '../system/schema.js';
 import '../auth/schema.js';
 import '../tasks/schema.js';
 import '../processes/schema.js';
+import '../chat/schema.js';
 
 /** The executable schema, types sorted so its printed form is stable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

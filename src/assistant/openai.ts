@@ -1,0 +1,200 @@
+// An assistant backed by any server speaking OpenAI's chat-completions API (OpenAI, Ollama,
+// vLLM, ...): streamed replies, tool calling for at most a few rounds, one overall timeout.
+import type { Logger } from '../logger.js';
+import { AssistantUnavailableError, type AssistantProvider, type ReplyRequest, type ReplyResult } from './provider.js';
+import { TOOL_DEFINITIONS } from './tools.js';
+
+/** Requests that may ask for tools before the reply must be text. */
+export const MAX_TOOL_ROUNDS = 4;
+
+export interface OpenAIProviderOptions {
+  /** The API root, e.g. https://api.openai.com/v1 (`/chat/completions` is appended). */
+  readonly baseUrl: string;
+  readonly apiKey: string | undefined;
+  readonly model: string;
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+}
+
+interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+type ApiMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+interface StreamChunk {
+  choices?: Array<{
+    delta?: {
+      content?: string | null;
+      tool_calls?: Array<{ index?: number; id?: string; type?: string; function?: { name?: string; arguments?: string } }>;
+    };
+    message?: { content?: string | null; tool_calls?: ToolCall[] };
+    finish_reason?: string | null;
+  }>;
+  usage?: { total_tokens?: number } | null;
+}
+
+interface RoundResult {
+  text: string;
+  toolCalls: ToolCall[];
+  tokens: number | null;
+}
+
+const TOOLS = TOOL_DEFINITIONS.map((tool) => ({
+  type: 'function' as const,
+  function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+}));
+
+/** Reads a server-sent-events body, calling `onData` with each `data:` payload. */
+async function readEvents(body: ReadableStream<Uint8Array>, onData: (data: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let data: string[] = [];
+  const flushEvent = () => {
+    if (data.length) onData(data.join('\n'));
+    data = [];
+  };
+  const takeLine = (line: string) => {
+    if (line === '') flushEvent();
+    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+  };
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffer.search(/\r?\n/)) >= 0) {
+      takeLine(buffer.slice(0, newline));
+      buffer = buffer.slice(buffer[newline] === '\r' ? newline + 2 : newline + 1);
+    }
+  }
+  buffer += decoder.decode();
+  if (buffer) takeLine(buffer);
+  flushEvent();
+}
+
+export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantProvider {
+  const log = options.logger.child({ component: 'assistant', provider: 'openai' });
+  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream, application/json' };
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+
+  async function round(messages: ApiMessage[], signal: AbortSignal, onText: (text: string) => void): Promise<RoundResult> {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers,
+      signal,
+      body: JSON.stringify({
+        model: options.model,
+        messages,
+        tools: TOOLS,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    });
+    if (!response.ok || !response.body) {
+      const detail = await response.text().catch(() => '');
+      log.warn({ status: response.status, body: detail.slice(0, 500) }, 'language model request failed');
+      throw new AssistantUnavailableError(`the language model answered with HTTP ${response.status}`);
+    }
+    const result: RoundResult = { text: '', toolCalls: [], tokens: null };
+    const takeChunk = (chunk: StreamChunk) => {
+      if (typeof chunk.usage?.total_tokens === 'number') result.tokens = (result.tokens ?? 0) + chunk.usage.total_tokens;
+      for (const choice of chunk.choices ?? []) {
+        const content = choice.delta?.content ?? choice.message?.content;
+        if (content) {
+          result.text += content;
+          onText(content);
+        }
+        if (choice.message?.tool_calls) result.toolCalls.push(...choice.message.tool_calls);
+        for (const fragment of choice.delta?.tool_calls ?? []) {
+          const index = fragment.index ?? result.toolCalls.length;
+          const call = (result.toolCalls[index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+          if (fragment.id) call.id = fragment.id;
+          if (fragment.function?.name) call.function.name += fragment.function.name;
+          if (fragment.function?.arguments) call.function.arguments += fragment.function.arguments;
+        }
+      }
+    };
+    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      // A server that ignores `stream: true` answers with one completion.
+      takeChunk((await response.json()) as StreamChunk);
+    } else {
+      await readEvents(response.body, (data) => {
+        if (data.trim() === '[DONE]') return;
+        try {
+          takeChunk(JSON.parse(data) as StreamChunk);
+        } catch {
+          log.warn('undecodable stream chunk skipped');
+        }
+      });
+    }
+    result.toolCalls = result.toolCalls.filter(Boolean).map((call, index) => ({ ...call, id: call.id || `call_${index}` }));
+    return result;
+  }
+
+  return {
+    name: 'openai',
+    async reply(request: ReplyRequest): Promise<ReplyResult> {
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
+      const signal = AbortSignal.any([timeout.signal, request.signal]);
+      const messages: ApiMessage[] = [
+        { role: 'system', content: request.instructions },
+        ...request.history.map((message) => ({ role: message.role, content: message.content })),
+      ];
+      let content = '';
+      let tokens: number | null = null;
+      const onText = (text: string) => {
+        content += text;
+        request.onDelta(text);
+      };
+      try {
+        for (let rounds = 0; ; rounds += 1) {
+          let separated = content === '';
+          const result = await round(messages, signal, (text) => {
+            if (!separated) {
+              separated = true;
+              onText('\n\n');
+            }
+            onText(text);
+          });
+          if (result.tokens !== null) tokens = (tokens ?? 0) + result.tokens;
+          if (result.toolCalls.length === 0) break;
+          if (rounds >= MAX_TOOL_ROUNDS) {
+            onText(`${content ? '\n\n' : ''}_I stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; please ask again more specifically._`);
+            break;
+          }
+          messages.push({ role: 'assistant', content: result.text || null, tool_calls: result.toolCalls });
+          for (const call of result.toolCalls) {
+            let args: Record<string, unknown> | null = null;
+            try {
+              const parsed: unknown = JSON.parse(call.function.arguments || '{}');
+              if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
+            } catch {
+              args = null;
+            }
+            const outcome = args
+              ? await request.tools.run(call.function.name, args)
+              : { ok: false as const, error: 'The arguments were not a JSON object.' };
+            messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(outcome.ok ? outcome.result : { error: outcome.error }) });
+          }
+        }
+      } catch (error) {
+        if (error instanceof AssistantUnavailableError) throw error;
+        if (timeout.signal.aborted) {
+          throw new AssistantUnavailableError(`the language model did not answer within ${Math.round(options.timeoutMs / 1000)} s`);
+        }
+        if (request.signal.aborted) throw new AssistantUnavailableError('the server is shutting down');
+        log.warn({ err: { message: (error as Error).message } }, 'language model unreachable');
+        throw new AssistantUnavailableError('the language model could not be reached');
+      } finally {
+        clearTimeout(timer);
+      }
+      return { content: content.trim() || '_(The assistant gave an empty answer.)_', tokensUsed: tokens };
+    },
+  };
+}

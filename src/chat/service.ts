@@ -1,0 +1,236 @@
+// Chat sessions and messages, and the assistant's replies produced in the background.
+//
+// One reply at a time per session, across every instance: sending a message takes a lease on
+// the session (chat_sessions.reply_lease_until) in the same transaction that stores the
+// message; the stored reply releases it. A message sent while a reply is running is refused
+// with CONFLICT and nothing is written, so the conversation always alternates.
+import { AssistantUnavailableError, type AssistantProvider, type HistoryMessage } from '../assistant/provider.js';
+import { assistantInstructions } from '../assistant/instructions.js';
+import { createToolRunner } from '../assistant/tools.js';
+import type { ChatMessage, ChatSession, PrismaClient } from '../db/prisma.js';
+import type { Logger } from '../logger.js';
+import type { BehflowPubSub } from '../pubsub/index.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../schema/errors.js';
+import type { Actor, TaskService } from '../tasks/service.js';
+
+export const MAX_MESSAGE_LENGTH = 8_000;
+export const MAX_TITLE_LENGTH = 255;
+/** Messages (the new one included) a reply sees of its conversation. */
+export const HISTORY_WINDOW = 20;
+/** A NOTIFY payload must stay under 8000 bytes; deltas are cut well below that. */
+const MAX_DELTA_CHARS = 1_500;
+/** Deltas arriving within this many ms travel as one event. */
+const DELTA_COALESCE_MS = 25;
+
+/** The session owner the service acts for. */
+export interface ChatActor extends Actor {
+  readonly username: string;
+}
+
+export type ChatRole = 'user' | 'assistant';
+
+export interface ChatServiceOptions {
+  readonly prisma: PrismaClient;
+  readonly pubsub: BehflowPubSub;
+  readonly logger: Logger;
+  readonly tasks: TaskService;
+  readonly provider: AssistantProvider;
+  /** How long a reply may hold its session before another instance may assume it died. */
+  readonly replyLeaseMs: number;
+  readonly clock?: () => Date;
+}
+
+function checkTitle(title: string | null | undefined, field: string): string | null {
+  if (title === null || title === undefined) return null;
+  const trimmed = title.replace(/\s+/g, ' ').trim();
+  if (trimmed.length > MAX_TITLE_LENGTH) throw new BadUserInputError(`The title may have at most ${MAX_TITLE_LENGTH} characters.`, field);
+  return trimmed || null;
+}
+
+function checkContent(content: string, field: string): string {
+  const trimmed = content.trim();
+  if (!trimmed) throw new BadUserInputError('The message is empty.', field);
+  if (trimmed.length > MAX_MESSAGE_LENGTH) {
+    throw new BadUserInputError(`A message may have at most ${MAX_MESSAGE_LENGTH} characters (this one has ${trimmed.length}).`, field);
+  }
+  return trimmed;
+}
+
+/** A new session's title: the start of its first message, on one line. */
+function titleFrom(content: string): string {
+  const line = content.replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 59).trimEnd()}…` : line;
+}
+
+export class ChatService {
+  private readonly log: Logger;
+  private readonly clock: () => Date;
+  private readonly running = new Map<Promise<void>, AbortController>();
+  private closed = false;
+
+  constructor(private readonly options: ChatServiceOptions) {
+    this.log = options.logger.child({ component: 'chat' });
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async createSession(actor: ChatActor, title: string | null | undefined): Promise<ChatSession> {
+    return this.options.prisma.chatSession.create({ data: { userId: actor.id, title: checkTitle(title, 'input.title') } });
+  }
+
+  /** Null when missing or not the actor's. */
+  async findSession(actor: Actor, sessionId: string): Promise<ChatSession | null> {
+    return this.options.prisma.chatSession.findFirst({ where: { id: sessionId, userId: actor.id } });
+  }
+
+  async renameSession(actor: ChatActor, sessionId: string, title: string | null | undefined): Promise<ChatSession> {
+    const checked = checkTitle(title, 'input.title');
+    return this.updateOwned(actor, sessionId, { title: checked });
+  }
+
+  async setArchived(actor: ChatActor, sessionId: string, archived: boolean): Promise<ChatSession> {
+    return this.updateOwned(actor, sessionId, { isActive: !archived });
+  }
+
+  async deleteSession(actor: ChatActor, sessionId: string): Promise<ChatSession> {
+    const session = await this.findSession(actor, sessionId);
+    if (!session) throw new NotFoundError('Chat session');
+    // Messages go with it (ON DELETE CASCADE); a reply still running finds its session gone and stops.
+    const { count } = await this.options.prisma.chatSession.deleteMany({ where: { id: sessionId, userId: actor.id } });
+    if (count === 0) throw new NotFoundError('Chat session');
+    return session;
+  }
+
+  private async updateOwned(actor: Actor, sessionId: string, data: { title?: string | null; isActive?: boolean }): Promise<ChatSession> {
+    const { count } = await this.options.prisma.chatSession.updateMany({ where: { id: sessionId, userId: actor.id }, data });
+    if (count === 0) throw new NotFoundError('Chat session');
+    return this.options.prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
+  }
+
+  /**
+   * Stores the user's message (in a new session when `sessionId` is absent) and returns at once;
+   * the assistant's reply is produced in the background and arrives through the subscriptions.
+   * Sending to an archived session brings it back.
+   */
+  async sendMessage(actor: ChatActor, input: { sessionId?: string | null; content: string }): Promise<{ session: ChatSession; message: ChatMessage }> {
+    if (this.closed) throw new ConflictError('The server is shutting down; send the message again in a moment.');
+    const content = checkContent(input.content, 'input.content');
+    const now = this.clock();
+    const leaseUntil = new Date(now.getTime() + this.options.replyLeaseMs);
+    const { prisma } = this.options;
+
+    const stored = await prisma.$transaction(async (tx) => {
+      let sessionId = input.sessionId;
+      if (sessionId) {
+        const taken = await tx.chatSession.updateMany({
+          where: { id: sessionId, userId: actor.id, OR: [{ replyLeaseUntil: null }, { replyLeaseUntil: { lt: now } }] },
+          data: { replyLeaseUntil: leaseUntil, isActive: true },
+        });
+        if (taken.count === 0) {
+          const exists = await tx.chatSession.findFirst({ where: { id: sessionId, userId: actor.id }, select: { id: true } });
+          if (!exists) throw new NotFoundError('Chat session');
+          throw new ConflictError(
+            'The assistant is still answering the previous message of this session; send this one once that reply has arrived.',
+            'input.sessionId',
+          );
+        }
+      } else {
+        sessionId = (await tx.chatSession.create({ data: { userId: actor.id, title: titleFrom(content), replyLeaseUntil: leaseUntil } })).id;
+      }
+      const message = await tx.chatMessage.create({ data: { sessionId, role: 'user', content } });
+      const session = await tx.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
+      return { session, message };
+    });
+
+    this.options.pubsub.publish('chat:message-added', stored.session.id, { messageId: stored.message.id });
+    this.startReply(actor, stored.session.id);
+    return stored;
+  }
+
+  private startReply(actor: ChatActor, sessionId: string): void {
+    const controller = new AbortController();
+    const job: Promise<void> = this.produceReply(actor, sessionId, controller.signal)
+      .catch((error: unknown) => this.log.error({ err: error, sessionId }, 'assistant reply failed'))
+      .finally(() => this.running.delete(job));
+    this.running.set(job, controller);
+  }
+
+  private async produceReply(actor: ChatActor, sessionId: string, signal: AbortSignal): Promise<void> {
+    const { prisma, pubsub, provider } = this.options;
+    const now = this.clock();
+    const recent = await prisma.chatMessage.findMany({
+      where: { sessionId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: HISTORY_WINDOW,
+      select: { role: true, content: true },
+    });
+    const history: HistoryMessage[] = recent.reverse().map((message) => ({ role: message.role === 'assistant' ? 'assistant' : 'user', content: message.content }));
+    const tools = createToolRunner({ tasks: this.options.tasks, actor, now: this.clock, logger: this.log });
+
+    let pending = '';
+    let flushTimer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      for (let start = 0; start < pending.length; start += MAX_DELTA_CHARS) {
+        pubsub.publish('chat:reply', sessionId, { kind: 'DELTA', text: pending.slice(start, start + MAX_DELTA_CHARS) });
+      }
+      pending = '';
+    };
+    const onDelta = (text: string) => {
+      pending += text;
+      flushTimer ??= setTimeout(flush, DELTA_COALESCE_MS);
+    };
+
+    let content: string;
+    let tokensUsed: number | null = null;
+    let failure: string | null = null;
+    try {
+      const result = await provider.reply({
+        history,
+        instructions: assistantInstructions({ now, timeZone: actor.timeZone, username: actor.username }),
+        tools,
+        now,
+        timeZone: actor.timeZone,
+        signal,
+        onDelta,
+      });
+      content = result.content;
+      tokensUsed = result.tokensUsed;
+    } catch (error) {
+      failure = error instanceof AssistantUnavailableError ? error.message : 'something went wrong on the server';
+      if (!(error instanceof AssistantUnavailableError)) this.log.error({ err: error, sessionId }, 'assistant failed');
+      content = `**Sorry, I could not answer:** ${failure}. Your message is saved; please try again.`;
+    }
+    flush();
+
+    let message: ChatMessage;
+    try {
+      [message] = await prisma.$transaction([
+        prisma.chatMessage.create({ data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never } }),
+        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { replyLeaseUntil: null } }),
+      ]);
+    } catch (error) {
+      const exists = await prisma.chatSession.count({ where: { id: sessionId } }).catch(() => 1);
+      if (exists === 0) return; // deleted while the reply was being produced
+      throw error;
+    }
+    pubsub.publish('chat:message-added', sessionId, { messageId: message.id });
+    pubsub.publish(
+      'chat:reply',
+      sessionId,
+      failure === null ? { kind: 'DONE', messageId: message.id } : { kind: 'ERROR', text: content, messageId: message.id },
+    );
+  }
+
+  /** Resolves once every reply in progress has been stored (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.keys()]);
+  }
+
+  /** Stops taking messages; replies in progress are cut short and stored as such. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const controller of this.running.values()) controller.abort();
+    await this.idle();
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { extractDueDate, parseCommand } from '../../src/assistant/builtin/parse.js';
+import { loadConfig } from '../../src/config.js';
+
+describe('dates in the user\'s time zone', () => {
+  it('reads "tomorrow 6pm" as 18:00 where the user is, whatever the server zone', () => {
+    const now = new Date('2026-03-11T23:30:00Z'); // already the 12th in Tehran, still the 11th in New York
+    expect(extractDueDate('tomorrow 6pm', { now, timeZone: 'Asia/Tehran' })?.due).toBe('2026-03-13T18:00:00+03:30');
+    expect(extractDueDate('tomorrow 6pm', { now, timeZone: 'America/New_York' })?.due).toBe('2026-03-12T18:00:00-04:00');
+  });
+
+  it('keeps the wall-clock time across a daylight-saving change', () => {
+    const now = new Date('2026-03-06T15:00:00Z'); // Friday, before the US switch on March 8
+    expect(extractDueDate('next monday at 9am', { now, timeZone: 'America/New_York' })?.due).toBe('2026-03-09T09:00:00-04:00');
+  });
+
+  it('turns a command into a tool call without running anything', () => {
+    const now = new Date('2026-03-11T06:30:00Z');
+    expect(parseCommand('add a high priority task to call mom tomorrow at 6pm #family', { now, timeZone: 'Asia/Tehran' })).toEqual({
+      kind: 'call',
+      tool: 'add_task',
+      args: { name: 'Call mom', priority: 'high', tags: ['family'], due: '2026-03-12T18:00:00+03:30' },
+    });
+    expect(parseCommand('mark the report task done', { now, timeZone: 'Asia/Tehran' })).toEqual({ kind: 'change-task', query: 'report', change: { type: 'complete' } });
+  });
+});
+
+describe('assistant configuration', () => {
+  it('is built-in by default and OpenAI-compatible when a base URL is set', () => {
+    expect(loadConfig({}).assistant).toEqual({ provider: 'builtin' });
+    expect(loadConfig({ BEHFLOW_LLM_BASE_URL: 'http://localhost:11434/v1/', BEHFLOW_LLM_MODEL: 'llama3.1' }).assistant).toEqual({
+      provider: 'openai',
+      baseUrl: 'http://localhost:11434/v1',
+      apiKey: undefined,
+      model: 'llama3.1',
+      timeoutMs: 60_000,
+    });
+    expect(loadConfig({ BEHFLOW_LLM_BASE_URL: 'http://localhost:11434/v1', BEHFLOW_ASSISTANT_PROVIDER: 'builtin' }).assistant.provider).toBe('builtin');
+  });
+
+  it('refuses an OpenAI provider without a base URL, without echoing secrets', () => {
+    expect(() => loadConfig({ BEHFLOW_ASSISTANT_PROVIDER: 'openai', BEHFLOW_LLM_API_KEY: 'sk-secret' })).toThrow(/BEHFLOW_LLM_BASE_URL/);
+    let message = '';
+    try {
+      loadConfig({ BEHFLOW_LLM_BASE_URL: 'ftp://nope', BEHFLOW_LLM_API_KEY: 'sk-secret' });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/BEHFLOW_LLM_BASE_URL/);
+    expect(message).not.toContain('sk-secret');
+  });
+});

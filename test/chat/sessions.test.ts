@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer } from '../helpers/server.js';
+import { converse, SEND, SESSION_FIELDS, type SentMessage } from './helpers.js';
+
+const server = await startTestServer();
+
+const CREATE = `mutation($input: CreateChatSessionInput!) { createChatSession(input: $input) { chatSession { ${SESSION_FIELDS} } } }`;
+const LIST = `query($filter: ChatSessionFilter, $first: Int, $after: String) {
+  chatSessions(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id title isActive messageCount } } }
+}`;
+
+describe('chat sessions', () => {
+  it('creates an empty session with a title', async () => {
+    const { token } = await seedUser(server.prisma);
+    const data = await server.data(CREATE, { token, variables: { input: { title: '  Weekly   planning ' } } });
+    expect(data.createChatSession.chatSession).toMatchObject({
+      title: 'Weekly planning',
+      isActive: true,
+      messageCount: 0,
+      lastMessage: null,
+      messages: { totalCount: 0, edges: [] },
+    });
+  });
+
+  it('starts a session from a first message, stores it, and the assistant answers in the background', async () => {
+    const { token } = await seedUser(server.prisma);
+    const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: '  hello there  ' } } });
+    expect(sent.sendChatMessage.message).toMatchObject({ role: 'USER', content: 'hello there' });
+    expect(sent.sendChatMessage.chatSession.title).toBe('hello there');
+    await server.running.chat.idle();
+
+    const data = await server.data(`query($id: ID!) { chatSession(id: $id) { ${SESSION_FIELDS} } }`, {
+      token,
+      variables: { id: sent.sendChatMessage.chatSession.id },
+    });
+    const session = data.chatSession;
+    expect(session.messageCount).toBe(2);
+    expect(session.messages.totalCount).toBe(2);
+    const [first, second] = session.messages.edges.map((edge: { node: unknown }) => edge.node);
+    expect(first).toMatchObject({ role: 'USER', content: 'hello there', actions: null, tokensUsed: null });
+    expect(second).toMatchObject({ role: 'ASSISTANT', actions: [] });
+    expect(second.content).toMatch(/Hello! I manage your tasks/);
+    expect(session.lastMessage).toMatchObject({ id: second.id, role: 'ASSISTANT' });
+    expect(Date.parse(second.createdAt)).toBeGreaterThanOrEqual(Date.parse(first.createdAt));
+  });
+
+  it('keeps a conversation in one session, in chronological order', async () => {
+    const { token } = await seedUser(server.prisma);
+    const first = await converse(server, token, 'hi');
+    await converse(server, token, 'help', first.sessionId);
+    await converse(server, token, 'what can you do', first.sessionId);
+    const data = await server.data(`query($id: ID!) { chatSession(id: $id) { messageCount messages(first: 2) { pageInfo { hasNextPage endCursor } edges { node { role content } } } } }`, {
+      token,
+      variables: { id: first.sessionId },
+    });
+    expect(data.chatSession.messageCount).toBe(6);
+    expect(data.chatSession.messages.edges.map((edge: any) => edge.node.content.slice(0, 4))).toEqual(['hi', 'Hell']);
+    const rest = await server.data(`query($id: ID!, $after: String) { chatSession(id: $id) { messages(first: 10, after: $after) { edges { node { role content } } } } }`, {
+      token,
+      variables: { id: first.sessionId, after: data.chatSession.messages.pageInfo.endCursor },
+    });
+    expect(rest.chatSession.messages.edges.map((edge: any) => edge.node.role)).toEqual(['USER', 'ASSISTANT', 'USER', 'ASSISTANT']);
+    expect(rest.chatSession.messages.edges[0].node.content).toBe('help');
+    expect(rest.chatSession.messages.edges[2].node.content).toBe('what can you do');
+  });
+
+  it('lists sessions newest activity first, leaving archived ones out unless asked', async () => {
+    const { token } = await seedUser(server.prisma);
+    const ids: string[] = [];
+    for (const title of ['one', 'two', 'three']) {
+      const data = await server.data(CREATE, { token, variables: { input: { title } } });
+      ids.push(data.createChatSession.chatSession.id);
+    }
+    // Activity in "one" moves it to the top.
+    await converse(server, token, 'hello', ids[0]);
+    let list = await server.data(LIST, { token });
+    expect(list.chatSessions.edges.map((edge: any) => edge.node.title)).toEqual(['one', 'three', 'two']);
+    expect(list.chatSessions.totalCount).toBe(3);
+
+    const archived = await server.data(`mutation($input: ArchiveChatSessionInput!) { archiveChatSession(input: $input) { chatSession { id isActive } } }`, {
+      token,
+      variables: { input: { id: ids[2] } },
+    });
+    expect(archived.archiveChatSession.chatSession.isActive).toBe(false);
+    list = await server.data(LIST, { token });
+    expect(list.chatSessions.edges.map((edge: any) => edge.node.title)).toEqual(['one', 'two']);
+    list = await server.data(LIST, { token, variables: { filter: { includeArchived: true } } });
+    expect(list.chatSessions.totalCount).toBe(3);
+    list = await server.data(LIST, { token, variables: { filter: { archivedOnly: true } } });
+    expect(list.chatSessions.edges.map((edge: any) => edge.node.title)).toEqual(['three']);
+
+    // Paging through the list.
+    const page = await server.data(LIST, { token, variables: { first: 1 } });
+    expect(page.chatSessions.pageInfo.hasNextPage).toBe(true);
+    const next = await server.data(LIST, { token, variables: { first: 5, after: page.chatSessions.pageInfo.endCursor } });
+    expect(next.chatSessions.edges.map((edge: any) => edge.node.title)).toEqual(['two']);
+
+    // Writing in an archived session brings it back.
+    await converse(server, token, 'hello again', ids[2]);
+    list = await server.data(LIST, { token });
+    expect(list.chatSessions.edges.map((edge: any) => edge.node.title)).toEqual(['three', 'one', 'two']);
+  });
+
+  it('renames and deletes a session (its messages go with it)', async () => {
+    const { token } = await seedUser(server.prisma);
+    const { sessionId } = await converse(server, token, 'hello');
+    const renamed = await server.data(`mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id title } } }`, {
+      token,
+      variables: { input: { id: sessionId, title: 'Groceries' } },
+    });
+    expect(renamed.renameChatSession.chatSession).toEqual({ id: sessionId, title: 'Groceries' });
+
+    const deleted = await server.data(`mutation($input: DeleteChatSessionInput!) { deleteChatSession(input: $input) { deletedChatSessionId } }`, {
+      token,
+      variables: { input: { id: sessionId } },
+    });
+    expect(deleted.deleteChatSession.deletedChatSessionId).toBe(sessionId);
+    const after = await server.data(`query($id: ID!) { chatSession(id: $id) { id } node(id: $id) { id } }`, { token, variables: { id: sessionId } });
+    expect(after).toEqual({ chatSession: null, node: null });
+    const user = await server.prisma.chatSession.count({ where: { title: 'Groceries' } });
+    expect(user).toBe(0);
+  });
+
+  it('refetches sessions and messages through node()', async () => {
+    const { token } = await seedUser(server.prisma);
+    const { sessionId, reply } = await converse(server, token, 'hello');
+    const data = await server.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on ChatMessage { role session { id } } } }`, {
+      token,
+      variables: { ids: [sessionId, reply.id] },
+    });
+    expect(data.nodes).toEqual([
+      { id: sessionId, __typename: 'ChatSession' },
+      { id: reply.id, __typename: 'ChatMessage', role: 'ASSISTANT', session: { id: sessionId } },
+    ]);
+  });
+
+  it('loads the sessions list with its last messages and counts in a fixed number of statements', async () => {
+    const { token } = await seedUser(server.prisma);
+    for (let index = 0; index < 3; index += 1) await converse(server, token, `hello ${index}`);
+    const query = `{ chatSessions(first: 10) { edges { node { title messageCount lastMessage { content role } messages(first: 5) { edges { node { content } } } } } } }`;
+    const { result, statements } = await server.queries.record(() => server.data(query, { token }));
+    expect(result.chatSessions.edges).toHaveLength(3);
+    for (const edge of result.chatSessions.edges) {
+      expect(edge.node.messageCount).toBe(2);
+      expect(edge.node.lastMessage.role).toBe('ASSISTANT');
+      expect(edge.node.messages.edges[0].node.content).toBe(edge.node.title);
+    }
+    // Sessions with counts, their messages (for lastMessage and the connection, batched): no query per session.
+    const dataStatements = statements.filter((sql) => /chat_/.test(sql));
+    expect(dataStatements.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('bad input', () => {
+  it('refuses an empty or too long message, writing nothing', async () => {
+    const { token, user } = await seedUser(server.prisma);
+    const empty = await server.graphql(SEND, { token, variables: { input: { content: '   ' } } });
+    expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
+    const long = await server.graphql(SEND, { token, variables: { input: { content: 'x'.repeat(8_001) } } });
+    expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
+    expect(await server.prisma.chatSession.count({ where: { userId: user.id } })).toBe(0);
+    const longest = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'y'.repeat(8_000) } } });
+    expect(longest.sendChatMessage.message.content).toHaveLength(8_000);
+    await server.running.chat.idle();
+  });
+
+  it('refuses a too long title and malformed or foreign-type ids with coded errors', async () => {
+    const { token } = await seedUser(server.prisma);
+    const title = await server.graphql(CREATE, { token, variables: { input: { title: 't'.repeat(256) } } });
+    expect(title.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    const malformed = await server.graphql(SEND, { token, variables: { input: { content: 'hi', sessionId: 'not-an-id' } } });
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.sessionId' });
+    const otherType = await server.graphql(SEND, {
+      token,
+      variables: { input: { content: 'hi', sessionId: Buffer.from('Task:00000000-0000-0000-0000-000000000001').toString('base64') } },
+    });
+    expect(otherType.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('requires a signed-in user everywhere', async () => {
+    const operations = [
+      `{ chatSessions { totalCount } }`,
+      `{ chatSession(id: "x") { id } }`,
+      `mutation { createChatSession(input: {}) { chatSession { id } } }`,
+      `mutation { sendChatMessage(input: { content: "hi" }) { message { id } } }`,
+    ];
+    for (const operation of operations) {
+      const result = await server.graphql(operation);
+      expect(result.errors?.[0]?.extensions?.code, operation).toBe('UNAUTHENTICATED');
+    }
+    const subscription = server.subscribe(`subscription { chatMessageAdded(sessionId: "x") { id } }`);
+    const result = await subscription.next();
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    subscription.close();
+  });
+});

@@ -1,0 +1,124 @@
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { describe, expect, it } from 'vitest';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
+import { SEND, type SentMessage } from './helpers.js';
+
+const server: TestServer = await startTestServer();
+
+const ADDED = `subscription($id: ID!) { chatMessageAdded(sessionId: $id) { id role content actions { tool outcome } session { id } } }`;
+const STREAM = `subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { id role content } } }`;
+
+async function newSession(token: string): Promise<string> {
+  const data = await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token });
+  return data.createChatSession.chatSession.id;
+}
+
+/**
+ * graphql-ws has no "subscribed" acknowledgement, so a subscription is proven live by sending
+ * probe messages until events arrive, then consuming events up to the last probe's reply.
+ */
+async function live<T>(subscription: Subscription<T>, token: string, sessionId: string, messageIdOf: (data: T) => string | null): Promise<void> {
+  for (let attempt = 0; subscription.pending.length === 0; attempt += 1) {
+    if (attempt === 50) throw new Error('subscription never became live');
+    await server.data(SEND, { token, variables: { input: { content: 'hello', sessionId } } });
+    await server.running.chat.idle();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await drainToLastMessage(subscription, sessionId, messageIdOf);
+}
+
+/** Consumes events until the one about the session's newest message. */
+async function drainToLastMessage<T>(subscription: Subscription<T>, sessionId: string, messageIdOf: (data: T) => string | null): Promise<void> {
+  const last = await server.prisma.chatMessage.findFirstOrThrow({
+    where: { sessionId: decodeGlobalID(sessionId).id },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+  const lastId = encodeGlobalID('ChatMessage', last.id);
+  while (messageIdOf((await subscription.next()).data as T) !== lastId);
+}
+
+const addedId = (data: any) => data.chatMessageAdded.id;
+const streamId = (data: any) => data.chatReplyStream.messageId;
+
+describe('chatMessageAdded', () => {
+  it("delivers the user's message and the assistant's reply to every subscriber of the owner", async () => {
+    const { token } = await seedUser(server.prisma);
+    const sessionId = await newSession(token);
+    const first = server.subscribe(ADDED, { token, variables: { id: sessionId } });
+    await live(first, token, sessionId, addedId);
+    const second = server.subscribe(ADDED, { token, variables: { id: sessionId } });
+    // The probes making the second one live reach the first one too.
+    await live(second, token, sessionId, addedId);
+    await drainToLastMessage(first, sessionId, addedId);
+
+    const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
+    for (const subscription of [first, second]) {
+      const user = (await subscription.next()).data!.chatMessageAdded;
+      expect(user).toEqual({ id: sent.sendChatMessage.message.id, role: 'USER', content: 'add buy bread tomorrow', actions: null, session: { id: sessionId } });
+      const reply = (await subscription.next()).data!.chatMessageAdded;
+      expect(reply).toMatchObject({ role: 'ASSISTANT', content: expect.stringMatching(/^Added \*\*Buy bread\*\*/), actions: [{ tool: 'add_task', outcome: 'SUCCEEDED' }] });
+      subscription.close();
+    }
+  });
+
+  it('does not deliver messages of other sessions', async () => {
+    const { token } = await seedUser(server.prisma);
+    const watched = await newSession(token);
+    const other = await newSession(token);
+    const subscription = server.subscribe(ADDED, { token, variables: { id: watched } });
+    await live(subscription, token, watched, addedId);
+    await server.data(SEND, { token, variables: { input: { content: 'hello from elsewhere', sessionId: other } } });
+    await server.data(SEND, { token, variables: { input: { content: 'help', sessionId: watched } } });
+    await server.running.chat.idle();
+    expect((await subscription.next()).data!.chatMessageAdded.content).toBe('help');
+    subscription.close();
+  });
+});
+
+describe('chatReplyStream', () => {
+  it('streams the reply as text, then DONE with the stored message', async () => {
+    const { token } = await seedUser(server.prisma);
+    const sessionId = await newSession(token);
+    const stream = server.subscribe(STREAM, { token, variables: { id: sessionId } });
+    await live(stream, token, sessionId, streamId);
+
+    await server.data(SEND, { token, variables: { input: { content: 'what can you do?', sessionId } } });
+    let text = '';
+    let done: any;
+    while (!done) {
+      const event = (await stream.next()).data!.chatReplyStream;
+      if (event.kind === 'DELTA') {
+        expect(event.messageId).toBeNull();
+        text += event.text;
+      } else done = event;
+    }
+    expect(done.kind).toBe('DONE');
+    expect(done.message).toMatchObject({ id: done.messageId, role: 'ASSISTANT', content: text });
+    expect(text).toMatch(/^Here is what I can do:/);
+    stream.close();
+  });
+});
+
+describe('the assistant acts through the task service', () => {
+  it('fires task events when it changes tasks', async () => {
+    const { token, user } = await seedUser(server.prisma);
+    const events = server.subscribe(`subscription { taskEvents { type task { name priority } } }`, { token });
+    const sessionId = await newSession(token);
+    // Prove the task subscription live with a task the API creates.
+    for (let attempt = 0; events.pending.length === 0 && attempt < 50; attempt += 1) {
+      await server.data(`mutation { createTask(input: { name: "probe" }) { task { id } } }`, { token });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    events.pending.splice(0);
+    await server.prisma.task.deleteMany({ where: { userId: user.id } });
+
+    await server.data(SEND, { token, variables: { input: { content: 'add a high priority task to file taxes', sessionId } } });
+    await server.running.chat.idle();
+    expect((await events.next()).data!.taskEvents).toEqual({ type: 'CREATED', task: { name: 'File taxes', priority: 'HIGH' } });
+    await server.data(SEND, { token, variables: { input: { content: 'mark the taxes task done', sessionId } } });
+    await server.running.chat.idle();
+    expect((await events.next()).data!.taskEvents.type).toBe('COMPLETED');
+    events.close();
+  });
+});
