@@ -20,7 +20,7 @@ export interface PostgresEventTarget extends TypedEventTarget<TypedEvent> {
  */
 export function createPostgresEventTarget(options: {
   connectionString: string;
-  /** Sends the NOTIFY; a pool is fine (ordering per publishing connection is kept by PostgreSQL). */
+  /** Sends the NOTIFYs. */
   pool: pg.Pool;
   logger: Logger;
 }): PostgresEventTarget {
@@ -30,7 +30,30 @@ export function createPostgresEventTarget(options: {
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let readyPromise: Promise<void>;
-  let publishing: Promise<void> = Promise.resolve();
+  // Events wait here and go out in batches, one statement at a time, so they arrive in the
+  // order they were published (concurrent statements on different pool connections could
+  // commit out of order: a streamed reply's deltas must not) without one round trip each.
+  const queue: string[] = [];
+  let flushing: Promise<void> | null = null;
+  // PostgreSQL folds identical notifications sent in one transaction into one; a sequence
+  // number keeps equal events (two identical text deltas) distinct within a batch.
+  let sequence = 0;
+
+  const flush = async () => {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, 500);
+      try {
+        await options.pool.query(
+          `SELECT pg_notify($1, payload)
+             FROM (SELECT payload FROM unnest($2::text[]) WITH ORDINALITY AS queued(payload, position) ORDER BY position) AS ordered`,
+          [CHANNEL, batch],
+        );
+      } catch (error) {
+        log.error({ err: { message: (error as Error).message }, events: batch.length }, 'events could not be published');
+      }
+    }
+    flushing = null;
+  };
 
   const deliver = (message: pg.Notification) => {
     if (message.channel !== CHANNEL || !message.payload) return;
@@ -81,23 +104,19 @@ export function createPostgresEventTarget(options: {
     addEventListener: local.addEventListener.bind(local) as PostgresEventTarget['addEventListener'],
     removeEventListener: local.removeEventListener.bind(local) as PostgresEventTarget['removeEventListener'],
     dispatchEvent(event: TypedEvent) {
-      const payload = JSON.stringify({ type: event.type, detail: event.detail });
+      const payload = JSON.stringify({ type: event.type, detail: event.detail, sequence: (sequence += 1) });
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
         log.error({ topic: event.type, bytes: Buffer.byteLength(payload) }, 'event too large to publish; dropped');
         return false;
       }
-      // One NOTIFY after another: sent concurrently on different pool connections they could
-      // commit, and so arrive, out of order (a streamed reply's deltas must not).
-      publishing = publishing
-        .then(() => options.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]))
-        .then(
-          () => undefined,
-          (error: Error) => log.error({ err: { message: error.message }, topic: event.type }, 'event could not be published'),
-        );
+      queue.push(payload);
+      flushing ??= flush();
       return true;
     },
     ready: () => readyPromise,
     async close() {
+      // Events published before the shutdown still go out.
+      await flushing;
       closed = true;
       clearTimeout(reconnectTimer);
       const client = listener;

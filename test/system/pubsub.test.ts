@@ -43,3 +43,25 @@ describe('pub/sub across instances sharing a database', () => {
     await Promise.all([onA.return?.(), onB.return?.(), otherUser.return?.()]);
   });
 });
+
+describe('publishing many events at once', () => {
+  it('delivers every one, identical ones included, in the order published', async () => {
+    const url = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const system = createPubSubSystem({ connectionString: url, pool, logger: createLogger('silent') });
+    await system.ready();
+    try {
+      const received = system.pubsub.subscribe('task:changed', 'user-many')[Symbol.asyncIterator]();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const published = Array.from({ length: 1_200 }, (_, i) => ({ type: 'UPDATED' as const, taskId: i % 3 === 0 ? 'same' : `t${i}` }));
+      for (const event of published) system.pubsub.publish('task:changed', 'user-many', event);
+      const got = [];
+      for (let i = 0; i < published.length; i += 1) got.push((await received.next()).value);
+      expect(got).toEqual(published);
+      await received.return?.();
+    } finally {
+      await system.close();
+      await pool.end();
+    }
+  });
+});
