@@ -197,9 +197,8 @@ describe('cost', () => {
     const { result, statements } = await server.queries.record(() => server.data<{ tasks: { edges: unknown[]; totalCount: number } }>(query, { token }));
     expect(result.tasks.edges).toHaveLength(100);
     expect(result.tasks.totalCount).toBe(100);
-    // the session lookup, the tasks, their owners (one batched query) and the count
-    // the session (2), the page of tasks, all their owners in one batch, the count
-    expect(statements).toHaveLength(5);
+    // the session with its user (one join), the page of tasks, all their owners in one batch, the count
+    expect(statements).toHaveLength(4);
     expect(statements.filter((sql) => /FROM "public"."tasks"/.test(sql))).toHaveLength(2);
     expect(statements.filter((sql) => /FROM "public"."users" WHERE "public"."users"."user_id" IN/.test(sql))).toHaveLength(1);
 
