@@ -124,7 +124,8 @@ describe('a migrated database', () => {
 
   it('holds the default reschedule_remaining_tasks process as the reference describes', async () => {
     const { rows } = await client.query(
-      `SELECT name, description, trigger_type, schedule_config, process_config, is_enabled FROM automated_processes`,
+      `SELECT name, description, trigger_type, schedule_config, process_config, is_enabled FROM automated_processes
+        WHERE name = 'reschedule_remaining_tasks'`,
     );
     expect(rows).toEqual([
       {

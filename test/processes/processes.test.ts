@@ -49,7 +49,8 @@ describe('managing processes', () => {
       expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     expect(await server.prisma.automatedProcessExecution.count()).toBe(0);
-    expect(await server.prisma.automatedProcess.count({ where: { name: 'repeat_recurring_tasks' } })).toBe(0);
+    // Nothing was created: the default recurring process is still the only one of its name, unchanged.
+    expect(await server.prisma.automatedProcess.findMany({ where: { name: 'repeat_recurring_tasks' }, select: { isEnabled: true } })).toEqual([{ isEnabled: true }]);
   });
 
   it('refuses a process without an implementation, naming the field', async () => {
@@ -70,6 +71,12 @@ describe('managing processes', () => {
   });
 
   it('creates, disables, enables and deletes an event-based process', async () => {
+    // The default row stands in the way of creating one with the same (unique) name.
+    const existing = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { id } }`, { token: admin.token });
+    await server.data(`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, {
+      token: admin.token,
+      variables: { input: { id: existing.automatedProcess.id } },
+    });
     const created = await server.data(CREATE, { token: admin.token, variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } } });
     const process = created.createAutomatedProcess.process;
     expect(process).toMatchObject({ name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED', events: ['TASK_COMPLETED'], isEnabled: true });

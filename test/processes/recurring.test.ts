@@ -21,11 +21,12 @@ describe('next occurrence dates', () => {
 });
 
 describe('repeat_recurring_tasks', () => {
+  it('is installed and enabled by default, reacting to task completions', async () => {
+    const data = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { triggerType isEnabled events } }`, { token: admin.token });
+    expect(data.automatedProcess).toEqual({ triggerType: 'EVENT_BASED', isEnabled: true, events: ['TASK_COMPLETED'] });
+  });
+
   it('creates the next occurrence when a #weekly task is completed, and nothing for untagged tasks', async () => {
-    await server.data(
-      `mutation($input: CreateAutomatedProcessInput!) { createAutomatedProcess(input: $input) { process { id events } } }`,
-      { token: admin.token, variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED', events: ['TASK_COMPLETED'] } } },
-    );
     const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     const due = new Date(Date.now() + 3_600_000);
     due.setUTCMilliseconds(0);
