@@ -65,8 +65,42 @@ describe('adopting a database made by the original Behflow', () => {
     expect(await server.prisma.chatMessage.count()).toBe(2);
   });
 
-  it('serves the adopted database over GraphQL', async () => {
-    const data = await server.data<{ serverInfo: { timeZone: string } }>('{ serverInfo { timeZone } }');
-    expect(data.serverInfo.timeZone).toBe('Asia/Tehran');
+  it('serves the adopted rows over GraphQL to their owner, who signs in with the original password', async () => {
+    const login = await server.data<{ login: { token: string; user: { username: string; timeZone: string } } }>(
+      `mutation { login(input: { username: "legacy_user", password: "behflow-legacy-pass" }) { token user { username timeZone } } }`,
+    );
+    expect(login.login.user).toEqual({ username: 'legacy_user', timeZone: 'Asia/Tehran' });
+    const data = await server.data<{ tasks: { totalCount: number; edges: Array<{ node: Record<string, unknown> }> } }>(
+      `{ tasks(orderBy: [{ field: CREATED_AT, direction: ASC }]) {
+          totalCount edges { node { name status priority tags dueAt dueAtJalali completedAt } } } }`,
+      { token: login.login.token },
+    );
+    expect(data.tasks.totalCount).toBe(3);
+    expect(data.tasks.edges.map((edge) => edge.node)).toEqual([
+      {
+        name: 'Renew passport',
+        status: 'COMPLETED',
+        priority: 'LOW',
+        tags: ['admin'],
+        dueAt: '2025-11-01T08:30:00.000Z',
+        dueAtJalali: '1404-08-10T12:00:00',
+        completedAt: '2025-10-30T12:30:00.000Z',
+      },
+      {
+        name: 'Pay the rent',
+        status: 'PENDING',
+        priority: 'HIGH',
+        tags: ['home', 'money'],
+        dueAt: '2025-12-18T04:00:00.000Z',
+        dueAtJalali: '1404-09-27T07:30:00',
+        completedAt: null,
+      },
+      { name: 'Call the bank', status: 'IN_PROGRESS', priority: 'MEDIUM', tags: [], dueAt: null, dueAtJalali: null, completedAt: null },
+    ]);
+    const sessions = await server.data<{ chatSessions: { edges: Array<{ node: { title: string; messageCount: number } }> } }>(
+      '{ chatSessions { edges { node { title messageCount } } } }',
+      { token: login.login.token },
+    );
+    expect(sessions.chatSessions.edges.map((edge) => edge.node)).toEqual([{ title: 'Planning', messageCount: 2 }]);
   });
 });
