@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type pg from 'pg';
@@ -61,7 +61,18 @@ export function createApp(options: AppOptions): App {
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     plugins: [useSessionBoundSubscriptions(sessionWatch)],
-    maskedErrors: { isDev: false },
+    maskedErrors: {
+      isDev: false,
+      // Clients get "Unexpected error."; the server log gets what happened, to be fixed.
+      maskError: (error, message) => {
+        const masked = maskError(error, message, false);
+        if (masked !== error) {
+          const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+          log.error({ err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error');
+        }
+        return masked;
+      },
+    },
     graphiql: config.graphiql ? { title: 'Behflow GraphQL', subscriptionsProtocol: 'WS' } : false,
     // GraphiQL's assets are served from this server, not a CDN: a self-hosted install may be offline.
     renderGraphiQL,

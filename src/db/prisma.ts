@@ -34,6 +34,9 @@ export function connectDatabase(options: DatabaseOptions): Database {
 
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool),
+    // The default "pretty" format quotes the call's arguments (a password hash, a token
+    // hash) into the message, which would reach the logs.
+    errorFormat: 'minimal',
     log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
   if (options.onQuery) {

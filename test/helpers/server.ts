@@ -5,7 +5,7 @@ import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
 import type { PrismaClient } from '../../src/db/prisma.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
 
@@ -58,6 +58,8 @@ export interface Subscription<TData> {
 export interface TestServerOptions extends StartOptions {
   /** Extra environment for `loadConfig` (e.g. `BEHFLOW_TIMEZONE`). */
   readonly env?: Record<string, string>;
+  /** Where the server logs (silent unless TEST_LOG_LEVEL is set). */
+  readonly logger?: Logger;
   /** Use this database instead of a fresh clone of the template. */
   readonly databaseUrl?: string;
 }
@@ -78,7 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATABASE_URL: databaseUrl,
   });
   let recording: string[] | null = null;
-  const running = await startServer(config, createLogger(config.logLevel), {
+  const running = await startServer(config, options.logger ?? createLogger(config.logLevel), {
     ...options,
     onQuery: (query) => {
       recording?.push(query.sql);

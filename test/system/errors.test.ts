@@ -1,0 +1,36 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer } from '../helpers/server.js';
+
+/** Unexpected failures: masked for the client, logged (without secrets) for the operator. */
+describe('an unexpected failure', () => {
+  it('reaches the client as "Unexpected error." and the server log with its cause', async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'error' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const server = await startTestServer({ logger });
+    const { user, token } = await seedUser(server.prisma);
+    await server.prisma.chatSession.create({ data: { userId: user.id, title: 'Broken' } });
+    // Break the database under the server: the message count can no longer be read.
+    await server.prisma.$executeRawUnsafe('DROP TABLE chat_messages CASCADE');
+
+    const result = await server.graphql('{ chatSessions { edges { node { title messageCount } } } }', { token });
+    expect(result.status).toBe(200);
+    expect(result.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(JSON.stringify(result)).not.toMatch(/chat_messages|relation|prisma|SELECT/i);
+
+    const logged = lines.join('');
+    expect(logged).toContain('unexpected error');
+    expect(logged).toMatch(/chat_messages/);
+    expect(logged).not.toContain(token);
+  });
+});
