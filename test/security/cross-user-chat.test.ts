@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { converse, SEND } from '../chat/helpers.js';
+import { converse } from '../chat/helpers.js';
 
 const server = await startTestServer();
 
@@ -24,7 +24,7 @@ describe('chat across users', () => {
       [`mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }`, { id: sessionId, title: 'mine now' }],
       [`mutation($input: ArchiveChatSessionInput!) { archiveChatSession(input: $input) { chatSession { id } } }`, { id: sessionId }],
       [`mutation($input: DeleteChatSessionInput!) { deleteChatSession(input: $input) { deletedChatSessionId } }`, { id: sessionId }],
-      [SEND, { sessionId, content: 'hello from someone else' }],
+      [`mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { message { id } } }`, { sessionId, content: 'hello from someone else' }],
     ];
     for (const [mutation, input] of mutations) {
       const foreign = await server.graphql(mutation, { token, variables: { input } });
