@@ -29,7 +29,12 @@ export interface App {
 }
 
 type ServerContext = { req: IncomingMessage; res?: ServerResponse };
-type InitialContext = ServerContext & { request?: Request; connectionParams?: Record<string, unknown> };
+type InitialContext = ServerContext & {
+  request?: Request;
+  connectionParams?: Record<string, unknown>;
+  /** The graphql-ws subscribe payload. */
+  params?: { extensions?: { headers?: Record<string, unknown> } | null };
+};
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -43,9 +48,15 @@ function connectionAuthorization(params: Record<string, unknown> | undefined | n
   return params?.authorization ?? params?.Authorization;
 }
 
+/**
+ * The credentials of an operation. Over graphql-ws: the connection's, or else the operation's
+ * own `extensions.headers.authorization`, which is where GraphiQL (and other clients built on
+ * graphql-tools' URL loader) put the headers typed by the user; browsers cannot set headers
+ * on a WebSocket, and GraphiQL sends no connection parameters.
+ */
 function authorizationOf(initial: InitialContext): string | null {
   if (initial.connectionParams) {
-    const value = connectionAuthorization(initial.connectionParams);
+    const value = connectionAuthorization(initial.connectionParams) ?? connectionAuthorization(initial.params?.extensions?.headers);
     return typeof value === 'string' ? value : null;
   }
   return initial.request?.headers.get('authorization') ?? null;

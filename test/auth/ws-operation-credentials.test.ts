@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer } from '../helpers/server.js';
+
+/**
+ * Over graphql-ws, a connection without credentials may still run signed-in operations whose
+ * own `extensions.headers.authorization` carries a valid token: that is how GraphiQL sends the
+ * headers a user types (a browser cannot set headers on a WebSocket).
+ */
+const server = await startTestServer();
+
+function subscribeWithHeaders(headers: Record<string, string>) {
+  const client = server.wsClient();
+  const results: unknown[] = [];
+  let settle!: () => void;
+  const first = new Promise<void>((resolve) => (settle = resolve));
+  const unsubscribe = client.subscribe(
+    { query: 'subscription { taskEvents { type task { name } } }', extensions: { headers } },
+    {
+      next: (result) => {
+        results.push(result);
+        settle();
+      },
+      error: (error) => {
+        results.push({ error });
+        settle();
+      },
+      complete: () => settle(),
+    },
+  );
+  return { results, first, unsubscribe };
+}
+
+describe('credentials in an operation’s extensions over graphql-ws', () => {
+  it('authenticate that operation as its user', async () => {
+    const alice = await seedUser(server.prisma);
+    const stream = subscribeWithHeaders({ authorization: `Bearer ${alice.token}` });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server.data(`mutation { createTask(input: { name: "Seen through extensions" }) { task { id } } }`, { token: alice.token });
+    await stream.first;
+    expect(stream.results).toEqual([{ data: { taskEvents: { type: 'CREATED', task: { name: 'Seen through extensions' } } } }]);
+    stream.unsubscribe();
+  });
+
+  it('are refused when the token is not a valid session', async () => {
+    const stream = subscribeWithHeaders({ authorization: 'Bearer not-a-real-token-but-long-enough-0000' });
+    await stream.first;
+    expect(JSON.stringify(stream.results)).toContain('UNAUTHENTICATED');
+    stream.unsubscribe();
+  });
+});
