@@ -3,8 +3,8 @@
 // daily 09:00 task stays at 09:00 across a DST change).
 import { z } from 'zod';
 import type { Task } from '../db/prisma.js';
+import { COMPATIBLE, instantOfWallClock, wallClockOf } from '../time/zone.js';
 import type { ProcessImplementation } from './registry.js';
-import { instantOfWallTime, wallTimeIn } from './schedule.js';
 
 export type Recurrence = 'daily' | 'weekly' | 'monthly';
 
@@ -31,7 +31,7 @@ export function recurrenceOf(tags: readonly string[], config: RepeatConfig): Rec
 
 /** One period later in wall-clock time of `zone`; a month from Jan 31 is the last day of February. */
 export function advance(instant: Date, recurrence: Recurrence, zone: string): Date {
-  const wall = wallTimeIn(zone, instant.getTime());
+  const wall = wallClockOf(instant, zone);
   let { year, month, day } = wall;
   if (recurrence === 'monthly') {
     month += 1;
@@ -47,7 +47,7 @@ export function advance(instant: Date, recurrence: Recurrence, zone: string): Da
     month = next.getUTCMonth() + 1;
     day = next.getUTCDate();
   }
-  return new Date(instantOfWallTime(zone, { ...wall, year, month, day }));
+  return instantOfWallClock({ ...wall, year, month, day }, zone, COMPATIBLE);
 }
 
 /**

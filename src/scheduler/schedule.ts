@@ -1,9 +1,10 @@
 // When a time-based process runs: a schedule in the original's `{hour, minute, timezone}`
 // form or as a cron expression with a time zone, and the next slot after an instant,
 // computed in wall-clock time of that zone (so DST changes move the UTC instant, not the
-// local time). Intl only: no time-zone library.
+// local time).
 import { z } from 'zod';
 import { timeZoneSchema } from '../config.js';
+import { COMPATIBLE, instantOfWallClock, wallClockOf } from '../time/zone.js';
 
 /** The original's daily form, stored as is in `schedule_config`. */
 export interface DailySchedule {
@@ -97,66 +98,6 @@ export function parseCron(expression: string): CronFields {
   };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
-interface WallTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
-
-/** The wall-clock time of an instant in a zone. */
-export function wallTimeIn(zone: string, instant: number): WallTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds. */
-function offsetAt(zone: string, instant: number): number {
-  const wall = wallTimeIn(zone, instant);
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-/**
- * The instant a wall-clock time happens in a zone. A time that occurs twice (clocks set
- * back) is its first occurrence; a time skipped (clocks set forward) is read with the
- * offset before the change, which lands just after the gap, as cron does.
- */
-export function instantOfWallTime(zone: string, wall: WallTime): number {
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  const before = offsetAt(zone, asUtc - 86_400_000);
-  const after = offsetAt(zone, asUtc + 86_400_000);
-  const candidates = [...new Set([before, after])]
-    .map((offset) => asUtc - offset)
-    .filter((instant) => asUtc - offsetAt(zone, instant) === instant)
-    .sort((a, b) => a - b);
-  return candidates[0] ?? asUtc - before;
-}
-
 const DAY_MS = 86_400_000;
 /** A cron such as "Feb 29 on a Monday" fires rarely; past this horizon there is no next slot. */
 const HORIZON_DAYS = 366 * 8;
@@ -166,7 +107,7 @@ export function nextSlot(schedule: Schedule, after: Date): Date | null {
   const fields = parseCron(cronExpressionOf(schedule));
   const zone = schedule.timezone;
   const afterMs = after.getTime();
-  const start = wallTimeIn(zone, afterMs);
+  const start = wallClockOf(after, zone);
   // Wall-clock seconds of day of `after`, less two hours of slack for a DST change that day.
   const skipBefore = start.hour * 3600 + start.minute * 60 + start.second - 7200;
   const firstDay = Date.UTC(start.year, start.month - 1, start.day);
@@ -185,7 +126,8 @@ export function nextSlot(schedule: Schedule, after: Date): Date | null {
       for (const minute of fields.minutes) {
         for (const second of fields.seconds) {
           if (dayIndex === 0 && hour * 3600 + minute * 60 + second < skipBefore) continue;
-          const instant = instantOfWallTime(zone, { year, month, day, hour, minute, second });
+          // As cron does: a time skipped by a DST jump runs just after it, a repeated one once.
+          const instant = instantOfWallClock({ year, month, day, hour, minute, second }, zone, COMPATIBLE).getTime();
           if (instant > afterMs) return new Date(instant);
         }
       }

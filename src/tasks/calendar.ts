@@ -1,55 +1,11 @@
-// Calendar arithmetic for tasks: Jalali (Solar Hijri) renderings, wall-clock times in an IANA
-// zone, and the reverse (a Jalali or local date-time back to an instant). Rendering uses the
-// runtime's ICU (`ca-persian`); the reverse is checked against that same rendering, so a date
-// this module accepts always renders back to exactly what was written.
+// Calendar arithmetic for tasks: Jalali (Solar Hijri) renderings, and the reverse (a Jalali or
+// local date-time back to an instant). Rendering uses the runtime's ICU (`ca-persian`) through
+// src/time/zone; the reverse is checked against that same rendering, so a date this module
+// accepts always renders back to exactly what was written.
+import { COMPATIBLE, instantOfWallClock, wallClockOf, type WallClock } from '../time/zone.js';
 
-export interface WallClock {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(calendar: 'gregory' | 'persian', timeZone: string): Intl.DateTimeFormat {
-  const key = `${calendar}|${timeZone}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(`en-US-u-ca-${calendar}-nu-latn`, {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-      era: calendar === 'gregory' ? 'short' : undefined,
-    });
-    formatters.set(key, formatter);
-  }
-  return formatter;
-}
-
-/** The wall clock of `instant` in `timeZone`, in the Gregorian or the Jalali calendar. */
-export function wallClockOf(instant: Date, timeZone: string, calendar: 'gregory' | 'persian' = 'gregory'): WallClock {
-  const fields: Record<string, string> = {};
-  for (const part of formatterFor(calendar, timeZone).formatToParts(instant)) fields[part.type] = part.value;
-  let year = Number(fields.year);
-  // Gregorian years before 1 CE come back as positive years with era BC.
-  if (calendar === 'gregory' && fields.era === 'BC') year = 1 - year;
-  return {
-    year,
-    month: Number(fields.month),
-    day: Number(fields.day),
-    hour: Number(fields.hour) % 24,
-    minute: Number(fields.minute),
-    second: Number(fields.second),
-  };
-}
+// Part of the tasks calendar that the task service and rules already speak through.
+export { dayBounds } from '../time/zone.js';
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
@@ -64,31 +20,6 @@ export function formatWallClock(clock: WallClock): string {
  */
 export function toJalali(instant: Date, timeZone: string): string {
   return formatWallClock(wallClockOf(instant, timeZone, 'persian'));
-}
-
-/** Offset of `timeZone` from UTC at `instant`, in milliseconds. */
-function offsetAt(instant: number, timeZone: string): number {
-  const clock = wallClockOf(new Date(instant), timeZone);
-  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-/**
- * The instant at which the wall clock in `timeZone` shows the given Gregorian time. A time
- * skipped by a DST jump resolves to the instant after the jump; a repeated one to the earlier.
- */
-export function instantOfWallClock(clock: WallClock, timeZone: string): Date {
-  const naive = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-  const first = naive - offsetAt(naive, timeZone);
-  const second = naive - offsetAt(first, timeZone);
-  if (first === second) return new Date(first);
-  // Around a transition the two guesses differ: prefer one whose wall clock matches.
-  const candidates = [Math.min(first, second), Math.max(first, second)];
-  for (const candidate of candidates) {
-    const back = wallClockOf(new Date(candidate), timeZone);
-    if (Date.UTC(back.year, back.month - 1, back.day, back.hour, back.minute, back.second) === naive) return new Date(candidate);
-  }
-  return new Date(Math.max(first, second));
 }
 
 const DAY_MS = 86_400_000;
@@ -132,16 +63,6 @@ function isValidGregorianDate(year: number, month: number, day: number): boolean
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** Start (inclusive) and end (exclusive) of the calendar day containing `instant` in `timeZone`. */
-export function dayBounds(instant: Date, timeZone: string): { start: Date; end: Date } {
-  const today = wallClockOf(instant, timeZone);
-  const next = new Date(Date.UTC(today.year, today.month - 1, today.day + 1));
-  return {
-    start: instantOfWallClock({ ...today, hour: 0, minute: 0, second: 0 }, timeZone),
-    end: instantOfWallClock({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate(), hour: 0, minute: 0, second: 0 }, timeZone),
-  };
-}
-
 /** Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII, so `۱۴۰۴-۰۹-۲۷` reads like `1404-09-27`. */
 export function normalizeDigits(text: string): string {
   return text
@@ -153,6 +74,13 @@ const LOCAL_DATE_TIME = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 export class CalendarInputError extends Error {}
+
+/**
+ * A written time the clocks skip is read as just after the jump, and one they show twice as
+ * its first occurrence: a date alone then means the first moment of that day, even where a
+ * DST change falls at midnight.
+ */
+const WRITTEN_TIME_RULE = COMPATIBLE;
 
 function readWallClock(text: string): { date: [number, number, number]; time: [number, number, number] } | null {
   const match = LOCAL_DATE_TIME.exec(text);
@@ -174,7 +102,7 @@ export function parseJalali(text: string, timeZone: string): Date {
   const gregorian = jalaliToGregorian(year, month, day);
   if (!gregorian) throw new CalendarInputError(`${year}-${pad(month)}-${pad(day)} is not a date in the Jalali calendar.`);
   const [hour, minute, second] = parsed.time;
-  return instantOfWallClock({ ...gregorian, hour, minute, second }, timeZone);
+  return instantOfWallClock({ ...gregorian, hour, minute, second }, timeZone, WRITTEN_TIME_RULE);
 }
 
 /** A Gregorian local date (`2025-12-18`, the start of that day) or date-time without offset, on the wall clock of `timeZone`. */
@@ -184,7 +112,7 @@ export function parseLocalGregorian(text: string, timeZone: string): Date {
   const [year, month, day] = parsed.date;
   if (!isValidGregorianDate(year, month, day)) throw new CalendarInputError(`${year}-${pad(month)}-${pad(day)} is not a date.`);
   const [hour, minute, second] = parsed.time;
-  return instantOfWallClock({ year, month, day, hour, minute, second }, timeZone);
+  return instantOfWallClock({ year, month, day, hour, minute, second }, timeZone, WRITTEN_TIME_RULE);
 }
 
 /** Jalali years in use are far below any plausible Gregorian due date (1404 vs 2025). */

@@ -98,4 +98,9 @@ describe('parsing written dates', () => {
     const springForward = dayBounds(new Date('2025-03-09T12:00:00Z'), 'America/New_York');
     expect(springForward.end.getTime() - springForward.start.getTime()).toBe(23 * 3_600_000);
   });
+
+  it('reads a time Tehran showed twice (DST ended 1400-06-30 at 24:00) as its first occurrence, and a skipped midnight as the jump', () => {
+    expect(parseJalali('1400-06-30T23:30', 'Asia/Tehran').toISOString()).toBe('2021-09-21T19:00:00.000Z'); // +04:30
+    expect(parseJalali('1400-01-02', 'Asia/Tehran').toISOString()).toBe('2021-03-21T20:30:00.000Z'); // 01:00 +04:30
+  });
 });

@@ -2,7 +2,8 @@
 // (and a reference instant in the user's zone) to what should be done. No I/O here.
 import * as chrono from 'chrono-node';
 import type { TaskPriority, TaskStatus } from '../../tasks/service.js';
-import { formatIsoLocal, instantOf, offsetMinutes } from '../time.js';
+import { COMPATIBLE, instantOfWallClock, offsetMinutes } from '../../time/zone.js';
+import { formatIsoLocal } from '../time.js';
 import type { ToolName } from '../tools.js';
 
 export interface ParseContext {
@@ -76,15 +77,19 @@ export function extractDueDate(text: string, context: ParseContext): { due: stri
   if (!found) return null;
   const start = found.start;
   const timeGiven = start.isCertain('hour') || PARTS_OF_DAY.test(found.text);
-  const instant = instantOf(
+  // A time the clocks skip that day ("2:30am" on the spring-forward night) is due just after
+  // the jump; one they show twice is due the first time.
+  const instant = instantOfWallClock(
     {
       year: start.get('year')!,
       month: start.get('month')!,
       day: start.get('day')!,
       hour: timeGiven ? start.get('hour')! : 23,
       minute: timeGiven ? (start.get('minute') ?? 0) : 59,
+      second: 0,
     },
     context.timeZone,
+    COMPATIBLE,
   );
   const before = text.slice(0, found.index).replace(/\s*\b(?:by|on|at|due|for|before|until|starting|from)\s*$/i, '');
   const after = text.slice(found.index + found.text.length);
