@@ -41,8 +41,13 @@ const scenarios: Scenario[] = [
     seed: sharedViewer,
   },
   {
-    name: `tasks: text search over ${TASKS_PER_USER}`,
+    name: `tasks: search for a common word (1 in 5 of ${TASKS_PER_USER} match)`,
     query: '{ tasks(first: 20, filter: { search: "report" }) { totalCount edges { node { id name } } } }',
+    seed: sharedViewer,
+  },
+  {
+    name: `tasks: search for a rare word (1 of ${TASKS_PER_USER} matches)`,
+    query: '{ tasks(first: 20, filter: { search: "#12345" }) { totalCount edges { node { id name } } } }',
     seed: sharedViewer,
   },
   {

@@ -7,7 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import type { Context } from './context.js';
-import { ForbiddenError, UnauthenticatedError } from './errors.js';
+import { BehflowError, ErrorCode, ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** The builder holds plugins and options only; types live in their domain folders. */
 export const builder = new SchemaBuilder<{
@@ -81,5 +81,14 @@ export const builder = new SchemaBuilder<{
     defaultComplexity: 1,
     defaultListMultiplier: 10,
     limit: { complexity: 5_000, depth: 12, breadth: 200 },
+    complexityError: (kind, result) => {
+      const measure = kind.toLowerCase();
+      const [actual, limit] =
+        kind === 'Depth' ? [result.depth, result.maxDepth] : kind === 'Breadth' ? [result.breadth, result.maxBreadth] : [result.complexity, result.maxComplexity];
+      return new BehflowError(ErrorCode.QueryTooComplex, `The query's ${measure} is ${actual}, more than the ${limit} allowed: ask for less in one request.`, {
+        [measure]: actual,
+        limit,
+      });
+    },
   },
 });

@@ -12,6 +12,7 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
+  QueryTooComplex: 'QUERY_TOO_COMPLEX',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer } from '../helpers/server.js';
+
+/** Guard rails: a query nested or repeated past the limits is refused before it runs, on both transports. */
+const server = await startTestServer();
+const { token } = await seedUser(server.prisma);
+
+// chatSessions → messages → session → messages → ... : a cycle a client could nest without end.
+let deep = 'id';
+for (let level = 0; level < 8; level += 1) deep = `session { messages(first: 2) { edges { node { ${deep} } } } }`;
+const TOO_DEEP = `{ chatSessions(first: 2) { edges { node { messages(first: 2) { edges { node { ${deep} } } } } } } }`;
+
+describe('query limits', () => {
+  it('refuses a query nested too deeply over HTTP, with a coded error', async () => {
+    const result = await server.graphql(TOO_DEEP, { token });
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(result.errors?.[0]?.message).toMatch(/depth/i);
+  });
+
+  it('refuses it over graphql-ws too', async () => {
+    const subscription = server.subscribe(TOO_DEEP, { token });
+    const first = await subscription.next().catch(() => null);
+    const ended = first ?? (await subscription.ended);
+    expect(JSON.stringify(ended)).toContain('QUERY_TOO_COMPLEX');
+  });
+
+  it('lets an ordinary screen’s query through', async () => {
+    const result = await server.graphql(
+      '{ me { username } tasks(first: 100) { totalCount edges { node { id name tags owner { username } } } } chatSessions(first: 20) { edges { node { title lastMessage { content } } } } }',
+      { token },
+    );
+    expect(result.errors).toBeUndefined();
+  });
+});
