@@ -11,6 +11,7 @@ import { schema } from './schema/index.js';
 import { useSessionBoundSubscriptions } from './auth/session-bound-subscriptions.js';
 import { resolveViewer } from './auth/viewer.js';
 import type { AppDependencies, Context } from './schema/context.js';
+import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
 
 /** Everything the app needs from outside; tests pass their own. */
@@ -96,7 +97,14 @@ export function createApp(options: AppOptions): App {
     context: async (initial): Promise<Context> => {
       const client = clientOf((initial as InitialContext).req);
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
-      const viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
+      let viewer;
+      try {
+        viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
+      } catch (error) {
+        // Without the database no operation can be authorized: say so (503), not "500".
+        log.error({ err: error }, 'could not resolve the viewer');
+        throw new ServiceUnavailableError();
+      }
       return { ...dependencies, viewer, client };
     },
   });

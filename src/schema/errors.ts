@@ -13,6 +13,7 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
   QueryTooComplex: 'QUERY_TOO_COMPLEX',
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -58,5 +59,12 @@ export class ConflictError extends BehflowError {
 export class RateLimitedError extends BehflowError {
   constructor(message: string, retryAfterSeconds: number) {
     super(ErrorCode.RateLimited, message, { retryAfterSeconds });
+  }
+}
+
+/** The server cannot reach what it needs (the database) right now; answered with HTTP 503. */
+export class ServiceUnavailableError extends BehflowError {
+  constructor() {
+    super(ErrorCode.ServiceUnavailable, 'The service is temporarily unavailable. Try again shortly.', { http: { status: 503 } });
   }
 }
