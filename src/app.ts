@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -39,9 +39,32 @@ type InitialContext = ServerContext & {
 
 const GRAPHQL_PATH = '/graphql';
 
-function clientOf(req: IncomingMessage | undefined): Context['client'] {
+/**
+ * The client's address. With no trusted proxy it is the peer's, whatever `X-Forwarded-For`
+ * says. Behind `trustedProxies` proxies, each of which appends the address it received the
+ * request from, the client is the entry that many steps from the right of
+ * `X-Forwarded-For, <peer>`: the entries further left were written by the client itself and
+ * could be anything. An entry that is not an IP address (a misconfigured proxy) is not
+ * trusted; the peer address is used instead.
+ */
+export function clientAddressOf(peer: string | null, forwardedFor: string | string[] | undefined, trustedProxies: number): string | null {
+  if (trustedProxies === 0 || forwardedFor === undefined) return peer;
+  const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  chain.push(peer ?? '');
+  // Fewer entries than trusted proxies: the left-most, still written by a trusted proxy.
+  const candidate = chain[Math.max(0, chain.length - 1 - trustedProxies)]!;
+  return isIP(candidate) ? candidate : peer;
+}
+
+function clientOf(req: IncomingMessage | undefined, trustedProxies: number): Context['client'] {
   const userAgent = req?.headers['user-agent'];
-  return { address: req?.socket.remoteAddress ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null };
+  return {
+    address: req ? clientAddressOf(req.socket.remoteAddress ?? null, req.headers['x-forwarded-for'], trustedProxies) : null,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+  };
 }
 
 /** The credentials of a graphql-ws connection: `connectionParams.authorization`; `undefined` when none were sent. */
@@ -95,7 +118,8 @@ export function createApp(options: AppOptions): App {
       error: (...args) => log.error(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' ')),
     },
     context: async (initial): Promise<Context> => {
-      const client = clientOf((initial as InitialContext).req);
+      // Over graphql-ws `req` is the upgrade request, so the same proxy rules apply.
+      const client = clientOf((initial as InitialContext).req, config.trustedProxies);
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
       let viewer;
       try {

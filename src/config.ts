@@ -19,6 +19,21 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const MAX_TRUSTED_PROXIES = 10;
+
+/**
+ * `false` (or `0`) trusts no proxy; `true` trusts one (a single nginx or Caddy in front);
+ * a number trusts that many proxies in a chain. Anything else is refused rather than guessed.
+ */
+const trustedProxyCount = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => /^(true|false|yes|no|on|off|\d+)$/.test(value) && (!/^\d+$/.test(value) || Number(value) <= MAX_TRUSTED_PROXIES), {
+    message: `must be false, true (one proxy) or the number of trusted proxies in front of the server (0 to ${MAX_TRUSTED_PROXIES})`,
+  })
+  .transform((value) => (/^\d+$/.test(value) ? Number(value) : ['true', 'yes', 'on'].includes(value) ? 1 : 0));
+
 const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -38,6 +53,11 @@ const environmentSchema = z.object({
   BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  BEHFLOW_REGISTER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
+  BEHFLOW_REGISTER_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(10),
+  BEHFLOW_TRUST_PROXY: trustedProxyCount.default(0),
+  BEHFLOW_SESSION_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  BEHFLOW_HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   BEHFLOW_SCHEDULER: booleanFlag.default(true),
   BEHFLOW_SCHEDULER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
   BEHFLOW_PROCESS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
@@ -75,6 +95,22 @@ export interface Config {
     readonly windowSeconds: number;
     readonly maxFailuresPerUsername: number;
     readonly maxFailuresPerAddress: number;
+  };
+  /** Registrations (attempts that pass input checks) allowed per client address within a sliding window. */
+  readonly registerRateLimit: {
+    readonly windowSeconds: number;
+    readonly maxPerAddress: number;
+  };
+  /**
+   * How many reverse proxies in front of the server are trusted to append the client address
+   * to `X-Forwarded-For`; 0 means the header is ignored and the peer address is the client.
+   */
+  readonly trustedProxies: number;
+  /** Periodic deletion of ended sessions and of rate-limit rows that no longer count. */
+  readonly housekeeping: {
+    readonly intervalSeconds: number;
+    /** Sessions revoked or expired longer ago than this are deleted. */
+    readonly sessionRetentionMs: number;
   };
   /** Automated processes: whether this instance runs the time-based scheduler (pg-boss). */
   readonly scheduler: {
@@ -157,6 +193,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: values.BEHFLOW_LOGIN_WINDOW_SECONDS,
       maxFailuresPerUsername: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME,
       maxFailuresPerAddress: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS,
+    }),
+    registerRateLimit: Object.freeze({
+      windowSeconds: values.BEHFLOW_REGISTER_WINDOW_SECONDS,
+      maxPerAddress: values.BEHFLOW_REGISTER_MAX_PER_ADDRESS,
+    }),
+    trustedProxies: values.BEHFLOW_TRUST_PROXY,
+    housekeeping: Object.freeze({
+      intervalSeconds: values.BEHFLOW_HOUSEKEEPING_INTERVAL_SECONDS,
+      sessionRetentionMs: Math.round(values.BEHFLOW_SESSION_RETENTION_DAYS * 86_400_000),
     }),
     scheduler: Object.freeze({
       enabled: values.BEHFLOW_SCHEDULER,

@@ -1,4 +1,5 @@
 import { createApp, type App } from './app.js';
+import { startAuthHousekeeping } from './auth/housekeeping.js';
 import { createAuthService } from './auth/service.js';
 import { createSessionWatch } from './auth/session-watch.js';
 import type { Config } from './config.js';
@@ -64,6 +65,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => sessionWatch.close());
     const auth = createAuthService({ prisma: database.prisma, config, logger, sessionWatch });
     await auth.applyAdminUsernames();
+    const housekeeping = startAuthHousekeeping({ prisma: database.prisma, config, logger });
+    cleanup.push(() => housekeeping.stop());
     const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: config.timeZone });
     const processes = new ProcessService({
       prisma: database.prisma,

@@ -143,7 +143,8 @@ const LogoutEverywherePayload = sessionsRevokedPayload('LogoutEverywherePayload'
 builder.mutationFields((t) => ({
   register: t.field({
     type: RegisterPayload,
-    description: 'Creates an account and signs it in. Public: needs no session.',
+    description:
+      'Creates an account and signs it in. Public: needs no session. Too many registrations from one client address give RATE_LIMITED with `retryAfterSeconds`.',
     skipTypeScopes: true,
     args: { input: t.arg({ type: RegisterInput, required: true, description: 'The new account.' }) },
     resolve: (_root, { input }, context) => context.auth.register(input, context.client),

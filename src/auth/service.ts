@@ -4,7 +4,7 @@ import type { Prisma, PrismaClient, User } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { Viewer } from '../schema/context.js';
 import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../schema/errors.js';
-import { createLoginLimiter } from './login-limiter.js';
+import { createLoginLimiter, createRegistrationLimiter } from './attempt-limiter.js';
 import { argon2Passwords, type Passwords } from './passwords.js';
 import type { SessionWatch } from './session-watch.js';
 import { hashSessionToken, newSessionToken } from './tokens.js';
@@ -89,6 +89,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
   };
   const log = deps.logger.child({ component: 'auth' });
   const limiter = createLoginLimiter(prisma, config.loginRateLimit);
+  const registrations = createRegistrationLimiter(prisma, config.registerRateLimit);
   const adminUsernames = new Set(config.adminUsernames);
 
   const openSession = async (tx: Prisma.TransactionClient, userId: string, client: ClientInfo) => {
@@ -107,6 +108,9 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       const name = validPersonName(input.name, 'input.name');
       const lastname = validPersonName(input.lastname, 'input.lastname');
       const timeZone = input.timeZone == null ? null : validTimeZone(input.timeZone, 'input.timeZone');
+      // After the input checks, so a typo costs nothing; before the name check, so probing
+      // for taken names is limited as well.
+      await registrations.admit(username, client.address);
 
       // Names differing only in case would let one user pass for another.
       const taken = await prisma.user.findFirst({ where: { username: { equals: username, mode: 'insensitive' } }, select: { id: true } });

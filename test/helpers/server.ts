@@ -76,6 +76,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     HOST: '127.0.0.1',
     PORT: '0',
     BEHFLOW_SHUTDOWN_TIMEOUT_MS: '2000',
+    // Every test request comes from 127.0.0.1: files that register many accounts would hit
+    // the per-address registration limit. Its own tests set it low.
+    BEHFLOW_REGISTER_MAX_PER_ADDRESS: '100000',
     ...options.env,
     DATABASE_URL: databaseUrl,
   });
