@@ -123,7 +123,8 @@ export class ChatService {
       if (sessionId) {
         const taken = await tx.chatSession.updateMany({
           where: { id: sessionId, userId: actor.id, OR: [{ replyLeaseUntil: null }, { replyLeaseUntil: { lt: now } }] },
-          data: { replyLeaseUntil: leaseUntil, isActive: true },
+          // A message is activity: `chatSessions` lists by updated_at, newest first.
+          data: { replyLeaseUntil: leaseUntil, isActive: true, updatedAt: now },
         });
         if (taken.count === 0) {
           const exists = await tx.chatSession.findFirst({ where: { id: sessionId, userId: actor.id }, select: { id: true } });
@@ -207,7 +208,8 @@ export class ChatService {
     try {
       [message] = await prisma.$transaction([
         prisma.chatMessage.create({ data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never } }),
-        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { replyLeaseUntil: null } }),
+        // The reply is activity too, stamped in the transaction that stores it.
+        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { replyLeaseUntil: null, updatedAt: this.clock() } }),
       ]);
     } catch (error) {
       const exists = await prisma.chatSession.count({ where: { id: sessionId } }).catch(() => 1);
