@@ -19,8 +19,10 @@ export const MAX_TITLE_LENGTH = 255;
 export const HISTORY_WINDOW = 20;
 /** A NOTIFY payload must stay under 8000 bytes; deltas are cut well below that. */
 const MAX_DELTA_CHARS = 1_500;
-/** Deltas arriving within this many ms travel as one event. */
+/** Deltas arriving within this many ms travel as one event, unless a line or sentence ends first. */
 const DELTA_COALESCE_MS = 25;
+/** Where streamed text may go out at once: the end of a line or of a sentence. */
+const DELTA_BOUNDARY = /(?:\n|[.!?:])\s*$/;
 
 /** The session owner the service acts for. */
 export interface ChatActor extends Actor {
@@ -177,9 +179,13 @@ export class ChatService {
       }
       pending = '';
     };
+    // Token-sized deltas of a model are gathered into fewer NOTIFYs; a finished line or
+    // sentence is not held back, so text reaches the client as it is produced.
     const onDelta = (text: string) => {
+      if (!text) return;
       pending += text;
-      flushTimer ??= setTimeout(flush, DELTA_COALESCE_MS);
+      if (DELTA_BOUNDARY.test(pending)) flush();
+      else flushTimer ??= setTimeout(flush, DELTA_COALESCE_MS);
     };
 
     let content: string;
