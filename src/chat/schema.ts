@@ -6,6 +6,7 @@ import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
 import type { AssistantAction } from '../assistant/provider.js';
 import { MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';
+import { sessionSummaries } from './summaries.js';
 
 /** A UUID no row has: lookups for a signed-out caller match nothing. */
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -115,16 +116,17 @@ export const ChatSession = builder.prismaNode('ChatSession', {
       },
       { description: 'A chat message in a page.' },
     ),
-    lastMessage: t.field({
-      type: ChatMessage,
+    lastMessage: t.prismaField({
+      type: 'ChatMessage',
       nullable: true,
       description: 'The newest message, if any.',
-      select: (_args, _context, nestedSelection) => ({
-        messages: nestedSelection({ take: 1, orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }] }),
-      }),
-      resolve: (session) => session.messages[0] ?? null,
+      // Batched across the sessions of a list, one row per session (see summaries.ts).
+      resolve: (query, session, _args, context) => sessionSummaries(context).lastMessage(session.id, query),
     }),
-    messageCount: t.relationCount('messages', { description: 'How many messages the session has.' }),
+    messageCount: t.int({
+      description: 'How many messages the session has.',
+      resolve: (session, _args, context) => sessionSummaries(context).messageCount(session.id),
+    }),
   }),
 });
 

@@ -19,8 +19,10 @@ export const MAX_TITLE_LENGTH = 255;
 export const HISTORY_WINDOW = 20;
 /** A NOTIFY payload must stay under 8000 bytes; deltas are cut well below that. */
 const MAX_DELTA_CHARS = 1_500;
-/** Deltas arriving within this many ms travel as one event. */
+/** Deltas arriving within this many ms travel as one event, unless a line or sentence ends first. */
 const DELTA_COALESCE_MS = 25;
+/** Where streamed text may go out at once: the end of a line or of a sentence. */
+const DELTA_BOUNDARY = /(?:\n|[.!?:])\s*$/;
 
 /** The session owner the service acts for. */
 export interface ChatActor extends Actor {
@@ -123,7 +125,8 @@ export class ChatService {
       if (sessionId) {
         const taken = await tx.chatSession.updateMany({
           where: { id: sessionId, userId: actor.id, OR: [{ replyLeaseUntil: null }, { replyLeaseUntil: { lt: now } }] },
-          data: { replyLeaseUntil: leaseUntil, isActive: true },
+          // A message is activity: `chatSessions` lists by updated_at, newest first.
+          data: { replyLeaseUntil: leaseUntil, isActive: true, updatedAt: now },
         });
         if (taken.count === 0) {
           const exists = await tx.chatSession.findFirst({ where: { id: sessionId, userId: actor.id }, select: { id: true } });
@@ -176,9 +179,13 @@ export class ChatService {
       }
       pending = '';
     };
+    // Token-sized deltas of a model are gathered into fewer NOTIFYs; a finished line or
+    // sentence is not held back, so text reaches the client as it is produced.
     const onDelta = (text: string) => {
+      if (!text) return;
       pending += text;
-      flushTimer ??= setTimeout(flush, DELTA_COALESCE_MS);
+      if (DELTA_BOUNDARY.test(pending)) flush();
+      else flushTimer ??= setTimeout(flush, DELTA_COALESCE_MS);
     };
 
     let content: string;
@@ -207,7 +214,8 @@ export class ChatService {
     try {
       [message] = await prisma.$transaction([
         prisma.chatMessage.create({ data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never } }),
-        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { replyLeaseUntil: null } }),
+        // The reply is activity too, stamped in the transaction that stores it.
+        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { replyLeaseUntil: null, updatedAt: this.clock() } }),
       ]);
     } catch (error) {
       const exists = await prisma.chatSession.count({ where: { id: sessionId } }).catch(() => 1);

@@ -204,6 +204,35 @@ describe('OpenAI-compatible assistant', () => {
   });
 });
 
+describe('the sessions list', () => {
+  it('puts the session whose reply was stored last on top, even after others had activity', async () => {
+    const { token } = await seedUser(server.prisma);
+    const LIST = `{ chatSessions { edges { node { id lastMessage { content } } } } }`;
+    const held = hold();
+    llm.script(held.answer);
+    const slow = await send(token, 'slow question');
+    await held.started;
+    llm.script(streamText(['quick answer']));
+    const quick = await send(token, 'quick question');
+    const quickId = quick.chatSession.id;
+    // Wait (by condition, not by time) until the quick session's reply is stored.
+    for (let attempt = 0; (await messagesOf(token, quickId)).length < 2; attempt += 1) {
+      if (attempt === 200) throw new Error('the quick reply never arrived');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    let list = await server.data(LIST, { token });
+    expect(list.chatSessions.edges.map((edge: any) => edge.node.id)).toEqual([quickId, slow.chatSession.id]);
+
+    held.release(streamText(['slow answer']));
+    await server.running.chat.idle();
+    list = await server.data(LIST, { token });
+    expect(list.chatSessions.edges.map((edge: any) => edge.node)).toEqual([
+      { id: slow.chatSession.id, lastMessage: { content: 'slow answer' } },
+      { id: quickId, lastMessage: { content: 'quick answer' } },
+    ]);
+  });
+});
+
 describe('without an API key', () => {
   it('sends no Authorization header', async () => {
     const keyless = await startTestServer({ env: { BEHFLOW_LLM_BASE_URL: llm.baseUrl } });

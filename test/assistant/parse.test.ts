@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { streamingPieces } from '../../src/assistant/builtin/format.js';
 import { extractDueDate, parseCommand } from '../../src/assistant/builtin/parse.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -53,5 +54,23 @@ describe('assistant configuration', () => {
     }
     expect(message).toMatch(/BEHFLOW_LLM_BASE_URL/);
     expect(message).not.toContain('sk-secret');
+  });
+});
+
+describe('streaming the built-in reply', () => {
+  it('cuts after lines and sentences, never inside a numbered item, and joins back exactly', () => {
+    const reply = 'Hello! I manage your tasks.\n\nSeveral tasks match "report". Which one do you mean?\n1. **Report** — due 2030-01-02\n2. Report v2. Final';
+    const pieces = streamingPieces(reply);
+    expect(pieces).toEqual([
+      'Hello! ',
+      'I manage your tasks.\n\n',
+      'Several tasks match "report". ',
+      'Which one do you mean?\n',
+      '1. **Report** — due 2030-01-02\n',
+      '2. Report v2. Final',
+    ]);
+    expect(pieces.join('')).toBe(reply);
+    expect(streamingPieces('Nothing is overdue. Well done!')).toEqual(['Nothing is overdue. ', 'Well done!']);
+    expect(streamingPieces('')).toEqual([]);
   });
 });

@@ -1,9 +1,57 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { converse, SEND, SESSION_FIELDS, type SentMessage } from './helpers.js';
 
 const server = await startTestServer();
+
+/**
+ * Runs `run` and returns, per SQL statement that reads chat_messages, how many rows
+ * PostgreSQL sent back. Counted on the pg client the server's Prisma adapter uses.
+ */
+async function rowsReadFromMessages<T>(run: () => Promise<T>): Promise<{ result: T; rowsPerStatement: number[] }> {
+  const original = pg.Client.prototype.query;
+  const rowsPerStatement: number[] = [];
+  const count = (answer: { rows?: unknown[] } | undefined) => rowsPerStatement.push(answer?.rows?.length ?? 0);
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const sql = typeof first === 'string' ? first : (first?.text ?? '');
+    const watched = /\bchat_messages\b/.test(sql);
+    // The pool calls its clients with a callback; a checked-out client returns a promise.
+    const callback = args.at(-1);
+    if (watched && typeof callback === 'function') {
+      args[args.length - 1] = (error: unknown, answer: { rows?: unknown[] }) => {
+        if (!error) count(answer);
+        return (callback as (...a: unknown[]) => unknown)(error, answer);
+      };
+    }
+    const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+    if (watched && typeof callback !== 'function' && result instanceof Promise) result.then(count, () => undefined);
+    return result;
+  } as typeof original;
+  try {
+    return { result: await run(), rowsPerStatement };
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+}
+
+/** `count` sessions of `length` messages each, written straight to the database, oldest first. */
+async function longSessions(userId: string, count: number, length: number) {
+  const start = Date.now() - 86_400_000;
+  for (let index = 0; index < count; index += 1) {
+    const session = await server.prisma.chatSession.create({ data: { userId, title: `long ${index}` } });
+    await server.prisma.chatMessage.createMany({
+      data: Array.from({ length }, (_, position) => ({
+        sessionId: session.id,
+        role: position % 2 ? 'assistant' : 'user',
+        content: `session ${index} message ${position}`,
+        createdAt: new Date(start + position * 1000),
+      })),
+    });
+  }
+}
 
 const CREATE = `mutation($input: CreateChatSessionInput!) { createChatSession(input: $input) { chatSession { ${SESSION_FIELDS} } } }`;
 const LIST = `query($filter: ChatSessionFilter, $first: Int, $after: String) {
@@ -146,9 +194,49 @@ describe('chat sessions', () => {
       expect(edge.node.lastMessage.role).toBe('ASSISTANT');
       expect(edge.node.messages.edges[0].node.content).toBe(edge.node.title);
     }
-    // Sessions with counts, their messages (for lastMessage and the connection, batched): no query per session.
+    // Sessions, the connection's messages, the counts, the newest message ids and those
+    // messages, each batched over the sessions: no query per session.
     const dataStatements = statements.filter((sql) => /chat_/.test(sql));
-    expect(dataStatements.length).toBeLessThanOrEqual(4);
+    expect(dataStatements.length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('listing sessions with long histories', () => {
+  const LIST_SUMMARIES = `{ chatSessions(first: 20) { edges { node { title messageCount lastMessage { content role createdAt session { title } } } } } }`;
+
+  it('reads one message per session for lastMessage and counts the rest', async () => {
+    const { token, user } = await seedUser(server.prisma);
+    await longSessions(user.id, 3, 40);
+    const empty = await server.data(CREATE, { token, variables: { input: { title: 'empty' } } });
+    expect(empty.createChatSession.chatSession.id).toBeTruthy();
+
+    const { result, rowsPerStatement } = await rowsReadFromMessages(() => server.data(LIST_SUMMARIES, { token }));
+    const nodes = result.chatSessions.edges.map((edge: any) => edge.node);
+    expect(nodes).toHaveLength(4);
+    const byTitle = Object.fromEntries(nodes.map((node: any) => [node.title, node]));
+    for (const index of [0, 1, 2]) {
+      expect(byTitle[`long ${index}`]).toMatchObject({
+        messageCount: 40,
+        lastMessage: { content: `session ${index} message 39`, role: 'ASSISTANT', session: { title: `long ${index}` } },
+      });
+    }
+    expect(byTitle.empty).toMatchObject({ messageCount: 0, lastMessage: null });
+    // 120 messages exist in these sessions; no statement brings back more than one row per session.
+    expect(rowsPerStatement.length).toBeGreaterThan(0);
+    expect(Math.max(...rowsPerStatement)).toBeLessThanOrEqual(4);
+  });
+
+  it('uses the same number of statements for two sessions as for six', async () => {
+    const few = await seedUser(server.prisma);
+    await longSessions(few.user.id, 2, 10);
+    const many = await seedUser(server.prisma);
+    await longSessions(many.user.id, 6, 10);
+    const fewRun = await server.queries.record(() => server.data(LIST_SUMMARIES, { token: few.token }));
+    const manyRun = await server.queries.record(() => server.data(LIST_SUMMARIES, { token: many.token }));
+    expect(fewRun.result.chatSessions.edges).toHaveLength(2);
+    expect(manyRun.result.chatSessions.edges).toHaveLength(6);
+    expect(manyRun.result.chatSessions.edges.every((edge: any) => edge.node.messageCount === 10 && /message 9$/.test(edge.node.lastMessage.content))).toBe(true);
+    expect(manyRun.statements.length).toBe(fewRun.statements.length);
   });
 });
 

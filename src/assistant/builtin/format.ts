@@ -73,3 +73,21 @@ export const CAPABILITIES = [
   '- **Delete**: *delete the gym task*',
   '- **Overview**: *how many tasks do I have*, *group my tasks by priority*, *group by status*',
 ].join('\n');
+
+/**
+ * A reply cut where a language model's stream would naturally pause: after each line and
+ * after each sentence, so the built-in assistant streams like a model does. The pieces
+ * join back to the reply exactly. A full stop after a digit ("1. ") is not a sentence end.
+ */
+export function streamingPieces(markdown: string): string[] {
+  const boundary = /\n+|(?<=[\p{Ll})*_"'”][.!?])[ \t]+(?=[\p{Lu}*_])/gu;
+  const pieces: string[] = [];
+  let start = 0;
+  for (const match of markdown.matchAll(boundary)) {
+    const end = match.index + match[0].length;
+    pieces.push(markdown.slice(start, end));
+    start = end;
+  }
+  if (start < markdown.length) pieces.push(markdown.slice(start));
+  return pieces;
+}

@@ -12,6 +12,7 @@ import {
   PRIORITY_HEADINGS,
   STATUS_HEADINGS,
   STATUS_LABELS,
+  streamingPieces,
   taskList,
   taskTitle,
 } from './format.js';
@@ -164,7 +165,7 @@ export function createBuiltinProvider(): AssistantProvider {
       const last = request.history.at(-1);
       const intent = parseCommand(last?.content ?? '', { now: request.now, timeZone: request.timeZone });
       const content = await answer(intent, request.tools);
-      request.onDelta(content);
+      for (const piece of streamingPieces(content)) request.onDelta(piece);
       return { content, tokensUsed: null };
     },
   };
