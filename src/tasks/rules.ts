@@ -3,7 +3,7 @@
 // get the same coded answer.
 import type { Prisma } from '../db/prisma.js';
 import { BadUserInputError } from '../schema/errors.js';
-import { dayBounds } from './calendar.js';
+import { dayBounds, type TimeOfDay } from './calendar.js';
 import type { Actor, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './service.js';
 
 export const TASK_LIMITS = {
@@ -74,6 +74,15 @@ export function validStatus(status: string, field: FieldPath = inputField): Task
   if (!(TASK_STATUSES as readonly string[]).includes(status)) throw new BadUserInputError('Unknown status.', field('status'));
   return status as TaskStatus;
 }
+
+/**
+ * A due date written without a time (`2025-12-18`, `1404-09-27`) means "by the end of that
+ * day" in the actor's zone, so a task due today is not overdue before the day is out. 23:59:00
+ * rather than the last instant keeps renderings readable (`1404-09-27T23:59:00`). Every way a
+ * due date is written (GraphQL inputs, the assistant's tools) goes through
+ * TaskService.parseDueDate, which applies this.
+ */
+export const DATE_ONLY_DUE_TIME: TimeOfDay = { hour: 23, minute: 59, second: 0 };
 
 export function validDueDate(dueAt: Date | null, field: FieldPath = inputField): Date | null {
   if (dueAt === null) return null;

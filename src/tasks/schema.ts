@@ -7,7 +7,7 @@ import { documentedConnection } from '../schema/connection.js';
 import type { Context } from '../schema/context.js';
 import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
 import { OrderDirection } from '../schema/order.js';
-import { CalendarInputError, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
+import { toJalali } from './calendar.js';
 import { isOverdue, isUuid } from './rules.js';
 import type { Actor, TaskEventType, TaskFilter, TaskOrder, UpdateTaskData } from './service.js';
 
@@ -290,10 +290,11 @@ const dueDateFields = (t: Parameters<Parameters<typeof builder.inputType>[1]['fi
   dueAt: t.field({ type: 'DateTime', description: 'The due date as an instant. Give at most one of dueAt, dueAtJalali and dueDate; null clears it.' }),
   dueAtJalali: t.string({
     description:
-      "The due date in the Jalali calendar on the viewer's wall clock: `1404-09-27T07:30[:00]`, or `1404-09-27` for the start of that day. Null clears it.",
+      "The due date in the Jalali calendar on the viewer's wall clock: `1404-09-27T07:30[:00]`, or a date alone `1404-09-27` meaning by the end of that day (23:59 in the viewer's time zone, rendered `1404-09-27T23:59:00`). Null clears it.",
   }),
   dueDate: t.string({
-    description: "The due date as a Gregorian calendar date `2025-12-18`: the start of that day in the viewer's time zone. Null clears it.",
+    description:
+      "The due date as a Gregorian calendar date `2025-12-18`, meaning by the end of that day (23:59 in the viewer's time zone), or a date-time without offset `2025-12-18T07:30[:00]` on the viewer's wall clock. Null clears it.",
   }),
 });
 
@@ -301,6 +302,7 @@ const dueDateFields = (t: Parameters<Parameters<typeof builder.inputType>[1]['fi
 function dueDateFromInput(
   input: { dueAt?: Date | null; dueAtJalali?: string | null; dueDate?: string | null },
   actor: Actor,
+  context: Context,
 ): Date | null | undefined {
   const given = (['dueAt', 'dueAtJalali', 'dueDate'] as const).filter((key) => input[key] !== undefined);
   if (given.length > 1) throw new BadUserInputError('Give the due date in one form only.', `input.${given[1]}`);
@@ -309,12 +311,7 @@ function dueDateFromInput(
   const value = input[key];
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  try {
-    return key === 'dueAtJalali' ? parseJalali(value, actor.timeZone) : parseLocalGregorian(value, actor.timeZone);
-  } catch (error) {
-    if (error instanceof CalendarInputError) throw new BadUserInputError(error.message, `input.${key}`);
-    throw error;
-  }
+  return context.tasks.parseDueDate(actor, value, { calendar: key === 'dueAtJalali' ? 'jalali' : 'gregorian', field: `input.${key}` });
 }
 
 const CreateTaskInput = builder.inputType('CreateTaskInput', {
@@ -398,7 +395,7 @@ builder.mutationField('createTask', (t) =>
         priority: input.priority ?? undefined,
         status: input.status ?? undefined,
         tags: input.tags ?? null,
-        dueAt: dueDateFromInput(input, actor) ?? null,
+        dueAt: dueDateFromInput(input, actor, context) ?? null,
       });
       return { taskId: task.id };
     },
@@ -419,7 +416,7 @@ builder.mutationField('updateTask', (t) =>
       if (input.priority !== undefined) changes.priority = nonNull(input.priority, 'priority');
       if (input.status !== undefined) changes.status = nonNull(input.status, 'status');
       if (input.tags !== undefined) changes.tags = input.tags;
-      const dueAt = dueDateFromInput(input, actor);
+      const dueAt = dueDateFromInput(input, actor, context);
       if (dueAt !== undefined) changes.dueAt = dueAt;
       const task = await context.tasks.update(actor, taskIdOf(String(input.id)), changes);
       return { taskId: task.id };

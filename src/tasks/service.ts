@@ -5,8 +5,8 @@ import type { Prisma, PrismaClient, Task } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, NotFoundError } from '../schema/errors.js';
-import { CalendarInputError, dayBounds, parseFlexibleDate, toJalali } from './calendar.js';
-import { isUuid, taskOrderBy, taskWhere, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
+import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
+import { DATE_ONLY_DUE_TIME, isUuid, taskOrderBy, taskWhere, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
 export type TaskPriority = 'low' | 'medium' | 'high';
 export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'cancelled';
@@ -83,6 +83,14 @@ export interface TaskQueryArgs {
   readonly orderBy: Prisma.TaskOrderByWithRelationInput[];
 }
 
+/** How parseDueDate reads a written due date. */
+export interface DueDateFormat {
+  /** Only a wall-clock date or date-time in this calendar; any form when omitted. */
+  readonly calendar?: 'jalali' | 'gregorian';
+  /** The input field named in errors. */
+  readonly field?: string;
+}
+
 export interface TaskService {
   create(actor: Actor, data: CreateTaskData): Promise<Task>;
   /** Throws NotFoundError when the task is missing or not the actor's. */
@@ -102,10 +110,15 @@ export interface TaskService {
   stats(actor: Actor): Promise<TaskStats>;
   tags(actor: Actor): Promise<Array<{ tag: string; count: number }>>;
   /**
-   * Reads a due date written as an ISO 8601 date-time, a Jalali date-time (`1404-09-27T07:30`)
-   * or a local date (`2025-12-18`, start of that day in the actor's zone). Throws BadUserInputError.
+   * Reads a due date written as an ISO 8601 date-time with offset (that instant), or as a
+   * wall-clock date-time in the actor's zone, Jalali (`1404-09-27T07:30`) or Gregorian
+   * (`2025-12-18T07:30`). A date without a time (`2025-12-18`, `1404-09-27`) means by the end of
+   * that day in the actor's zone: 23:59:00 there. This is the one place that rule lives; every
+   * writer of due dates (GraphQL inputs, the assistant) reads them through here.
+   * `calendar` accepts only that calendar's wall-clock form. Throws BadUserInputError naming
+   * `field` (default `input.dueAt`).
    */
-  parseDueDate(actor: Actor, text: string): Date;
+  parseDueDate(actor: Actor, text: string, options?: DueDateFormat): Date;
   /**
    * Local listeners, called on the instance that made the change, after commit (e.g. to
    * enqueue event-based processes exactly once). Subscribers on every instance get the
@@ -293,11 +306,13 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }));
     },
 
-    parseDueDate(actor, text) {
+    parseDueDate(actor, text, options = {}) {
+      const field = options.field ?? 'input.dueAt';
+      const read = options.calendar === 'jalali' ? parseJalali : options.calendar === 'gregorian' ? parseLocalGregorian : parseFlexibleDate;
       try {
-        return validDueDate(parseFlexibleDate(text, actor.timeZone))!;
+        return validDueDate(read(text, actor.timeZone, DATE_ONLY_DUE_TIME), () => field)!;
       } catch (error) {
-        if (error instanceof CalendarInputError) throw new BadUserInputError(error.message, 'input.dueAt');
+        if (error instanceof CalendarInputError) throw new BadUserInputError(error.message, field);
         throw error;
       }
     },
