@@ -9,7 +9,7 @@ import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
 import { OrderDirection } from '../schema/order.js';
 import { toJalali } from './calendar.js';
 import { isOverdue, isUuid } from './rules.js';
-import type { Actor, TaskEventType, TaskFilter, TaskOrder, UpdateTaskData } from './service.js';
+import type { Actor, TaskEventType, TaskFilter, TaskOrder, TaskQueryArgs, UpdateTaskData } from './service.js';
 
 /** No row has this id: the stand-in for ids that are not a task's or not the viewer's. */
 const NO_SUCH_ID = '00000000-0000-0000-0000-000000000000';
@@ -139,7 +139,7 @@ const TaskFilterInput = builder.inputType('TaskFilter', {
     dueToday: t.boolean({ description: 'true: only tasks due today in the viewer\'s time zone; false: only the others.' }),
     search: t.string({
       description:
-        'Words that must each appear in the name or description (any case, any part of a word) or be one of the tags (whole, as written or in lower case). At most 200 characters.',
+        'Words that must each appear, in any case and anywhere inside a word, in the name, the description or one of the tags (`hom` finds the tag `Home`). At most 200 characters.',
     }),
   }),
 });
@@ -161,6 +161,27 @@ function filterFromArgs(filter: typeof TaskFilterInput.$inferInput | null | unde
   };
 }
 
+/**
+ * The page and its totalCount are resolved with the same arguments object: building the query
+ * once for both saves the search's tag lookup a second trip and lets both see the same "now".
+ */
+const queryArgsByConnection = new WeakMap<object, Promise<TaskQueryArgs>>();
+
+function connectionQueryArgs(
+  args: { filter?: typeof TaskFilterInput.$inferInput | null; orderBy?: unknown },
+  context: Context,
+): Promise<TaskQueryArgs> {
+  let queryArgs = queryArgsByConnection.get(args);
+  if (!queryArgs) {
+    queryArgs = context.tasks.queryArgs(actorOf(context), {
+      filter: filterFromArgs(args.filter),
+      orderBy: (args.orderBy ?? undefined) as readonly TaskOrder[] | undefined,
+    });
+    queryArgsByConnection.set(args, queryArgs);
+  }
+  return queryArgs;
+}
+
 const TaskConnection = documentedConnection(TaskRef, 'Task', 'tasks', 'How many tasks match the filter, on all pages.');
 
 builder.queryField('tasks', (t) =>
@@ -177,15 +198,12 @@ builder.queryField('tasks', (t) =>
           description: 'Sort keys, most significant first; by creation time, newest first, when omitted.',
         }),
       },
-      totalCount: (_parent, args, context) => {
-        const { where } = context.tasks.queryArgs(actorOf(context), { filter: filterFromArgs(args.filter) });
+      totalCount: async (_parent, args, context) => {
+        const { where } = await connectionQueryArgs(args, context);
         return context.prisma.task.count({ where });
       },
-      resolve: (query, _parent, args, context) => {
-        const { where, orderBy } = context.tasks.queryArgs(actorOf(context), {
-          filter: filterFromArgs(args.filter),
-          orderBy: (args.orderBy ?? undefined) as readonly TaskOrder[] | undefined,
-        });
+      resolve: async (query, _parent, args, context) => {
+        const { where, orderBy } = await connectionQueryArgs(args, context);
         return context.prisma.task.findMany({ ...query, where, orderBy });
       },
     },

@@ -1,12 +1,13 @@
 // The contract of the task domain. Resolvers, the chat assistant's tools and automated
 // processes all go through one TaskService, so every rule (validation, Jalali columns,
 // completedAt, events) holds whoever makes the change.
-import type { Prisma, PrismaClient, Task } from '../db/prisma.js';
+import type { PrismaClient, Task } from '../db/prisma.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, NotFoundError } from '../schema/errors.js';
 import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
-import { DATE_ONLY_DUE_TIME, isUuid, taskOrderBy, taskWhere, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
+import { DATE_ONLY_DUE_TIME, escapeLike, isUuid, searchWords, taskOrderBy, taskWhere, type TagMatches, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
 export type TaskPriority = 'low' | 'medium' | 'high';
 export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'cancelled';
@@ -29,7 +30,7 @@ export interface TaskFilter {
   readonly overdue?: boolean;
   /** Due within the actor's current calendar day. */
   readonly dueToday?: boolean;
-  /** Free text over name, description and tags. */
+  /** Words that must each appear (any case, any part) in the name, description or a tag. */
   readonly search?: string;
 }
 
@@ -104,9 +105,10 @@ export interface TaskService {
   /**
    * Validates a filter and ordering (throws BadUserInputError naming `filter.*`) and returns the
    * Prisma `where` (always restricted to the actor's tasks) and `orderBy` (ending in the id, so
-   * cursors are stable). `list` uses it; so does the GraphQL connection.
+   * cursors are stable). `list` uses it; so does the GraphQL connection. A `search` costs one
+   * SQL statement (the actor's tags matching its words), however many words it has.
    */
-  queryArgs(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[] }): TaskQueryArgs;
+  queryArgs(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[] }): Promise<TaskQueryArgs>;
   stats(actor: Actor): Promise<TaskStats>;
   tags(actor: Actor): Promise<Array<{ tag: string; count: number }>>;
   /**
@@ -208,6 +210,33 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
     return task;
   }
 
+  /**
+   * The actor's tags containing each word in any case, in one statement. The trigram index on
+   * behflow_task_tags_text(tags) finds the candidate rows (see its migration); each tag of those
+   * rows is then checked on its own. A user has few distinct tags, so the answer stays small
+   * even when many tasks match, and "has one of these tags" is answered by the tags' GIN index.
+   */
+  async function tagsMatching(actor: Actor, words: readonly string[]): Promise<TagMatches> {
+    if (words.length === 0) return new Map();
+    const perWord = words.map((word, index) => {
+      const pattern = `%${escapeLike(word)}%`;
+      return Prisma.sql`
+        SELECT ${index}::int AS word, tag
+        FROM (SELECT DISTINCT tag
+              FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
+              WHERE user_id = ${actor.id}::uuid
+                AND behflow_task_tags_text(tags) LIKE lower(${pattern}::text)
+                AND lower(tag) LIKE lower(${pattern}::text)) AS matching`;
+    });
+    const rows = await prisma.$queryRaw<Array<{ word: number; tag: string }>>(Prisma.join(perWord, ' UNION ALL '));
+    const matches = new Map<string, string[]>();
+    for (const row of rows) {
+      const word = words[Number(row.word)]!;
+      matches.set(word, [...(matches.get(word) ?? []), row.tag]);
+    }
+    return matches;
+  }
+
   const service: TaskService = {
     async create(actor, data) {
       const name = validName(data.name);
@@ -260,12 +289,18 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       return prisma.task.findFirst({ where: { id: taskId, userId: actor.id } });
     },
 
-    queryArgs(actor, options = {}) {
-      return { where: taskWhere(actor, options.filter, now()), orderBy: taskOrderBy(options.orderBy) };
+    async queryArgs(actor, options = {}) {
+      const filter = options.filter ?? {};
+      const at = now();
+      const orderBy = taskOrderBy(options.orderBy);
+      // Check the whole filter before reading anything.
+      taskWhere(actor, filter, at, new Map());
+      const tagMatches = await tagsMatching(actor, searchWords(filter.search));
+      return { where: taskWhere(actor, filter, at, tagMatches), orderBy };
     },
 
     async list(actor, options = {}) {
-      const { where, orderBy } = service.queryArgs(actor, options);
+      const { where, orderBy } = await service.queryArgs(actor, options);
       const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
       return prisma.task.findMany({ where, orderBy, take: limit });
     },
