@@ -14,7 +14,7 @@ export function assistantInstructions(options: { now: Date; timeZone: string; us
     'Rules:',
     '- To act on "the task about X", call search_tasks first. If exactly one task matches, act on it by its id. If several match, list them and ask which one; change nothing until the user answers. If none match, say so.',
     '- Never invent task ids; use only ids returned by tools.',
-    '- Give due dates to tools as ISO 8601 with the offset of the user\'s zone.',
+    '- Give due dates to tools as ISO 8601 with the offset of the user\'s zone; for a day without a time, give the date alone (2025-12-18): it means by the end of that day.',
     '- After acting, confirm briefly what changed. Answer in short Markdown.',
     '- If a tool fails, explain the problem in plain words.',
   ].join('\n');

@@ -10,6 +10,11 @@ export function formatLocal(instant: Date, timeZone: string): string {
   return `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}`;
 }
 
+/** `2025-12-18`: a Gregorian calendar date without a time. */
+export function formatLocalDate(date: { year: number; month: number; day: number }): string {
+  return `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}`;
+}
+
 /** `2025-12-18T07:30:00+03:30`: an unambiguous local time for a language model. */
 export function formatIsoLocal(instant: Date, timeZone: string): string {
   const wall = wallClockOf(instant, timeZone);

@@ -78,7 +78,7 @@ const priorityProperty = { type: 'string', enum: [...TASK_PRIORITIES] };
 const dueProperty = {
   type: ['string', 'null'],
   description:
-    "Due date-time: ISO 8601 with offset (2025-12-18T18:00:00+03:30), a local date-time in the user's zone (2025-12-18T18:00), or a Jalali one (1404-09-27T18:00). null clears it.",
+    "Due date-time: ISO 8601 with offset (2025-12-18T18:00:00+03:30), a local date-time in the user's zone (2025-12-18T18:00), or a Jalali one (1404-09-27T18:00). A date without a time (2025-12-18 or 1404-09-27) means by the end of that day (23:59 in the user's zone). null clears it.",
 };
 const taskIdProperty = { type: 'string', description: 'The id of the task, from an earlier tool result (search_tasks first).' };
 const noArguments = { type: 'object', properties: {}, additionalProperties: false };

@@ -77,42 +77,53 @@ export class CalendarInputError extends Error {}
 
 /**
  * A written time the clocks skip is read as just after the jump, and one they show twice as
- * its first occurrence: a date alone then means the first moment of that day, even where a
- * DST change falls at midnight.
+ * its first occurrence.
  */
 const WRITTEN_TIME_RULE = COMPATIBLE;
 
-function readWallClock(text: string): { date: [number, number, number]; time: [number, number, number] } | null {
+/** A time of day on a wall clock. */
+export interface TimeOfDay {
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** A written local date and, when one was written, its time of day. */
+function readWallClock(text: string): { date: [number, number, number]; time: TimeOfDay | null } | null {
   const match = LOCAL_DATE_TIME.exec(text);
   if (!match) return null;
   const [, y, mo, d, h, mi, s] = match;
-  const time: [number, number, number] = [Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)];
-  if (time[0] > 23 || time[1] > 59 || time[2] > 59) return null;
-  return { date: [Number(y), Number(mo), Number(d)], time };
+  const date: [number, number, number] = [Number(y), Number(mo), Number(d)];
+  if (h === undefined) return { date, time: null };
+  const time = { hour: Number(h), minute: Number(mi), second: Number(s ?? 0) };
+  if (time.hour > 23 || time.minute > 59 || time.second > 59) return null;
+  return { date, time };
 }
 
 /**
- * A Jalali date (`1404-09-27`, the start of that day) or date-time (`1404-09-27T07:30[:00]`)
- * on the wall clock of `timeZone`. Throws CalendarInputError when malformed or nonexistent.
+ * A Jalali date (`1404-09-27`) or date-time (`1404-09-27T07:30[:00]`) on the wall clock of
+ * `timeZone`; a date alone is read at `dateOnlyTime` (what a date alone means is the caller's
+ * rule, e.g. the task service's for due dates). Throws CalendarInputError when malformed or nonexistent.
  */
-export function parseJalali(text: string, timeZone: string): Date {
+export function parseJalali(text: string, timeZone: string, dateOnlyTime: TimeOfDay): Date {
   const parsed = readWallClock(normalizeDigits(text.trim()));
   if (!parsed) throw new CalendarInputError('Expected a Jalali date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM[:SS]`.');
   const [year, month, day] = parsed.date;
   const gregorian = jalaliToGregorian(year, month, day);
   if (!gregorian) throw new CalendarInputError(`${year}-${pad(month)}-${pad(day)} is not a date in the Jalali calendar.`);
-  const [hour, minute, second] = parsed.time;
-  return instantOfWallClock({ ...gregorian, hour, minute, second }, timeZone, WRITTEN_TIME_RULE);
+  return instantOfWallClock({ ...gregorian, ...(parsed.time ?? dateOnlyTime) }, timeZone, WRITTEN_TIME_RULE);
 }
 
-/** A Gregorian local date (`2025-12-18`, the start of that day) or date-time without offset, on the wall clock of `timeZone`. */
-export function parseLocalGregorian(text: string, timeZone: string): Date {
+/**
+ * A Gregorian local date (`2025-12-18`) or date-time without offset (`2025-12-18T07:30`) on the
+ * wall clock of `timeZone`; a date alone is read at `dateOnlyTime`.
+ */
+export function parseLocalGregorian(text: string, timeZone: string, dateOnlyTime: TimeOfDay): Date {
   const parsed = readWallClock(normalizeDigits(text.trim()));
   if (!parsed) throw new CalendarInputError('Expected a date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM[:SS]`.');
   const [year, month, day] = parsed.date;
   if (!isValidGregorianDate(year, month, day)) throw new CalendarInputError(`${year}-${pad(month)}-${pad(day)} is not a date.`);
-  const [hour, minute, second] = parsed.time;
-  return instantOfWallClock({ year, month, day, hour, minute, second }, timeZone, WRITTEN_TIME_RULE);
+  return instantOfWallClock({ year, month, day, ...(parsed.time ?? dateOnlyTime) }, timeZone, WRITTEN_TIME_RULE);
 }
 
 /** Jalali years in use are far below any plausible Gregorian due date (1404 vs 2025). */
@@ -121,9 +132,10 @@ const JALALI_YEAR_LIMIT = 1700;
 /**
  * Reads a date written any way a person or the assistant may write one: ISO 8601 with an
  * offset (an instant), or a wall-clock date / date-time in `timeZone`, Jalali when its year
- * is below 1700 (`1404-09-27T07:30`), Gregorian otherwise (`2025-12-18`).
+ * is below 1700 (`1404-09-27T07:30`), Gregorian otherwise (`2025-12-18`); a date alone is read
+ * at `dateOnlyTime`.
  */
-export function parseFlexibleDate(text: string, timeZone: string): Date {
+export function parseFlexibleDate(text: string, timeZone: string, dateOnlyTime: TimeOfDay): Date {
   const normalized = normalizeDigits(text.trim());
   if (ISO_WITH_OFFSET.test(normalized)) {
     const instant = new Date(normalized);
@@ -135,5 +147,5 @@ export function parseFlexibleDate(text: string, timeZone: string): Date {
   }
   const year = Number(/^(\d{4})/.exec(normalized)?.[1] ?? NaN);
   if (Number.isNaN(year)) throw new CalendarInputError('Expected an ISO 8601 date-time, a Jalali date-time or a date `YYYY-MM-DD`.');
-  return year < JALALI_YEAR_LIMIT ? parseJalali(normalized, timeZone) : parseLocalGregorian(normalized, timeZone);
+  return year < JALALI_YEAR_LIMIT ? parseJalali(normalized, timeZone, dateOnlyTime) : parseLocalGregorian(normalized, timeZone, dateOnlyTime);
 }

@@ -3,7 +3,7 @@
 // get the same coded answer.
 import type { Prisma } from '../db/prisma.js';
 import { BadUserInputError } from '../schema/errors.js';
-import { dayBounds } from './calendar.js';
+import { dayBounds, type TimeOfDay } from './calendar.js';
 import type { Actor, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './service.js';
 
 export const TASK_LIMITS = {
@@ -75,6 +75,15 @@ export function validStatus(status: string, field: FieldPath = inputField): Task
   return status as TaskStatus;
 }
 
+/**
+ * A due date written without a time (`2025-12-18`, `1404-09-27`) means "by the end of that
+ * day" in the actor's zone, so a task due today is not overdue before the day is out. 23:59:00
+ * rather than the last instant keeps renderings readable (`1404-09-27T23:59:00`). Every way a
+ * due date is written (GraphQL inputs, the assistant's tools) goes through
+ * TaskService.parseDueDate, which applies this.
+ */
+export const DATE_ONLY_DUE_TIME: TimeOfDay = { hour: 23, minute: 59, second: 0 };
+
 export function validDueDate(dueAt: Date | null, field: FieldPath = inputField): Date | null {
   if (dueAt === null) return null;
   const time = dueAt.getTime();
@@ -92,10 +101,11 @@ export const isUuid = (id: string) => UUID.test(id);
 const filterField: FieldPath = (name) => `filter.${name}`;
 
 /** `%`, `_` and `\` are wildcards for LIKE; search text is matched literally. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
-function searchCondition(search: string): Prisma.TaskWhereInput[] {
-  const text = search.trim();
+/** The distinct words of a search text, each of which must match (validated: length, word count). */
+export function searchWords(search: string | undefined): string[] {
+  const text = (search ?? '').trim();
   if (characters(text) > TASK_LIMITS.searchLength) {
     throw new BadUserInputError(`Search text has at most ${TASK_LIMITS.searchLength} characters.`, filterField('search'));
   }
@@ -103,15 +113,30 @@ function searchCondition(search: string): Prisma.TaskWhereInput[] {
   if (words.length > TASK_LIMITS.searchWords) {
     throw new BadUserInputError(`Search text has at most ${TASK_LIMITS.searchWords} words.`, filterField('search'));
   }
-  // Every word must appear somewhere: in the name or description (any case, trigram-indexed)
-  // or as a whole tag (GIN-indexed).
-  return words.map((word) => ({
-    OR: [
-      { name: { contains: escapeLike(word), mode: 'insensitive' } },
-      { description: { contains: escapeLike(word), mode: 'insensitive' } },
-      { tags: { hasSome: [...new Set([word, word.toLowerCase()])] } },
-    ],
-  }));
+  return words;
+}
+
+/**
+ * For each search word, the actor's tags containing it in any case (`hom` → `Home`, `homework`).
+ * Prisma cannot express "a tag contains" in `where`, so the service looks these up first
+ * (one indexed statement for all words) and the condition becomes "has one of these tags".
+ */
+export type TagMatches = ReadonlyMap<string, readonly string[]>;
+
+function searchCondition(words: readonly string[], tagMatches: TagMatches): Prisma.TaskWhereInput[] {
+  // Every word must appear somewhere: in the name, description (any case, trigram-indexed) or
+  // inside a tag (any case, found through the trigram index on the joined tags; the GIN index
+  // on tags then answers "has one of these tags").
+  return words.map((word) => {
+    const tags = tagMatches.get(word) ?? [];
+    return {
+      OR: [
+        { name: { contains: escapeLike(word), mode: 'insensitive' } },
+        { description: { contains: escapeLike(word), mode: 'insensitive' } },
+        ...(tags.length > 0 ? [{ tags: { hasSome: [...tags] } }] : []),
+      ],
+    };
+  });
 }
 
 function checkedList<T extends string>(values: readonly T[] | undefined, name: string, check: (value: string) => unknown): T[] | undefined {
@@ -121,8 +146,11 @@ function checkedList<T extends string>(values: readonly T[] | undefined, name: s
   return [...values];
 }
 
-/** The Prisma condition for an actor's tasks matching `filter`; `now` fixes "overdue" and "today". */
-export function taskWhere(actor: Actor, filter: TaskFilter = {}, now = new Date()): Prisma.TaskWhereInput {
+/**
+ * The Prisma condition for an actor's tasks matching `filter`; `now` fixes "overdue" and
+ * "today"; `tagMatches` holds the actor's tags matching each search word.
+ */
+export function taskWhere(actor: Actor, filter: TaskFilter, now: Date, tagMatches: TagMatches): Prisma.TaskWhereInput {
   const conditions: Prisma.TaskWhereInput[] = [{ userId: actor.id }];
   const statuses = checkedList(filter.statuses, 'statuses', (value) => validStatus(value, () => filterField('statuses')));
   if (statuses) conditions.push({ status: { in: statuses } });
@@ -139,7 +167,7 @@ export function taskWhere(actor: Actor, filter: TaskFilter = {}, now = new Date(
     const dueToday: Prisma.TaskWhereInput = { dueDateGregorian: { gte: today.start, lt: today.end } };
     conditions.push(filter.dueToday ? dueToday : { NOT: dueToday });
   }
-  if (filter.search !== undefined && filter.search.trim() !== '') conditions.push(...searchCondition(filter.search));
+  conditions.push(...searchCondition(searchWords(filter.search), tagMatches));
   return { AND: conditions };
 }
 

@@ -7,9 +7,9 @@ import { documentedConnection } from '../schema/connection.js';
 import type { Context } from '../schema/context.js';
 import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
 import { OrderDirection } from '../schema/order.js';
-import { CalendarInputError, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
+import { toJalali } from './calendar.js';
 import { isOverdue, isUuid } from './rules.js';
-import type { Actor, TaskEventType, TaskFilter, TaskOrder, UpdateTaskData } from './service.js';
+import type { Actor, TaskEventType, TaskFilter, TaskOrder, TaskQueryArgs, UpdateTaskData } from './service.js';
 
 /** No row has this id: the stand-in for ids that are not a task's or not the viewer's. */
 const NO_SUCH_ID = '00000000-0000-0000-0000-000000000000';
@@ -139,7 +139,7 @@ const TaskFilterInput = builder.inputType('TaskFilter', {
     dueToday: t.boolean({ description: 'true: only tasks due today in the viewer\'s time zone; false: only the others.' }),
     search: t.string({
       description:
-        'Words that must each appear in the name or description (any case, any part of a word) or be one of the tags (whole, as written or in lower case). At most 200 characters.',
+        'Words that must each appear, in any case and anywhere inside a word, in the name, the description or one of the tags (`hom` finds the tag `Home`). At most 200 characters.',
     }),
   }),
 });
@@ -161,6 +161,27 @@ function filterFromArgs(filter: typeof TaskFilterInput.$inferInput | null | unde
   };
 }
 
+/**
+ * The page and its totalCount are resolved with the same arguments object: building the query
+ * once for both saves the search's tag lookup a second trip and lets both see the same "now".
+ */
+const queryArgsByConnection = new WeakMap<object, Promise<TaskQueryArgs>>();
+
+function connectionQueryArgs(
+  args: { filter?: typeof TaskFilterInput.$inferInput | null; orderBy?: unknown },
+  context: Context,
+): Promise<TaskQueryArgs> {
+  let queryArgs = queryArgsByConnection.get(args);
+  if (!queryArgs) {
+    queryArgs = context.tasks.queryArgs(actorOf(context), {
+      filter: filterFromArgs(args.filter),
+      orderBy: (args.orderBy ?? undefined) as readonly TaskOrder[] | undefined,
+    });
+    queryArgsByConnection.set(args, queryArgs);
+  }
+  return queryArgs;
+}
+
 const TaskConnection = documentedConnection(TaskRef, 'Task', 'tasks', 'How many tasks match the filter, on all pages.');
 
 builder.queryField('tasks', (t) =>
@@ -177,15 +198,12 @@ builder.queryField('tasks', (t) =>
           description: 'Sort keys, most significant first; by creation time, newest first, when omitted.',
         }),
       },
-      totalCount: (_parent, args, context) => {
-        const { where } = context.tasks.queryArgs(actorOf(context), { filter: filterFromArgs(args.filter) });
+      totalCount: async (_parent, args, context) => {
+        const { where } = await connectionQueryArgs(args, context);
         return context.prisma.task.count({ where });
       },
-      resolve: (query, _parent, args, context) => {
-        const { where, orderBy } = context.tasks.queryArgs(actorOf(context), {
-          filter: filterFromArgs(args.filter),
-          orderBy: (args.orderBy ?? undefined) as readonly TaskOrder[] | undefined,
-        });
+      resolve: async (query, _parent, args, context) => {
+        const { where, orderBy } = await connectionQueryArgs(args, context);
         return context.prisma.task.findMany({ ...query, where, orderBy });
       },
     },
@@ -290,10 +308,11 @@ const dueDateFields = (t: Parameters<Parameters<typeof builder.inputType>[1]['fi
   dueAt: t.field({ type: 'DateTime', description: 'The due date as an instant. Give at most one of dueAt, dueAtJalali and dueDate; null clears it.' }),
   dueAtJalali: t.string({
     description:
-      "The due date in the Jalali calendar on the viewer's wall clock: `1404-09-27T07:30[:00]`, or `1404-09-27` for the start of that day. Null clears it.",
+      "The due date in the Jalali calendar on the viewer's wall clock: `1404-09-27T07:30[:00]`, or a date alone `1404-09-27` meaning by the end of that day (23:59 in the viewer's time zone, rendered `1404-09-27T23:59:00`). Null clears it.",
   }),
   dueDate: t.string({
-    description: "The due date as a Gregorian calendar date `2025-12-18`: the start of that day in the viewer's time zone. Null clears it.",
+    description:
+      "The due date as a Gregorian calendar date `2025-12-18`, meaning by the end of that day (23:59 in the viewer's time zone), or a date-time without offset `2025-12-18T07:30[:00]` on the viewer's wall clock. Null clears it.",
   }),
 });
 
@@ -301,6 +320,7 @@ const dueDateFields = (t: Parameters<Parameters<typeof builder.inputType>[1]['fi
 function dueDateFromInput(
   input: { dueAt?: Date | null; dueAtJalali?: string | null; dueDate?: string | null },
   actor: Actor,
+  context: Context,
 ): Date | null | undefined {
   const given = (['dueAt', 'dueAtJalali', 'dueDate'] as const).filter((key) => input[key] !== undefined);
   if (given.length > 1) throw new BadUserInputError('Give the due date in one form only.', `input.${given[1]}`);
@@ -309,12 +329,7 @@ function dueDateFromInput(
   const value = input[key];
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  try {
-    return key === 'dueAtJalali' ? parseJalali(value, actor.timeZone) : parseLocalGregorian(value, actor.timeZone);
-  } catch (error) {
-    if (error instanceof CalendarInputError) throw new BadUserInputError(error.message, `input.${key}`);
-    throw error;
-  }
+  return context.tasks.parseDueDate(actor, value, { calendar: key === 'dueAtJalali' ? 'jalali' : 'gregorian', field: `input.${key}` });
 }
 
 const CreateTaskInput = builder.inputType('CreateTaskInput', {
@@ -398,7 +413,7 @@ builder.mutationField('createTask', (t) =>
         priority: input.priority ?? undefined,
         status: input.status ?? undefined,
         tags: input.tags ?? null,
-        dueAt: dueDateFromInput(input, actor) ?? null,
+        dueAt: dueDateFromInput(input, actor, context) ?? null,
       });
       return { taskId: task.id };
     },
@@ -419,7 +434,7 @@ builder.mutationField('updateTask', (t) =>
       if (input.priority !== undefined) changes.priority = nonNull(input.priority, 'priority');
       if (input.status !== undefined) changes.status = nonNull(input.status, 'status');
       if (input.tags !== undefined) changes.tags = input.tags;
-      const dueAt = dueDateFromInput(input, actor);
+      const dueAt = dueDateFromInput(input, actor, context);
       if (dueAt !== undefined) changes.dueAt = dueAt;
       const task = await context.tasks.update(actor, taskIdOf(String(input.id)), changes);
       return { taskId: task.id };

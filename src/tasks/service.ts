@@ -1,12 +1,13 @@
 // The contract of the task domain. Resolvers, the chat assistant's tools and automated
 // processes all go through one TaskService, so every rule (validation, Jalali columns,
 // completedAt, events) holds whoever makes the change.
-import type { Prisma, PrismaClient, Task } from '../db/prisma.js';
+import type { PrismaClient, Task } from '../db/prisma.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, NotFoundError } from '../schema/errors.js';
-import { CalendarInputError, dayBounds, parseFlexibleDate, toJalali } from './calendar.js';
-import { isUuid, taskOrderBy, taskWhere, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
+import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
+import { DATE_ONLY_DUE_TIME, escapeLike, isUuid, searchWords, taskOrderBy, taskWhere, type TagMatches, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
 export type TaskPriority = 'low' | 'medium' | 'high';
 export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'cancelled';
@@ -29,7 +30,7 @@ export interface TaskFilter {
   readonly overdue?: boolean;
   /** Due within the actor's current calendar day. */
   readonly dueToday?: boolean;
-  /** Free text over name, description and tags. */
+  /** Words that must each appear (any case, any part) in the name, description or a tag. */
   readonly search?: string;
 }
 
@@ -83,6 +84,14 @@ export interface TaskQueryArgs {
   readonly orderBy: Prisma.TaskOrderByWithRelationInput[];
 }
 
+/** How parseDueDate reads a written due date. */
+export interface DueDateFormat {
+  /** Only a wall-clock date or date-time in this calendar; any form when omitted. */
+  readonly calendar?: 'jalali' | 'gregorian';
+  /** The input field named in errors. */
+  readonly field?: string;
+}
+
 export interface TaskService {
   create(actor: Actor, data: CreateTaskData): Promise<Task>;
   /** Throws NotFoundError when the task is missing or not the actor's. */
@@ -96,16 +105,22 @@ export interface TaskService {
   /**
    * Validates a filter and ordering (throws BadUserInputError naming `filter.*`) and returns the
    * Prisma `where` (always restricted to the actor's tasks) and `orderBy` (ending in the id, so
-   * cursors are stable). `list` uses it; so does the GraphQL connection.
+   * cursors are stable). `list` uses it; so does the GraphQL connection. A `search` costs one
+   * SQL statement (the actor's tags matching its words), however many words it has.
    */
-  queryArgs(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[] }): TaskQueryArgs;
+  queryArgs(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[] }): Promise<TaskQueryArgs>;
   stats(actor: Actor): Promise<TaskStats>;
   tags(actor: Actor): Promise<Array<{ tag: string; count: number }>>;
   /**
-   * Reads a due date written as an ISO 8601 date-time, a Jalali date-time (`1404-09-27T07:30`)
-   * or a local date (`2025-12-18`, start of that day in the actor's zone). Throws BadUserInputError.
+   * Reads a due date written as an ISO 8601 date-time with offset (that instant), or as a
+   * wall-clock date-time in the actor's zone, Jalali (`1404-09-27T07:30`) or Gregorian
+   * (`2025-12-18T07:30`). A date without a time (`2025-12-18`, `1404-09-27`) means by the end of
+   * that day in the actor's zone: 23:59:00 there. This is the one place that rule lives; every
+   * writer of due dates (GraphQL inputs, the assistant) reads them through here.
+   * `calendar` accepts only that calendar's wall-clock form. Throws BadUserInputError naming
+   * `field` (default `input.dueAt`).
    */
-  parseDueDate(actor: Actor, text: string): Date;
+  parseDueDate(actor: Actor, text: string, options?: DueDateFormat): Date;
   /**
    * Local listeners, called on the instance that made the change, after commit (e.g. to
    * enqueue event-based processes exactly once). Subscribers on every instance get the
@@ -195,6 +210,33 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
     return task;
   }
 
+  /**
+   * The actor's tags containing each word in any case, in one statement. The trigram index on
+   * behflow_task_tags_text(tags) finds the candidate rows (see its migration); each tag of those
+   * rows is then checked on its own. A user has few distinct tags, so the answer stays small
+   * even when many tasks match, and "has one of these tags" is answered by the tags' GIN index.
+   */
+  async function tagsMatching(actor: Actor, words: readonly string[]): Promise<TagMatches> {
+    if (words.length === 0) return new Map();
+    const perWord = words.map((word, index) => {
+      const pattern = `%${escapeLike(word)}%`;
+      return Prisma.sql`
+        SELECT ${index}::int AS word, tag
+        FROM (SELECT DISTINCT tag
+              FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
+              WHERE user_id = ${actor.id}::uuid
+                AND behflow_task_tags_text(tags) LIKE lower(${pattern}::text)
+                AND lower(tag) LIKE lower(${pattern}::text)) AS matching`;
+    });
+    const rows = await prisma.$queryRaw<Array<{ word: number; tag: string }>>(Prisma.join(perWord, ' UNION ALL '));
+    const matches = new Map<string, string[]>();
+    for (const row of rows) {
+      const word = words[Number(row.word)]!;
+      matches.set(word, [...(matches.get(word) ?? []), row.tag]);
+    }
+    return matches;
+  }
+
   const service: TaskService = {
     async create(actor, data) {
       const name = validName(data.name);
@@ -247,12 +289,18 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       return prisma.task.findFirst({ where: { id: taskId, userId: actor.id } });
     },
 
-    queryArgs(actor, options = {}) {
-      return { where: taskWhere(actor, options.filter, now()), orderBy: taskOrderBy(options.orderBy) };
+    async queryArgs(actor, options = {}) {
+      const filter = options.filter ?? {};
+      const at = now();
+      const orderBy = taskOrderBy(options.orderBy);
+      // Check the whole filter before reading anything.
+      taskWhere(actor, filter, at, new Map());
+      const tagMatches = await tagsMatching(actor, searchWords(filter.search));
+      return { where: taskWhere(actor, filter, at, tagMatches), orderBy };
     },
 
     async list(actor, options = {}) {
-      const { where, orderBy } = service.queryArgs(actor, options);
+      const { where, orderBy } = await service.queryArgs(actor, options);
       const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
       return prisma.task.findMany({ where, orderBy, take: limit });
     },
@@ -293,11 +341,13 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }));
     },
 
-    parseDueDate(actor, text) {
+    parseDueDate(actor, text, options = {}) {
+      const field = options.field ?? 'input.dueAt';
+      const read = options.calendar === 'jalali' ? parseJalali : options.calendar === 'gregorian' ? parseLocalGregorian : parseFlexibleDate;
       try {
-        return validDueDate(parseFlexibleDate(text, actor.timeZone))!;
+        return validDueDate(read(text, actor.timeZone, DATE_ONLY_DUE_TIME), () => field)!;
       } catch (error) {
-        if (error instanceof CalendarInputError) throw new BadUserInputError(error.message, 'input.dueAt');
+        if (error instanceof CalendarInputError) throw new BadUserInputError(error.message, field);
         throw error;
       }
     },

@@ -15,6 +15,12 @@ describe('dates in the user\'s time zone', () => {
     expect(extractDueDate('next monday at 9am', { now, timeZone: 'America/New_York' })?.due).toBe('2026-03-09T09:00:00-04:00');
   });
 
+  it('leaves a day without a time as the date alone, for the task service\'s end-of-day rule', () => {
+    const now = new Date('2026-03-11T06:30:00Z'); // Wednesday in Tehran
+    expect(extractDueDate('write report by next friday', { now, timeZone: 'Asia/Tehran' })).toEqual({ due: '2026-03-20', rest: 'write report' });
+    expect(extractDueDate('today', { now, timeZone: 'America/New_York' })?.due).toBe('2026-03-11');
+  });
+
   it('moves a time the clocks skip to just after the jump', () => {
     const now = new Date('2026-03-07T15:00:00Z'); // Saturday; New York skips 02:00-03:00 on Sunday
     expect(extractDueDate('tomorrow at 2:30am', { now, timeZone: 'America/New_York' })?.due).toBe('2026-03-08T03:30:00-04:00');

@@ -8,6 +8,9 @@ import {
   parseLocalGregorian,
   toJalali,
 } from '../../src/tasks/calendar.js';
+import { DATE_ONLY_DUE_TIME } from '../../src/tasks/rules.js';
+
+const MIDNIGHT = { hour: 0, minute: 0, second: 0 };
 
 describe('Jalali rendering (the stored column format)', () => {
   it('renders the documented example in the service zone', () => {
@@ -56,7 +59,7 @@ describe('Jalali to Gregorian', () => {
         for (let day = 1; day <= 31; day += 1) {
           const gregorian = jalaliToGregorian(year, month, day);
           if (!gregorian) continue;
-          const instant = parseJalali(`${year}-${month}-${day}T12:00`, 'Asia/Tehran');
+          const instant = parseJalali(`${year}-${month}-${day}T12:00`, 'Asia/Tehran', MIDNIGHT);
           const expected = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T12:00:00`;
           expect(toJalali(instant, 'Asia/Tehran')).toBe(expected);
         }
@@ -67,28 +70,35 @@ describe('Jalali to Gregorian', () => {
 
 describe('parsing written dates', () => {
   it('reads a Jalali date-time on the wall clock of the zone', () => {
-    expect(parseJalali('1404-09-27T07:30', 'Asia/Tehran').toISOString()).toBe('2025-12-18T04:00:00.000Z');
-    expect(parseJalali('1404/09/27 07:30:15', 'Asia/Tehran').toISOString()).toBe('2025-12-18T04:00:15.000Z');
-    expect(parseJalali('۱۴۰۴-۰۹-۲۷', 'Asia/Tehran').toISOString()).toBe('2025-12-17T20:30:00.000Z');
+    expect(parseJalali('1404-09-27T07:30', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T04:00:00.000Z');
+    expect(parseJalali('1404/09/27 07:30:15', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T04:00:15.000Z');
+    expect(parseJalali('۱۴۰۴-۰۹-۲۷T00:00', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-17T20:30:00.000Z');
   });
 
   it('refuses malformed or nonexistent Jalali dates', () => {
-    expect(() => parseJalali('1404-12-30', 'Asia/Tehran')).toThrow(/not a date/);
-    expect(() => parseJalali('1404-09-27T25:00', 'Asia/Tehran')).toThrow();
-    expect(() => parseJalali('tomorrow', 'Asia/Tehran')).toThrow();
+    expect(() => parseJalali('1404-12-30', 'Asia/Tehran', DATE_ONLY_DUE_TIME)).toThrow(/not a date/);
+    expect(() => parseJalali('1404-09-27T25:00', 'Asia/Tehran', DATE_ONLY_DUE_TIME)).toThrow();
+    expect(() => parseJalali('tomorrow', 'Asia/Tehran', DATE_ONLY_DUE_TIME)).toThrow();
   });
 
-  it('reads a local Gregorian date as the start of that day in the zone', () => {
-    expect(parseLocalGregorian('2025-12-18', 'Asia/Tehran').toISOString()).toBe('2025-12-17T20:30:00.000Z');
-    expect(parseLocalGregorian('2025-12-18', 'America/New_York').toISOString()).toBe('2025-12-18T05:00:00.000Z');
-    expect(() => parseLocalGregorian('2025-02-29', 'Asia/Tehran')).toThrow(/not a date/);
+  it('reads a due date without a time as the end of that local day (23:59:00), in either calendar', () => {
+    expect(DATE_ONLY_DUE_TIME).toEqual({ hour: 23, minute: 59, second: 0 });
+    expect(parseLocalGregorian('2025-12-18', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T20:29:00.000Z');
+    expect(parseLocalGregorian('2025-12-18', 'America/New_York', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-19T04:59:00.000Z');
+    const jalali = parseJalali('۱۴۰۴-۰۹-۲۷', 'Asia/Tehran', DATE_ONLY_DUE_TIME);
+    expect(jalali.toISOString()).toBe('2025-12-18T20:29:00.000Z');
+    expect(toJalali(jalali, 'Asia/Tehran')).toBe('1404-09-27T23:59:00');
+    // A written time is kept as written, midnight included.
+    expect(parseLocalGregorian('2025-12-18T00:00', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-17T20:30:00.000Z');
+    expect(() => parseLocalGregorian('2025-02-29', 'Asia/Tehran', DATE_ONLY_DUE_TIME)).toThrow(/not a date/);
   });
 
   it('tells the forms apart when given one string', () => {
-    expect(parseFlexibleDate('2025-12-18T07:30:00+03:30', 'America/New_York').toISOString()).toBe('2025-12-18T04:00:00.000Z');
-    expect(parseFlexibleDate('1404-09-27T07:30', 'Asia/Tehran').toISOString()).toBe('2025-12-18T04:00:00.000Z');
-    expect(parseFlexibleDate('2025-12-18', 'Asia/Tehran').toISOString()).toBe('2025-12-17T20:30:00.000Z');
-    expect(() => parseFlexibleDate('2025-02-30T10:00:00Z', 'Asia/Tehran')).toThrow();
+    expect(parseFlexibleDate('2025-12-18T07:30:00+03:30', 'America/New_York', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T04:00:00.000Z');
+    expect(parseFlexibleDate('1404-09-27T07:30', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T04:00:00.000Z');
+    expect(parseFlexibleDate('2025-12-18', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T20:29:00.000Z');
+    expect(parseFlexibleDate('1404-09-27', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T20:29:00.000Z');
+    expect(() => parseFlexibleDate('2025-02-30T10:00:00Z', 'Asia/Tehran', DATE_ONLY_DUE_TIME)).toThrow();
   });
 
   it('finds the bounds of the local day, also across a DST change', () => {
@@ -100,7 +110,7 @@ describe('parsing written dates', () => {
   });
 
   it('reads a time Tehran showed twice (DST ended 1400-06-30 at 24:00) as its first occurrence, and a skipped midnight as the jump', () => {
-    expect(parseJalali('1400-06-30T23:30', 'Asia/Tehran').toISOString()).toBe('2021-09-21T19:00:00.000Z'); // +04:30
-    expect(parseJalali('1400-01-02', 'Asia/Tehran').toISOString()).toBe('2021-03-21T20:30:00.000Z'); // 01:00 +04:30
+    expect(parseJalali('1400-06-30T23:30', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2021-09-21T19:00:00.000Z'); // +04:30
+    expect(parseJalali('1400-01-02T00:00', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2021-03-21T20:30:00.000Z'); // 01:00 +04:30
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createPubSub } from 'graphql-yoga';
+import { createLogger } from '../../src/logger.js';
 import { toJalali } from '../../src/tasks/calendar.js';
+import { isOverdue } from '../../src/tasks/rules.js';
+import { createTaskService } from '../../src/tasks/service.js';
 import { startTestServer } from '../helpers/server.js';
 import { seedUser } from '../helpers/seed.js';
 
@@ -69,14 +73,44 @@ describe('createTask', () => {
     expect(row.dueDateJalali).toBe('1404-09-27T02:00:00');
   });
 
-  it("accepts the due date as a Jalali date-time or a local date in the viewer's zone", async () => {
+  it("accepts the due date as a Jalali date-time or a local date-time in the viewer's zone", async () => {
     const { token } = await seedUser(server.prisma, { timeZone: 'America/New_York' });
     const jalali = await createTask(token, { name: 'A', dueAtJalali: '1404-09-27T07:30' });
     expect(jalali.dueAt).toBe('2025-12-18T12:30:00.000Z');
     expect(jalali.dueAtJalali).toBe('1404-09-27T07:30:00');
-    const local = await createTask(token, { name: 'B', dueDate: '2025-12-18' });
-    expect(local.dueAt).toBe('2025-12-18T05:00:00.000Z');
+    const local = await createTask(token, { name: 'B', dueDate: '2025-12-18T07:30' });
+    expect(local.dueAt).toBe('2025-12-18T12:30:00.000Z');
     await expectJalaliColumnsAgree(rawIdOf(local.id));
+  });
+
+  it("reads a due date without a time (dueDate or dueAtJalali) as the end of that day, 23:59 in the viewer's zone", async () => {
+    const { token } = await seedUser(server.prisma, { timeZone: 'America/New_York' });
+    const local = await createTask(token, { name: 'Local day', dueDate: '2025-12-18' });
+    expect(local.dueAt).toBe('2025-12-19T04:59:00.000Z');
+    expect(local.dueAtJalali).toBe('1404-09-27T23:59:00');
+    const jalali = await createTask(token, { name: 'Jalali day', dueAtJalali: '1404-09-27' });
+    expect(jalali.dueAt).toBe('2025-12-19T04:59:00.000Z');
+    expect(jalali.dueAtJalali).toBe('1404-09-27T23:59:00');
+    await expectJalaliColumnsAgree(rawIdOf(jalali.id));
+    const moved = await updateTask(token, { id: local.id, dueAtJalali: '1404-09-28' });
+    expect(moved.data?.updateTask.task).toMatchObject({ dueAt: '2025-12-20T04:59:00.000Z', dueAtJalali: '1404-09-28T23:59:00' });
+  });
+
+  it('does not count a task due today without a time as overdue (or past due) before the day is out', async () => {
+    const { user } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const actor = { id: user.id, timeZone: 'Asia/Tehran' };
+    const lateEvening = new Date('2026-03-11T20:00:00Z'); // 23:30 in Tehran
+    const tasks = createTaskService({ prisma: server.prisma, pubsub: createPubSub() as never, logger: createLogger('silent'), timeZone: 'Asia/Tehran', now: () => lateEvening });
+    const task = await tasks.create(actor, { name: 'Due today', dueAt: tasks.parseDueDate(actor, '2026-03-11') });
+    expect(task.dueDateGregorian).toEqual(new Date('2026-03-11T20:29:00Z'));
+    expect(task.dueDateJalali).toBe('1404-12-20T23:59:00');
+    expect(isOverdue(task, lateEvening)).toBe(false);
+    expect(await tasks.stats(actor)).toMatchObject({ overdue: 0, dueToday: 1 });
+    expect(await tasks.list(actor, { filter: { overdue: true } })).toEqual([]);
+    expect(tasks.parseDueDate(actor, '1404-12-20')).toEqual(task.dueDateGregorian);
+    expect(() => tasks.parseDueDate(actor, 'tomorrow', { calendar: 'jalali', field: 'input.dueAtJalali' })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ field: 'input.dueAtJalali' }) }),
+    );
   });
 
   it('sets completedAt when created completed; tags are never null', async () => {

@@ -3,7 +3,7 @@
 import * as chrono from 'chrono-node';
 import type { TaskPriority, TaskStatus } from '../../tasks/service.js';
 import { COMPATIBLE, instantOfWallClock, offsetMinutes } from '../../time/zone.js';
-import { formatIsoLocal } from '../time.js';
+import { formatIsoLocal, formatLocalDate } from '../time.js';
 import type { ToolName } from '../tools.js';
 
 export interface ParseContext {
@@ -68,8 +68,10 @@ const PARTS_OF_DAY = /\b(?:morning|afternoon|evening|tonight|night|noon|midday|m
 
 /**
  * Finds a date in `text` the way a person in the user's zone means it: "tomorrow 6pm" is 18:00
- * there; a day without a time ("next friday") means by the end of that day (23:59).
- * Returns the ISO date-time with offset, and the text with the date words (and "by", "on"...) taken out.
+ * there, returned as the ISO date-time with offset. A day without a time ("next friday") is
+ * returned as the date alone (`2026-03-20`), so the task service's rule for a date without a
+ * time (by the end of that day) decides what it means, as it does for every other writer.
+ * Also returns the text with the date words (and "by", "on"...) taken out.
  */
 export function extractDueDate(text: string, context: ParseContext): { due: string; rest: string } | null {
   const results = chrono.parse(text, { instant: context.now, timezone: offsetMinutes(context.now, context.timeZone) }, { forwardDate: true });
@@ -77,23 +79,15 @@ export function extractDueDate(text: string, context: ParseContext): { due: stri
   if (!found) return null;
   const start = found.start;
   const timeGiven = start.isCertain('hour') || PARTS_OF_DAY.test(found.text);
+  const date = { year: start.get('year')!, month: start.get('month')!, day: start.get('day')! };
   // A time the clocks skip that day ("2:30am" on the spring-forward night) is due just after
   // the jump; one they show twice is due the first time.
-  const instant = instantOfWallClock(
-    {
-      year: start.get('year')!,
-      month: start.get('month')!,
-      day: start.get('day')!,
-      hour: timeGiven ? start.get('hour')! : 23,
-      minute: timeGiven ? (start.get('minute') ?? 0) : 59,
-      second: 0,
-    },
-    context.timeZone,
-    COMPATIBLE,
-  );
+  const due = timeGiven
+    ? formatIsoLocal(instantOfWallClock({ ...date, hour: start.get('hour')!, minute: start.get('minute') ?? 0, second: 0 }, context.timeZone, COMPATIBLE), context.timeZone)
+    : formatLocalDate(date);
   const before = text.slice(0, found.index).replace(/\s*\b(?:by|on|at|due|for|before|until|starting|from)\s*$/i, '');
   const after = text.slice(found.index + found.text.length);
-  return { due: formatIsoLocal(instant, context.timeZone), rest: `${before} ${after}`.replace(/\s+/g, ' ').trim() };
+  return { due, rest: `${before} ${after}`.replace(/\s+/g, ' ').trim() };
 }
 
 function extractTags(text: string): { tags: string[]; rest: string } {
