@@ -1,9 +1,9 @@
-import { documentedConnection } from '../schema/connection.js';
 // Automated processes over GraphQL: readable by any signed-in user, managed and run by
 // administrators, executions watched live. Resolvers translate; ProcessService decides.
 import { filter, pipe } from 'graphql-yoga';
 import type { AutomatedProcess, AutomatedProcessExecution } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
+import { documentedConnection } from '../schema/connection.js';
 import { BadUserInputError } from '../schema/errors.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../scheduler/schedule.js';
 import type { TaskEventType } from '../tasks/service.js';
