@@ -4,9 +4,10 @@ import type { ChatReplyEvent as ChatReplyEventPayload } from '../pubsub/index.js
 import { builder } from '../schema/builder.js';
 import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
+import { windowOf } from '../schema/related-rows.js';
 import type { AssistantAction } from '../assistant/provider.js';
 import { MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';
-import { sessionSummaries } from './summaries.js';
+import { sessionSummaries, type MessageQuery } from './summaries.js';
 
 /** A UUID no row has: lookups for a signed-out caller match nothing. */
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -96,13 +97,16 @@ export const ChatSession = builder.prismaNode('ChatSession', {
     isActive: t.exposeBoolean('isActive', { description: 'False once archived.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the session was started.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'The last activity: a message, a rename or an archive change.' }),
-    messages: t.relatedConnection(
-      'messages',
+    messages: t.prismaConnection(
       {
+        type: 'ChatMessage',
         description: 'The messages, oldest first.',
         cursor: 'id',
-        totalCount: true,
-        query: () => ({ orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }] }),
+        // Read for all the sessions of a list at once, one page per session (see summaries.ts);
+        // Prisma's relation loading would read every message of every session.
+        resolve: (query, session, _args, context) =>
+          sessionSummaries(context).messages(session.id, windowOf(query), query as MessageQuery),
+        totalCount: (session, _args, context) => sessionSummaries(context).messageCount(session.id),
       },
       {
         description: 'A page of chat messages.',
@@ -110,7 +114,7 @@ export const ChatSession = builder.prismaNode('ChatSession', {
           totalCount: t.int({
             description: 'How many messages the session has in all.',
             extensions: { pothosPrismaTotalCount: true },
-            resolve: (parent) => (parent as unknown as { totalCount: number }).totalCount,
+            resolve: (parent) => (parent as unknown as { totalCount: () => Promise<number> }).totalCount(),
           }),
         }),
       },

@@ -1,41 +1,12 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { rowsRead } from '../helpers/rows-read.js';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { converse, SEND, SESSION_FIELDS, type SentMessage } from './helpers.js';
+import { converse, SEND, SESSION_FIELDS, sessionGlobalId, type SentMessage } from './helpers.js';
 
 const server = await startTestServer();
 
-/**
- * Runs `run` and returns, per SQL statement that reads chat_messages, how many rows
- * PostgreSQL sent back. Counted on the pg client the server's Prisma adapter uses.
- */
-async function rowsReadFromMessages<T>(run: () => Promise<T>): Promise<{ result: T; rowsPerStatement: number[] }> {
-  const original = pg.Client.prototype.query;
-  const rowsPerStatement: number[] = [];
-  const count = (answer: { rows?: unknown[] } | undefined) => rowsPerStatement.push(answer?.rows?.length ?? 0);
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string } | undefined;
-    const sql = typeof first === 'string' ? first : (first?.text ?? '');
-    const watched = /\bchat_messages\b/.test(sql);
-    // The pool calls its clients with a callback; a checked-out client returns a promise.
-    const callback = args.at(-1);
-    if (watched && typeof callback === 'function') {
-      args[args.length - 1] = (error: unknown, answer: { rows?: unknown[] }) => {
-        if (!error) count(answer);
-        return (callback as (...a: unknown[]) => unknown)(error, answer);
-      };
-    }
-    const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-    if (watched && typeof callback !== 'function' && result instanceof Promise) result.then(count, () => undefined);
-    return result;
-  } as typeof original;
-  try {
-    return { result: await run(), rowsPerStatement };
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-}
+const rowsReadFromMessages = <T>(run: () => Promise<T>) => rowsRead('chat_messages', run);
 
 /** `count` sessions of `length` messages each, written straight to the database, oldest first. */
 async function longSessions(userId: string, count: number, length: number) {
@@ -194,10 +165,10 @@ describe('chat sessions', () => {
       expect(edge.node.lastMessage.role).toBe('ASSISTANT');
       expect(edge.node.messages.edges[0].node.content).toBe(edge.node.title);
     }
-    // Sessions, the connection's messages, the counts, the newest message ids and those
-    // messages, each batched over the sessions: no query per session.
+    // Sessions, the page's message ids and those messages, the counts, the newest message ids
+    // and those messages, each batched over the sessions: no query per session.
     const dataStatements = statements.filter((sql) => /chat_/.test(sql));
-    expect(dataStatements.length).toBeLessThanOrEqual(5);
+    expect(dataStatements.length).toBeLessThanOrEqual(6);
   });
 });
 
@@ -236,6 +207,73 @@ describe('listing sessions with long histories', () => {
     expect(fewRun.result.chatSessions.edges).toHaveLength(2);
     expect(manyRun.result.chatSessions.edges).toHaveLength(6);
     expect(manyRun.result.chatSessions.edges.every((edge: any) => edge.node.messageCount === 10 && /message 9$/.test(edge.node.lastMessage.content))).toBe(true);
+    expect(manyRun.statements.length).toBe(fewRun.statements.length);
+  });
+});
+
+describe('listing sessions with their first messages', () => {
+  const LIST_PAGES = `{ chatSessions(first: 20) { edges { node { id title messages(first: 2) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { content } } } } } } }`;
+  const PAGE = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { chatSession(id: $id) {
+    messages(first: $first, after: $after, last: $last, before: $before) { pageInfo { hasNextPage hasPreviousPage } edges { node { content } } } } }`;
+  const contents = (connection: any) => connection.edges.map((edge: any) => edge.node.content);
+
+  it('reads a page of messages per session, not every message of every session', async () => {
+    const { token, user } = await seedUser(server.prisma);
+    await longSessions(user.id, 3, 40);
+    await server.data(CREATE, { token, variables: { input: { title: 'empty' } } });
+
+    const { result, rowsPerStatement } = await rowsReadFromMessages(() => server.data(LIST_PAGES, { token }));
+    const byTitle = Object.fromEntries(result.chatSessions.edges.map((edge: any) => [edge.node.title, edge.node]));
+    for (const index of [0, 1, 2]) {
+      const messages = byTitle[`long ${index}`].messages;
+      expect(contents(messages)).toEqual([`session ${index} message 0`, `session ${index} message 1`]);
+      expect(messages.totalCount).toBe(40);
+      expect(messages.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: messages.edges[0].cursor, endCursor: messages.edges[1].cursor });
+    }
+    expect(byTitle.empty.messages).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, edges: [] });
+    // 120 messages exist; a page of two reads at most three (one more, for hasNextPage) per session.
+    expect(rowsPerStatement.length).toBeGreaterThan(0);
+    expect(Math.max(...rowsPerStatement)).toBeLessThanOrEqual(9);
+
+    // The cursors page on, in both directions, within the session.
+    const session = byTitle['long 1'];
+    const next = await server.data(PAGE, { token, variables: { id: session.id, first: 2, after: session.messages.pageInfo.endCursor } });
+    expect(contents(next.chatSession.messages)).toEqual(['session 1 message 2', 'session 1 message 3']);
+    expect(next.chatSession.messages.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
+    const last = await server.data(PAGE, { token, variables: { id: session.id, last: 2 } });
+    expect(contents(last.chatSession.messages)).toEqual(['session 1 message 38', 'session 1 message 39']);
+    expect(last.chatSession.messages.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+    const before = await server.data(PAGE, { token, variables: { id: session.id, last: 5, before: session.messages.pageInfo.endCursor } });
+    expect(contents(before.chatSession.messages)).toEqual(['session 1 message 0']);
+    expect(before.chatSession.messages.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it('orders messages stored at the same instant by id, as the cursor does', async () => {
+    const { token, user } = await seedUser(server.prisma);
+    const session = await server.prisma.chatSession.create({ data: { userId: user.id, title: 'same instant' } });
+    const at = new Date(Date.now() - 60_000);
+    await server.prisma.chatMessage.createMany({
+      data: Array.from({ length: 5 }, (_, position) => ({ sessionId: session.id, role: 'user', content: `tied ${position}`, createdAt: at })),
+    });
+    const stored = await server.prisma.chatMessage.findMany({ where: { sessionId: session.id }, orderBy: { id: 'asc' }, select: { content: true } });
+    const list = await server.data(`{ chatSessions(first: 20) { edges { node { messages(first: 3) { pageInfo { endCursor } edges { node { content } } } } } } }`, { token });
+    const page = list.chatSessions.edges[0].node.messages;
+    expect(contents(page)).toEqual(stored.slice(0, 3).map((row) => row.content));
+    const id = sessionGlobalId(session.id);
+    const rest = await server.data(PAGE, { token, variables: { id, first: 10, after: page.pageInfo.endCursor } });
+    expect(contents(rest.chatSession.messages)).toEqual(stored.slice(3).map((row) => row.content));
+  });
+
+  it('uses the same number of statements for two sessions as for six', async () => {
+    const few = await seedUser(server.prisma);
+    await longSessions(few.user.id, 2, 10);
+    const many = await seedUser(server.prisma);
+    await longSessions(many.user.id, 6, 10);
+    const fewRun = await server.queries.record(() => server.data(LIST_PAGES, { token: few.token }));
+    const manyRun = await server.queries.record(() => server.data(LIST_PAGES, { token: many.token }));
+    expect(manyRun.result.chatSessions.edges).toHaveLength(6);
+    expect(manyRun.result.chatSessions.edges.every((edge: any) => edge.node.messages.totalCount === 10 && /message 1$/.test(edge.node.messages.edges[1].node.content))).toBe(true);
     expect(manyRun.statements.length).toBe(fewRun.statements.length);
   });
 });
