@@ -1,10 +1,11 @@
 // Automated processes over GraphQL: readable by any signed-in user, managed and run by
 // administrators, executions watched live. Resolvers translate; ProcessService decides.
 import { filter, pipe } from 'graphql-yoga';
-import type { AutomatedProcess, AutomatedProcessExecution } from '../db/prisma.js';
+import type { AutomatedProcess, AutomatedProcessExecution, Prisma } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { documentedConnection } from '../schema/connection.js';
 import { BadUserInputError } from '../schema/errors.js';
+import { relatedCount, relatedRows, windowOf, type Relation } from '../schema/related-rows.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../scheduler/schedule.js';
 import type { TaskEventType } from '../tasks/service.js';
 import type { ExecutionStatusValue } from './service.js';
@@ -83,6 +84,17 @@ export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
   }),
 });
 
+/** A process's executions, newest first, through the (process_id, created_at DESC) index. */
+const processExecutions: Relation<AutomatedProcessExecution> = {
+  name: 'AutomatedProcess.executions',
+  table: 'automated_process_executions',
+  parentColumn: 'process_id',
+  idColumn: 'execution_id',
+  orderColumns: ['created_at', 'execution_id'],
+  direction: 'desc',
+  findMany: (prisma, args) => prisma.automatedProcessExecution.findMany(args as Prisma.AutomatedProcessExecutionFindManyArgs) as Promise<AutomatedProcessExecution[]>,
+};
+
 const ExecutionConnection = documentedConnection(
   ExecutionRef,
   'AutomatedProcessExecution',
@@ -128,22 +140,24 @@ export const ProcessRef = builder.prismaNode('AutomatedProcess', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it was last changed.' }),
-    executions: t.relatedConnection(
-      'executions',
+    executions: t.prismaConnection(
       {
+        type: 'AutomatedProcessExecution',
         cursor: 'id',
-        totalCount: true,
         description: 'Its runs, newest first.',
-        query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+        // Read for all the processes of a list at once, one page per process: Prisma's relation
+        // loading would read the whole (ever-growing) history of every process.
+        resolve: (query, process, _args, context) => relatedRows(context, processExecutions, process.id, windowOf(query), query),
+        totalCount: (process, _args, context) => relatedCount(context, processExecutions, process.id),
       },
       ExecutionConnection,
     ),
-    lastExecution: t.field({
-      type: ExecutionRef,
+    lastExecution: t.prismaField({
+      type: 'AutomatedProcessExecution',
       nullable: true,
       description: 'Its most recent run.',
-      select: { executions: { take: 1, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } },
-      resolve: (process) => process.executions[0] ?? null,
+      // One row per process, batched over a list (see related-rows.ts).
+      resolve: async (query, process, _args, context) => (await relatedRows(context, processExecutions, process.id, { take: 1 }, query))[0] ?? null,
     }),
   }),
 });
