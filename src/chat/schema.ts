@@ -2,6 +2,7 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import type { ChatMessage as ChatMessageRow } from '../db/prisma.js';
 import type { ChatReplyEvent as ChatReplyEventPayload } from '../pubsub/index.js';
 import { builder } from '../schema/builder.js';
+import { documentedConnection } from '../schema/connection.js';
 import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
 import { windowOf } from '../schema/related-rows.js';
@@ -86,6 +87,8 @@ export const ChatMessage = builder.prismaNode('ChatMessage', {
   }),
 });
 
+const MessageConnection = documentedConnection(ChatMessage, 'ChatMessage', { one: 'chat message', many: 'chat messages' }, 'How many messages the session has in all.');
+
 export const ChatSession = builder.prismaNode('ChatSession', {
   description: "A conversation between a user and the assistant. Only its owner sees it.",
   id: { field: 'id' },
@@ -108,17 +111,7 @@ export const ChatSession = builder.prismaNode('ChatSession', {
           sessionSummaries(context).messages(session.id, windowOf(query), query as MessageQuery),
         totalCount: (session, _args, context) => sessionSummaries(context).messageCount(session.id),
       },
-      {
-        description: 'A page of chat messages.',
-        fields: (t) => ({
-          totalCount: t.int({
-            description: 'How many messages the session has in all.',
-            extensions: { pothosPrismaTotalCount: true },
-            resolve: (parent) => (parent as unknown as { totalCount: () => Promise<number> }).totalCount(),
-          }),
-        }),
-      },
-      { description: 'A chat message in a page.' },
+      MessageConnection,
     ),
     lastMessage: t.prismaField({
       type: 'ChatMessage',
@@ -142,6 +135,8 @@ const ChatSessionFilter = builder.inputType('ChatSessionFilter', {
   }),
 });
 
+const SessionConnection = documentedConnection(ChatSession, 'ChatSession', { one: 'chat session', many: 'chat sessions' }, 'How many sessions match the filter in all.');
+
 builder.queryField('chatSessions', (t) =>
   t.prismaConnection(
     {
@@ -159,17 +154,7 @@ builder.queryField('chatSessions', (t) =>
           orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
         }),
     },
-    {
-      description: 'A page of chat sessions.',
-      fields: (t) => ({
-        totalCount: t.int({
-          description: 'How many sessions match the filter in all.',
-          extensions: { pothosPrismaTotalCount: true },
-          resolve: (parent) => (parent as unknown as { totalCount: () => Promise<number> }).totalCount(),
-        }),
-      }),
-    },
-    { description: 'A chat session in a page.' },
+    SessionConnection,
   ),
 );
 

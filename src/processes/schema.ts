@@ -98,7 +98,7 @@ const processExecutions: Relation<AutomatedProcessExecution> = {
 const ExecutionConnection = documentedConnection(
   ExecutionRef,
   'AutomatedProcessExecution',
-  'executions of automated processes',
+  { one: 'execution', many: 'executions of automated processes' },
   'How many executions match, on all pages.',
 );
 
@@ -182,7 +182,7 @@ const ProcessFilter = builder.inputType('AutomatedProcessFilter', {
   }),
 });
 
-const ProcessConnection = documentedConnection(ProcessRef, 'AutomatedProcess', 'automated processes', 'How many processes match, on all pages.');
+const ProcessConnection = documentedConnection(ProcessRef, 'AutomatedProcess', { one: 'automated process', many: 'automated processes' }, 'How many processes match, on all pages.');
 
 builder.queryField('automatedProcesses', (t) =>
   t.prismaConnection({

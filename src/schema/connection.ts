@@ -6,12 +6,17 @@ import { builder } from './builder.js';
  * `<Name>Edge`) for a node type, reusable by every field that lists that type. The Pothos
  * Prisma plugin would otherwise make an undocumented connection type per field.
  */
-export function documentedConnection<Shape>(type: ObjectRef<any, Shape>, name: string, items: string, countDescription: string) {
+export function documentedConnection<Shape>(
+  type: ObjectRef<any, Shape>,
+  name: string,
+  noun: { readonly one: string; readonly many: string },
+  countDescription: string,
+) {
   return builder.connectionObject(
     {
       type,
       name: `${name}Connection`,
-      description: `A page of ${items}.`,
+      description: `A page of ${noun.many}.`,
       fields: (t) => ({
         totalCount: t.int({
           description: countDescription,
@@ -25,6 +30,6 @@ export function documentedConnection<Shape>(type: ObjectRef<any, Shape>, name: s
         }),
       }),
     },
-    { name: `${name}Edge`, description: `One of ${items} in a page, with its cursor.` },
+    { name: `${name}Edge`, description: `A ${noun.one} in a page, with its cursor.` },
   );
 }

@@ -182,7 +182,7 @@ function connectionQueryArgs(
   return queryArgs;
 }
 
-const TaskConnection = documentedConnection(TaskRef, 'Task', 'tasks', 'How many tasks match the filter, on all pages.');
+const TaskConnection = documentedConnection(TaskRef, 'Task', { one: 'task', many: 'tasks' }, 'How many tasks match the filter, on all pages.');
 
 builder.queryField('tasks', (t) =>
   t.prismaConnection(
