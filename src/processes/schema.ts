@@ -79,8 +79,21 @@ export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
       resolve: (execution) =>
         execution.startedAt && execution.completedAt ? (execution.completedAt.getTime() - execution.startedAt.getTime()) / 1000 : null,
     }),
-    result: t.field({ type: 'JSON', nullable: true, description: 'What the run reported (its shape depends on the process).', select: { result: true }, resolve: (execution) => execution.result }),
-    errorMessage: t.exposeString('errorMessage', { nullable: true, description: 'Why it failed.' }),
+    // Processes are server-wide, but what a run reports can name users' tasks (the reschedule's
+    // `task_details`, the recurring task it created): only administrators read it.
+    result: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What the run reported (its shape depends on the process). Administrators only: null for other users, since it can name their tasks.',
+      select: { result: true },
+      resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.result : null),
+    }),
+    errorMessage: t.string({
+      nullable: true,
+      description: 'Why it failed. Administrators only: null for other users.',
+      select: { errorMessage: true },
+      resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.errorMessage : null),
+    }),
   }),
 });
 

@@ -113,14 +113,17 @@ describe('running a process', () => {
     expect(statuses).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
     subscription.close();
 
-    const history = await server.data(
-      `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { edges { node { id status duration result startedAt completedAt } } } }`,
-      { token: member.token, variables: { filter: { process: id, status: ['COMPLETED'] } } },
-    );
+    const HISTORY = `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { edges { node { id status duration result errorMessage startedAt completedAt } } } }`;
+    const variables = { filter: { process: id, status: ['COMPLETED'] } };
+    const history = await server.data(HISTORY, { token: admin.token, variables });
     const execution = history.processExecutions.edges[0].node;
     expect(execution.id).toBe(run.runAutomatedProcess.execution.id);
     expect(execution.result).toMatchObject({ success: true, tasks_found: expect.any(Number), tasks_rescheduled: expect.any(Number), task_details: expect.any(Array) });
     expect(execution.duration).toBeGreaterThanOrEqual(0);
+
+    // The result names users' tasks: a member sees the run, not what it reported.
+    const seenByMember = (await server.data(HISTORY, { token: member.token, variables })).processExecutions.edges[0].node;
+    expect(seenByMember).toEqual({ ...execution, result: null, errorMessage: null });
   });
 });
 
