@@ -19,8 +19,8 @@ import { schema } from '../../src/schema/index.js';
 /** Objects every signed-in user shares, so there is no "other user's" object to try. */
 const SHARED = new Map([
   ['automatedProcess', 'automated processes are server-wide: readable by every signed-in user, changed by admins only'],
-  ['processExecutions', 'executions of server-wide processes, readable by every signed-in user'],
-  ['processExecutionUpdated', 'status changes of server-wide processes, readable by every signed-in user'],
+  ['processExecutions', 'executions of server-wide processes, readable by every signed-in user; their results, which name tasks, by admins only (test/processes)'],
+  ['processExecutionUpdated', 'status changes of server-wide processes, readable by every signed-in user; their results by admins only'],
   ['updateAutomatedProcess', 'admin-only; non-admins are refused (test/processes)'],
   ['deleteAutomatedProcess', 'admin-only; non-admins are refused (test/processes)'],
   ['enableAutomatedProcess', 'admin-only; non-admins are refused (test/processes)'],
