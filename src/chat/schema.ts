@@ -2,7 +2,7 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import type { ChatMessage as ChatMessageRow } from '../db/prisma.js';
 import type { ChatReplyEvent as ChatReplyEventPayload } from '../pubsub/index.js';
 import { builder } from '../schema/builder.js';
-import { documentedConnection } from '../schema/connection.js';
+import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
 import { windowOf } from '../schema/related-rows.js';
@@ -149,7 +149,7 @@ builder.queryField('chatSessions', (t) =>
         context.prisma.chatSession.count({ where: sessionsWhere(context, args.filter) }),
       resolve: (query, _root, args, context) =>
         context.prisma.chatSession.findMany({
-          ...query,
+          ...confinedCursor(query, { userId: actorOf(context).id }),
           where: sessionsWhere(context, args.filter),
           orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
         }),

@@ -3,7 +3,7 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { AutomatedProcess, AutomatedProcessExecution, Prisma } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
-import { documentedConnection } from '../schema/connection.js';
+import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import { BadUserInputError } from '../schema/errors.js';
 import { relatedCount, relatedRows, windowOf, type Relation } from '../schema/related-rows.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../scheduler/schedule.js';
@@ -210,7 +210,8 @@ builder.queryField('automatedProcesses', (t) =>
       }),
     resolve: (query, _parent, args, context) =>
       context.prisma.automatedProcess.findMany({
-        ...query,
+        // Every signed-in user lists every process; only a malformed cursor needs care.
+        ...confinedCursor(query),
         where: { triggerType: args.filter?.triggerType ?? undefined, isEnabled: args.filter?.isEnabled ?? undefined },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),
@@ -253,7 +254,7 @@ builder.queryField('processExecutions', (t) =>
     totalCount: (_parent, args, context) => context.prisma.automatedProcessExecution.count({ where: executionWhere(args.filter) }),
     resolve: (query, _parent, args, context) =>
       context.prisma.automatedProcessExecution.findMany({
-        ...query,
+        ...confinedCursor(query),
         where: executionWhere(args.filter),
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),

@@ -70,7 +70,8 @@ export interface Relation<Row extends { id: string }> {
  * Which rows of each parent, as Pothos' Prisma connections express a page: a positive `take`
  * reads forward in the relation's order from the start (or from the cursor row), a negative one
  * backward from the end (or from the cursor row); `skip` rows are passed over first. As in
- * Prisma, the cursor row's place in the order is what counts.
+ * Prisma, the cursor row's place in the order is what counts; a cursor naming a row of another
+ * parent counts as naming no row, or its place would tell that row's order values.
  */
 export interface RowWindow {
   take: number;
@@ -101,7 +102,8 @@ async function windowIds(prisma: PrismaClient, relation: Relation<{ id: string }
     window.cursor === undefined
       ? Prisma.empty
       : Prisma.sql`AND (${rowColumns}) ${raw(readDirection === 'ASC' ? '>=' : '<=')} (
-          SELECT ${raw(columns.map((column) => `c.${column}`).join(', '))} FROM ${raw(relation.table)} c WHERE c.${raw(relation.idColumn)} = ${window.cursor}::uuid)`;
+          SELECT ${raw(columns.map((column) => `c.${column}`).join(', '))} FROM ${raw(relation.table)} c
+           WHERE c.${raw(relation.idColumn)} = ${window.cursor}::uuid AND c.${raw(relation.parentColumn)} = parent.id)`;
   const rows = await prisma.$queryRaw<Array<{ parentId: string; id: string }>>`
     SELECT parent.id::text AS "parentId", picked.row_id::text AS "id"
       FROM unnest(${parentIds}::uuid[]) AS parent(id)

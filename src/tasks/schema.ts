@@ -3,7 +3,7 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { UserNode } from '../auth/schema.js';
 import { builder } from '../schema/builder.js';
-import { documentedConnection } from '../schema/connection.js';
+import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Context } from '../schema/context.js';
 import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
 import { OrderDirection } from '../schema/order.js';
@@ -204,7 +204,7 @@ builder.queryField('tasks', (t) =>
       },
       resolve: async (query, _parent, args, context) => {
         const { where, orderBy } = await connectionQueryArgs(args, context);
-        return context.prisma.task.findMany({ ...query, where, orderBy });
+        return context.prisma.task.findMany({ ...confinedCursor(query, { userId: actorOf(context).id }), where, orderBy });
       },
     },
     TaskConnection,
