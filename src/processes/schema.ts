@@ -1,6 +1,8 @@
 // Automated processes over GraphQL: readable by any signed-in user, managed and run by
 // administrators, executions watched live. Resolvers translate; ProcessService decides.
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe } from 'graphql-yoga';
+import { NO_ID, uuidOrNoMatch } from '../auth/ownership.js';
 import type { AutomatedProcess, AutomatedProcessExecution, Prisma } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
@@ -49,6 +51,20 @@ const TaskEventEnum = builder.enumType('ProcessTaskEvent', {
   } as const,
 });
 
+/**
+ * The row id inside an AutomatedProcess global ID. Any other ID (another type's, a malformed
+ * one) becomes an id no process has, so it answers as a missing process does (null, an empty
+ * list, NOT_FOUND) rather than with a database error.
+ */
+function processIdOf(globalId: string | number): string {
+  try {
+    const { typename, id } = decodeGlobalID(String(globalId));
+    return typename === 'AutomatedProcess' ? uuidOrNoMatch(id) : NO_ID;
+  } catch {
+    return NO_ID;
+  }
+}
+
 const ScheduleRef = builder.objectRef<Schedule>('ProcessSchedule').implement({
   description: 'When a time-based process runs: daily at `hour:minute`, or at the times of a cron expression, in a time zone.',
   fields: (t) => ({
@@ -63,6 +79,9 @@ const ScheduleRef = builder.objectRef<Schedule>('ProcessSchedule').implement({
 export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
   id: { field: 'id' },
   description: 'One run of an automated process.',
+  // node(id:) and nodes(ids:): a missing or malformed ID is null, not a database error.
+  nullable: true,
+  findUnique: (id) => ({ id: uuidOrNoMatch(id) }),
   authScopes: { authenticated: true },
   fields: (t) => ({
     process: t.relation('process', { description: 'The process that ran.' }),
@@ -118,6 +137,9 @@ const ExecutionConnection = documentedConnection(
 export const ProcessRef = builder.prismaNode('AutomatedProcess', {
   id: { field: 'id' },
   description: 'A unit of automated work (such as rescheduling overdue tasks) with its trigger, configuration and run history.',
+  // node(id:) and nodes(ids:): a missing or malformed ID is null, not a database error.
+  nullable: true,
+  findUnique: (id) => ({ id: uuidOrNoMatch(id) }),
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique name; it is also the name of the implementation that runs it.' }),
@@ -225,12 +247,12 @@ builder.queryField('automatedProcess', (t) =>
     authScopes: { authenticated: true },
     description: 'One automated process, by its ID or by its name (give exactly one).',
     args: {
-      id: t.arg.globalID({ for: ProcessRef, description: 'The process ID.' }),
+      id: t.arg.id({ description: 'The process ID.' }),
       name: t.arg.string({ description: 'The process name, e.g. `reschedule_remaining_tasks`.' }),
     },
     resolve: (query, _parent, args, context) => {
-      if ((args.id ? 1 : 0) + (args.name ? 1 : 0) !== 1) throw new BadUserInputError('Give exactly one of `id` and `name`.', 'id');
-      const where = args.id ? { id: args.id.id } : { name: args.name! };
+      if ((args.id != null ? 1 : 0) + (args.name ? 1 : 0) !== 1) throw new BadUserInputError('Give exactly one of `id` and `name`.', 'id');
+      const where = args.id != null ? { id: processIdOf(args.id) } : { name: args.name! };
       return context.prisma.automatedProcess.findUnique({ ...usableQuery(query), where });
     },
   }),
@@ -240,7 +262,7 @@ const ExecutionFilter = builder.inputType('ProcessExecutionFilter', {
   description: 'Narrows a list of executions.',
   fields: (t) => ({
     status: t.field({ type: [ExecutionStatusEnum], description: 'Only executions in one of these statuses.' }),
-    process: t.globalID({ for: ProcessRef, description: 'Only executions of this process.' }),
+    process: t.id({ description: 'Only executions of this process.' }),
   }),
 });
 
@@ -261,10 +283,10 @@ builder.queryField('processExecutions', (t) =>
   }, ExecutionConnection),
 );
 
-function executionWhere(filter: { status?: ExecutionStatusValue[] | null; process?: { id: string } | null } | null | undefined) {
+function executionWhere(filter: { status?: ExecutionStatusValue[] | null; process?: string | number | null } | null | undefined) {
   return {
     ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
-    ...(filter?.process ? { processId: filter.process.id } : {}),
+    ...(filter?.process != null ? { processId: processIdOf(filter.process) } : {}),
   };
 }
 
@@ -307,7 +329,7 @@ const CreateInput = builder.inputType('CreateAutomatedProcessInput', {
 const UpdateInput = builder.inputType('UpdateAutomatedProcessInput', {
   description: 'Changes to an automated process; absent fields stay as they are.',
   fields: (t) => ({
-    id: t.globalID({ for: ProcessRef, required: true, description: 'The process to change.' }),
+    id: t.id({ required: true, description: 'The process to change.' }),
     description: t.string({ description: 'What it does (null clears it).' }),
     triggerType: t.field({ type: TriggerTypeEnum, description: 'What makes it run.' }),
     schedule: t.field({ type: ScheduleInput, description: 'When it runs (time-based).' }),
@@ -320,7 +342,7 @@ const UpdateInput = builder.inputType('UpdateAutomatedProcessInput', {
 function idInput(name: string, description: string) {
   return builder.inputType(name, {
     description,
-    fields: (t) => ({ id: t.globalID({ for: ProcessRef, required: true, description: 'The automated process.' }) }),
+    fields: (t) => ({ id: t.id({ required: true, description: 'The automated process.' }) }),
   });
 }
 
@@ -383,7 +405,7 @@ builder.mutationField('updateAutomatedProcess', (t) =>
       if (input.triggerType === null) throw new BadUserInputError('triggerType cannot be null.', 'input.triggerType');
       if (input.isEnabled === null) throw new BadUserInputError('isEnabled cannot be null.', 'input.isEnabled');
       return {
-        process: await context.processes.update(input.id.id, {
+        process: await context.processes.update(processIdOf(input.id), {
           description: input.description,
           triggerType: input.triggerType,
           schedule: scheduleFromInput(input.schedule),
@@ -402,7 +424,7 @@ builder.mutationField('enableAutomatedProcess', (t) =>
     authScopes: { admin: true },
     description: 'Enables an automated process: its schedule and events start runs again (administrators only).',
     args: { input: t.arg({ type: idInput('EnableAutomatedProcessInput', 'The process to enable.'), required: true, description: 'Which process.' }) },
-    resolve: async (_root, { input }, context) => ({ process: await context.processes.setEnabled(input.id.id, true) }),
+    resolve: async (_root, { input }, context) => ({ process: await context.processes.setEnabled(processIdOf(input.id), true) }),
   }),
 );
 
@@ -412,7 +434,7 @@ builder.mutationField('disableAutomatedProcess', (t) =>
     authScopes: { admin: true },
     description: 'Disables an automated process: no scheduled or event runs until enabled; a manual run is still possible (administrators only).',
     args: { input: t.arg({ type: idInput('DisableAutomatedProcessInput', 'The process to disable.'), required: true, description: 'Which process.' }) },
-    resolve: async (_root, { input }, context) => ({ process: await context.processes.setEnabled(input.id.id, false) }),
+    resolve: async (_root, { input }, context) => ({ process: await context.processes.setEnabled(processIdOf(input.id), false) }),
   }),
 );
 
@@ -422,7 +444,7 @@ builder.mutationField('deleteAutomatedProcess', (t) =>
     authScopes: { admin: true },
     description: 'Deletes an automated process and its history (administrators only).',
     args: { input: t.arg({ type: idInput('DeleteAutomatedProcessInput', 'The process to delete.'), required: true, description: 'Which process.' }) },
-    resolve: async (_root, { input }, context) => ({ processId: (await context.processes.delete(input.id.id)).id }),
+    resolve: async (_root, { input }, context) => ({ processId: (await context.processes.delete(processIdOf(input.id))).id }),
   }),
 );
 
@@ -432,7 +454,7 @@ builder.mutationField('runAutomatedProcess', (t) =>
     authScopes: { admin: true },
     description: 'Runs an automated process now, in the background; refused while a run of it is going (administrators only).',
     args: { input: t.arg({ type: idInput('RunAutomatedProcessInput', 'The process to run.'), required: true, description: 'Which process.' }) },
-    resolve: async (_root, { input }, context) => ({ execution: await context.processes.runManually(input.id.id) }),
+    resolve: async (_root, { input }, context) => ({ execution: await context.processes.runManually(processIdOf(input.id)) }),
   }),
 );
 
@@ -460,11 +482,11 @@ builder.subscriptionField('processExecutionUpdated', (t) =>
     type: ExecutionEvent,
     authScopes: { authenticated: true },
     description: 'Every status change of executions (pending, running, completed, failed), as it happens, on any server instance.',
-    args: { processId: t.arg.globalID({ for: ProcessRef, description: 'Only executions of this process.' }) },
+    args: { processId: t.arg.id({ description: 'Only executions of this process.' }) },
     subscribe: (_root, args, context) =>
       pipe(
         context.pubsub.subscribe('process:execution-updated'),
-        filter((event) => !args.processId || event.processId === args.processId.id),
+        filter((event) => args.processId == null || event.processId === processIdOf(args.processId)),
       ),
     resolve: async (event, _args, context) => ({
       ...event,
