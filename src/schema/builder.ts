@@ -2,12 +2,31 @@ import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID, resolveNodes } from '@pothos/plugin-relay';
+import { isObjectType, type GraphQLResolveInfo } from 'graphql';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import type { Context } from './context.js';
-import { BehflowError, ErrorCode, ForbiddenError, UnauthenticatedError } from './errors.js';
+import { BadUserInputError, BehflowError, ErrorCode, ForbiddenError, UnauthenticatedError } from './errors.js';
+
+/** How many objects one `nodes(ids:)` may fetch: more would be one unbounded database read. */
+export const MAX_NODES_PER_REQUEST = 100;
+
+/**
+ * Whether a decoded global ID's type is one `node(id:)` can load. An ID naming any other type
+ * (unknown, not a Node, or undecodable, see `decodeGlobalID` below) names no object: null, like
+ * a missing one.
+ */
+function namesNodeType(typename: string, info: GraphQLResolveInfo): boolean {
+  const type = info.schema.getType(typename);
+  return isObjectType(type) && type.getInterfaces().some((face) => face.name === 'Node');
+}
+
+type DecodedGlobalId = { typename: string; id: unknown };
+
+/** Loads objects by decoded global ID; bound to the builder once it exists (below it). */
+let loadNodes: (context: Context, info: GraphQLResolveInfo, ids: ReadonlyArray<DecodedGlobalId | null>) => Promise<unknown[]>;
 
 /** The builder holds plugins and options only; types live in their domain folders. */
 export const builder = new SchemaBuilder<{
@@ -51,6 +70,15 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: 'omit',
+    // A global ID that does not decode names no type, so node(id:) answers null for it as for
+    // any missing object (domain fields taking IDs decode them themselves, the same way).
+    decodeGlobalID: (globalID) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        return { typename: '', id: globalID };
+      }
+    },
     cursorType: 'String',
     edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor.' },
     nodeFieldOptions: { nullable: false, description: 'The item at the end of the edge.' },
@@ -70,10 +98,17 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description: 'Fetches any object by its global ID. Objects that do not exist or that the viewer may not see are null.',
       args: { id: { description: 'The global ID of the object.' } },
+      resolve: (_root, args, _context, info, resolveNode) => (namesNodeType(args.id.typename, info) ? resolveNode(args.id) : null),
     },
     nodesQueryOptions: {
-      description: 'Fetches several objects by their global IDs, in order; an entry is null where the object is missing or not visible.',
-      args: { ids: { description: 'The global IDs of the objects.' } },
+      description: `Fetches several objects (at most ${MAX_NODES_PER_REQUEST}) by their global IDs, in order; an entry is null where the object is missing or not visible.`,
+      args: { ids: { description: `The global IDs of the objects, at most ${MAX_NODES_PER_REQUEST}.` } },
+      resolve: (_root, args, context, info) => {
+        if (args.ids.length > MAX_NODES_PER_REQUEST) {
+          throw new BadUserInputError(`Give at most ${MAX_NODES_PER_REQUEST} IDs; ${args.ids.length} were given.`, 'ids');
+        }
+        return loadNodes(context, info, args.ids.map((id) => (namesNodeType(id.typename, info) ? id : null)));
+      },
     },
   },
   errors: {},
@@ -92,3 +127,5 @@ export const builder = new SchemaBuilder<{
     },
   },
 });
+
+loadNodes = (context, info, ids) => resolveNodes(builder, context, info, [...ids]);

@@ -1,0 +1,125 @@
+// IDs a client can send that name nothing: malformed process and execution IDs, IDs of another
+// type, undecodable global IDs, and more IDs in one `nodes` call than it may load. Each must get
+// the answer a missing object gets (null, an empty list, NOT_FOUND), or a BAD_USER_INPUT
+// naming the argument, never an internal error and never an error in the server's log.
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer } from '../helpers/server.js';
+
+/** Every log line at error level or worse the server writes. */
+const errorLines: string[] = [];
+const logger = pino({ level: 'error' }, { write: (line: string) => void errorLines.push(line) });
+const server = await startTestServer({ logger });
+const admin = await seedUser(server.prisma, { role: 'admin' });
+
+const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
+const missingProcess = globalId('AutomatedProcess', randomUUID());
+
+/** The answer for `id`, and for an id of a process that does not exist, as the admin. */
+async function beside(document: string, variables: (id: string) => Record<string, unknown>, id: string) {
+  const [given, missing] = await Promise.all(
+    [id, missingProcess].map((each) => server.graphql(document, { token: admin.token, variables: variables(each) })),
+  );
+  const mask = (value: unknown) => JSON.parse(JSON.stringify(value).split(id).join('<id>').split(missingProcess).join('<id>'));
+  return { given: mask(given), missing: mask(missing) };
+}
+
+const notProcesses: Array<[string, string]> = [
+  ['a non-UUID AutomatedProcess ID', globalId('AutomatedProcess', 'not-a-uuid')],
+  ["another type's ID", globalId('Task', randomUUID())],
+  ['an ID that is not base64', '!!not base64!!'],
+  ['a base64 text without a type', Buffer.from('no-colon-here').toString('base64')],
+];
+
+describe('process IDs that name no process answer like a missing process', () => {
+  const reads: Array<[string, string, (id: string) => Record<string, unknown>]> = [
+    ['automatedProcess(id:)', `query($id: ID!) { automatedProcess(id: $id) { id name } }`, (id) => ({ id })],
+    ['node(id:)', `query($id: ID!) { node(id: $id) { id } }`, (id) => ({ id })],
+    ['nodes(ids:)', `query($id: ID!) { nodes(ids: [$id]) { id } }`, (id) => ({ id })],
+    ['processExecutions(filter: { process })', `query($id: ID!) { processExecutions(filter: { process: $id }) { totalCount edges { node { id } } } }`, (id) => ({ id })],
+  ];
+  const mutations: Array<[string, string, (id: string) => Record<string, unknown>]> = [
+    ['runAutomatedProcess', `mutation($id: ID!) { runAutomatedProcess(input: { id: $id }) { execution { id } } }`, (id) => ({ id })],
+    ['enableAutomatedProcess', `mutation($id: ID!) { enableAutomatedProcess(input: { id: $id }) { process { id } } }`, (id) => ({ id })],
+    ['disableAutomatedProcess', `mutation($id: ID!) { disableAutomatedProcess(input: { id: $id }) { process { id } } }`, (id) => ({ id })],
+    ['deleteAutomatedProcess', `mutation($id: ID!) { deleteAutomatedProcess(input: { id: $id }) { deletedProcessId } }`, (id) => ({ id })],
+    ['updateAutomatedProcess', `mutation($id: ID!) { updateAutomatedProcess(input: { id: $id, description: "x" }) { process { id } } }`, (id) => ({ id })],
+  ];
+  for (const [what, id] of notProcesses) {
+    for (const [name, document, variables] of reads) {
+      it(`${name} with ${what}: as if missing, no error`, async () => {
+        const { given, missing } = await beside(document, variables, id);
+        expect(given).toEqual(missing);
+        expect(given.errors).toBeUndefined();
+      });
+    }
+    for (const [name, document, variables] of mutations) {
+      it(`${name} with ${what}: NOT_FOUND, as if missing`, async () => {
+        const { given, missing } = await beside(document, variables, id);
+        expect(given).toEqual(missing);
+        expect(given.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      });
+    }
+  }
+
+  it('a missing process is null through node(id:) and nodes(ids:)', async () => {
+    const data = await server.data(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id, $id]) { id } }`, { token: admin.token, variables: { id: missingProcess } });
+    expect(data).toEqual({ node: null, nodes: [null, null] });
+  });
+});
+
+describe('node(id:) and nodes(ids:) with IDs that name no object give null', () => {
+  const nothing: Array<[string, string]> = [
+    ['a missing execution', globalId('AutomatedProcessExecution', randomUUID())],
+    ['a non-UUID execution ID', globalId('AutomatedProcessExecution', 'not-a-uuid')],
+    ['an unknown type', globalId('NoSuchType', randomUUID())],
+    ['a type that is not a Node', globalId('TaskStats', randomUUID())],
+    ['an ID that is not base64', '!!not base64!!'],
+    ['a base64 text without a type', Buffer.from('no-colon-here').toString('base64')],
+    ['an empty ID', ''],
+  ];
+  for (const [what, id] of nothing) {
+    it(what, async () => {
+      const result = await server.graphql(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, { token: admin.token, variables: { id } });
+      expect(result).toEqual({ status: 200, data: { node: null, nodes: [null] } });
+    });
+  }
+
+  it('still loads the objects that exist next to such IDs', async () => {
+    const process = await server.prisma.automatedProcess.create({ data: { name: `ids-${randomUUID()}`, triggerType: 'manual', isEnabled: false } });
+    const id = globalId('AutomatedProcess', process.id);
+    const data = await server.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids: ['!!', id, globalId('NoSuchType', 'x')] } });
+    expect(data).toEqual({ nodes: [null, { id }, null] });
+  });
+});
+
+describe('nodes(ids:) loads at most 100 objects', () => {
+  it('refuses 101 IDs with BAD_USER_INPUT naming ids', async () => {
+    const ids = Array.from({ length: 101 }, () => globalId('Task', randomUUID()));
+    const result = await server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
+    expect(result.data).toBeNull();
+  });
+
+  it('refuses 20,000 IDs the same way, before reading anything', async () => {
+    const ids = Array.from({ length: 20_000 }, () => globalId('Task', randomUUID()));
+    const { result, statements } = await server.queries.record(() => server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } }));
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
+    expect(statements.filter((sql) => /\btasks\b/.test(sql))).toEqual([]);
+  });
+
+  it('answers 100 IDs', async () => {
+    const created = await server.data<{ createTask: { task: { id: string } } }>(`mutation { createTask(input: { name: "mine" }) { task { id } } }`, { token: admin.token });
+    const ids = [created.createTask.task.id, ...Array.from({ length: 99 }, () => globalId('Task', randomUUID()))];
+    const data = await server.data<{ nodes: Array<{ id: string } | null> }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } });
+    expect(data.nodes).toHaveLength(100);
+    expect(data.nodes[0]).toEqual({ id: created.createTask.task.id });
+    expect(data.nodes.slice(1).every((node) => node === null)).toBe(true);
+  });
+});
+
+it('none of the above wrote an error to the log', () => {
+  expect(errorLines).toEqual([]);
+});
