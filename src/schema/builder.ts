@@ -7,6 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import type { Context } from './context.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, fieldCost } from './cost.js';
 import { BehflowError, ErrorCode, ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** The builder holds plugins and options only; types live in their domain folders. */
@@ -45,8 +46,8 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
-    defaultConnectionSize: 20,
-    maxConnectionSize: 100,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
   },
   relay: {
@@ -78,8 +79,8 @@ export const builder = new SchemaBuilder<{
   },
   errors: {},
   complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
+    // Every field's cost, connections by the page they ask for (see cost.ts).
+    fieldComplexity: fieldCost,
     limit: { complexity: 5_000, depth: 12, breadth: 200 },
     complexityError: (kind, result) => {
       const measure = kind.toLowerCase();
