@@ -13,6 +13,7 @@ import { resolveViewer } from './auth/viewer.js';
 import type { AppDependencies, Context } from './schema/context.js';
 import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
+import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -95,7 +96,8 @@ export function createApp(options: AppOptions): App {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    plugins: [useSessionBoundSubscriptions(sessionWatch)],
+    plugins: [useSessionBoundSubscriptions(sessionWatch), useDocumentLimits()],
+    maxRequestBodySize: MAX_REQUEST_BYTES,
     maskedErrors: {
       isDev: false,
       // Clients get "Unexpected error."; the server log gets what happened, to be fixed.
@@ -178,7 +180,7 @@ export function createApp(options: AppOptions): App {
     socket.once('close', () => sockets.delete(socket));
   });
 
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BYTES });
   const wsServer = useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
     {
       // A connection without credentials may connect (its operations then need none or fail
@@ -200,6 +202,9 @@ export function createApp(options: AppOptions): App {
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // graphql-ws tracks the connection's operations in progress, this one included.
+        const refused = operationsPerSocketError(Object.keys(ctx.subscriptions).length);
+        if (refused) return refused;
         const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

@@ -4,17 +4,27 @@
 // the session (chat_sessions.reply_lease_until) in the same transaction that stores the
 // message; the stored reply releases it. A message sent while a reply is running is refused
 // with CONFLICT and nothing is written, so the conversation always alternates.
+//
+// And at most MAX_CONCURRENT_REPLIES_PER_USER replies at a time per user, across sessions:
+// each reply is a model call, and sending without a session starts a new one every time.
+// The same transaction locks the user's row, counts the user's other sessions holding a live
+// lease and refuses with RATE_LIMITED past the cap, so concurrent sends on any instance are
+// counted one after another.
 import { AssistantUnavailableError, type AssistantProvider, type HistoryMessage } from '../assistant/provider.js';
 import { assistantInstructions } from '../assistant/instructions.js';
 import { createToolRunner } from '../assistant/tools.js';
 import type { ChatMessage, ChatSession, PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../schema/errors.js';
+import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../schema/errors.js';
 import type { Actor, TaskService } from '../tasks/service.js';
 
 export const MAX_MESSAGE_LENGTH = 8_000;
 export const MAX_TITLE_LENGTH = 255;
+/** Replies one user may have in progress at once, over all their sessions. */
+export const MAX_CONCURRENT_REPLIES_PER_USER = 3;
+/** The retry hint when that cap is reached: replies usually take seconds, not their whole lease. */
+const REPLY_CAP_RETRY_SECONDS = 5;
 /** Messages (the new one included) a reply sees of its conversation. */
 export const HISTORY_WINDOW = 20;
 /** A NOTIFY payload must stay under 8000 bytes; deltas are cut well below that. */
@@ -121,6 +131,9 @@ export class ChatService {
     const { prisma } = this.options;
 
     const stored = await prisma.$transaction(async (tx) => {
+      // Sends of one user wait for each other here, so the count below cannot be outrun.
+      // NO KEY UPDATE: rows referencing the user (tasks, sessions) may still be written meanwhile.
+      await tx.$queryRaw`SELECT 1 FROM users WHERE user_id = ${actor.id}::uuid FOR NO KEY UPDATE`;
       let sessionId = input.sessionId;
       if (sessionId) {
         const taken = await tx.chatSession.updateMany({
@@ -138,6 +151,16 @@ export class ChatService {
         }
       } else {
         sessionId = (await tx.chatSession.create({ data: { userId: actor.id, title: titleFrom(content), replyLeaseUntil: leaseUntil } })).id;
+      }
+      const replying = await tx.chatSession.count({
+        where: { userId: actor.id, id: { not: sessionId }, replyLeaseUntil: { gt: now } },
+      });
+      if (replying >= MAX_CONCURRENT_REPLIES_PER_USER) {
+        // Thrown inside the transaction: the lease and any new session are rolled back.
+        throw new RateLimitedError(
+          `The assistant is already answering ${replying} of your messages; send this one once one of those replies has arrived.`,
+          REPLY_CAP_RETRY_SECONDS,
+        );
       }
       const message = await tx.chatMessage.create({ data: { sessionId, role: 'user', content } });
       const session = await tx.chatSession.findUniqueOrThrow({ where: { id: sessionId } });

@@ -8,6 +8,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import type { Context } from './context.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, fieldCost } from './cost.js';
 import { BadUserInputError, BehflowError, ErrorCode, ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** How many objects one `nodes(ids:)` may fetch: more would be one unbounded database read. */
@@ -64,8 +65,8 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
-    defaultConnectionSize: 20,
-    maxConnectionSize: 100,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
   },
   relay: {
@@ -113,8 +114,8 @@ export const builder = new SchemaBuilder<{
   },
   errors: {},
   complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
+    // Every field's cost, connections by the page they ask for (see cost.ts).
+    fieldComplexity: fieldCost,
     limit: { complexity: 5_000, depth: 12, breadth: 200 },
     complexityError: (kind, result) => {
       const measure = kind.toLowerCase();

@@ -26,6 +26,29 @@ describe('query limits', () => {
     expect(JSON.stringify(ended)).toContain('QUERY_TOO_COMPLEX');
   });
 
+  it('costs a connection by the page it asks for, so nesting pages of 100 is refused', async () => {
+    const amplifying =
+      '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { session { messages(first: 100) { edges { node { content } } } } } } } } } } }';
+    const result = await server.graphql(amplifying, { token });
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(result.errors?.[0]?.message).toMatch(/complexity/i);
+  });
+
+  it('costs `nodes` by the IDs asked for', async () => {
+    const ids = Array.from({ length: 6_000 }, (_, index) => `"${Buffer.from(`Task:${index}`).toString('base64')}"`).join(', ');
+    const result = await server.graphql(`{ nodes(ids: [${ids}]) { id } }`, { token });
+    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('lets a chat screen read a full page of messages with their actions', async () => {
+    const result = await server.graphql(
+      '{ chatSessions(first: 1) { edges { node { title messages(first: 100) { totalCount edges { cursor node { id role content createdAt tokensUsed actions { tool outcome detail } } } pageInfo { hasNextPage endCursor } } } } } }',
+      { token },
+    );
+    expect(result.errors).toBeUndefined();
+  });
+
   it('lets an ordinary screen’s query through', async () => {
     const result = await server.graphql(
       '{ me { username } tasks(first: 100) { totalCount edges { node { id name tags owner { username } } } } chatSessions(first: 20) { edges { node { title lastMessage { content } } } } }',
