@@ -10,7 +10,9 @@ import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../schema/errors.js';
 import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/service.js';
 import {
+  MAX_RUN_WINDOW_SECONDS,
   runPolicySchema,
+  runWindowSeconds,
   type ExecutionTriggerValue,
   type ProcessImplementation,
   type ProcessRegistry,
@@ -157,6 +159,14 @@ export class ProcessService {
     if (!config.success) {
       const { message, field } = formatIssues(config.error, 'input.processConfig');
       throw new BadUserInputError(message, field);
+    }
+    // A scheduled run's job must outlive every attempt, and pg-boss keeps no job past a day.
+    const window = runWindowSeconds(runPolicySchema.parse(config.data));
+    if (window > MAX_RUN_WINDOW_SECONDS) {
+      throw new BadUserInputError(
+        `input.processConfig.timeoutSeconds: (retries + 1) × timeoutSeconds + retries × retryDelaySeconds is ${window} s; it may be at most ${MAX_RUN_WINDOW_SECONDS} s (under a day).`,
+        'input.processConfig.timeoutSeconds',
+      );
     }
     return {
       description: input.description ?? null,

@@ -9,7 +9,7 @@ import PgBoss from 'pg-boss';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { ProcessService } from '../processes/service.js';
-import { runPolicySchema } from './registry.js';
+import { JOB_EXPIRY_MARGIN_SECONDS, MAX_JOB_EXPIRY_SECONDS, runPolicySchema, runWindowSeconds } from './registry.js';
 import { isSlotOf, nextSlot } from './schedule.js';
 
 export const SLOT_QUEUE = 'behflow-process-slot';
@@ -79,7 +79,14 @@ export class ProcessScheduler {
       where: { triggerType: 'time_based', isEnabled: true },
       select: { id: true },
     });
-    for (const process of processes) await this.sync(process.id);
+    // One process that cannot be queued must not keep the others (or this instance's start) from it.
+    for (const process of processes) {
+      try {
+        await this.sync(process.id);
+      } catch (error) {
+        this.log.error({ err: { message: (error as Error).message }, processId: process.id }, 'could not queue the next slot of a process');
+      }
+    }
   }
 
   /** Queues the process's next slot after `after` (default now), if it has one. */
@@ -93,12 +100,13 @@ export class ProcessScheduler {
     const slot = nextSlot(schedule, from);
     if (!slot) return null;
     const policy = runPolicySchema.safeParse(process.processConfig ?? {});
-    const { retries, retryDelaySeconds, timeoutSeconds } = policy.success ? policy.data : runPolicySchema.parse({});
+    const window = runWindowSeconds(policy.success ? policy.data : runPolicySchema.parse({}));
     await this.boss.send(SLOT_QUEUE, { processId, slot: slot.toISOString() } satisfies SlotJob, {
       singletonKey: `${processId}@${slot.toISOString()}`,
       startAfter: slot,
-      // A job still active past every attempt's timeout belongs to a dead instance.
-      expireInSeconds: Math.ceil((retries + 1) * timeoutSeconds + retries * retryDelaySeconds + 60),
+      // A job still active past every attempt's timeout belongs to a dead instance. Capped at
+      // pg-boss's limit: a row stored before that limit was validated must not stop queueing.
+      expireInSeconds: Math.min(MAX_JOB_EXPIRY_SECONDS, Math.ceil(window + JOB_EXPIRY_MARGIN_SECONDS)),
     });
     return slot;
   }
