@@ -2,7 +2,7 @@
 // next occurrence, due one period later at the same local time in the owner's zone (so a
 // daily 09:00 task stays at 09:00 across a DST change).
 import { z } from 'zod';
-import type { Task } from '../db/prisma.js';
+import type { PrismaClient, Task } from '../db/prisma.js';
 import { COMPATIBLE, instantOfWallClock, wallClockOf } from '../time/zone.js';
 import type { ProcessImplementation } from './registry.js';
 
@@ -61,6 +61,14 @@ export function nextDueDate(task: Pick<Task, 'dueDateGregorian' | 'completedAt'>
   return due;
 }
 
+async function releaseClaim(prisma: PrismaClient, taskId: string, occurrenceDue: Date | null): Promise<void> {
+  await prisma.$executeRaw`
+    DELETE FROM recurring_task_occurrences
+    WHERE completed_task_id = ${taskId}::uuid
+      AND occurrence_due = COALESCE(${occurrenceDue}::timestamptz, '-infinity'::timestamptz)
+      AND next_task_id IS NULL`;
+}
+
 export const repeatRecurringTasks: ProcessImplementation<RepeatConfig> = {
   name: 'repeat_recurring_tasks',
   description: 'Completing a task tagged #daily, #weekly or #monthly creates its next occurrence, due one period later.',
@@ -79,14 +87,35 @@ export const repeatRecurringTasks: ProcessImplementation<RepeatConfig> = {
     const owner = await context.prisma.user.findUnique({ where: { id: event.userId }, select: { timeZone: true } });
     if (!owner) return { success: true, created: false, reason: 'the task owner no longer exists' };
     const actor = { id: event.userId, timeZone: owner.timeZone ?? context.serviceTimeZone };
+    // One next occurrence per completed occurrence: whoever claims it first creates it; a
+    // completion repeated after a reopen (or racing another) finds the claim and stops.
+    const occurrenceDue = event.task.dueDateGregorian;
+    const claimed = await context.prisma.$executeRaw`
+      INSERT INTO recurring_task_occurrences (completed_task_id, occurrence_due)
+      VALUES (${event.taskId}::uuid, COALESCE(${occurrenceDue}::timestamptz, '-infinity'::timestamptz))
+      ON CONFLICT DO NOTHING`;
+    if (claimed === 0) {
+      return { success: true, created: false, reason: 'the next occurrence of this occurrence exists already', completed_task_id: event.taskId };
+    }
     const dueAt = nextDueDate(event.task, recurrence, actor.timeZone, context.now);
-    const created = await context.tasks.create(actor, {
-      name: event.task.name,
-      description: event.task.description,
-      priority: event.task.priority,
-      tags: event.task.tags,
-      dueAt,
-    });
+    let created;
+    try {
+      created = await context.tasks.create(actor, {
+        name: event.task.name,
+        description: event.task.description,
+        priority: event.task.priority,
+        tags: event.task.tags,
+        dueAt,
+      });
+    } catch (error) {
+      // Let a retry claim it again.
+      await releaseClaim(context.prisma, event.taskId, occurrenceDue).catch(() => {});
+      throw error;
+    }
+    await context.prisma.$executeRaw`
+      UPDATE recurring_task_occurrences SET next_task_id = ${created.id}::uuid
+      WHERE completed_task_id = ${event.taskId}::uuid
+        AND occurrence_due = COALESCE(${occurrenceDue}::timestamptz, '-infinity'::timestamptz)`;
     return {
       success: true,
       created: true,
