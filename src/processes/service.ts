@@ -73,7 +73,6 @@ export class ProcessService {
   private readonly pubsub: BehflowPubSub;
   private readonly log: Logger;
   readonly registry: ProcessRegistry;
-  private readonly scheduleListeners = new Set<(processId: string) => Promise<void>>();
   /** Enabled event-based processes, re-read at most every few seconds: every task change consults them. */
   private eventProcesses: { loadedAt: number; processes: Promise<AutomatedProcess[]> } | null = null;
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -85,17 +84,13 @@ export class ProcessService {
     this.registry = options.registry;
   }
 
-  /** The scheduler hears of every change that may move a process's next run. */
-  onScheduleChanged(listener: (processId: string) => Promise<void>): () => void {
-    this.scheduleListeners.add(listener);
-    return () => this.scheduleListeners.delete(listener);
-  }
-
+  /**
+   * Every instance's scheduler hears of each change that may move a process's next run,
+   * whichever instance made it (one without a scheduler included), through the pub/sub.
+   */
   private async scheduleChanged(processId: string): Promise<void> {
     this.eventProcesses = null;
-    for (const listener of this.scheduleListeners) {
-      await listener(processId).catch((error: Error) => this.log.error({ err: { message: error.message }, processId }, 'rescheduling failed'));
-    }
+    this.pubsub.publish('process:schedule-changed', { processId });
   }
 
   // ---- reading -------------------------------------------------------------------------

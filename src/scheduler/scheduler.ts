@@ -9,6 +9,7 @@ import PgBoss from 'pg-boss';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { ProcessService } from '../processes/service.js';
+import type { BehflowPubSub } from '../pubsub/index.js';
 import { JOB_EXPIRY_MARGIN_SECONDS, MAX_JOB_EXPIRY_SECONDS, runPolicySchema, runWindowSeconds } from './registry.js';
 import { isSlotOf, nextSlot } from './schedule.js';
 
@@ -24,10 +25,12 @@ export interface SchedulerOptions {
   readonly connectionString: string;
   readonly prisma: PrismaClient;
   readonly processes: ProcessService;
+  /** Where schedule changes made on any instance are announced. */
+  readonly pubsub: BehflowPubSub;
   readonly logger: Logger;
   /** How often an idle instance asks for due slot jobs. */
   readonly pollIntervalSeconds: number;
-  /** How often abandoned executions are looked for. */
+  /** How often abandoned executions are looked for (and every process's next slot re-queued). */
   readonly recoveryIntervalSeconds: number;
 }
 
@@ -62,12 +65,26 @@ export class ProcessScheduler {
       for (const job of jobs) await this.fire(job.data.processId, new Date(job.data.slot));
     });
 
-    this.cleanups.push(this.options.processes.onScheduleChanged(async (processId) => void (await this.sync(processId))));
+    const changes = this.options.pubsub.subscribe('process:schedule-changed');
+    const listening = (async () => {
+      for await (const change of changes) {
+        await this.sync(change.processId).catch((error: Error) =>
+          this.log.error({ err: { message: error.message }, processId: change.processId }, 'rescheduling failed'),
+        );
+      }
+    })();
+    this.cleanups.push(async () => {
+      await changes.return?.();
+      await listening;
+    });
 
     await this.options.processes.failAbandonedExecutions();
     await this.syncAll();
     const recovery = setInterval(() => {
       void this.options.processes.failAbandonedExecutions().catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'recovery sweep failed'));
+      // A schedule change announced while this instance was not listening (restarting, or its
+      // listening connection down) is picked up here at the latest.
+      void this.syncAll().catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'schedule resync failed'));
     }, this.options.recoveryIntervalSeconds * 1000);
     recovery.unref();
     this.cleanups.push(() => clearInterval(recovery));
@@ -132,7 +149,7 @@ export class ProcessScheduler {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    for (const cleanup of this.cleanups.splice(0)) await cleanup();
     // Runs of this instance end first (recorded as failed), so the workers can drain.
     await this.options.processes.stop();
     await this.boss?.stop({ graceful: true, wait: true, close: true, timeout: 5_000 });

@@ -86,3 +86,37 @@ describe('run policies and pg-boss job expiry', () => {
     }
   });
 });
+
+describe('schedule changes made on an instance without the scheduler', () => {
+  it('reach the scheduler of another instance, which queues the new next slot', async () => {
+    const process = await rescheduleProcess();
+    const id = Buffer.from(`AutomatedProcess:${process.id}`).toString('base64');
+    const edited = await serving.data(UPDATE, {
+      token: admin.token,
+      variables: { input: { id, processConfig: {}, schedule: { cron: '15 3 1 2 *', timeZone: 'UTC' } } },
+    });
+    const nextRunAt = new Date(edited.updateAutomatedProcess.process.nextRunAt).toISOString();
+    const slots = await eventually(() => queuedSlots(process.id), (queued) => queued.includes(nextRunAt));
+    expect(slots).toContain(nextRunAt);
+  });
+
+  it('are picked up by the periodic resync when the announcement was missed', async () => {
+    const process = await rescheduleProcess();
+    // Written behind every instance's back: no announcement at all.
+    await serving.prisma.automatedProcess.update({
+      where: { id: process.id },
+      data: { scheduleConfig: { cron: '45 4 3 3 *', timezone: 'UTC' } },
+    });
+    const expected = serving.running.processes.nextRunAt({ ...process, scheduleConfig: { cron: '45 4 3 3 *', timezone: 'UTC' } })!.toISOString();
+    const resyncing = await startTestServer({ databaseUrl, env: { BEHFLOW_PROCESS_RECOVERY_SECONDS: '1', BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
+    try {
+      // Its start-up sync queues the slot too; drop that job, and the periodic resync must queue it again.
+      await eventually(() => queuedSlots(process.id), (queued) => queued.includes(expected));
+      await boss.query(`DELETE FROM pgboss.job WHERE name = 'behflow-process-slot' AND data->>'processId' = $1 AND data->>'slot' = $2`, [process.id, expected]);
+      const slots = await eventually(() => queuedSlots(process.id), (queued) => queued.includes(expected), 50);
+      expect(slots).toContain(expected);
+    } finally {
+      await resyncing.stop();
+    }
+  });
+});
