@@ -3,7 +3,7 @@
 // daily 09:00 task stays at 09:00 across a DST change).
 import { z } from 'zod';
 import type { PrismaClient, Task } from '../db/prisma.js';
-import { COMPATIBLE, instantOfWallClock, wallClockOf } from '../time/zone.js';
+import { COMPATIBLE, instantOfWallClock, offsetMinutes, wallClockOf, type WallClock } from '../time/zone.js';
 import type { ProcessImplementation } from './registry.js';
 
 export type Recurrence = 'daily' | 'weekly' | 'monthly';
@@ -29,9 +29,40 @@ export function recurrenceOf(tags: readonly string[], config: RepeatConfig): Rec
   return null;
 }
 
-/** One period later in wall-clock time of `zone`; a month from Jan 31 is the last day of February. */
-export function advance(instant: Date, recurrence: Recurrence, zone: string): Date {
+const sameClock = (a: WallClock, b: WallClock) =>
+  a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute && a.second === b.second;
+
+/**
+ * The wall-clock time an occurrence was meant for. A time skipped by a spring-forward jump
+ * (02:30 on that night) is stored as the instant just after the jump (03:30); read back, it
+ * would move the whole series an hour later for good. When the instant is exactly where such
+ * a skipped time of the same day lands, the skipped time is what was meant.
+ */
+export function intendedWallClock(instant: Date, zone: string): WallClock {
   const wall = wallClockOf(instant, zone);
+  const jumpMinutes = offsetMinutes(instant, zone) - offsetMinutes(instant.getTime() - 86_400_000, zone);
+  if (jumpMinutes <= 0) return wall;
+  const shifted = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute - jumpMinutes, wall.second));
+  const candidate: WallClock = {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+  };
+  if (candidate.day !== wall.day) return wall;
+  const resolved = instantOfWallClock(candidate, zone, COMPATIBLE);
+  const skipped = !sameClock(wallClockOf(resolved, zone), candidate);
+  return skipped && resolved.getTime() === Math.floor(instant.getTime() / 1000) * 1000 ? candidate : wall;
+}
+
+/**
+ * One period later in wall-clock time of `zone`, at the occurrence's intended time of day;
+ * a month from Jan 31 is the last day of February.
+ */
+export function advance(instant: Date, recurrence: Recurrence, zone: string): Date {
+  const wall = intendedWallClock(instant, zone);
   let { year, month, day } = wall;
   if (recurrence === 'monthly') {
     month += 1;

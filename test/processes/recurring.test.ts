@@ -12,6 +12,13 @@ describe('next occurrence dates', () => {
     expect(advance(new Date('2025-03-08T14:00:00Z'), 'daily', 'America/New_York').toISOString()).toBe('2025-03-09T13:00:00.000Z');
     expect(advance(new Date('2025-12-18T04:00:00Z'), 'weekly', 'Asia/Tehran').toISOString()).toBe('2025-12-25T04:00:00.000Z');
     expect(advance(new Date('2025-01-31T04:00:00Z'), 'monthly', 'Asia/Tehran').toISOString()).toBe('2025-02-28T04:00:00.000Z');
+    // A daily 02:30 skipped by the spring-forward jump runs at 03:30 that day, and at 02:30 again after.
+    const skipped = advance(new Date('2025-03-08T07:30:00Z'), 'daily', 'America/New_York');
+    expect(skipped.toISOString()).toBe('2025-03-09T07:30:00.000Z');
+    expect(advance(skipped, 'daily', 'America/New_York').toISOString()).toBe('2025-03-10T06:30:00.000Z');
+    expect(advance(new Date('2025-03-09T07:30:00Z'), 'weekly', 'America/New_York').toISOString()).toBe('2025-03-16T06:30:00.000Z');
+    // A task really due at 03:30 on an ordinary day keeps 03:30.
+    expect(advance(new Date('2025-03-10T07:30:00Z'), 'daily', 'America/New_York').toISOString()).toBe('2025-03-11T07:30:00.000Z');
     // Completed late: the next occurrence is the first one still ahead.
     const now = new Date('2025-12-20T10:00:00Z');
     expect(nextDueDate({ dueDateGregorian: new Date('2025-12-15T04:00:00Z'), completedAt: now }, 'daily', 'Asia/Tehran', now).toISOString()).toBe(
