@@ -85,6 +85,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         connectionString,
         prisma: database.prisma,
         processes,
+        pubsub: events.pubsub,
         logger,
         pollIntervalSeconds: config.scheduler.pollSeconds,
         recoveryIntervalSeconds: config.scheduler.recoverySeconds,

@@ -10,7 +10,9 @@ import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../schema/errors.js';
 import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/service.js';
 import {
+  MAX_RUN_WINDOW_SECONDS,
   runPolicySchema,
+  runWindowSeconds,
   type ExecutionTriggerValue,
   type ProcessImplementation,
   type ProcessRegistry,
@@ -71,7 +73,6 @@ export class ProcessService {
   private readonly pubsub: BehflowPubSub;
   private readonly log: Logger;
   readonly registry: ProcessRegistry;
-  private readonly scheduleListeners = new Set<(processId: string) => Promise<void>>();
   /** Enabled event-based processes, re-read at most every few seconds: every task change consults them. */
   private eventProcesses: { loadedAt: number; processes: Promise<AutomatedProcess[]> } | null = null;
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -83,17 +84,13 @@ export class ProcessService {
     this.registry = options.registry;
   }
 
-  /** The scheduler hears of every change that may move a process's next run. */
-  onScheduleChanged(listener: (processId: string) => Promise<void>): () => void {
-    this.scheduleListeners.add(listener);
-    return () => this.scheduleListeners.delete(listener);
-  }
-
+  /**
+   * Every instance's scheduler hears of each change that may move a process's next run,
+   * whichever instance made it (one without a scheduler included), through the pub/sub.
+   */
   private async scheduleChanged(processId: string): Promise<void> {
     this.eventProcesses = null;
-    for (const listener of this.scheduleListeners) {
-      await listener(processId).catch((error: Error) => this.log.error({ err: { message: error.message }, processId }, 'rescheduling failed'));
-    }
+    this.pubsub.publish('process:schedule-changed', { processId });
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -157,6 +154,14 @@ export class ProcessService {
     if (!config.success) {
       const { message, field } = formatIssues(config.error, 'input.processConfig');
       throw new BadUserInputError(message, field);
+    }
+    // A scheduled run's job must outlive every attempt, and pg-boss keeps no job past a day.
+    const window = runWindowSeconds(runPolicySchema.parse(config.data));
+    if (window > MAX_RUN_WINDOW_SECONDS) {
+      throw new BadUserInputError(
+        `input.processConfig.timeoutSeconds: (retries + 1) × timeoutSeconds + retries × retryDelaySeconds is ${window} s; it may be at most ${MAX_RUN_WINDOW_SECONDS} s (under a day).`,
+        'input.processConfig.timeoutSeconds',
+      );
     }
     return {
       description: input.description ?? null,
@@ -265,15 +270,15 @@ export class ProcessService {
         });
         if (active) return null;
       }
-      return tx.automatedProcessExecution.create({
-        data: {
-          processId: process.id,
-          status: 'pending',
-          triggeredBy: request.trigger,
-          scheduledFor: request.scheduledFor ?? null,
-          leaseExpiresAt: new Date(Date.now() + this.options.leaseSeconds * 1000),
-        },
+      const created = await tx.automatedProcessExecution.create({
+        data: { processId: process.id, status: 'pending', triggeredBy: request.trigger, scheduledFor: request.scheduledFor ?? null },
       });
+      // Leases are written and checked on the database's clock: instances' clocks may differ.
+      const [lease] = await tx.$queryRaw<Array<{ lease_expires_at: Date }>>`
+        UPDATE automated_process_executions SET lease_expires_at = now() + make_interval(secs => ${this.options.leaseSeconds})
+        WHERE execution_id = ${created.id}::uuid
+        RETURNING lease_expires_at`;
+      return { ...created, leaseExpiresAt: lease?.lease_expires_at ?? null };
     });
     if (execution) await this.publish(execution, 'pending');
     return execution;
@@ -293,19 +298,29 @@ export class ProcessService {
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.inFlight.set(key, { controller, done });
     const leaseMs = this.options.leaseSeconds * 1000;
+    // One renewal at a time. A renewal that changes no row means the run is no longer ours
+    // (recovery marked it failed, or it was deleted): it stops instead of going on unowned.
+    let renewing = false;
     const heartbeat = setInterval(() => {
-      void this.prisma.automatedProcessExecution
-        .updateMany({ where: { id: execution.id, status: 'running' }, data: { leaseExpiresAt: new Date(Date.now() + leaseMs) } })
-        .catch(() => {});
+      if (renewing || controller.signal.aborted) return;
+      renewing = true;
+      void this.renewLease(execution.id)
+        .then((owned) => {
+          if (owned) return;
+          this.log.warn({ executionId: execution.id, process: process.name }, 'execution lease lost: the run is no longer this instance\'s; stopping it');
+          controller.abort(new Error('the execution was marked failed elsewhere (its lease was lost) while it ran'));
+        })
+        .catch((error: Error) => this.log.warn({ err: { message: error.message }, executionId: execution.id }, 'execution lease renewal failed'))
+        .finally(() => (renewing = false));
     }, Math.max(1000, leaseMs / 3));
     heartbeat.unref();
     try {
       const startedAt = new Date();
-      const started = await this.prisma.automatedProcessExecution.updateMany({
-        where: { id: execution.id, status: 'pending' },
-        data: { status: 'running', startedAt, leaseExpiresAt: new Date(startedAt.getTime() + leaseMs) },
-      });
-      if (started.count === 0) return;
+      const started = await this.prisma.$executeRaw`
+        UPDATE automated_process_executions
+        SET status = 'running', started_at = ${startedAt}, lease_expires_at = now() + make_interval(secs => ${this.options.leaseSeconds})
+        WHERE execution_id = ${execution.id}::uuid AND status = 'pending'`;
+      if (started === 0) return;
       await this.publish(execution, 'running');
 
       let outcome: { status: 'completed'; result: Record<string, unknown> } | { status: 'failed'; error: string; result?: Record<string, unknown> };
@@ -328,7 +343,15 @@ export class ProcessService {
         }
         return updated.count > 0;
       });
-      if (finished) await this.publish(execution, outcome.status);
+      if (finished) {
+        await this.publish(execution, outcome.status);
+      } else {
+        const current = await this.prisma.automatedProcessExecution.findUnique({ where: { id: execution.id }, select: { status: true } });
+        this.log.warn(
+          { executionId: execution.id, process: process.name, outcome: outcome.status, recordedStatus: current?.status ?? 'deleted' },
+          'execution finished after it was already marked failed (its lease had run out); its outcome is not recorded',
+        );
+      }
     } finally {
       clearInterval(heartbeat);
       this.inFlight.delete(key);
@@ -430,21 +453,30 @@ export class ProcessService {
    * their lease ran out (a live instance renews it). Rows of the original backend carry no
    * lease; they count as abandoned after a day.
    */
-  async failAbandonedExecutions(now = new Date()): Promise<number> {
+  async failAbandonedExecutions(): Promise<number> {
+    // The database's clock, as for writing leases: this instance's may differ from the writer's.
     const abandoned = await this.prisma.$queryRaw<Array<{ execution_id: string; process_id: string }>>`
       UPDATE automated_process_executions
       SET status = 'failed',
-          completed_at = ${now},
+          completed_at = now(),
           lease_expires_at = NULL,
           error_message = 'The server running this execution stopped responding before it finished.'
       WHERE status IN ('pending', 'running')
-        AND (lease_expires_at < ${now} OR (lease_expires_at IS NULL AND COALESCE(started_at, created_at) < ${now}::timestamptz - interval '1 day'))
+        AND (lease_expires_at < now() OR (lease_expires_at IS NULL AND COALESCE(started_at, created_at) < now() - interval '1 day'))
       RETURNING execution_id, process_id`;
     for (const row of abandoned) {
       this.pubsub.publish('process:execution-updated', { executionId: row.execution_id, processId: row.process_id, status: 'failed' });
     }
     if (abandoned.length > 0) this.log.warn({ count: abandoned.length }, 'abandoned executions marked failed');
     return abandoned.length;
+  }
+
+  /** Extends a running execution's lease on the database's clock; false when it is no longer running. */
+  async renewLease(executionId: string): Promise<boolean> {
+    const renewed = await this.prisma.$executeRaw`
+      UPDATE automated_process_executions SET lease_expires_at = now() + make_interval(secs => ${this.options.leaseSeconds})
+      WHERE execution_id = ${executionId}::uuid AND status = 'running'`;
+    return renewed > 0;
   }
 
   private async publish(execution: Pick<AutomatedProcessExecution, 'id' | 'processId'>, status: ExecutionStatusValue): Promise<void> {

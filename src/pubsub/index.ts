@@ -22,6 +22,11 @@ export type PubSubChannels = {
   'process:execution-updated': [
     event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' },
   ];
+  /**
+   * An automated process was created, edited, enabled, disabled or deleted: every instance
+   * running the scheduler re-reads it and queues its next slot (or drops it).
+   */
+  'process:schedule-changed': [event: { processId: string }];
   /** A message (the user's or the assistant's) was stored in the chat session `sessionId`. */
   'chat:message-added': [sessionId: string, event: { messageId: string }];
   /**

@@ -19,6 +19,19 @@ export const runPolicySchema = z.object({
 });
 export type RunPolicy = z.infer<typeof runPolicySchema>;
 
+/** pg-boss refuses a job expiry of 24 hours or more. */
+export const MAX_JOB_EXPIRY_SECONDS = 86_399;
+/** What a scheduled job's expiry allows beyond the attempts themselves (queueing, bookkeeping). */
+export const JOB_EXPIRY_MARGIN_SECONDS = 60;
+
+/** The longest one execution may take under a run policy: every attempt timing out, with the delays between them. */
+export function runWindowSeconds(policy: Pick<RunPolicy, 'retries' | 'retryDelaySeconds' | 'timeoutSeconds'>): number {
+  return (policy.retries + 1) * policy.timeoutSeconds + policy.retries * policy.retryDelaySeconds;
+}
+
+/** The longest run window a process may have, so its scheduled job stays within pg-boss's limit. */
+export const MAX_RUN_WINDOW_SECONDS = MAX_JOB_EXPIRY_SECONDS - JOB_EXPIRY_MARGIN_SECONDS;
+
 export interface ProcessRunContext<TConfig> {
   readonly config: TConfig;
   readonly prisma: PrismaClient;

@@ -9,7 +9,8 @@ import PgBoss from 'pg-boss';
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { ProcessService } from '../processes/service.js';
-import { runPolicySchema } from './registry.js';
+import type { BehflowPubSub } from '../pubsub/index.js';
+import { JOB_EXPIRY_MARGIN_SECONDS, MAX_JOB_EXPIRY_SECONDS, runPolicySchema, runWindowSeconds } from './registry.js';
 import { isSlotOf, nextSlot } from './schedule.js';
 
 export const SLOT_QUEUE = 'behflow-process-slot';
@@ -24,10 +25,12 @@ export interface SchedulerOptions {
   readonly connectionString: string;
   readonly prisma: PrismaClient;
   readonly processes: ProcessService;
+  /** Where schedule changes made on any instance are announced. */
+  readonly pubsub: BehflowPubSub;
   readonly logger: Logger;
   /** How often an idle instance asks for due slot jobs. */
   readonly pollIntervalSeconds: number;
-  /** How often abandoned executions are looked for. */
+  /** How often abandoned executions are looked for (and every process's next slot re-queued). */
   readonly recoveryIntervalSeconds: number;
 }
 
@@ -62,12 +65,26 @@ export class ProcessScheduler {
       for (const job of jobs) await this.fire(job.data.processId, new Date(job.data.slot));
     });
 
-    this.cleanups.push(this.options.processes.onScheduleChanged(async (processId) => void (await this.sync(processId))));
+    const changes = this.options.pubsub.subscribe('process:schedule-changed');
+    const listening = (async () => {
+      for await (const change of changes) {
+        await this.sync(change.processId).catch((error: Error) =>
+          this.log.error({ err: { message: error.message }, processId: change.processId }, 'rescheduling failed'),
+        );
+      }
+    })();
+    this.cleanups.push(async () => {
+      await changes.return?.();
+      await listening;
+    });
 
     await this.options.processes.failAbandonedExecutions();
     await this.syncAll();
     const recovery = setInterval(() => {
       void this.options.processes.failAbandonedExecutions().catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'recovery sweep failed'));
+      // A schedule change announced while this instance was not listening (restarting, or its
+      // listening connection down) is picked up here at the latest.
+      void this.syncAll().catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'schedule resync failed'));
     }, this.options.recoveryIntervalSeconds * 1000);
     recovery.unref();
     this.cleanups.push(() => clearInterval(recovery));
@@ -79,7 +96,14 @@ export class ProcessScheduler {
       where: { triggerType: 'time_based', isEnabled: true },
       select: { id: true },
     });
-    for (const process of processes) await this.sync(process.id);
+    // One process that cannot be queued must not keep the others (or this instance's start) from it.
+    for (const process of processes) {
+      try {
+        await this.sync(process.id);
+      } catch (error) {
+        this.log.error({ err: { message: (error as Error).message }, processId: process.id }, 'could not queue the next slot of a process');
+      }
+    }
   }
 
   /** Queues the process's next slot after `after` (default now), if it has one. */
@@ -93,12 +117,13 @@ export class ProcessScheduler {
     const slot = nextSlot(schedule, from);
     if (!slot) return null;
     const policy = runPolicySchema.safeParse(process.processConfig ?? {});
-    const { retries, retryDelaySeconds, timeoutSeconds } = policy.success ? policy.data : runPolicySchema.parse({});
+    const window = runWindowSeconds(policy.success ? policy.data : runPolicySchema.parse({}));
     await this.boss.send(SLOT_QUEUE, { processId, slot: slot.toISOString() } satisfies SlotJob, {
       singletonKey: `${processId}@${slot.toISOString()}`,
       startAfter: slot,
-      // A job still active past every attempt's timeout belongs to a dead instance.
-      expireInSeconds: Math.ceil((retries + 1) * timeoutSeconds + retries * retryDelaySeconds + 60),
+      // A job still active past every attempt's timeout belongs to a dead instance. Capped at
+      // pg-boss's limit: a row stored before that limit was validated must not stop queueing.
+      expireInSeconds: Math.min(MAX_JOB_EXPIRY_SECONDS, Math.ceil(window + JOB_EXPIRY_MARGIN_SECONDS)),
     });
     return slot;
   }
@@ -124,7 +149,7 @@ export class ProcessScheduler {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    for (const cleanup of this.cleanups.splice(0)) await cleanup();
     // Runs of this instance end first (recorded as failed), so the workers can drain.
     await this.options.processes.stop();
     await this.boss?.stop({ graceful: true, wait: true, close: true, timeout: 5_000 });

@@ -197,6 +197,9 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
     const status = data.status === undefined ? undefined : validStatus(data.status);
 
     const [previous, task] = await prisma.$transaction(async (tx) => {
+      // Changes of one task take turns, so of several completions at once exactly one sees
+      // the task still open and reports COMPLETED (which starts e.g. the next recurrence).
+      await tx.$queryRaw`SELECT task_id FROM tasks WHERE task_id = ${taskId}::uuid AND user_id = ${actor.id}::uuid FOR UPDATE`;
       const current = await tx.task.findFirst({ where: { id: taskId, userId: actor.id } });
       if (!current) throw new NotFoundError('Task');
       if (status !== undefined) {

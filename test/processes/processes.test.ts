@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rescheduleOverdueTasks } from '../../src/scheduler/reschedule-remaining-tasks.js';
+import { toJalali } from '../../src/tasks/calendar.js';
 import { seedUser, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -190,6 +191,17 @@ describe('reschedule_remaining_tasks', () => {
              behflow_jalali('2025-03-21T00:00:00+03:30', 'Asia/Tehran') AS b,
              behflow_jalali('2025-03-20T23:59:59+03:30', 'Asia/Tehran') AS c`;
     expect(rows[0]).toEqual({ a: '1404-09-27T07:30:00', b: '1404-01-01T00:00:00', c: '1403-12-30T23:59:59' });
+  });
+
+  it('formats the Jalali calendar in SQL as the server does, within the range its comment states', async () => {
+    const rows = await server.prisma.$queryRaw<Array<{ day: string; jalali: string }>>`
+      SELECT d::date::text AS day, behflow_jalali((d::date + time '12:00') AT TIME ZONE 'UTC', 'UTC') AS jalali
+      FROM generate_series(date '1900-01-01', date '2124-03-20', interval '1 day') AS d`;
+    const differing = rows.filter((row) => toJalali(new Date(`${row.day}T12:00:00Z`), 'UTC') !== row.jalali).map((row) => row.day);
+    expect(differing).toEqual(['2124-03-20']);
+    const [comment] = await server.prisma.$queryRaw<Array<{ text: string }>>`
+      SELECT obj_description('behflow_jalali(timestamp with time zone, text)'::regprocedure, 'pg_proc') AS text`;
+    expect(comment!.text).toMatch(/1700-01-01 to 2124-03-19 only/);
   });
 
   it('is set-based: one reschedule statement whatever the number of tasks', async () => {

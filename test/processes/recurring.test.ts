@@ -12,6 +12,13 @@ describe('next occurrence dates', () => {
     expect(advance(new Date('2025-03-08T14:00:00Z'), 'daily', 'America/New_York').toISOString()).toBe('2025-03-09T13:00:00.000Z');
     expect(advance(new Date('2025-12-18T04:00:00Z'), 'weekly', 'Asia/Tehran').toISOString()).toBe('2025-12-25T04:00:00.000Z');
     expect(advance(new Date('2025-01-31T04:00:00Z'), 'monthly', 'Asia/Tehran').toISOString()).toBe('2025-02-28T04:00:00.000Z');
+    // A daily 02:30 skipped by the spring-forward jump runs at 03:30 that day, and at 02:30 again after.
+    const skipped = advance(new Date('2025-03-08T07:30:00Z'), 'daily', 'America/New_York');
+    expect(skipped.toISOString()).toBe('2025-03-09T07:30:00.000Z');
+    expect(advance(skipped, 'daily', 'America/New_York').toISOString()).toBe('2025-03-10T06:30:00.000Z');
+    expect(advance(new Date('2025-03-09T07:30:00Z'), 'weekly', 'America/New_York').toISOString()).toBe('2025-03-16T06:30:00.000Z');
+    // A task really due at 03:30 on an ordinary day keeps 03:30.
+    expect(advance(new Date('2025-03-10T07:30:00Z'), 'daily', 'America/New_York').toISOString()).toBe('2025-03-11T07:30:00.000Z');
     // Completed late: the next occurrence is the first one still ahead.
     const now = new Date('2025-12-20T10:00:00Z');
     expect(nextDueDate({ dueDateGregorian: new Date('2025-12-15T04:00:00Z'), completedAt: now }, 'daily', 'Asia/Tehran', now).toISOString()).toBe(
@@ -68,5 +75,64 @@ describe('repeat_recurring_tasks', () => {
     expect(tasks.filter((task) => task.name === 'One-off')).toHaveLength(1);
     // Only the tagged completion produced an execution.
     expect(await server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event' } })).toBe(1);
+  });
+});
+
+describe('repeat_recurring_tasks creates one next occurrence per completed occurrence', () => {
+  const COMPLETE = `mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id status } } }`;
+  const REOPEN = `mutation($input: ReopenTaskInput!) { reopenTask(input: $input) { task { id status } } }`;
+
+  async function dailyTask(name: string) {
+    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const due = new Date(Date.now() + 3_600_000);
+    due.setUTCMilliseconds(0);
+    const created = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
+      token: owner.token,
+      variables: { input: { name, tags: ['#daily'], dueAt: due.toISOString() } },
+    });
+    return { owner, taskId: created.createTask.task.id as string };
+  }
+
+  /** Event runs start before a mutation returns; waits (bounded) until none is still going. */
+  async function eventRunsSettled() {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const active = await server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event', status: { in: ['pending', 'running'] } } });
+      if (active === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('event runs still going');
+  }
+
+  const openOccurrences = (userId: string, name: string) => server.prisma.task.count({ where: { userId, name, status: 'pending' } });
+
+  it('reports COMPLETED once and creates one occurrence when completions race', async () => {
+    const name = `Stretch ${Date.now()}`;
+    const { owner, taskId } = await dailyTask(name);
+    const subscription = server.subscribe(`subscription { taskEvents { type taskId } }`, { token: owner.token });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const results = await Promise.all([1, 2, 3].map(() => server.graphql(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } })));
+    expect(results.every((result) => !result.errors && (result.data as any).completeTask.task.status === 'COMPLETED')).toBe(true);
+    await eventRunsSettled();
+    expect(await openOccurrences(owner.user.id, name)).toBe(1);
+    // The original's three changes (one COMPLETED, two UPDATED) and the new occurrence's CREATED.
+    const types: string[] = [];
+    for (let i = 0; i < 4; i += 1) types.push(((await subscription.next(5_000)).data as any).taskEvents.type);
+    subscription.close();
+    expect(types.filter((type) => type === 'COMPLETED')).toHaveLength(1);
+    expect(types.filter((type) => type === 'CREATED')).toHaveLength(1);
+  });
+
+  it('does not create another when the same occurrence is reopened and completed again', async () => {
+    const name = `Journal ${Date.now()}`;
+    const { owner, taskId } = await dailyTask(name);
+    await server.data(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } });
+    await eventRunsSettled();
+    expect(await openOccurrences(owner.user.id, name)).toBe(1);
+    await server.data(REOPEN, { token: owner.token, variables: { input: { id: taskId } } });
+    await server.data(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } });
+    await eventRunsSettled();
+    // The reopened original is completed again; its next occurrence is still the only one.
+    expect(await openOccurrences(owner.user.id, name)).toBe(1);
+    expect(await server.prisma.task.count({ where: { userId: owner.user.id, name } })).toBe(2);
   });
 });
