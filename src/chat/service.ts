@@ -11,6 +11,7 @@ import type { ChatMessage, ChatSession, PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../schema/errors.js';
+import { refuseNul } from '../schema/text.js';
 import type { Actor, TaskService } from '../tasks/service.js';
 
 export const MAX_MESSAGE_LENGTH = 8_000;
@@ -45,6 +46,7 @@ export interface ChatServiceOptions {
 function checkTitle(title: string | null | undefined, field: string): string | null {
   if (title === null || title === undefined) return null;
   const trimmed = title.replace(/\s+/g, ' ').trim();
+  refuseNul(trimmed, field);
   if (trimmed.length > MAX_TITLE_LENGTH) throw new BadUserInputError(`The title may have at most ${MAX_TITLE_LENGTH} characters.`, field);
   return trimmed || null;
 }
@@ -52,6 +54,7 @@ function checkTitle(title: string | null | undefined, field: string): string | n
 function checkContent(content: string, field: string): string {
   const trimmed = content.trim();
   if (!trimmed) throw new BadUserInputError('The message is empty.', field);
+  refuseNul(trimmed, field);
   if (trimmed.length > MAX_MESSAGE_LENGTH) {
     throw new BadUserInputError(`A message may have at most ${MAX_MESSAGE_LENGTH} characters (this one has ${trimmed.length}).`, field);
   }

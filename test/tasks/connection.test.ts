@@ -180,6 +180,10 @@ describe('filters', async () => {
   it('refuses a filter that is too large, naming the field', async () => {
     const result = await server.graphql(LIST, { token, variables: { filter: { search: 'x'.repeat(201) } } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+    const nul = await server.graphql(LIST, { token, variables: { filter: { search: 'home\u0000' } } });
+    expect(nul.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+    const nulTag = await server.graphql(LIST, { token, variables: { filter: { tagsAny: ['\u0000'] } } });
+    expect(nulTag.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.tagsAny' });
   });
 
   it('counts by status and priority, overdue and due today', async () => {
