@@ -293,6 +293,20 @@ describe('bad input', () => {
     await server.running.chat.idle();
   });
 
+  it('refuses a negative page size on sessions and on their messages, naming the argument', async () => {
+    const { token } = await seedUser(server.prisma);
+    const { sessionId } = await converse(server, token, 'hi');
+    const sessions = await server.graphql(LIST, { token, variables: { first: -1 } });
+    expect(sessions.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    const messages = await server.graphql(`query($id: ID!, $last: Int) { chatSession(id: $id) { ...M } } fragment M on ChatSession { messages(last: $last) { totalCount } }`, {
+      token,
+      variables: { id: sessionId, last: -2 },
+    });
+    expect(messages.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'last' });
+    const nested = await server.graphql(`{ chatSessions(first: 5) { edges { node { messages(first: -3) { totalCount } } } } }`, { token });
+    expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
   it('refuses a too long title and malformed or foreign-type ids with coded errors', async () => {
     const { token } = await seedUser(server.prisma);
     const title = await server.graphql(CREATE, { token, variables: { input: { title: 't'.repeat(256) } } });
