@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../schema/errors.js';
+import { refuseNul } from '../schema/text.js';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,50}$/;
 
@@ -54,5 +55,6 @@ export function boundedCredential(value: string, max: number, field: string): st
   if (value.length < 1 || characterCount(value) > max) {
     throw new BadUserInputError(`Must have 1 to ${max} characters.`, field);
   }
+  refuseNul(value, field);
   return value;
 }

@@ -2,8 +2,10 @@
 //
 // One reply at a time per session, across every instance: sending a message takes a lease on
 // the session (chat_sessions.reply_lease_until) in the same transaction that stores the
-// message; the stored reply releases it. A message sent while a reply is running is refused
-// with CONFLICT and nothing is written, so the conversation always alternates.
+// message; the reply releases it once stored, or once it failed. A reply releases only its
+// own lease: one that outlived it (and whose session another reply has since taken) must not
+// free the newer reply's. A message sent while a reply is running is refused with CONFLICT
+// and nothing is written, so the conversation always alternates.
 //
 // And at most MAX_CONCURRENT_REPLIES_PER_USER replies at a time per user, across sessions:
 // each reply is a model call, and sending without a session starts a new one every time.
@@ -17,6 +19,7 @@ import type { ChatMessage, ChatSession, PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../schema/errors.js';
+import { refuseNul } from '../schema/text.js';
 import type { Actor, TaskService } from '../tasks/service.js';
 
 export const MAX_MESSAGE_LENGTH = 8_000;
@@ -55,6 +58,7 @@ export interface ChatServiceOptions {
 function checkTitle(title: string | null | undefined, field: string): string | null {
   if (title === null || title === undefined) return null;
   const trimmed = title.replace(/\s+/g, ' ').trim();
+  refuseNul(trimmed, field);
   if (trimmed.length > MAX_TITLE_LENGTH) throw new BadUserInputError(`The title may have at most ${MAX_TITLE_LENGTH} characters.`, field);
   return trimmed || null;
 }
@@ -62,6 +66,7 @@ function checkTitle(title: string | null | undefined, field: string): string | n
 function checkContent(content: string, field: string): string {
   const trimmed = content.trim();
   if (!trimmed) throw new BadUserInputError('The message is empty.', field);
+  refuseNul(trimmed, field);
   if (trimmed.length > MAX_MESSAGE_LENGTH) {
     throw new BadUserInputError(`A message may have at most ${MAX_MESSAGE_LENGTH} characters (this one has ${trimmed.length}).`, field);
   }
@@ -168,19 +173,46 @@ export class ChatService {
     });
 
     this.options.pubsub.publish('chat:message-added', stored.session.id, { messageId: stored.message.id });
-    this.startReply(actor, stored.session.id);
+    this.startReply(actor, stored.session.id, leaseUntil);
     return stored;
   }
 
-  private startReply(actor: ChatActor, sessionId: string): void {
+  private startReply(actor: ChatActor, sessionId: string, leaseUntil: Date): void {
     const controller = new AbortController();
-    const job: Promise<void> = this.produceReply(actor, sessionId, controller.signal)
+    const job: Promise<void> = this.produceReply(actor, sessionId, leaseUntil, controller.signal)
       .catch((error: unknown) => this.log.error({ err: error, sessionId }, 'assistant reply failed'))
       .finally(() => this.running.delete(job));
     this.running.set(job, controller);
   }
 
-  private async produceReply(actor: ChatActor, sessionId: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Produces, stores and announces the reply holding the lease `leaseUntil`. Whatever fails,
+   * subscribers learn of it (an ERROR event) and the lease is released, so the user may send
+   * again at once; their message stays stored.
+   */
+  private async produceReply(actor: ChatActor, sessionId: string, leaseUntil: Date, signal: AbortSignal): Promise<void> {
+    const { prisma, pubsub } = this.options;
+    let stored = false;
+    try {
+      stored = await this.storeReply(actor, sessionId, leaseUntil, signal);
+    } catch (error) {
+      pubsub.publish('chat:reply', sessionId, {
+        kind: 'ERROR',
+        text: '**Sorry, I could not answer:** something went wrong on the server. Your message is saved; please try again.',
+        messageId: null,
+      });
+      throw error;
+    } finally {
+      if (!stored) {
+        await prisma.chatSession
+          .updateMany({ where: { id: sessionId, replyLeaseUntil: leaseUntil }, data: { replyLeaseUntil: null } })
+          .catch((error: unknown) => this.log.error({ err: error, sessionId }, 'reply lease could not be released'));
+      }
+    }
+  }
+
+  /** True once the reply is stored (its lease released with it); false when the session was deleted meanwhile. */
+  private async storeReply(actor: ChatActor, sessionId: string, leaseUntil: Date, signal: AbortSignal): Promise<boolean> {
     const { prisma, pubsub, provider } = this.options;
     const now = this.clock();
     const recent = await prisma.chatMessage.findMany({
@@ -238,11 +270,12 @@ export class ChatService {
       [message] = await prisma.$transaction([
         prisma.chatMessage.create({ data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never } }),
         // The reply is activity too, stamped in the transaction that stores it.
-        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { replyLeaseUntil: null, updatedAt: this.clock() } }),
+        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { updatedAt: this.clock() } }),
+        prisma.chatSession.updateMany({ where: { id: sessionId, replyLeaseUntil: leaseUntil }, data: { replyLeaseUntil: null } }),
       ]);
     } catch (error) {
       const exists = await prisma.chatSession.count({ where: { id: sessionId } }).catch(() => 1);
-      if (exists === 0) return; // deleted while the reply was being produced
+      if (exists === 0) return false; // deleted while the reply was being produced
       throw error;
     }
     pubsub.publish('chat:message-added', sessionId, { messageId: message.id });
@@ -251,6 +284,7 @@ export class ChatService {
       sessionId,
       failure === null ? { kind: 'DONE', messageId: message.id } : { kind: 'ERROR', text: content, messageId: message.id },
     );
+    return true;
   }
 
   /** Resolves once every reply in progress has been stored (tests, shutdown). */

@@ -29,6 +29,8 @@ export function createPostgresEventTarget(options: {
   let listener: pg.Client | null = null;
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
+  /** A reconnect is scheduled or under way; no second one starts meanwhile. */
+  let reconnecting = false;
   let readyPromise: Promise<void>;
   // Events wait here and go out in batches, one statement at a time, so they arrive in the
   // order they were published (concurrent statements on different pool connections could
@@ -65,36 +67,62 @@ export function createPostgresEventTarget(options: {
     }
   };
 
+  // One listening connection at a time. A client only counts once it is listening: errors
+  // and notifications of any other (one still connecting, or one superseded) are ignored, so a
+  // connection dying during LISTEN is retried by `connect` alone and never leaves a second
+  // listener behind that would deliver every event twice.
   const connect = async (attempt: number): Promise<void> => {
-    const client = new pg.Client({ connectionString: options.connectionString });
-    client.on('notification', deliver);
-    client.on('error', (error) => {
-      log.warn({ err: { message: error.message } }, 'event listener connection lost; reconnecting');
-      scheduleReconnect(1);
+    // Keepalive probes notice a half-open connection (peer gone without a FIN) that would
+    // otherwise wait silently for notifications that never come.
+    const client = new pg.Client({ connectionString: options.connectionString, keepAlive: true });
+    client.on('notification', (message) => {
+      if (listener === client) deliver(message);
     });
+    const lost = (error?: Error) => {
+      if (listener !== client) return;
+      log.warn({ err: { message: error?.message ?? 'connection ended' } }, 'event listener connection lost; reconnecting');
+      scheduleReconnect(1);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
-      listener = client;
     } catch (error) {
       await client.end().catch(() => {});
       if (closed || attempt >= 5) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
       return connect(attempt + 1);
     }
+    if (closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    const superseded = listener;
+    listener = client;
+    void superseded?.end().catch(() => {});
   };
 
   const scheduleReconnect = (attempt: number) => {
     const previous = listener;
     listener = null;
     void previous?.end().catch(() => {});
-    if (closed || reconnectTimer) return;
+    if (closed || reconnecting) return;
+    reconnecting = true;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = undefined;
-      readyPromise = connect(attempt).catch((error: Error) => {
-        log.error({ err: { message: error.message } }, 'event listener could not reconnect');
-        scheduleReconnect(Math.min(attempt + 1, 6));
-      });
+      readyPromise = connect(attempt).then(
+        () => {
+          reconnecting = false;
+          // Lost again before this reconnect had settled: go on.
+          if (listener === null && !closed) scheduleReconnect(1);
+        },
+        (error: Error) => {
+          log.error({ err: { message: error.message } }, 'event listener could not reconnect');
+          reconnecting = false;
+          scheduleReconnect(Math.min(attempt + 1, 6));
+        },
+      );
     }, Math.min(30_000, 250 * 2 ** attempt));
   };
 

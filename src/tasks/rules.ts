@@ -3,6 +3,7 @@
 // get the same coded answer.
 import type { Prisma } from '../db/prisma.js';
 import { BadUserInputError } from '../schema/errors.js';
+import { refuseNul } from '../schema/text.js';
 import { dayBounds, type TimeOfDay } from './calendar.js';
 import type { Actor, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './service.js';
 
@@ -29,6 +30,7 @@ export const inputField: FieldPath = (name) => `input.${name}`;
 export function validName(name: string, field: FieldPath = inputField): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw new BadUserInputError('A task needs a name.', field('name'));
+  refuseNul(trimmed, field('name'));
   if (characters(trimmed) > TASK_LIMITS.nameLength) {
     throw new BadUserInputError(`A task name has at most ${TASK_LIMITS.nameLength} characters.`, field('name'));
   }
@@ -37,6 +39,7 @@ export function validName(name: string, field: FieldPath = inputField): string {
 
 export function validDescription(description: string | null, field: FieldPath = inputField): string | null {
   if (description === null) return null;
+  refuseNul(description, field('description'));
   if (characters(description) > TASK_LIMITS.descriptionLength) {
     throw new BadUserInputError(`A task description has at most ${TASK_LIMITS.descriptionLength} characters.`, field('description'));
   }
@@ -51,6 +54,7 @@ export function validTags(tags: readonly string[] | null, field: FieldPath = inp
   for (const raw of tags) {
     const tag = raw.trim();
     if (tag.length === 0) throw new BadUserInputError('A tag cannot be empty.', field(name));
+    refuseNul(tag, field(name));
     if (characters(tag) > TASK_LIMITS.tagLength) {
       throw new BadUserInputError(`A tag has at most ${TASK_LIMITS.tagLength} characters.`, field(name));
     }
@@ -106,6 +110,7 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) 
 /** The distinct words of a search text, each of which must match (validated: length, word count). */
 export function searchWords(search: string | undefined): string[] {
   const text = (search ?? '').trim();
+  refuseNul(text, filterField('search'));
   if (characters(text) > TASK_LIMITS.searchLength) {
     throw new BadUserInputError(`Search text has at most ${TASK_LIMITS.searchLength} characters.`, filterField('search'));
   }

@@ -285,16 +285,40 @@ describe('bad input', () => {
     expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
     const long = await server.graphql(SEND, { token, variables: { input: { content: 'x'.repeat(8_001) } } });
     expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
+    const nul = await server.graphql(SEND, { token, variables: { input: { content: 'hello\u0000there' } } });
+    expect(nul.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
     expect(await server.prisma.chatSession.count({ where: { userId: user.id } })).toBe(0);
     const longest = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'y'.repeat(8_000) } } });
     expect(longest.sendChatMessage.message.content).toHaveLength(8_000);
     await server.running.chat.idle();
   });
 
+  it('refuses a negative page size on sessions and on their messages, naming the argument', async () => {
+    const { token } = await seedUser(server.prisma);
+    const { sessionId } = await converse(server, token, 'hi');
+    const sessions = await server.graphql(LIST, { token, variables: { first: -1 } });
+    expect(sessions.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    const messages = await server.graphql(`query($id: ID!, $last: Int) { chatSession(id: $id) { ...M } } fragment M on ChatSession { messages(last: $last) { totalCount } }`, {
+      token,
+      variables: { id: sessionId, last: -2 },
+    });
+    expect(messages.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'last' });
+    const nested = await server.graphql(`{ chatSessions(first: 5) { edges { node { messages(first: -3) { totalCount } } } } }`, { token });
+    expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
   it('refuses a too long title and malformed or foreign-type ids with coded errors', async () => {
     const { token } = await seedUser(server.prisma);
     const title = await server.graphql(CREATE, { token, variables: { input: { title: 't'.repeat(256) } } });
     expect(title.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    const nulTitle = await server.graphql(CREATE, { token, variables: { input: { title: 'plans\u0000' } } });
+    expect(nulTitle.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
+    const created = await server.data(CREATE, { token, variables: { input: { title: 'plans' } } });
+    const renamed = await server.graphql(`mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }`, {
+      token,
+      variables: { input: { id: created.createChatSession.chatSession.id, title: '\u0000' } },
+    });
+    expect(renamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     const malformed = await server.graphql(SEND, { token, variables: { input: { content: 'hi', sessionId: 'not-an-id' } } });
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.sessionId' });
     const otherType = await server.graphql(SEND, {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createPubSubSystem, type PubSubSystem } from '../../src/pubsub/index.js';
@@ -61,6 +62,109 @@ describe('publishing many events at once', () => {
       await received.return?.();
     } finally {
       await system.close();
+      await pool.end();
+    }
+  });
+});
+
+/**
+ * A TCP relay on loopback in front of PostgreSQL that can cut a connection the moment it
+ * sends `LISTEN`, so the listening connection dies exactly while it is being set up.
+ */
+async function listenCuttingRelay(target: URL) {
+  let cuts = 0;
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (cuts > 0 && chunk.includes('LISTEN')) {
+        cuts -= 1;
+        client.destroy();
+        return;
+      }
+      upstream.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((relay.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    cutNextListen: () => (cuts += 1),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => relay.close(() => resolve()));
+    },
+  };
+}
+
+describe('the listening connection, when it dies', () => {
+  it('reconnects once, with a single listener: every event still arrives exactly once', async () => {
+    const url = await createTestDatabase();
+    const relay = await listenCuttingRelay(new URL(url));
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const system = createPubSubSystem({ connectionString: relay.url, pool, logger: createLogger('silent') });
+    const listeners = async () =>
+      (
+        await pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+        )
+      ).rows.map((row) => row.pid);
+    const counts = new Map<string, number>();
+    const received = system.pubsub.subscribe('task:changed', 'user-reconnect')[Symbol.asyncIterator]();
+    let stopped = false;
+    const collecting = (async () => {
+      while (!stopped) {
+        const next = await received.next();
+        if (next.done) return;
+        counts.set(next.value.taskId, (counts.get(next.value.taskId) ?? 0) + 1);
+      }
+    })();
+    let probe = 0;
+    /** Publishes probes until `settled` more arrive after the listener is back (bounded). */
+    const probesArrive = async (settled: number) => {
+      let arrivedAfterBack = 0;
+      for (let attempt = 0; arrivedAfterBack < settled; attempt += 1) {
+        if (attempt === 200) throw new Error('events stopped arriving');
+        const id = `probe-${(probe += 1)}`;
+        system.pubsub.publish('task:changed', 'user-reconnect', { type: 'UPDATED', taskId: id });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (counts.has(id)) arrivedAfterBack += 1;
+      }
+    };
+    try {
+      await system.ready();
+      await probesArrive(1);
+      for (const cutDuringListen of [true, false, true]) {
+        const [pid] = await listeners();
+        expect(pid).toBeDefined();
+        if (cutDuringListen) relay.cutNextListen();
+        await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+        // Long enough for a second, stray reconnect (if any) to have come up too.
+        await probesArrive(20);
+      }
+      system.pubsub.publish('task:changed', 'user-reconnect', { type: 'UPDATED', taskId: 'the-event' });
+      await probesArrive(3);
+      expect(counts.get('the-event')).toBe(1);
+      expect([...counts.values()].every((count) => count === 1)).toBe(true);
+      expect(await listeners()).toHaveLength(1);
+    } finally {
+      stopped = true;
+      await received.return?.();
+      await collecting;
+      await system.close();
+      await relay.close();
       await pool.end();
     }
   });

@@ -177,9 +177,26 @@ describe('filters', async () => {
     expect(await filtered({ tagsAny: ['urgent'], statuses: ['PENDING'], search: 'overdue' })).toEqual(['overdue open']);
   });
 
+  it('refuses a negative page size as bad input naming the argument', async () => {
+    for (const [variables, field] of [
+      [{ first: -1 }, 'first'],
+      [{ last: -5, before: null, first: 10 }, 'last'],
+    ] as const) {
+      const result = await server.graphql(LIST, { token, variables });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(result.data ?? null).toBeNull();
+    }
+    // Zero is a valid (empty) page.
+    expect((await server.data(LIST, { token, variables: { first: 0 } })).tasks.edges).toEqual([]);
+  });
+
   it('refuses a filter that is too large, naming the field', async () => {
     const result = await server.graphql(LIST, { token, variables: { filter: { search: 'x'.repeat(201) } } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+    const nul = await server.graphql(LIST, { token, variables: { filter: { search: 'home\u0000' } } });
+    expect(nul.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+    const nulTag = await server.graphql(LIST, { token, variables: { filter: { tagsAny: ['\u0000'] } } });
+    expect(nulTag.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.tagsAny' });
   });
 
   it('counts by status and priority, overdue and due today', async () => {

@@ -129,6 +129,10 @@ describe('bad input is refused with a coded error naming the field, and nothing 
     ['33 tags', { name: 'ok', tags: Array.from({ length: 33 }, (_, i) => `t${i}`) }, 'input.tags'],
     ['a tag of 65 characters', { name: 'ok', tags: ['t'.repeat(65)] }, 'input.tags'],
     ['an empty tag', { name: 'ok', tags: ['  '] }, 'input.tags'],
+    // PostgreSQL text cannot hold U+0000: refused up front instead of failing at the database.
+    ['a NUL character in the name', { name: 'a\u0000b' }, 'input.name'],
+    ['a NUL character in the description', { name: 'ok', description: 'a\u0000b' }, 'input.description'],
+    ['a NUL character in a tag', { name: 'ok', tags: ['fine', 'a\u0000b'] }, 'input.tags'],
     ['Esfand 30 of a common year', { name: 'ok', dueAtJalali: '1404-12-30' }, 'input.dueAtJalali'],
     ['a malformed Jalali string', { name: 'ok', dueAtJalali: 'next tuesday' }, 'input.dueAtJalali'],
     ['a nonexistent local date', { name: 'ok', dueDate: '2025-02-30' }, 'input.dueDate'],
@@ -172,6 +176,8 @@ describe('bad input is refused with a coded error naming the field, and nothing 
     const task = await createTask(token, { name: 'Keep me', tags: ['a'] });
     const result = await updateTask(token, { id: task.id, name: 'changed', tags: ['b', ''] });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.tags' });
+    const nul = await updateTask(token, { id: task.id, description: 'x\u0000' });
+    expect(nul.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.description' });
     const nullName = await updateTask(token, { id: task.id, name: null });
     expect(nullName.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
     const row = await server.prisma.task.findUniqueOrThrow({ where: { id: rawIdOf(task.id) } });
