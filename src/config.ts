@@ -49,6 +49,7 @@ const environmentSchema = z.object({
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   BEHFLOW_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
+  BEHFLOW_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BEHFLOW_ADMIN_USERNAMES: z.string().default(''),
   BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
@@ -85,6 +86,11 @@ export interface Config {
   readonly production: boolean;
   /** How long a session token stays valid after sign-in, in milliseconds. */
   readonly sessionTtlMs: number;
+  /**
+   * How often the sessions behind open subscriptions and WebSocket connections are re-read,
+   * so a revocation whose announcement was missed still ends them within this period.
+   */
+  readonly sessionRecheckMs: number;
   /** Usernames that are made administrators at registration and at every start. */
   readonly adminUsernames: readonly string[];
   /**
@@ -184,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
     sessionTtlMs: Math.round(values.BEHFLOW_SESSION_TTL_DAYS * 86_400_000),
+    sessionRecheckMs: values.BEHFLOW_SESSION_RECHECK_SECONDS * 1000,
     adminUsernames: Object.freeze(
       values.BEHFLOW_ADMIN_USERNAMES.split(',')
         .map((name) => name.trim())
