@@ -64,7 +64,13 @@ const environmentSchema = z.object({
   BEHFLOW_PROCESS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
   BEHFLOW_PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BEHFLOW_ASSISTANT_PROVIDER: z.enum(['builtin', 'openai']).optional(),
-  BEHFLOW_LLM_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://api.openai.com/v1' }).optional(),
+  BEHFLOW_LLM_BASE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://api.openai.com/v1' })
+    // Credentials in the URL would be quoted by every connection error message, into the logs.
+    .refine((value) => URL.canParse(value) && new URL(value).username === '' && new URL(value).password === '', {
+      message: 'must not contain a user name or password (user:pass@); put the API key in BEHFLOW_LLM_API_KEY',
+    })
+    .optional(),
   BEHFLOW_LLM_API_KEY: z.string().min(1).optional(),
   BEHFLOW_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   BEHFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(60_000),
