@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { schema } from './schema/index.js';
 import { useSessionBoundSubscriptions } from './auth/session-bound-subscriptions.js';
 import { resolveViewer } from './auth/viewer.js';
+import type { Logger } from './logger.js';
 import type { AppDependencies, Context } from './schema/context.js';
 import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
@@ -85,6 +86,27 @@ function authorizationOf(initial: InitialContext): string | null {
     return typeof value === 'string' ? value : null;
   }
   return initial.request?.headers.get('authorization') ?? null;
+}
+
+/**
+ * Wraps graphql-ws's `onSubscribe`: whatever escapes it would be sent to the client as the
+ * close reason and printed to the console, past the log. Expected failures (coded errors,
+ * such as SERVICE_UNAVAILABLE) go back as the operation's errors; anything else is logged
+ * and answered like any unexpected error.
+ */
+function startsCleanly<A extends unknown[], R>(
+  log: Logger,
+  onSubscribe: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R | readonly GraphQLError[]> {
+  return async (...args) => {
+    try {
+      return await onSubscribe(...args);
+    } catch (error) {
+      if (error instanceof GraphQLError && error.extensions.code) return [error];
+      log.error({ err: error }, 'could not start a WebSocket operation');
+      return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+    }
+  };
 }
 
 export function createApp(options: AppOptions): App {
@@ -189,9 +211,18 @@ export function createApp(options: AppOptions): App {
       onConnect: async (ctx) => {
         const authorization = connectionAuthorization(ctx.connectionParams);
         if (authorization === undefined || authorization === null) return true;
-        const viewer = typeof authorization === 'string' ? await resolveViewer(prisma, config.timeZone, authorization) : null;
-        if (!viewer) return false;
         const { socket } = ctx.extra;
+        let viewer;
+        try {
+          viewer = typeof authorization === 'string' ? await resolveViewer(prisma, config.timeZone, authorization) : null;
+        } catch (error) {
+          // The cause (a database error) is for the log; the client learns only to come back
+          // later (1013, which graphql-ws clients retry). Thrown, it would be sent as the close reason.
+          log.error({ err: error }, 'could not resolve the viewer of a WebSocket connection');
+          socket.close(1013, 'Try again later');
+          return false;
+        }
+        if (!viewer) return false;
         const unwatch = sessionWatch.watch({ sessionId: viewer.sessionId, userId: viewer.id, expiresAt: viewer.sessionExpiresAt }, () => {
           // After the streams have sent their own "session ended" error.
           setImmediate(() => socket.close(4403, 'Session ended'));
@@ -201,7 +232,7 @@ export function createApp(options: AppOptions): App {
       },
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: startsCleanly(log, async (ctx, _id, params) => {
         // graphql-ws tracks the connection's operations in progress, this one included.
         const refused = operationsPerSocketError(Object.keys(ctx.subscriptions).length);
         if (refused) return refused;
@@ -229,7 +260,9 @@ export function createApp(options: AppOptions): App {
           rootValue: { execute, subscribe },
         };
         return args;
-      },
+      }),
+      // Closes with generic reasons only (never an error's message), whatever NODE_ENV says.
+      isProd: true,
     },
     wss,
   );

@@ -49,6 +49,7 @@ const environmentSchema = z.object({
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   BEHFLOW_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
+  BEHFLOW_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BEHFLOW_ADMIN_USERNAMES: z.string().default(''),
   BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
@@ -63,7 +64,13 @@ const environmentSchema = z.object({
   BEHFLOW_PROCESS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
   BEHFLOW_PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BEHFLOW_ASSISTANT_PROVIDER: z.enum(['builtin', 'openai']).optional(),
-  BEHFLOW_LLM_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://api.openai.com/v1' }).optional(),
+  BEHFLOW_LLM_BASE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://api.openai.com/v1' })
+    // Credentials in the URL would be quoted by every connection error message, into the logs.
+    .refine((value) => URL.canParse(value) && new URL(value).username === '' && new URL(value).password === '', {
+      message: 'must not contain a user name or password (user:pass@); put the API key in BEHFLOW_LLM_API_KEY',
+    })
+    .optional(),
   BEHFLOW_LLM_API_KEY: z.string().min(1).optional(),
   BEHFLOW_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   BEHFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(60_000),
@@ -85,6 +92,11 @@ export interface Config {
   readonly production: boolean;
   /** How long a session token stays valid after sign-in, in milliseconds. */
   readonly sessionTtlMs: number;
+  /**
+   * How often the sessions behind open subscriptions and WebSocket connections are re-read,
+   * so a revocation whose announcement was missed still ends them within this period.
+   */
+  readonly sessionRecheckMs: number;
   /** Usernames that are made administrators at registration and at every start. */
   readonly adminUsernames: readonly string[];
   /**
@@ -184,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
     sessionTtlMs: Math.round(values.BEHFLOW_SESSION_TTL_DAYS * 86_400_000),
+    sessionRecheckMs: values.BEHFLOW_SESSION_RECHECK_SECONDS * 1000,
     adminUsernames: Object.freeze(
       values.BEHFLOW_ADMIN_USERNAMES.split(',')
         .map((name) => name.trim())

@@ -1,31 +1,36 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
+/** Keys whose values are secrets, at the top level or one object deep. */
+const SECRET_KEYS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
+  'token',
+  'tokenHash',
+  'authorization',
+  'apiKey',
+  'connectionString',
+  'databaseUrl',
+];
+
 /**
  * Structured JSON logs. Anything that may carry a secret is redacted by path,
- * so a stray `logger.info({ req })` cannot leak a token or a password.
+ * so a stray `logger.info({ req })` or `logger.info({ user })` cannot leak a token,
+ * a password or its hash. `destination` defaults to standard output.
  */
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'behflow-graphql' },
-    redact: {
-      paths: [
-        'password',
-        '*.password',
-        'token',
-        '*.token',
-        'authorization',
-        '*.authorization',
-        'headers.authorization',
-        '*.headers.authorization',
-        'connectionString',
-        '*.connectionString',
-        'databaseUrl',
-        '*.databaseUrl',
-      ],
-      censor: '[redacted]',
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'behflow-graphql' },
+      redact: {
+        paths: [...SECRET_KEYS.flatMap((key) => [key, `*.${key}`]), 'headers.authorization', '*.headers.authorization'],
+        censor: '[redacted]',
+      },
     },
-  });
+    destination ?? pino.destination(1),
+  );
 }

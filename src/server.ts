@@ -61,7 +61,13 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => events.close());
     await events.ready();
 
-    const sessionWatch = createSessionWatch({ prisma: database.prisma, pubsub: events.pubsub, logger });
+    const sessionWatch = createSessionWatch({
+      prisma: database.prisma,
+      pubsub: events.pubsub,
+      logger,
+      onListenerConnected: events.onListenerConnected,
+      recheckIntervalMs: config.sessionRecheckMs,
+    });
     cleanup.push(() => sessionWatch.close());
     const auth = createAuthService({ prisma: database.prisma, config, logger, sessionWatch });
     await auth.applyAdminUsernames();

@@ -50,6 +50,34 @@ const TOOLS = TOOL_DEFINITIONS.map((tool) => ({
   function: { name: tool.name, description: tool.description, parameters: tool.parameters },
 }));
 
+/** How much of a failed request's answer reaches the log: enough to recognise the error. */
+const ERROR_EXCERPT_CHARS = 160;
+
+/**
+ * A short, single-line excerpt of an error answer for the log. Model servers (and proxies in
+ * front of them) sometimes echo the request, its credentials included: the key and anything
+ * shaped like a credential are masked before the excerpt is cut.
+ */
+export function errorExcerpt(body: string, apiKey: string | undefined): string {
+  let text = body;
+  // Prefer the API's own message (`{ "error": { "message": ... } }`) over the raw body.
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
+    if (typeof message === 'string') text = message;
+  } catch {
+    // Not JSON: the raw text it is.
+  }
+  if (apiKey) text = text.split(apiKey).join('[redacted]');
+  text = text
+    .replace(/(bearer|basic)\s+[^\s"',;]+/gi, '$1 [redacted]')
+    .replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, '[redacted]')
+    .replace(/\/\/[^/\s:@]*:[^/\s@]*@/g, '//[redacted]@')
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
+  return text.length > ERROR_EXCERPT_CHARS ? `${text.slice(0, ERROR_EXCERPT_CHARS)}…` : text;
+}
+
 /** Reads a server-sent-events body, calling `onData` with each `data:` payload. */
 async function readEvents(body: ReadableStream<Uint8Array>, onData: (data: string) => void): Promise<void> {
   const decoder = new TextDecoder();
@@ -97,7 +125,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantP
     });
     if (!response.ok || !response.body) {
       const detail = await response.text().catch(() => '');
-      log.warn({ status: response.status, body: detail.slice(0, 500) }, 'language model request failed');
+      log.warn({ status: response.status, detail: errorExcerpt(detail, options.apiKey) }, 'language model request failed');
       throw new AssistantUnavailableError(`the language model answered with HTTP ${response.status}`);
     }
     const result: RoundResult = { text: '', toolCalls: [], tokens: null };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 import type { AttemptKind, PrismaClient } from '../db/prisma.js';
 import { RateLimitedError } from '../schema/errors.js';
@@ -7,6 +8,43 @@ import { RateLimitedError } from '../schema/errors.js';
  * instance sharing the database enforces the same limit. Rows older than their window no
  * longer count; housekeeping deletes them (see housekeeping.ts).
  */
+
+/** The eight 16-bit groups of an IPv6 address (zone index dropped), or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  const plain = address.split('%')[0]!;
+  if (isIP(plain) !== 6) return null;
+  let text = plain.toLowerCase();
+  // A dotted IPv4 tail (`::ffff:192.0.2.1`) is two more groups.
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string | undefined) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const left = parse(head);
+  const right = parse(tail);
+  return tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * What a client address counts under. One IPv6 subscriber commonly holds a whole /64 and can
+ * pick any address in it, so IPv6 addresses count by their /64 prefix; an IPv4-mapped IPv6
+ * address (`::ffff:192.0.2.1`, as dual-stack sockets report IPv4 peers) counts as the IPv4
+ * address it carries. Anything else is kept as it is.
+ */
+export function rateLimitKeyOf(address: string | null): string | null {
+  if (address === null) return null;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
 
 /** What one limit counts: an action's attempts sharing a username or a client address. */
 type LimitKey = { readonly username: string } | { readonly clientAddress: string | null };
@@ -74,8 +112,9 @@ export interface LoginLimiter {
 
 export function createLoginLimiter(prisma: PrismaClient, limits: Config['loginRateLimit']): LoginLimiter {
   return {
-    async begin(rawUsername, clientAddress) {
+    async begin(rawUsername, rawClientAddress) {
       const username = rawUsername.toLowerCase();
+      const clientAddress = rateLimitKeyOf(rawClientAddress);
       const id = await admit(
         prisma,
         { kind: 'login', username, clientAddress, windowSeconds: limits.windowSeconds },
@@ -106,7 +145,8 @@ export interface RegistrationLimiter {
 
 export function createRegistrationLimiter(prisma: PrismaClient, limits: Config['registerRateLimit']): RegistrationLimiter {
   return {
-    async admit(username, clientAddress) {
+    async admit(username, rawClientAddress) {
+      const clientAddress = rateLimitKeyOf(rawClientAddress);
       await admit(
         prisma,
         { kind: 'register', username: username.toLowerCase(), clientAddress, windowSeconds: limits.windowSeconds },

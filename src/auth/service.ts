@@ -112,13 +112,20 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       // for taken names is limited as well.
       await registrations.admit(username, client.address);
 
-      // Names differing only in case would let one user pass for another.
-      const taken = await prisma.user.findFirst({ where: { username: { equals: username, mode: 'insensitive' } }, select: { id: true } });
-      if (taken) throw new ConflictError('This username is taken.', 'input.username');
+      // Names differing only in case would let one user pass for another. Checked here first so
+      // a taken name costs no password hash; checked again below where it cannot race.
+      const isTaken = async (db: Prisma.TransactionClient) =>
+        (await db.user.findFirst({ where: { username: { equals: username, mode: 'insensitive' } }, select: { id: true } })) !== null;
+      if (await isTaken(prisma)) throw new ConflictError('This username is taken.', 'input.username');
 
       const passwordHash = await passwords.hash(password);
       try {
         const { user, session } = await prisma.$transaction(async (tx) => {
+          // The unique index is case-sensitive (an adopted database may hold case variants, so
+          // it cannot become case-insensitive): registrations of one lower-cased name take turns
+          // instead, each seeing whether an earlier one committed.
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(lower(${username})))`;
+          if (await isTaken(tx)) throw new ConflictError('This username is taken.', 'input.username');
           const user = await tx.user.create({
             data: { username, passwordHash, name, lastname, timeZone, role: adminUsernames.has(username) ? 'admin' : 'user' },
           });

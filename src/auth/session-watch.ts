@@ -17,7 +17,10 @@ export interface WatchedSession {
 export interface SessionWatch {
   /** Calls `onEnd` once when the session ends; the returned function stops watching. */
   watch(session: WatchedSession, onEnd: () => void): () => void;
-  /** Tells every instance that sessions of this user were revoked. Call after the revocation committed. */
+  /**
+   * Ends this instance's watched sessions of the user that are no longer valid, then tells
+   * every other instance to do the same. Call after the revocation committed.
+   */
   announceRevocation(userId: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,7 +35,25 @@ interface Entry {
   timer?: NodeJS.Timeout;
 }
 
-export function createSessionWatch(options: { prisma: PrismaClient; pubsub: BehflowPubSub; logger: Logger }): SessionWatch {
+export interface SessionWatchOptions {
+  readonly prisma: PrismaClient;
+  readonly pubsub: BehflowPubSub;
+  readonly logger: Logger;
+  /**
+   * Registers a callback run whenever the pub/sub listener (re)connects; returns the
+   * unregistering function. Revocations announced while it was down are never delivered,
+   * so every watched session is re-read then.
+   */
+  readonly onListenerConnected?: (listener: () => void) => () => void;
+  /**
+   * How often every watched session is re-read regardless of events, bounding how long a
+   * missed announcement (a lost notification, a revocation written by another tool) can go
+   * unnoticed. 0 turns the periodic check off.
+   */
+  readonly recheckIntervalMs?: number;
+}
+
+export function createSessionWatch(options: SessionWatchOptions): SessionWatch {
   const { prisma, pubsub } = options;
   const log = options.logger.child({ component: 'session-watch' });
   const sessions = new Map<string, Entry>();
@@ -61,12 +82,8 @@ export function createSessionWatch(options: { prisma: PrismaClient; pubsub: Behf
     entry.timer.unref();
   };
 
-  /**
-   * The event says only "sessions of this user changed": which of the watched ones ended is
-   * read from the database, so nothing in the event has to be trusted or kept small.
-   */
-  const recheckUser = async (userId: string) => {
-    const watched = [...sessions].filter(([, entry]) => entry.userId === userId).map(([id]) => id);
+  /** Ends those of `watched` that are revoked, expired or belong to a disabled user: one query. */
+  const recheck = async (watched: string[]) => {
     if (watched.length === 0) return;
     const alive = await prisma.authSession.findMany({
       where: { id: { in: watched }, revokedAt: null, expiresAt: { gt: new Date() }, user: { isActive: true } },
@@ -75,6 +92,15 @@ export function createSessionWatch(options: { prisma: PrismaClient; pubsub: Behf
     const aliveIds = new Set(alive.map((session) => session.id));
     for (const id of watched) if (!aliveIds.has(id)) end(id);
   };
+
+  /**
+   * The event says only "sessions of this user changed": which of the watched ones ended is
+   * read from the database, so nothing in the event has to be trusted or kept small.
+   */
+  const recheckUser = (userId: string) => recheck([...sessions].filter(([, entry]) => entry.userId === userId).map(([id]) => id));
+
+  const recheckAll = (why: string) =>
+    recheck([...sessions.keys()]).catch((error: Error) => log.error({ err: { message: error.message }, why }, 'could not check watched sessions'));
 
   const recheckSession = async (sessionId: string) => {
     try {
@@ -95,6 +121,11 @@ export function createSessionWatch(options: { prisma: PrismaClient; pubsub: Behf
       );
     }
   })();
+
+  const stopReconnectChecks = options.onListenerConnected?.(() => void recheckAll('event listener reconnected'));
+  const interval = options.recheckIntervalMs ?? 0;
+  const periodic = interval > 0 ? setInterval(() => void recheckAll('periodic check'), interval) : undefined;
+  periodic?.unref();
 
   return {
     watch(session, onEnd) {
@@ -124,9 +155,14 @@ export function createSessionWatch(options: { prisma: PrismaClient; pubsub: Behf
       };
     },
     async announceRevocation(userId) {
+      // This instance's own connections do not wait for the notification's round trip, which
+      // would never come back while the listener is down.
+      await recheckUser(userId).catch((error: Error) => log.error({ err: { message: error.message } }, 'could not check revoked sessions'));
       pubsub.publish('auth:sessions-revoked', { userId });
     },
     async close() {
+      clearInterval(periodic);
+      stopReconnectChecks?.();
       for (const entry of sessions.values()) clearTimeout(entry.timer);
       sessions.clear();
       await events.return?.();

@@ -47,6 +47,11 @@ export type BehflowPubSub = PubSub<PubSubChannels>;
 export interface PubSubSystem {
   readonly pubsub: BehflowPubSub;
   ready(): Promise<void>;
+  /**
+   * Calls `listener` after each (re)connection of this instance's event listener: events
+   * published while it was down never arrive, so state kept from them must be re-read.
+   */
+  onListenerConnected(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,7 @@ export function createPubSubSystem(options: { connectionString: string; pool: pg
   return {
     pubsub: createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }),
     ready: () => eventTarget.ready(),
+    onListenerConnected: (listener) => eventTarget.onConnected(listener),
     close: () => eventTarget.close(),
   };
 }

@@ -10,6 +10,11 @@ const MAX_PAYLOAD_BYTES = 7_900;
 export interface PostgresEventTarget extends TypedEventTarget<TypedEvent> {
   /** Resolves once the listening connection is ready, so nothing published after it is missed. */
   ready(): Promise<void>;
+  /**
+   * Calls `listener` each time the listening connection is (re)established. Notifications sent
+   * while it was down are lost for good, so whoever keeps state derived from events re-reads it here.
+   */
+  onConnected(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,7 @@ export function createPostgresEventTarget(options: {
   let reconnectTimer: NodeJS.Timeout | undefined;
   /** A reconnect is scheduled or under way; no second one starts meanwhile. */
   let reconnecting = false;
+  const connectedListeners = new Set<() => void>();
   let readyPromise: Promise<void>;
   // Events wait here and go out in batches, one statement at a time, so they arrive in the
   // order they were published (concurrent statements on different pool connections could
@@ -101,6 +107,14 @@ export function createPostgresEventTarget(options: {
     const superseded = listener;
     listener = client;
     void superseded?.end().catch(() => {});
+    // Whatever was published while no connection listened is lost: let the interested re-check.
+    for (const connected of connectedListeners) {
+      try {
+        connected();
+      } catch (error) {
+        log.error({ err: { message: (error as Error).message } }, 'a listener-connected callback failed');
+      }
+    }
   };
 
   const scheduleReconnect = (attempt: number) => {
@@ -142,10 +156,15 @@ export function createPostgresEventTarget(options: {
       return true;
     },
     ready: () => readyPromise,
+    onConnected(connected) {
+      connectedListeners.add(connected);
+      return () => connectedListeners.delete(connected);
+    },
     async close() {
       // Events published before the shutdown still go out.
       await flushing;
       closed = true;
+      connectedListeners.clear();
       clearTimeout(reconnectTimer);
       const client = listener;
       listener = null;

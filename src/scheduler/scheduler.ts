@@ -46,6 +46,26 @@ export class ProcessScheduler {
     this.log = options.logger.child({ component: 'scheduler' });
   }
 
+  /**
+   * Creates the slot queue unless it exists. Instances starting at the same moment on a new
+   * database race in pg-boss's createQueue (it can fail with a deadlock or a duplicate); the
+   * loser looks again and finds the queue the winner made.
+   */
+  private async ensureSlotQueue(boss: PgBoss): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        if (await boss.getQueue(SLOT_QUEUE)) return;
+        // 'short': at most one queued job per singleton key, so resyncs never queue a slot twice.
+        await boss.createQueue(SLOT_QUEUE, { name: SLOT_QUEUE, policy: 'short', retryLimit: 1, retryDelay: 5 });
+        return;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        this.log.debug({ err: { message: (error as Error).message }, attempt }, 'slot queue creation raced another instance; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt + Math.random() * 50));
+      }
+    }
+  }
+
   async start(): Promise<void> {
     const boss = new PgBoss({
       connectionString: this.options.connectionString,
@@ -59,8 +79,7 @@ export class ProcessScheduler {
     boss.on('error', (error: Error) => this.log.error({ err: { message: error.message } }, 'pg-boss error'));
     this.boss = boss;
     await boss.start();
-    // 'short': at most one queued job per singleton key, so resyncs never queue a slot twice.
-    await boss.createQueue(SLOT_QUEUE, { name: SLOT_QUEUE, policy: 'short', retryLimit: 1, retryDelay: 5 });
+    await this.ensureSlotQueue(boss);
     await boss.work<SlotJob>(SLOT_QUEUE, { pollingIntervalSeconds: this.options.pollIntervalSeconds, batchSize: 1 }, async (jobs) => {
       for (const job of jobs) await this.fire(job.data.processId, new Date(job.data.slot));
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { streamingPieces } from '../../src/assistant/builtin/format.js';
 import { extractDueDate, parseCommand } from '../../src/assistant/builtin/parse.js';
-import { loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('dates in the user\'s time zone', () => {
   it('reads "tomorrow 6pm" as 18:00 where the user is, whatever the server zone', () => {
@@ -60,6 +60,21 @@ describe('assistant configuration', () => {
     }
     expect(message).toMatch(/BEHFLOW_LLM_BASE_URL/);
     expect(message).not.toContain('sk-secret');
+  });
+
+  it('refuses credentials in the base URL, naming the variable without echoing the value', () => {
+    for (const url of ['https://alice:s3cr3t-pass@llm.example/v1', 'https://only-user-s3cr3t@llm.example/v1', 'http://:s3cr3t-pass@localhost:11434/v1']) {
+      let error: unknown;
+      try {
+        loadConfig({ BEHFLOW_LLM_BASE_URL: url });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, url).toBeInstanceOf(ConfigError);
+      const message = String(error);
+      expect(message).toMatch(/BEHFLOW_LLM_BASE_URL: must not contain a user name or password/);
+      expect(message).not.toMatch(/s3cr3t|alice|llm\.example|localhost/);
+    }
   });
 });
 

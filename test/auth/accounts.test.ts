@@ -78,6 +78,22 @@ describe('registration', () => {
     expect(await server.prisma.user.count({ where: { username: { equals: input.username, mode: 'insensitive' } } })).toBe(1);
   });
 
+  it('lets only one of concurrent registrations of case variants of a name through', async () => {
+    const base = uniqueName('race');
+    const variants = [base, base.toUpperCase(), `${base[0]!.toUpperCase()}${base.slice(1)}`, base.replace(/[a-z]$/, (c) => c.toUpperCase())];
+    const results = await Promise.all(
+      variants.map((username) =>
+        server.graphql(REGISTER, { variables: { input: { username, password: 'correct horse battery', name: 'R', lastname: 'C' } } }),
+      ),
+    );
+    const succeeded = results.filter((result) => result.errors === undefined);
+    expect(succeeded).toHaveLength(1);
+    for (const result of results.filter((result) => result.errors !== undefined)) {
+      expect(errorOf(result).extensions).toMatchObject({ code: 'CONFLICT', field: 'input.username' });
+    }
+    expect(await server.prisma.user.count({ where: { username: { equals: base, mode: 'insensitive' } } })).toBe(1);
+  });
+
   it.each([
     ['username', 'ab', 'input.username'],
     ['username', 'a'.repeat(51), 'input.username'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientAddressOf } from '../../src/app.js';
+import { rateLimitKeyOf } from '../../src/auth/attempt-limiter.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('clientAddressOf', () => {
@@ -58,5 +59,30 @@ describe('configuration of the account limits', () => {
     }
     expect(message).not.toContain('everyone');
     expect(() => loadConfig({ BEHFLOW_TRUST_PROXY: '11' })).toThrow(/BEHFLOW_TRUST_PROXY/);
+  });
+});
+
+describe('rateLimitKeyOf', () => {
+  it('keys IPv6 addresses by their /64 prefix, however they are written', () => {
+    const key = '2001:db8:1:2::/64';
+    for (const address of ['2001:db8:1:2::1', '2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:0DB8:0001:0002:0:0:0:9', '2001:db8:1:2::7%eth0']) {
+      expect(rateLimitKeyOf(address), address).toBe(key);
+    }
+    expect(rateLimitKeyOf('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(rateLimitKeyOf('::1')).toBe('0:0:0:0::/64');
+    expect(rateLimitKeyOf('fe80::1')).toBe('fe80:0:0:0::/64');
+    expect(rateLimitKeyOf('2001:db8::')).toBe('2001:db8:0:0::/64');
+  });
+
+  it('keys IPv4-mapped IPv6 addresses by the IPv4 address they carry', () => {
+    expect(rateLimitKeyOf('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(rateLimitKeyOf('::FFFF:c000:201')).toBe('192.0.2.1');
+    expect(rateLimitKeyOf('0:0:0:0:0:ffff:203.0.113.9')).toBe('203.0.113.9');
+  });
+
+  it('leaves IPv4 addresses, other text and a missing address as they are', () => {
+    expect(rateLimitKeyOf('192.0.2.1')).toBe('192.0.2.1');
+    expect(rateLimitKeyOf('not an address')).toBe('not an address');
+    expect(rateLimitKeyOf(null)).toBeNull();
   });
 });

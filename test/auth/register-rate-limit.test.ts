@@ -135,3 +135,16 @@ describe('client address behind a trusted proxy (BEHFLOW_TRUST_PROXY)', () => {
     expect(await attemptsFrom(second, '203.0.113.10')).toBe(0);
   });
 });
+
+describe('IPv6 clients', () => {
+  it('share one allowance per /64: picking another address of the same prefix gains nothing', async () => {
+    for (let index = 1; index <= 3; index += 1) {
+      expect((await register(proxied, newAccount(), `2001:db8:aa:1::${index}`)).errors).toBeUndefined();
+    }
+    expectRateLimited(await register(proxied, newAccount(), '2001:db8:aa:1:ffff:ffff:ffff:fffe'));
+    expectRateLimited(await register(proxied, newAccount(), '2001:0DB8:00AA:0001::abcd'));
+    expect(await attemptsFrom(proxied, '2001:db8:aa:1::/64')).toBe(3);
+    // The neighbouring /64 is someone else.
+    expect((await register(proxied, newAccount(), '2001:db8:aa:2::1')).errors).toBeUndefined();
+  });
+});

@@ -1,0 +1,44 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  const logger = createLogger(
+    'info',
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  return { logger, lines };
+}
+
+describe('log redaction', () => {
+  it('masks secrets at the top level and one object deep', () => {
+    const { logger, lines } = capture();
+    const secrets = {
+      password: 'pw-value-1',
+      currentPassword: 'pw-value-2',
+      newPassword: 'pw-value-3',
+      passwordHash: '$argon2id$v=19$hash-value',
+      token: 'token-value',
+      tokenHash: 'token-hash-value',
+      apiKey: 'sk-api-key-value',
+      authorization: 'Bearer auth-value',
+    };
+    logger.info({ ...secrets, user: { id: 'u1', ...secrets }, input: secrets, headers: { authorization: 'Bearer header-value' } }, 'secrets');
+
+    const entry = JSON.parse(lines[0]!) as Record<string, any>;
+    for (const key of Object.keys(secrets)) {
+      expect(entry[key], key).toBe('[redacted]');
+      expect(entry.user[key], `user.${key}`).toBe('[redacted]');
+      expect(entry.input[key], `input.${key}`).toBe('[redacted]');
+    }
+    expect(entry.headers.authorization).toBe('[redacted]');
+    expect(entry.user.id).toBe('u1');
+    expect(lines.join('')).not.toMatch(/-value/);
+  });
+});
