@@ -1,7 +1,7 @@
 // Makes an existing user an administrator: `npm run user:promote -- <username>`.
 // Reaches the database the way the server does (DATABASE_URL, or the embedded database in
 // BEHFLOW_DATA_DIR; stop the server first in that case, as one cluster has one owner).
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { connectDatabase } from '../src/db/prisma.js';
 import { openDatabaseServer } from '../src/db/server-connection.js';
@@ -13,16 +13,7 @@ if (!username || process.argv.length > 3) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 // Progress logs would drown the one line of output that matters.
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');

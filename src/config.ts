@@ -225,3 +225,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     assistant: Object.freeze(assistant),
   });
 }
+
+/** For command-line entry points: the configuration, or exit 1 with every problem printed. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,27 +1,14 @@
 // What reaches the log when the language model answers with an error.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createOpenAIProvider, errorExcerpt } from '../../src/assistant/openai.js';
 import { AssistantUnavailableError } from '../../src/assistant/provider.js';
+import { captureLogs } from '../helpers/logs.js';
 import { startFakeLLM } from './fake-llm.js';
 
 const API_KEY = 'sk-live-0123456789abcdefSECRET';
 const llm = await startFakeLLM();
 
-function capturingLogger() {
-  const lines: string[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  return { logger, lines };
-}
+const capturingLogger = () => captureLogs('debug');
 
 describe('a failed language model request', () => {
   it('logs the status and a short excerpt, never the key or the headers', async () => {

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { seedUser } from '../helpers/seed.js';
+import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
 
 /*
@@ -9,16 +8,7 @@ import { startTestServer } from '../helpers/server.js';
  * gone, so no token can be looked up) reaches the server log, not the client: the client
  * gets generic words, never the database's message, and nothing is printed to the console.
  */
-const lines: string[] = [];
-const logger = pino(
-  { level: 'error' },
-  new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  }),
-);
+const { logger, lines } = captureLogs('error');
 const server = await startTestServer({ logger });
 const { token } = await seedUser(server.prisma);
 await server.prisma.$executeRawUnsafe('DROP TABLE auth_sessions CASCADE');

@@ -1,21 +1,12 @@
-import { Writable } from 'node:stream';
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
+import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
 
 // What the server logs, to see the warnings about lost leases.
-const logLines: Array<{ msg: string; [key: string]: unknown }> = [];
-const logger = pino(
-  { level: 'warn' },
-  new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  }),
-);
+const logs = captureLogs('warn');
+const logger = logs.logger;
 const databaseUrl = await createTestDatabase();
 // No scheduler: recovery runs only when a test calls it. Short leases: renewals every second.
 const server = await startTestServer({ databaseUrl, logger, env: { BEHFLOW_SCHEDULER: 'false', BEHFLOW_PROCESS_LEASE_SECONDS: '3' } });
@@ -97,7 +88,7 @@ describe('execution leases', () => {
     }
     const after = await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: execution.id } });
     expect(after).toMatchObject({ status: 'failed', errorMessage: 'taken over' });
-    expect(logLines.some((line) => line.executionId === execution.id && /lease lost/.test(line.msg))).toBe(true);
-    expect(logLines.some((line) => line.executionId === execution.id && /already marked failed/.test(line.msg))).toBe(true);
+    expect(logs.entries().some((line) => line.executionId === execution.id && /lease lost/.test(line.msg ?? ''))).toBe(true);
+    expect(logs.entries().some((line) => line.executionId === execution.id && /already marked failed/.test(line.msg ?? ''))).toBe(true);
   });
 });

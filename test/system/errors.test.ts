@@ -1,22 +1,12 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { seedUser } from '../helpers/seed.js';
+import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** Unexpected failures: masked for the client, logged (without secrets) for the operator. */
 describe('an unexpected failure', () => {
   it('reaches the client as "Unexpected error." and the server log with its cause', async () => {
-    const lines: string[] = [];
-    const logger = pino(
-      { level: 'error' },
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { logger, lines } = captureLogs('error');
     const server = await startTestServer({ logger });
     const { user, token } = await seedUser(server.prisma);
     await server.prisma.chatSession.create({ data: { userId: user.id, title: 'Broken' } });

@@ -1,20 +1,7 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { captureLogs } from '../helpers/logs.js';
 
-function capture() {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  return { logger, lines };
-}
+const capture = () => captureLogs('info');
 
 describe('log redaction', () => {
   it('masks secrets at the top level and one object deep', () => {
