@@ -80,6 +80,9 @@ export const ChatMessage = builder.prismaNode('ChatMessage', {
     actions: t.field({
       type: [ChatAction],
       nullable: true,
+      // A reply takes a few actions (a model gets at most four rounds of tool calls), not the
+      // ten items an unknown list is priced at: a full page of messages with them stays affordable.
+      complexity: { field: 1, multiplier: 3 },
       description: 'For an assistant reply, what the assistant did for it, in order (empty when it only talked); null for user messages.',
       resolve: (message) => (Array.isArray(message.actions) ? (message.actions as unknown as AssistantAction[]) : null),
     }),

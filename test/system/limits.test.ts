@@ -43,7 +43,7 @@ describe('query limits', () => {
 
   it('lets a chat screen read a full page of messages with their actions', async () => {
     const result = await server.graphql(
-      '{ chatSessions(first: 1) { edges { node { title messages(first: 100) { totalCount edges { cursor node { id role content createdAt tokensUsed actions { tool outcome detail } } } pageInfo { hasNextPage endCursor } } } } } }',
+      '{ chatSessions(first: 1) { edges { node { title messages(first: 100) { totalCount edges { cursor node { id role content createdAt tokensUsed actions { tool arguments outcome detail } } } pageInfo { hasNextPage endCursor } } } } } }',
       { token },
     );
     expect(result.errors).toBeUndefined();
