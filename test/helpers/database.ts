@@ -18,7 +18,7 @@ export async function createTestDatabase(): Promise<string> {
 
 async function createDatabase(prefix: string, template: string | null): Promise<string> {
   const adminUrl = inject('adminDatabaseUrl');
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${inject('testRunId')}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -12,6 +12,8 @@ declare module 'vitest' {
     adminDatabaseUrl: string;
     /** The migrated database every test file's database is cloned from. */
     templateDatabaseName: string;
+    /** Part of the name of every database this run creates, so its teardown finds them all. */
+    testRunId: string;
   }
 }
 
@@ -19,7 +21,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const server = await startPostgresServer();
   process.stdout.write(`[tests] PostgreSQL from ${server.source}\n`);
-  const templateDatabaseName = `behflow_template_${randomBytes(4).toString('hex')}`;
+  const testRunId = randomBytes(4).toString('hex');
+  const templateDatabaseName = `behflow_template_${testRunId}`;
 
   const admin = new pg.Client({ connectionString: server.adminUrl });
   await admin.connect();
@@ -29,11 +32,19 @@ export default async function setup(project: TestProject) {
 
   project.provide('adminDatabaseUrl', server.adminUrl);
   project.provide('templateDatabaseName', templateDatabaseName);
+  project.provide('testRunId', testRunId);
 
   return async () => {
+    // Every database of this run: the template and those the test files made (a file's own
+    // clean-up can be skipped when a database is made inside a test, or when a file fails).
+    // Other runs on the same server (their own id) are left alone.
     const client = new pg.Client({ connectionString: server.adminUrl });
     await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${templateDatabaseName} WITH (FORCE)`);
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT datname AS name FROM pg_database WHERE datname LIKE 'behflow%' AND strpos(datname, $1) > 0`,
+      [`_${testRunId}`],
+    );
+    for (const { name } of rows) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.end();
     await server.stop();
   };
