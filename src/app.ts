@@ -9,9 +9,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type pg from 'pg';
 import { schema } from './schema/index.js';
 import { useSessionBoundSubscriptions } from './auth/session-bound-subscriptions.js';
-import { resolveViewer } from './auth/viewer.js';
+import type { ViewerResolver } from './auth/viewer.js';
 import type { Logger } from './logger.js';
 import type { AppDependencies, Context } from './schema/context.js';
+import { RequestLoaders } from './schema/loaders.js';
 import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
@@ -20,6 +21,8 @@ import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from '
 export interface AppOptions extends AppDependencies {
   /** The pool behind Prisma, for the health check's cheap `SELECT 1`. */
   readonly pool: pg.Pool;
+  /** Who is behind a request's credentials (sessions answered from a per-instance cache). */
+  readonly viewers: ViewerResolver;
 }
 
 export interface App {
@@ -110,8 +113,8 @@ function startsCleanly<A extends unknown[], R>(
 }
 
 export function createApp(options: AppOptions): App {
-  const { pool, ...dependencies } = options;
-  const { config, prisma, logger, sessionWatch } = dependencies;
+  const { pool, viewers, ...dependencies } = options;
+  const { config, logger, sessionWatch } = dependencies;
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<ServerContext, Context>({
@@ -147,13 +150,13 @@ export function createApp(options: AppOptions): App {
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
       let viewer;
       try {
-        viewer = await resolveViewer(prisma, config.timeZone, authorizationOf(initial as InitialContext));
+        viewer = await viewers.resolve(authorizationOf(initial as InitialContext));
       } catch (error) {
         // Without the database no operation can be authorized: say so (503), not "500".
         log.error({ err: error }, 'could not resolve the viewer');
         throw new ServiceUnavailableError();
       }
-      return { ...dependencies, viewer, client };
+      return { ...dependencies, viewer, client, loaders: new RequestLoaders() };
     },
   });
 
@@ -214,7 +217,7 @@ export function createApp(options: AppOptions): App {
         const { socket } = ctx.extra;
         let viewer;
         try {
-          viewer = typeof authorization === 'string' ? await resolveViewer(prisma, config.timeZone, authorization) : null;
+          viewer = typeof authorization === 'string' ? await viewers.resolve(authorization) : null;
         } catch (error) {
           // The cause (a database error) is for the log; the client learns only to come back
           // later (1013, which graphql-ws clients retry). Thrown, it would be sent as the close reason.

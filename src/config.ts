@@ -50,6 +50,7 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   BEHFLOW_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
   BEHFLOW_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  BEHFLOW_SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   BEHFLOW_ADMIN_USERNAMES: z.string().default(''),
   BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
@@ -97,6 +98,12 @@ export interface Config {
    * so a revocation whose announcement was missed still ends them within this period.
    */
   readonly sessionRecheckMs: number;
+  /**
+   * How long an instance answers a session from memory before reading it again (0: always
+   * read). Revocations and profile changes are announced and take effect at once; this bounds
+   * changes made to the database by other means.
+   */
+  readonly sessionCacheMs: number;
   /** Usernames that are made administrators at registration and at every start. */
   readonly adminUsernames: readonly string[];
   /**
@@ -197,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     sessionTtlMs: Math.round(values.BEHFLOW_SESSION_TTL_DAYS * 86_400_000),
     sessionRecheckMs: values.BEHFLOW_SESSION_RECHECK_SECONDS * 1000,
+    sessionCacheMs: values.BEHFLOW_SESSION_CACHE_SECONDS * 1000,
     adminUsernames: Object.freeze(
       values.BEHFLOW_ADMIN_USERNAMES.split(',')
         .map((name) => name.trim())

@@ -2,6 +2,7 @@ import { createApp, type App } from './app.js';
 import { startAuthHousekeeping } from './auth/housekeeping.js';
 import { createAuthService } from './auth/service.js';
 import { createSessionWatch } from './auth/session-watch.js';
+import { createViewerResolver } from './auth/viewer.js';
 import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { connectDatabase, type Database } from './db/prisma.js';
@@ -67,13 +68,16 @@ export async function startServer(config: Config, logger: Logger, options: Start
       logger,
       onListenerConnected: events.onListenerConnected,
       recheckIntervalMs: config.sessionRecheckMs,
+      delivered: events.delivered,
     });
     cleanup.push(() => sessionWatch.close());
-    const auth = createAuthService({ prisma: database.prisma, config, logger, sessionWatch });
+    const viewers = createViewerResolver({ sql: database.sql, events, serviceTimeZone: config.timeZone, cacheMs: config.sessionCacheMs, logger });
+    cleanup.push(async () => viewers.close());
+    const auth = createAuthService({ prisma: database.prisma, sql: database.sql, config, logger, sessionWatch });
     await auth.applyAdminUsernames();
     const housekeeping = startAuthHousekeeping({ prisma: database.prisma, config, logger });
     cleanup.push(() => housekeeping.stop());
-    const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: config.timeZone });
+    const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, pubsub: events.pubsub, logger, timeZone: config.timeZone });
     const processes = new ProcessService({
       prisma: database.prisma,
       pubsub: events.pubsub,
@@ -115,6 +119,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       config,
       prisma: database.prisma,
       pool: database.pool,
+      viewers,
       pubsub: events.pubsub,
       logger,
       auth,

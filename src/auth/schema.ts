@@ -1,6 +1,10 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../schema/builder.js';
 import type { Context } from '../schema/context.js';
-import { ownerIdFilter, requireViewer, uuidOrNoMatch } from './ownership.js';
+import { UnauthenticatedError } from '../schema/errors.js';
+import { columnsOf, selectionOf } from '../schema/selection.js';
+import type { Account, AccountColumn } from './accounts.js';
+import { requireViewer, uuidOrNoMatch } from './ownership.js';
 import type { SignedIn } from './service.js';
 
 export const UserRoleEnum = builder.enumType('UserRole', {
@@ -11,16 +15,41 @@ export const UserRoleEnum = builder.enumType('UserRole', {
   } as const,
 });
 
+/** The columns each field of User reads (a test checks that every field is listed). */
+export const USER_FIELD_COLUMNS = {
+  id: [],
+  username: ['username'],
+  name: ['name'],
+  lastname: ['lastname'],
+  timeZone: ['timeZone'],
+  usesServiceTimeZone: ['timeZone'],
+  role: ['role'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+} as const satisfies Record<string, readonly AccountColumn[]>;
+
+const userColumns = columnsOf<AccountColumn>(USER_FIELD_COLUMNS, ['id']);
+const userSelection = selectionOf('User', [[]]);
+
+/** The accounts behind `ids` with the columns `info`'s selection needs, batched per request. */
+export function loadAccount(context: Context, info: GraphQLResolveInfo, id: string): Promise<Account | null> {
+  const viewer = context.viewer;
+  if (!viewer) return Promise.resolve(null);
+  const columns = userColumns(userSelection(info));
+  // Only the id asked for (`owner { id }`): it is known, nothing to read.
+  if (columns.length === 1 && id === viewer.id) return Promise.resolve({ id } as Account);
+  const loader = context.loaders.rows(`User:${columns.join(',')}`, (ids) => context.auth.accounts(viewer, ids, columns));
+  return loader.load(id) as Promise<Account | null>;
+}
+
 /**
  * A Behflow account. Visible only to its owner: `node(id:)` for anyone else's account is null,
- * exactly as for an id that does not exist. The password hash is never exposed.
+ * exactly as for an id that does not exist. The password hash is never read for it.
  */
-export const UserNode = builder.prismaNode('User', {
+export const UserNode = builder.node(builder.objectRef<Account>('User'), {
   description: 'A Behflow account. Each user sees only their own account.',
-  id: { field: 'id' },
-  // A missing or foreign account loads as null rather than failing the lookup.
-  nullable: true,
-  findUnique: (id, context: Context) => ({ id: uuidOrNoMatch(id), AND: [{ id: ownerIdFilter(context) }] }),
+  id: { resolve: (user) => user.id },
+  loadWithoutCache: (id, context, info) => loadAccount(context, info, uuidOrNoMatch(id)),
   fields: (t) => ({
     username: t.exposeString('username', { description: 'The name the user signs in with (unique).' }),
     name: t.exposeString('name', { description: 'First name.' }),
@@ -39,12 +68,19 @@ export const UserNode = builder.prismaNode('User', {
   }),
 });
 
+/** An account field resolved from its id through the per-request loader. */
+const accountById = (id: string, context: Context, info: GraphQLResolveInfo) =>
+  loadAccount(context, info, id).then((account) => {
+    if (!account) throw new UnauthenticatedError();
+    return account;
+  });
+
 builder.queryField('me', (t) =>
-  t.prismaField({
+  t.field({
     type: UserNode,
     nullable: false,
     description: 'The signed-in user.',
-    resolve: (query, _root, _args, context) => context.prisma.user.findUniqueOrThrow({ ...query, where: { id: requireViewer(context).id } }),
+    resolve: (_root, _args, context, info) => accountById(requireViewer(context).id, context, info),
   }),
 );
 
@@ -52,11 +88,11 @@ const signedInFields = (kind: 'registered' | 'signed in') =>
   builder.objectRef<SignedIn>(kind === 'registered' ? 'RegisterPayload' : 'LoginPayload').implement({
     description: kind === 'registered' ? 'The new account, signed in.' : 'The account that signed in, with its new session.',
     fields: (t) => ({
-      user: t.prismaField({
+      user: t.field({
         type: UserNode,
         nullable: false,
         description: kind === 'registered' ? 'The new account.' : 'The account that signed in.',
-        resolve: (query, payload, _args, context) => context.prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.user.id } }),
+        resolve: (payload) => payload.user,
       }),
       token: t.exposeString('token', {
         description: 'The session token: send it as `Authorization: Bearer <token>` (HTTP) or `connectionParams.authorization` (graphql-ws). Shown only once; keep it secret.',
@@ -104,27 +140,17 @@ const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
   }),
 });
 
-const UpdateProfilePayload = builder.objectRef<{ userId: string }>('UpdateProfilePayload').implement({
+const UpdateProfilePayload = builder.objectRef<{ user: Account }>('UpdateProfilePayload').implement({
   description: 'The profile after the change.',
   fields: (t) => ({
-    user: t.prismaField({
-      type: UserNode,
-      nullable: false,
-      description: 'The account after the change.',
-      resolve: (query, payload, _args, context) => context.prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
-    }),
+    user: t.field({ type: UserNode, nullable: false, description: 'The account after the change.', resolve: (payload) => payload.user }),
   }),
 });
 
-const ChangePasswordPayload = builder.objectRef<{ userId: string; revokedSessions: number }>('ChangePasswordPayload').implement({
+const ChangePasswordPayload = builder.objectRef<{ user: Account; revokedSessions: number }>('ChangePasswordPayload').implement({
   description: 'The password was changed and every other session signed out.',
   fields: (t) => ({
-    user: t.prismaField({
-      type: UserNode,
-      nullable: false,
-      description: 'The account after the change.',
-      resolve: (query, payload, _args, context) => context.prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
-    }),
+    user: t.field({ type: UserNode, nullable: false, description: 'The account after the change.', resolve: (payload) => payload.user }),
     revokedSessions: t.exposeInt('revokedSessions', { description: 'How many other sessions were signed out.' }),
   }),
 });
@@ -172,8 +198,7 @@ builder.mutationFields((t) => ({
     description: "Changes the signed-in user's name, last name or time zone.",
     args: { input: t.arg({ type: UpdateProfileInput, required: true, description: 'The changes.' }) },
     resolve: async (_root, { input }, context) => {
-      const user = await context.auth.updateProfile(requireViewer(context), input);
-      return { userId: user.id };
+      return { user: await context.auth.updateProfile(requireViewer(context), input) };
     },
   }),
   changePassword: t.field({
@@ -181,8 +206,7 @@ builder.mutationFields((t) => ({
     description: 'Replaces the password (the current one is required) and signs out every other session.',
     args: { input: t.arg({ type: ChangePasswordInput, required: true, description: 'The current and the new password.' }) },
     resolve: async (_root, { input }, context) => {
-      const { user, revokedSessions } = await context.auth.changePassword(requireViewer(context), input, context.client);
-      return { userId: user.id, revokedSessions };
+      return context.auth.changePassword(requireViewer(context), input, context.client);
     },
   }),
 }));

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { Prisma, PrismaClient, User } from '../db/prisma.js';
+import type { Prisma, PrismaClient } from '../db/prisma.js';
+import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { Viewer } from '../schema/context.js';
 import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../schema/errors.js';
+import { ACCOUNT_SELECT, accountsStatement, type Account, type AccountColumn } from './accounts.js';
 import { createLoginLimiter, createRegistrationLimiter } from './attempt-limiter.js';
 import { argon2Passwords, type Passwords } from './passwords.js';
 import type { SessionWatch } from './session-watch.js';
@@ -17,7 +19,7 @@ export interface ClientInfo {
 }
 
 export interface SignedIn {
-  readonly user: User;
+  readonly user: Account;
   /** The bearer token: returned once, never stored (only its SHA-256 is). */
   readonly token: string;
   readonly expiresAt: Date;
@@ -45,13 +47,15 @@ export interface AuthService {
   logout(viewer: Viewer): Promise<number>;
   /** Revokes every session of the viewer, the current one included. */
   logoutEverywhere(viewer: Viewer): Promise<number>;
-  updateProfile(viewer: Viewer, changes: ProfileChanges): Promise<User>;
+  updateProfile(viewer: Viewer, changes: ProfileChanges): Promise<Account>;
+  /** The accounts among `ids` the viewer may see (only their own), with the given columns. */
+  accounts(viewer: Viewer, ids: readonly string[], columns: readonly AccountColumn[]): Promise<Array<Pick<Account, 'id'> & Partial<Account>>>;
   /** Replaces the password and revokes every other session of the viewer. */
   changePassword(
     viewer: Viewer,
     input: { currentPassword: string; newPassword: string },
     client: ClientInfo,
-  ): Promise<{ user: User; revokedSessions: number }>;
+  ): Promise<{ user: Account; revokedSessions: number }>;
   /** Makes the configured admin usernames administrators; resolves with how many accounts changed. */
   applyAdminUsernames(): Promise<number>;
 }
@@ -68,6 +72,8 @@ function isUniqueViolation(error: unknown): boolean {
 
 export interface AuthServiceDependencies {
   readonly prisma: PrismaClient;
+  /** Prepared reads (the request path). */
+  readonly sql: Sql;
   readonly config: Config;
   readonly logger: Logger;
   readonly sessionWatch: SessionWatch;
@@ -76,7 +82,7 @@ export interface AuthServiceDependencies {
 }
 
 export function createAuthService(deps: AuthServiceDependencies): AuthService {
-  const { prisma, config, sessionWatch } = deps;
+  const { prisma, sql, config, sessionWatch } = deps;
   const passwords = deps.passwords ?? argon2Passwords;
   /**
    * A hash no password matches, made like real ones: checking an unknown username's password
@@ -128,6 +134,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
           if (await isTaken(tx)) throw new ConflictError('This username is taken.', 'input.username');
           const user = await tx.user.create({
             data: { username, passwordHash, name, lastname, timeZone, role: adminUsernames.has(username) ? 'admin' : 'user' },
+            select: ACCOUNT_SELECT,
           });
           return { user, session: await openSession(tx, user.id, client) };
         });
@@ -157,12 +164,13 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
 
       // Accounts from the original Behflow (bcrypt) move to argon2id on their first sign-in here.
       const newHash = check.needsRehash ? await passwords.hash(password) : null;
-      const { current, session } = await prisma.$transaction(async (tx) => {
-        const current = newHash ? await tx.user.update({ where: { id: user.id }, data: { passwordHash: newHash } }) : user;
-        return { current, session: await openSession(tx, user.id, client) };
+      const session = await prisma.$transaction(async (tx) => {
+        if (newHash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: newHash }, select: { id: true } });
+        return openSession(tx, user.id, client);
       });
       if (newHash) log.info({ userId: user.id }, 'password hash upgraded to argon2id');
-      return { user: current, ...session };
+      const { passwordHash: _hash, ...account } = user;
+      return { user: account, ...session };
     },
 
     async logout(viewer) {
@@ -191,8 +199,17 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       if (changes.timeZone !== undefined) {
         data.timeZone = changes.timeZone === null ? null : validTimeZone(changes.timeZone, 'input.timeZone');
       }
-      if (Object.keys(data).length === 0) return prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
-      return prisma.user.update({ where: { id: viewer.id }, data });
+      if (Object.keys(data).length === 0) return prisma.user.findUniqueOrThrow({ where: { id: viewer.id }, select: ACCOUNT_SELECT });
+      const account = await prisma.user.update({ where: { id: viewer.id }, data, select: ACCOUNT_SELECT });
+      // Instances remember the viewer's time zone with the session.
+      if (data.timeZone !== undefined) await sessionWatch.announceAccountChange(viewer.id);
+      return account;
+    },
+
+    async accounts(viewer, ids, columns) {
+      const wanted = ids.filter((id) => id === viewer.id);
+      if (wanted.length === 0) return [];
+      return sql.rows(accountsStatement(viewer.id, wanted, columns));
     },
 
     async changePassword(viewer, input, client) {
@@ -200,7 +217,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       const newPassword = validNewPassword(input.newPassword, 'input.newPassword');
       // Someone holding a stolen token must not get unlimited guesses at the password either.
       const attempt = await limiter.begin(viewer.username, client.address);
-      const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
+      const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { passwordHash: true } });
       const check = await passwords.check(user.passwordHash, currentPassword);
       if (!check.valid) throw new BadUserInputError('The current password is not correct.', 'input.currentPassword');
       await attempt.succeeded();
@@ -208,7 +225,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       const passwordHash = await passwords.hash(newPassword);
       const now = new Date();
       const result = await prisma.$transaction(async (tx) => {
-        const updated = await tx.user.update({ where: { id: viewer.id }, data: { passwordHash } });
+        const updated = await tx.user.update({ where: { id: viewer.id }, data: { passwordHash }, select: ACCOUNT_SELECT });
         const { count } = await tx.authSession.updateMany({
           where: { userId: viewer.id, id: { not: viewer.sessionId }, revokedAt: null, expiresAt: { gt: now } },
           data: { revokedAt: now },

@@ -22,6 +22,11 @@ export interface SessionWatch {
    * every other instance to do the same. Call after the revocation committed.
    */
   announceRevocation(userId: string): Promise<void>;
+  /**
+   * Tells every instance that the account changed (time zone, role), so none answers a request
+   * with what it remembered of it. Resolves once the announcement has reached them.
+   */
+  announceAccountChange(userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,8 @@ export interface SessionWatchOptions {
    * unnoticed. 0 turns the periodic check off.
    */
   readonly recheckIntervalMs?: number;
+  /** Resolves once the events published so far have reached every listening instance. */
+  readonly delivered?: () => Promise<void>;
 }
 
 export function createSessionWatch(options: SessionWatchOptions): SessionWatch {
@@ -159,6 +166,13 @@ export function createSessionWatch(options: SessionWatchOptions): SessionWatch {
       // would never come back while the listener is down.
       await recheckUser(userId).catch((error: Error) => log.error({ err: { message: error.message } }, 'could not check revoked sessions'));
       pubsub.publish('auth:sessions-revoked', { userId });
+      // Instances answer sessions from memory until they hear of this: the revocation is only
+      // done once they have.
+      await options.delivered?.();
+    },
+    async announceAccountChange(userId) {
+      pubsub.publish('auth:user-changed', { userId });
+      await options.delivered?.();
     },
     async close() {
       clearInterval(periodic);

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
+import { createSql, type Sql } from './sql.js';
 
 export { PrismaClient };
 export type * from '../generated/prisma/client.js';
@@ -10,6 +11,8 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** The pool behind Prisma, for the few statements Prisma cannot express (health, advisory locks). */
   readonly pool: pg.Pool;
+  /** Prepared reads on the same pool, for the request path. */
+  readonly sql: Sql;
   close(): Promise<void>;
 }
 
@@ -17,7 +20,7 @@ export interface DatabaseOptions {
   readonly connectionString: string;
   readonly poolSize: number;
   readonly logger: Logger;
-  /** Called with every SQL statement Prisma sends; tests count them. */
+  /** Called with every SQL statement sent through Prisma or `sql`; tests count them. */
   readonly onQuery?: (query: { sql: string; durationMs: number }) => void;
 }
 
@@ -48,6 +51,7 @@ export function connectDatabase(options: DatabaseOptions): Database {
   return {
     prisma,
     pool,
+    sql: createSql(pool, options.onQuery),
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -1,23 +1,26 @@
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
+import type { TaskChangedEvent } from '../tasks/snapshot.js';
 import { createPostgresEventTarget } from './postgres-event-target.js';
 
 /**
  * Every event stream of the API, in one place. A key is a topic; its tuple is
  * `[routingId, payload]` (subscribers listen to one routing id) or `[payload]`.
- * Payloads are JSON (they travel between instances through PostgreSQL) and stay
- * small: ids and types, from which subscription resolvers load what the viewer may see.
+ * Payloads are JSON (they travel between instances through PostgreSQL) and small: ids and
+ * types, and for tasks the task as changed, so that many subscribers cost no reads.
  */
 export type PubSubChannels = {
   /** A task of the user `userId` was created, updated, completed or deleted (whatever made the change). */
-  'task:changed': [userId: string, event: { type: 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED'; taskId: string }];
+  'task:changed': [userId: string, event: TaskChangedEvent];
   /**
    * Sessions of the user `userId` were revoked (sign-out, sign-out everywhere, password change).
    * Every instance re-reads which of the sessions it watches ended and closes their open
    * subscriptions and WebSocket connections.
    */
   'auth:sessions-revoked': [event: { userId: string }];
+  /** The account `userId` changed (time zone, role, activity): every instance forgets what it keeps of its sessions. */
+  'auth:user-changed': [event: { userId: string }];
   /** An execution of an automated process changed status (processes are global: every signed-in user may watch). */
   'process:execution-updated': [
     event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' },
@@ -52,8 +55,20 @@ export interface PubSubSystem {
    * published while it was down never arrive, so state kept from them must be re-read.
    */
   onListenerConnected(listener: () => void): () => void;
+  /** Whether events from other instances are arriving now (the listener is connected). */
+  isListening(): boolean;
+  /** Resolves once the events published so far have reached every listening instance (bounded wait). */
+  delivered(): Promise<void>;
+  /**
+   * Calls `handler` synchronously as each event of a topic without routing id arrives, before
+   * any subscription's iterator sees it: for caches that must never answer from before it.
+   */
+  listen<Topic extends UnroutedTopic>(topic: Topic, handler: (payload: PubSubChannels[Topic][0]) => void): () => void;
   close(): Promise<void>;
 }
+
+/** The topics whose events are not routed to an id (their tuple is just `[payload]`). */
+type UnroutedTopic = { [Topic in keyof PubSubChannels]: PubSubChannels[Topic] extends [unknown] ? Topic : never }[keyof PubSubChannels];
 
 /** A pub/sub whose events reach subscribers on every instance sharing the database. */
 export function createPubSubSystem(options: { connectionString: string; pool: pg.Pool; logger: Logger }): PubSubSystem {
@@ -62,6 +77,13 @@ export function createPubSubSystem(options: { connectionString: string; pool: pg
     pubsub: createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }),
     ready: () => eventTarget.ready(),
     onListenerConnected: (listener) => eventTarget.onConnected(listener),
+    isListening: () => eventTarget.isListening(),
+    delivered: () => eventTarget.delivered(),
+    listen(topic, handler) {
+      const listener = (event: Event) => handler((event as CustomEvent).detail);
+      eventTarget.addEventListener(topic, listener as never);
+      return () => eventTarget.removeEventListener(topic, listener as never);
+    },
     close: () => eventTarget.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { TypedEvent, TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import type { Logger } from '../logger.js';
@@ -15,6 +16,13 @@ export interface PostgresEventTarget extends TypedEventTarget<TypedEvent> {
    * while it was down are lost for good, so whoever keeps state derived from events re-reads it here.
    */
   onConnected(listener: () => void): () => void;
+  /** Whether the listening connection is up (events from other instances are arriving). */
+  isListening(): boolean;
+  /**
+   * Resolves once every event this instance published so far has come back through its own
+   * listener, i.e. PostgreSQL has handed it to every listening instance (or after `timeoutMs`).
+   */
+  delivered(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +54,10 @@ export function createPostgresEventTarget(options: {
   // PostgreSQL folds identical notifications sent in one transaction into one; a sequence
   // number keeps equal events (two identical text deltas) distinct within a batch.
   let sequence = 0;
+  /** Tells this instance's own events apart when they come back. */
+  const origin = randomUUID();
+  let echoed = 0;
+  const echoWaiters = new Set<{ upTo: number; resolve: () => void }>();
 
   const flush = async () => {
     while (queue.length > 0) {
@@ -66,8 +78,17 @@ export function createPostgresEventTarget(options: {
   const deliver = (message: pg.Notification) => {
     if (message.channel !== CHANNEL || !message.payload) return;
     try {
-      const { type, detail } = JSON.parse(message.payload) as { type: string; detail: unknown };
-      local.dispatchEvent(new CustomEvent(type, { detail }));
+      const event = JSON.parse(message.payload) as { type: string; detail: unknown; origin: string; sequence: number };
+      local.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
+      if (event.origin === origin && event.sequence > echoed) {
+        echoed = event.sequence;
+        for (const waiter of echoWaiters) {
+          if (waiter.upTo <= echoed) {
+            echoWaiters.delete(waiter);
+            waiter.resolve();
+          }
+        }
+      }
     } catch (error) {
       log.error({ err: error }, 'undecodable event dropped');
     }
@@ -146,7 +167,7 @@ export function createPostgresEventTarget(options: {
     addEventListener: local.addEventListener.bind(local) as PostgresEventTarget['addEventListener'],
     removeEventListener: local.removeEventListener.bind(local) as PostgresEventTarget['removeEventListener'],
     dispatchEvent(event: TypedEvent) {
-      const payload = JSON.stringify({ type: event.type, detail: event.detail, sequence: (sequence += 1) });
+      const payload = JSON.stringify({ type: event.type, detail: event.detail, origin, sequence: (sequence += 1) });
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
         log.error({ topic: event.type, bytes: Buffer.byteLength(payload) }, 'event too large to publish; dropped');
         return false;
@@ -156,6 +177,19 @@ export function createPostgresEventTarget(options: {
       return true;
     },
     ready: () => readyPromise,
+    isListening: () => listener !== null,
+    delivered(timeoutMs = 2_000) {
+      const upTo = sequence;
+      if (upTo <= echoed || closed) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const waiter = { upTo, resolve };
+        echoWaiters.add(waiter);
+        setTimeout(() => {
+          echoWaiters.delete(waiter);
+          resolve();
+        }, timeoutMs).unref();
+      });
+    },
     onConnected(connected) {
       connectedListeners.add(connected);
       return () => connectedListeners.delete(connected);
@@ -165,6 +199,8 @@ export function createPostgresEventTarget(options: {
       await flushing;
       closed = true;
       connectedListeners.clear();
+      for (const waiter of echoWaiters) waiter.resolve();
+      echoWaiters.clear();
       clearTimeout(reconnectTimer);
       const client = listener;
       listener = null;

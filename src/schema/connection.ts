@@ -1,6 +1,8 @@
 import type { ObjectRef } from '@pothos/core';
 import { uuidOrNoMatch } from '../auth/ownership.js';
 import { builder } from './builder.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './cost.js';
+import { BadUserInputError } from './errors.js';
 
 /**
  * A named, documented connection type (`<Name>Connection` with `totalCount`, and
@@ -46,4 +48,70 @@ export function documentedConnection<Shape>(
 export function confinedCursor<Query extends { cursor?: { id?: unknown } }>(query: Query, confines: Record<string, string> = {}): Query {
   if (query.cursor?.id === undefined) return query;
   return { ...query, cursor: { ...confines, id: uuidOrNoMatch(String(query.cursor.id)) } };
+}
+
+/** Relay's paging arguments. */
+export interface PagingArgs {
+  readonly first?: number | null;
+  readonly last?: number | null;
+  readonly after?: string | null;
+  readonly before?: string | null;
+}
+
+/** What a keyset page reader is asked for: rows after (or, inverted, before) a cursor row. */
+export interface PageWindow {
+  /** The cursor row's id; one no row has when the cursor names no valid id. */
+  readonly cursorId?: string;
+  /** How many rows to read: the page and one more, to tell whether another page follows. */
+  readonly limit: number;
+  /** Reading backwards (`last`/`before`): rows come nearest the cursor (or the end) first. */
+  readonly inverted: boolean;
+}
+
+const CURSOR_PREFIX = 'GPC:S:';
+/** The cursor of a row: its id, in the format Pothos' Prisma connections hand out, so cursors stay valid across both. */
+export const rowCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64');
+
+function cursorRowId(cursor: string, argument: 'after' | 'before'): string {
+  const decoded = Buffer.from(cursor, 'base64').toString('utf8');
+  if (!decoded.startsWith(CURSOR_PREFIX)) {
+    throw new BadUserInputError('This cursor was not handed out by this list: page with the cursors it returns.', argument);
+  }
+  return uuidOrNoMatch(decoded.slice(CURSOR_PREFIX.length));
+}
+
+/**
+ * A Relay connection over rows read by keyset from a cursor row, with the page flags Pothos'
+ * Prisma connections give: `load` reads `limit` rows of the window; the extra row only tells
+ * whether another page follows.
+ */
+export async function keysetConnection<Row extends { id: string }>(
+  args: PagingArgs,
+  load: (window: PageWindow) => Promise<readonly Row[]>,
+  extra: { totalCount?: () => Promise<number> } = {},
+) {
+  const { first, last, after, before } = args;
+  if (after != null && before != null) throw new BadUserInputError('Give `after` or `before`, not both.', 'before');
+  if (before != null && first != null) throw new BadUserInputError('`before` pages backwards: use it with `last`, not `first`.', 'first');
+  if (after != null && last != null) throw new BadUserInputError('`after` pages forwards: use it with `first`, not `last`.', 'last');
+  const inverted = before != null || last != null;
+  const limit = Math.min(first ?? last ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) + 1;
+  const cursor = before ?? after;
+  const cursorId = cursor == null ? undefined : cursorRowId(cursor, before != null ? 'before' : 'after');
+  const rows = await load({ cursorId, limit, inverted });
+  const full = rows.length === limit;
+  const page = full ? rows.slice(0, -1) : [...rows];
+  if (inverted) page.reverse();
+  const edges = page.map((node) => ({ cursor: rowCursor(node.id), node }));
+  return {
+    edges,
+    nodes: page,
+    totalCount: extra.totalCount,
+    pageInfo: {
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      hasNextPage: before != null ? true : last != null ? false : full,
+      hasPreviousPage: after != null ? true : inverted ? full : false,
+    },
+  };
 }

@@ -7,6 +7,7 @@ import type { ProcessService } from '../processes/service.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import type { TaskService } from '../tasks/service.js';
 import type { ChatService } from '../chat/service.js';
+import type { RequestLoaders } from './loaders.js';
 
 export type Role = 'user' | 'admin';
 
@@ -43,6 +44,8 @@ export interface AppDependencies {
 /** The per-operation context: the same shape over HTTP and over graphql-ws. */
 export interface Context extends AppDependencies {
   readonly viewer: Viewer | null;
+  /** Batched reads by id for this request (or this subscription event). */
+  readonly loaders: RequestLoaders;
   /** The caller's network address and client, for rate limits and session records. */
   readonly client: { readonly address: string | null; readonly userAgent: string | null };
 }

@@ -5,6 +5,7 @@ import type { Prisma } from '../db/prisma.js';
 import { BadUserInputError } from '../schema/errors.js';
 import { refuseNul } from '../schema/text.js';
 import { dayBounds, type TimeOfDay } from './calendar.js';
+import type { CheckedTaskFilter } from './queries.js';
 import type { Actor, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './service.js';
 
 export const TASK_LIMITS = {
@@ -174,6 +175,38 @@ export function taskWhere(actor: Actor, filter: TaskFilter, now: Date, tagMatche
   }
   conditions.push(...searchCondition(searchWords(filter.search), tagMatches));
   return { AND: conditions };
+}
+
+/**
+ * A filter with every value checked (BadUserInputError naming `filter.*` otherwise), "now" and
+ * the actor's "today" fixed, ready to become SQL.
+ */
+export function checkedTaskFilter(actor: Actor, filter: TaskFilter, now: Date): CheckedTaskFilter {
+  const dueBefore = filter.dueBefore ? validDueDate(filter.dueBefore, () => filterField('dueBefore'))! : undefined;
+  const dueAfter = filter.dueAfter ? validDueDate(filter.dueAfter, () => filterField('dueAfter'))! : undefined;
+  return {
+    statuses: checkedList(filter.statuses, 'statuses', (value) => validStatus(value, () => filterField('statuses'))),
+    priorities: checkedList(filter.priorities, 'priorities', (value) => validPriority(value, () => filterField('priorities'))),
+    tagsAny: filter.tagsAny ? validTags(filter.tagsAny, filterField, 'tagsAny') : undefined,
+    tagsAll: filter.tagsAll ? validTags(filter.tagsAll, filterField, 'tagsAll') : undefined,
+    dueBefore,
+    dueAfter,
+    overdue: filter.overdue,
+    dueToday: filter.dueToday === undefined ? undefined : { ...dayBounds(now, actor.timeZone), wanted: filter.dueToday },
+    searchWords: searchWords(filter.search),
+    now,
+  };
+}
+
+/** The sort keys, checked: every field known (BadUserInputError naming `orderBy` otherwise). */
+export function checkedTaskOrder(orderBy: readonly TaskOrder[] | undefined): readonly TaskOrder[] {
+  const keys = orderBy && orderBy.length > 0 ? orderBy : DEFAULT_TASK_ORDER;
+  for (const order of keys) {
+    if (!(order.field in ORDER_COLUMNS) || (order.direction !== 'ASC' && order.direction !== 'DESC')) {
+      throw new BadUserInputError('Unknown order field.', 'orderBy');
+    }
+  }
+  return keys;
 }
 
 /** Due before now and still open (neither completed nor cancelled). */

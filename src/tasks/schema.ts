@@ -1,15 +1,20 @@
 // The task API: the Task type, its connection with filters and ordering, statistics, tags,
 // mutations and the live `taskEvents` stream. Resolvers translate GraphQL to TaskService calls.
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { UserNode } from '../auth/schema.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { loadAccount, UserNode } from '../auth/schema.js';
+import type { Task } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
-import { confinedCursor, documentedConnection } from '../schema/connection.js';
+import { documentedConnection, keysetConnection } from '../schema/connection.js';
 import type { Context } from '../schema/context.js';
 import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
 import { OrderDirection } from '../schema/order.js';
+import { columnsOf, selectionOf } from '../schema/selection.js';
 import { toJalali } from './calendar.js';
+import type { TaskColumn } from './queries.js';
+import { taskFromSnapshot, type TaskChangedEvent } from './snapshot.js';
 import { isOverdue, isUuid } from './rules.js';
-import type { Actor, TaskEventType, TaskFilter, TaskOrder, TaskQueryArgs, UpdateTaskData } from './service.js';
+import type { Actor, TaskFilter, TaskOrder, UpdateTaskData } from './service.js';
 
 /** No row has this id: the stand-in for ids that are not a task's or not the viewer's. */
 const NO_SUCH_ID = '00000000-0000-0000-0000-000000000000';
@@ -51,12 +56,44 @@ export const TaskStatusEnum = builder.enumType('TaskStatus', {
   } as const,
 });
 
-export const TaskRef = builder.prismaNode('Task', {
+/** The columns each field of Task reads (a test checks that every field is listed). */
+export const TASK_FIELD_COLUMNS = {
+  id: [],
+  name: ['name'],
+  description: ['description'],
+  priority: ['priority'],
+  status: ['status'],
+  tags: ['tags'],
+  dueAt: ['dueDateGregorian'],
+  dueAtJalali: ['dueDateGregorian'],
+  createdAt: ['dateAddedGregorian'],
+  createdAtJalali: ['dateAddedGregorian'],
+  updatedAt: ['updatedAt'],
+  updatedAtJalali: ['updatedAt'],
+  completedAt: ['completedAt'],
+  completedAtJalali: ['completedAt'],
+  isOverdue: ['dueDateGregorian', 'status'],
+  owner: ['userId'],
+} as const satisfies Record<string, readonly TaskColumn[]>;
+
+/** The columns a selection of Task fields reads. */
+export const taskColumns = columnsOf<TaskColumn>(TASK_FIELD_COLUMNS, ['id']);
+const taskSelection = selectionOf('Task', [[]]);
+
+/** Loads tasks of the viewer by id with the columns the selection needs, batched per request. */
+function loadTask(context: Context, info: GraphQLResolveInfo, id: string): Promise<Task | null> {
+  const actor = actorOf(context);
+  const columns = taskColumns(taskSelection(info));
+  const loader = context.loaders.rows(`Task:${columns.join(',')}`, (ids) => context.tasks.getMany(actor, ids, columns));
+  // The rows hold the columns the selected fields declared: what those fields read.
+  return loader.load(id) as Promise<Task | null>;
+}
+
+export const TaskRef = builder.node(builder.objectRef<Task>('Task'), {
   description: 'Something a user wants to get done.',
-  id: { field: 'id' },
-  // Loading by ID (node, nodes) finds only the viewer's own tasks; others' are null, like missing ones.
-  nullable: true,
-  findUnique: (id, context) => ({ id: isUuid(id) ? id : NO_SUCH_ID, userId: context.viewer?.id ?? NO_SUCH_ID }),
+  id: { resolve: (task) => task.id },
+  // node(id:) and nodes(ids:) find only the viewer's own tasks; others' are null, like missing ones.
+  loadWithoutCache: (id, context, info) => (context.viewer ? loadTask(context, info, isUuid(id) ? id : NO_SUCH_ID) : null),
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'What to do (1–255 characters).' }),
@@ -65,26 +102,22 @@ export const TaskRef = builder.prismaNode('Task', {
     status: t.expose('status', { type: TaskStatusEnum, description: 'Where the task stands.' }),
     tags: t.stringList({
       description: 'Labels for grouping and filtering, in the order given (never null; empty when there are none).',
-      select: { tags: true },
       resolve: (task) => task.tags ?? [],
     }),
     dueAt: t.expose('dueDateGregorian', { type: 'DateTime', nullable: true, description: 'When the task is due; null when it has no due date.' }),
     dueAtJalali: t.string({
       nullable: true,
       description: 'The due date in the Jalali (Persian) calendar, `YYYY-MM-DDTHH:MM:SS` on the viewer\'s wall clock (their time zone).',
-      select: { dueDateGregorian: true },
       resolve: (task, _args, context) => jalaliIn(context, task.dueDateGregorian),
     }),
     createdAt: t.expose('dateAddedGregorian', { type: 'DateTime', description: 'When the task was added.' }),
     createdAtJalali: t.string({
       description: 'When the task was added, in the Jalali calendar on the viewer\'s wall clock (`YYYY-MM-DDTHH:MM:SS`).',
-      select: { dateAddedGregorian: true },
       resolve: (task, _args, context) => jalaliIn(context, task.dateAddedGregorian)!,
     }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the task last changed.' }),
     updatedAtJalali: t.string({
       description: 'When the task last changed, in the Jalali calendar on the viewer\'s wall clock (`YYYY-MM-DDTHH:MM:SS`).',
-      select: { updatedAt: true },
       resolve: (task, _args, context) => jalaliIn(context, task.updatedAt)!,
     }),
     completedAt: t.expose('completedAt', {
@@ -95,15 +128,21 @@ export const TaskRef = builder.prismaNode('Task', {
     completedAtJalali: t.string({
       nullable: true,
       description: 'When the task was completed, in the Jalali calendar on the viewer\'s wall clock; null unless completed.',
-      select: { completedAt: true },
       resolve: (task, _args, context) => jalaliIn(context, task.completedAt),
     }),
     isOverdue: t.boolean({
       description: 'Whether the due date has passed while the task is still PENDING or IN_PROGRESS.',
-      select: { dueDateGregorian: true, status: true },
       resolve: (task) => isOverdue(task),
     }),
-    owner: t.relation('user', { type: UserNode, description: 'The user the task belongs to.' }),
+    owner: t.field({
+      type: UserNode,
+      description: 'The user the task belongs to.',
+      resolve: async (task, _args, context, info) => {
+        const owner = await loadAccount(context, info, task.userId);
+        if (!owner) throw new UnauthenticatedError();
+        return owner;
+      },
+    }),
   }),
 });
 
@@ -161,34 +200,17 @@ function filterFromArgs(filter: typeof TaskFilterInput.$inferInput | null | unde
   };
 }
 
-/**
- * The page and its totalCount are resolved with the same arguments object: building the query
- * once for both saves the search's tag lookup a second trip and lets both see the same "now".
- */
-const queryArgsByConnection = new WeakMap<object, Promise<TaskQueryArgs>>();
-
-function connectionQueryArgs(
-  args: { filter?: typeof TaskFilterInput.$inferInput | null; orderBy?: unknown },
-  context: Context,
-): Promise<TaskQueryArgs> {
-  let queryArgs = queryArgsByConnection.get(args);
-  if (!queryArgs) {
-    queryArgs = context.tasks.queryArgs(actorOf(context), {
-      filter: filterFromArgs(args.filter),
-      orderBy: (args.orderBy ?? undefined) as readonly TaskOrder[] | undefined,
-    });
-    queryArgsByConnection.set(args, queryArgs);
-  }
-  return queryArgs;
-}
-
 const TaskConnection = documentedConnection(TaskRef, 'Task', { one: 'task', many: 'tasks' }, 'How many tasks match the filter, on all pages.');
 
+/** What a `tasks` selection reads of each task: the fields below `edges.node` and `nodes`. */
+const pageSelection = selectionOf('Task', [['edges', 'node'], ['nodes']]);
+/** Whether the selection needs the page itself (not only `totalCount`). */
+const connectionSelection = selectionOf('TaskConnection', [[]]);
+
 builder.queryField('tasks', (t) =>
-  t.prismaConnection(
+  t.connection(
     {
       type: TaskRef,
-      cursor: 'id',
       description: "The viewer's tasks, filtered and ordered (newest first unless `orderBy` says otherwise).",
       authScopes: { authenticated: true },
       args: {
@@ -198,13 +220,21 @@ builder.queryField('tasks', (t) =>
           description: 'Sort keys, most significant first; by creation time, newest first, when omitted.',
         }),
       },
-      totalCount: async (_parent, args, context) => {
-        const { where } = await connectionQueryArgs(args, context);
-        return context.prisma.task.count({ where });
-      },
-      resolve: async (query, _parent, args, context) => {
-        const { where, orderBy } = await connectionQueryArgs(args, context);
-        return context.prisma.task.findMany({ ...confinedCursor(query, { userId: actorOf(context).id }), where, orderBy });
+      resolve: async (_parent, args, context, info) => {
+        const actor = actorOf(context);
+        const listing = context.tasks.listing(actor, {
+          filter: filterFromArgs(args.filter),
+          orderBy: (args.orderBy ?? undefined) as readonly TaskOrder[] | undefined,
+        });
+        const totalCount = () => context.tasks.count(actor, listing);
+        const wanted = connectionSelection(info);
+        const readsRows = wanted.has('edges') || wanted.has('nodes') || wanted.has('pageInfo');
+        const columns = taskColumns(pageSelection(info));
+        return keysetConnection(
+          args,
+          (window) => (readsRows ? context.tasks.page(actor, listing, { columns, ...window, cursorTaskId: window.cursorId }) : Promise.resolve([])),
+          { totalCount },
+        ) as never;
       },
     },
     TaskConnection,
@@ -212,14 +242,16 @@ builder.queryField('tasks', (t) =>
 );
 
 builder.queryField('task', (t) =>
-  t.prismaField({
+  t.field({
     type: TaskRef,
     nullable: true,
     description: 'One of the viewer\'s tasks by ID; null when there is no such task or it is not the viewer\'s.',
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true, description: 'The global ID of the task.' }) },
-    resolve: (query, _root, args, context) =>
-      context.prisma.task.findFirst({ ...query, where: { id: taskIdOf(String(args.id)), userId: actorOf(context).id } }),
+    resolve: (_root, args, context, info) => {
+      actorOf(context);
+      return loadTask(context, info, taskIdOf(String(args.id)));
+    },
   }),
 );
 
@@ -367,14 +399,10 @@ const CompleteTaskInput = TaskIdInput('CompleteTaskInput', 'The task to mark as 
 const ReopenTaskInput = TaskIdInput('ReopenTaskInput', 'The task to set back to PENDING.');
 
 const taskPayload = (name: string, description: string) =>
-  builder.objectRef<{ taskId: string }>(name).implement({
+  builder.objectRef<{ task: Task }>(name).implement({
     description,
     fields: (t) => ({
-      task: t.prismaField({
-        type: TaskRef,
-        description: 'The task as it is now.',
-        resolve: (query, payload, _args, context) => context.prisma.task.findUniqueOrThrow({ ...query, where: { id: payload.taskId } }),
-      }),
+      task: t.field({ type: TaskRef, description: 'The task as it is now.', resolve: (payload) => payload.task }),
     }),
   });
 
@@ -415,7 +443,7 @@ builder.mutationField('createTask', (t) =>
         tags: input.tags ?? null,
         dueAt: dueDateFromInput(input, actor, context) ?? null,
       });
-      return { taskId: task.id };
+      return { task };
     },
   }),
 );
@@ -436,8 +464,7 @@ builder.mutationField('updateTask', (t) =>
       if (input.tags !== undefined) changes.tags = input.tags;
       const dueAt = dueDateFromInput(input, actor, context);
       if (dueAt !== undefined) changes.dueAt = dueAt;
-      const task = await context.tasks.update(actor, taskIdOf(String(input.id)), changes);
-      return { taskId: task.id };
+      return { task: await context.tasks.update(actor, taskIdOf(String(input.id)), changes) };
     },
   }),
 );
@@ -462,8 +489,7 @@ builder.mutationField('completeTask', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: CompleteTaskInput, required: true, description: 'The task to complete.' }) },
     resolve: async (_root, { input }, context) => {
-      const task = await context.tasks.complete(actorOf(context), taskIdOf(String(input.id)));
-      return { taskId: task.id };
+      return { task: await context.tasks.complete(actorOf(context), taskIdOf(String(input.id))) };
     },
   }),
 );
@@ -475,8 +501,7 @@ builder.mutationField('reopenTask', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ReopenTaskInput, required: true, description: 'The task to reopen.' }) },
     resolve: async (_root, { input }, context) => {
-      const task = await context.tasks.reopen(actorOf(context), taskIdOf(String(input.id)));
-      return { taskId: task.id };
+      return { task: await context.tasks.reopen(actorOf(context), taskIdOf(String(input.id))) };
     },
   }),
 );
@@ -493,24 +518,36 @@ const TaskEventTypeEnum = builder.enumType('TaskEventType', {
   } as const,
 });
 
-interface TaskEventShape {
-  type: TaskEventType;
-  taskId: string;
+/**
+ * The task an event carries, read once per event on this instance whatever the number of
+ * subscribers: from the snapshot the event travelled with, or, for what the snapshot had to
+ * leave out (a long description), from the database once.
+ */
+const eventTasks = new WeakMap<TaskChangedEvent, Task | Promise<Task | null>>();
+
+function taskOfEvent(event: TaskChangedEvent, context: Context, info: GraphQLResolveInfo): Task | Promise<Task | null> {
+  let task = eventTasks.get(event);
+  if (task) return task;
+  const snapshot = taskFromSnapshot(event.task);
+  if (event.task.omitted.length === 0) {
+    task = snapshot;
+  } else {
+    task = context.tasks.getMany(actorOf(context), [event.taskId], ['id', ...event.task.omitted]).then(([row]) => (row ? { ...snapshot, ...row } : null));
+  }
+  eventTasks.set(event, task);
+  return task;
 }
 
-const TaskEventRef = builder.objectRef<TaskEventShape>('TaskEvent').implement({
+const TaskEventRef = builder.objectRef<TaskChangedEvent>('TaskEvent').implement({
   description: "A change to one of the viewer's tasks, whatever made it (the API, the assistant, an automated process).",
   fields: (t) => ({
     type: t.field({ type: TaskEventTypeEnum, description: 'What happened.', resolve: (event) => event.type }),
     taskId: t.id({ description: 'The global ID of the task.', resolve: (event) => encodeGlobalID('Task', event.taskId) }),
-    task: t.prismaField({
+    task: t.field({
       type: TaskRef,
       nullable: true,
-      description: 'The task as it is now; null when it was deleted (or has been deleted since).',
-      resolve: (query, event, _args, context) =>
-        event.type === 'DELETED'
-          ? null
-          : context.prisma.task.findFirst({ ...query, where: { id: event.taskId, userId: actorOf(context).id } }),
+      description: 'The task as this change left it; null when it was deleted.',
+      resolve: (event, _args, context, info) => (event.type === 'DELETED' ? null : taskOfEvent(event, context, info)),
     }),
   }),
 });

@@ -2,12 +2,15 @@
 // processes all go through one TaskService, so every rule (validation, Jalali columns,
 // completedAt, events) holds whoever makes the change.
 import type { PrismaClient, Task } from '../db/prisma.js';
-import { Prisma } from '../generated/prisma/client.js';
+import type { Sql } from '../db/sql.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, NotFoundError } from '../schema/errors.js';
 import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
-import { DATE_ONLY_DUE_TIME, escapeLike, isUuid, searchWords, taskOrderBy, taskWhere, type TagMatches, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
+import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type CheckedTaskFilter, type TaskColumn, type TaskRow } from './queries.js';
+import { taskSnapshot, type TaskEventType } from './snapshot.js';
+import { checkedTaskFilter, checkedTaskOrder, DATE_ONLY_DUE_TIME, isUuid, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
 export type TaskPriority = 'low' | 'medium' | 'high';
 export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'cancelled';
@@ -67,7 +70,7 @@ export interface TaskStats {
   readonly dueToday: number;
 }
 
-export type TaskEventType = 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED';
+export type { TaskEventType } from './snapshot.js';
 
 /** A change to a task, emitted after its transaction commits. */
 export interface TaskDomainEvent {
@@ -78,10 +81,21 @@ export interface TaskDomainEvent {
   readonly task: Task;
 }
 
-/** The Prisma arguments selecting and ordering an actor's tasks, for paginated readers (the GraphQL connection). */
-export interface TaskQueryArgs {
-  readonly where: Prisma.TaskWhereInput;
-  readonly orderBy: Prisma.TaskOrderByWithRelationInput[];
+/** Which of an actor's tasks a list holds and in what order, checked (see TaskService.listing). */
+export interface TaskListing {
+  readonly filter: CheckedTaskFilter;
+  readonly orderBy: readonly TaskOrder[];
+}
+
+/** One page of a listing. */
+export interface TaskPageRequest {
+  /** The columns to read (the id always comes along). */
+  readonly columns: readonly TaskColumn[];
+  /** Start after (or, inverted, before) this task; a task that is not the actor's gives an empty page. */
+  readonly cursorTaskId?: string;
+  readonly limit: number;
+  /** Read from the end backwards (`last`/`before`): rows come last first. */
+  readonly inverted?: boolean;
 }
 
 /** How parseDueDate reads a written due date. */
@@ -101,14 +115,19 @@ export interface TaskService {
   reopen(actor: Actor, taskId: string): Promise<Task>;
   /** Null when missing or not the actor's. */
   get(actor: Actor, taskId: string): Promise<Task | null>;
+  /** The actor's tasks among `ids`, with the given columns; others' and missing ones are left out. */
+  getMany(actor: Actor, ids: readonly string[], columns: readonly TaskColumn[]): Promise<TaskRow[]>;
+  /** Up to `limit` (100 by default, 1,000 at most) of the actor's tasks, whole. */
   list(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[]; limit?: number }): Promise<Task[]>;
   /**
-   * Validates a filter and ordering (throws BadUserInputError naming `filter.*`) and returns the
-   * Prisma `where` (always restricted to the actor's tasks) and `orderBy` (ending in the id, so
-   * cursors are stable). `list` uses it; so does the GraphQL connection. A `search` costs one
-   * SQL statement (the actor's tags matching its words), however many words it has.
+   * Checks a filter and ordering (BadUserInputError naming `filter.*` or `orderBy`) and fixes
+   * "now" and the actor's "today", so a page and its count read the same list.
    */
-  queryArgs(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[] }): Promise<TaskQueryArgs>;
+  listing(actor: Actor, options?: { filter?: TaskFilter; orderBy?: readonly TaskOrder[] }): TaskListing;
+  /** One page of a listing, in one statement. */
+  page(actor: Actor, listing: TaskListing, request: TaskPageRequest): Promise<TaskRow[]>;
+  /** How many tasks a listing holds, in one statement. */
+  count(actor: Actor, listing: TaskListing): Promise<number>;
   stats(actor: Actor): Promise<TaskStats>;
   tags(actor: Actor): Promise<Array<{ tag: string; count: number }>>;
   /**
@@ -133,6 +152,8 @@ export interface TaskService {
 
 export interface TaskServiceDependencies {
   readonly prisma: PrismaClient;
+  /** Prepared reads (the request path). */
+  readonly sql: Sql;
   readonly pubsub: BehflowPubSub;
   readonly logger: Logger;
   /** The service time zone: Behflow's `*_jalali` columns are rendered in it. */
@@ -154,8 +175,11 @@ export function jalaliColumns(dates: { dueDateGregorian?: Date | null; dateAdded
   };
 }
 
+/** Room for a task in an event, within what the event transport carries (PostgreSQL NOTIFY: 8000 bytes). */
+const MAX_SNAPSHOT_BYTES = 7_000;
+
 export function createTaskService(deps: TaskServiceDependencies): TaskService {
-  const { prisma, pubsub, timeZone } = deps;
+  const { prisma, sql, pubsub, timeZone } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'tasks' });
   const listeners = new Set<(event: TaskDomainEvent) => void | Promise<void>>();
@@ -163,7 +187,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
   /** Runs after commit: subscribers on every instance via pub/sub, local listeners here. */
   async function emit(events: readonly TaskDomainEvent[]) {
     for (const event of events) {
-      pubsub.publish('task:changed', event.userId, { type: event.type, taskId: event.taskId });
+      pubsub.publish('task:changed', event.userId, { type: event.type, taskId: event.taskId, task: taskSnapshot(event.task, MAX_SNAPSHOT_BYTES) });
       for (const listener of listeners) {
         try {
           await listener(event);
@@ -211,33 +235,6 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
     });
     await emit([event(previous.status !== 'completed' && task.status === 'completed' ? 'COMPLETED' : 'UPDATED', task)]);
     return task;
-  }
-
-  /**
-   * The actor's tags containing each word in any case, in one statement. The trigram index on
-   * behflow_task_tags_text(tags) finds the candidate rows (see its migration); each tag of those
-   * rows is then checked on its own. A user has few distinct tags, so the answer stays small
-   * even when many tasks match, and "has one of these tags" is answered by the tags' GIN index.
-   */
-  async function tagsMatching(actor: Actor, words: readonly string[]): Promise<TagMatches> {
-    if (words.length === 0) return new Map();
-    const perWord = words.map((word, index) => {
-      const pattern = `%${escapeLike(word)}%`;
-      return Prisma.sql`
-        SELECT ${index}::int AS word, tag
-        FROM (SELECT DISTINCT tag
-              FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
-              WHERE user_id = ${actor.id}::uuid
-                AND behflow_task_tags_text(tags) LIKE lower(${pattern}::text)
-                AND lower(tag) LIKE lower(${pattern}::text)) AS matching`;
-    });
-    const rows = await prisma.$queryRaw<Array<{ word: number; tag: string }>>(Prisma.join(perWord, ' UNION ALL '));
-    const matches = new Map<string, string[]>();
-    for (const row of rows) {
-      const word = words[Number(row.word)]!;
-      matches.set(word, [...(matches.get(word) ?? []), row.tag]);
-    }
-    return matches;
   }
 
   const service: TaskService = {
@@ -289,30 +286,49 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
 
     async get(actor, taskId) {
       if (!isUuid(taskId)) return null;
-      return prisma.task.findFirst({ where: { id: taskId, userId: actor.id } });
+      const [task] = await sql.rows<Task>(byIdsStatement(actor.id, [taskId], ALL_TASK_COLUMNS));
+      return task ?? null;
     },
 
-    async queryArgs(actor, options = {}) {
-      const filter = options.filter ?? {};
-      const at = now();
-      const orderBy = taskOrderBy(options.orderBy);
-      // Check the whole filter before reading anything.
-      taskWhere(actor, filter, at, new Map());
-      const tagMatches = await tagsMatching(actor, searchWords(filter.search));
-      return { where: taskWhere(actor, filter, at, tagMatches), orderBy };
+    async getMany(actor, ids, columns) {
+      const valid = [...new Set(ids.filter(isUuid))];
+      if (valid.length === 0) return [];
+      return sql.rows<TaskRow>(byIdsStatement(actor.id, valid, columns));
+    },
+
+    listing(actor, options = {}) {
+      return { filter: checkedTaskFilter(actor, options.filter ?? {}, now()), orderBy: checkedTaskOrder(options.orderBy) };
+    },
+
+    page(actor, listing, request) {
+      return sql.rows<TaskRow>(
+        pageStatement({
+          userId: actor.id,
+          filter: listing.filter,
+          orderBy: listing.orderBy,
+          columns: request.columns,
+          cursorTaskId: request.cursorTaskId,
+          limit: request.limit,
+          inverted: request.inverted ?? false,
+        }),
+      );
+    },
+
+    async count(actor, listing) {
+      const [row] = await sql.rows<{ count: number }>(countStatement(actor.id, listing.filter));
+      return row?.count ?? 0;
     },
 
     async list(actor, options = {}) {
-      const { where, orderBy } = await service.queryArgs(actor, options);
       const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
-      return prisma.task.findMany({ where, orderBy, take: limit });
+      return (await service.page(actor, service.listing(actor, options), { columns: ALL_TASK_COLUMNS, limit })) as Task[];
     },
 
     async stats(actor) {
       const at = now();
       const today = dayBounds(at, actor.timeZone);
-      const [row] = await prisma.$queryRaw<Array<Record<string, number>>>`
-        SELECT count(*)::int AS total,
+      const [row] = await sql.rows<Record<string, number>>({
+        text: `SELECT count(*)::int AS total,
                count(*) FILTER (WHERE status = 'pending')::int AS pending,
                count(*) FILTER (WHERE status = 'in_progress')::int AS in_progress,
                count(*) FILTER (WHERE status = 'completed')::int AS completed,
@@ -320,9 +336,11 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
                count(*) FILTER (WHERE priority = 'low')::int AS low,
                count(*) FILTER (WHERE priority = 'medium')::int AS medium,
                count(*) FILTER (WHERE priority = 'high')::int AS high,
-               count(*) FILTER (WHERE due_date_gregorian < ${at} AND status IN ('pending', 'in_progress'))::int AS overdue,
-               count(*) FILTER (WHERE due_date_gregorian >= ${today.start} AND due_date_gregorian < ${today.end})::int AS due_today
-        FROM tasks WHERE user_id = ${actor.id}::uuid`;
+               count(*) FILTER (WHERE due_date_gregorian < $2 AND status IN ('pending', 'in_progress'))::int AS overdue,
+               count(*) FILTER (WHERE due_date_gregorian >= $3 AND due_date_gregorian < $4)::int AS due_today
+          FROM tasks WHERE user_id = $1::uuid`,
+        values: [actor.id, at, today.start, today.end],
+      });
       const counts = row ?? {};
       const count = (key: string) => Number(counts[key] ?? 0);
       return {
@@ -335,12 +353,14 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
     },
 
     async tags(actor) {
-      const rows = await prisma.$queryRaw<Array<{ tag: string; count: number }>>`
-        SELECT tag, count(*)::int AS count
-        FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
-        WHERE user_id = ${actor.id}::uuid
-        GROUP BY tag
-        ORDER BY count(*) DESC, tag`;
+      const rows = await sql.rows<{ tag: string; count: number }>({
+        text: `SELECT tag, count(*)::int AS count
+                 FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
+                WHERE user_id = $1::uuid
+                GROUP BY tag
+                ORDER BY count(*) DESC, tag`,
+        values: [actor.id],
+      });
       return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }));
     },
 

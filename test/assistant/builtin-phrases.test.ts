@@ -15,7 +15,7 @@ const ZONE = 'Asia/Tehran';
 /** Wednesday 2026-03-11, 10:00 in Tehran (+03:30). */
 const NOW = new Date('2026-03-11T06:30:00Z');
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, pubsub: createPubSub() as never, logger, timeZone: ZONE, now: () => NOW });
+const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, pubsub: createPubSub() as never, logger, timeZone: ZONE, now: () => NOW });
 const provider = createBuiltinProvider();
 
 const at = (iso: string) => new Date(iso);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   database = connectDatabase({ connectionString, poolSize: 4, logger });
   events = createPubSubSystem({ connectionString, pool: database.pool, logger });
   await events.ready();
-  const tasks = createTaskService({ prisma: database.prisma, pubsub: events.pubsub, logger, timeZone: 'UTC' });
+  const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, pubsub: events.pubsub, logger, timeZone: 'UTC' });
   chat = new ChatService({ prisma: database.prisma, pubsub: events.pubsub, logger, tasks, provider, replyLeaseMs: LEASE_MS, clock: () => now });
 });
 afterAll(async () => {

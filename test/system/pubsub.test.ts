@@ -5,6 +5,9 @@ import { createLogger } from '../../src/logger.js';
 import { createPubSubSystem, type PubSubSystem } from '../../src/pubsub/index.js';
 import { createTestDatabase } from '../helpers/database.js';
 
+/** A change event as the task service publishes it (its task snapshot reduced to the id). */
+const change = (type: 'CREATED' | 'UPDATED' | 'DELETED', taskId: string) => ({ type, taskId, task: { id: taskId, omitted: [] } });
+
 /** Two server instances on one database: an event published by one reaches subscribers of both. */
 describe('pub/sub across instances sharing a database', () => {
   const pools: pg.Pool[] = [];
@@ -33,13 +36,13 @@ describe('pub/sub across instances sharing a database', () => {
     // Let the subscriptions register their listeners before publishing.
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    a.pubsub.publish('task:changed', 'user-1', { type: 'CREATED', taskId: 't1' });
+    a.pubsub.publish('task:changed', 'user-1', change('CREATED', 't1'));
     const [fromA, fromB] = await Promise.all([onA.next(), onB.next()]);
-    expect(fromA.value).toEqual({ type: 'CREATED', taskId: 't1' });
-    expect(fromB.value).toEqual({ type: 'CREATED', taskId: 't1' });
+    expect(fromA.value).toEqual(change('CREATED', 't1'));
+    expect(fromB.value).toEqual(change('CREATED', 't1'));
 
-    b.pubsub.publish('task:changed', 'user-2', { type: 'DELETED', taskId: 't2' });
-    expect((await otherUser.next()).value).toEqual({ type: 'DELETED', taskId: 't2' });
+    b.pubsub.publish('task:changed', 'user-2', change('DELETED', 't2'));
+    expect((await otherUser.next()).value).toEqual(change('DELETED', 't2'));
 
     await Promise.all([onA.return?.(), onB.return?.(), otherUser.return?.()]);
   });
@@ -54,7 +57,7 @@ describe('publishing many events at once', () => {
     try {
       const received = system.pubsub.subscribe('task:changed', 'user-many')[Symbol.asyncIterator]();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const published = Array.from({ length: 1_200 }, (_, i) => ({ type: 'UPDATED' as const, taskId: i % 3 === 0 ? 'same' : `t${i}` }));
+      const published = Array.from({ length: 1_200 }, (_, i) => change('UPDATED', i % 3 === 0 ? 'same' : `t${i}`));
       for (const event of published) system.pubsub.publish('task:changed', 'user-many', event);
       const got = [];
       for (let i = 0; i < published.length; i += 1) got.push((await received.next()).value);
@@ -138,7 +141,7 @@ describe('the listening connection, when it dies', () => {
       for (let attempt = 0; arrivedAfterBack < settled; attempt += 1) {
         if (attempt === 200) throw new Error('events stopped arriving');
         const id = `probe-${(probe += 1)}`;
-        system.pubsub.publish('task:changed', 'user-reconnect', { type: 'UPDATED', taskId: id });
+        system.pubsub.publish('task:changed', 'user-reconnect', change('UPDATED', id));
         await new Promise((resolve) => setTimeout(resolve, 50));
         if (counts.has(id)) arrivedAfterBack += 1;
       }
@@ -154,7 +157,7 @@ describe('the listening connection, when it dies', () => {
         // Long enough for a second, stray reconnect (if any) to have come up too.
         await probesArrive(20);
       }
-      system.pubsub.publish('task:changed', 'user-reconnect', { type: 'UPDATED', taskId: 'the-event' });
+      system.pubsub.publish('task:changed', 'user-reconnect', change('UPDATED', 'the-event'));
       await probesArrive(3);
       expect(counts.get('the-event')).toBe(1);
       expect([...counts.values()].every((count) => count === 1)).toBe(true);

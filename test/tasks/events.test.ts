@@ -16,7 +16,7 @@ const logger = createLogger('silent');
 const otherInstance = connectDatabase({ connectionString: databaseUrl, poolSize: 2, logger });
 const otherEvents = createPubSubSystem({ connectionString: databaseUrl, pool: otherInstance.pool, logger });
 await otherEvents.ready();
-const otherTasks = createTaskService({ prisma: otherInstance.prisma, pubsub: otherEvents.pubsub, logger, timeZone: 'Asia/Tehran' });
+const otherTasks = createTaskService({ prisma: otherInstance.prisma, sql: otherInstance.sql, pubsub: otherEvents.pubsub, logger, timeZone: 'Asia/Tehran' });
 afterAll(async () => {
   await otherEvents.close();
   await otherInstance.close();
@@ -88,8 +88,8 @@ describe('taskEvents', () => {
     expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: globalId(task.id), task: { name: 'From the assistant' } });
 
     // A process's set-based update, announced afterwards.
-    await otherInstance.prisma.task.updateMany({ where: { id: task.id }, data: { name: 'Rescheduled' } });
-    await otherTasks.emitExternalChanges([{ type: 'UPDATED', taskId: task.id, userId: alice.user.id, task }]);
+    const [rescheduled] = await otherInstance.prisma.task.updateManyAndReturn({ where: { id: task.id }, data: { name: 'Rescheduled' } });
+    await otherTasks.emitExternalChanges([{ type: 'UPDATED', taskId: task.id, userId: alice.user.id, task: rescheduled! }]);
     expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', task: { name: 'Rescheduled' } });
 
     // Bob's stream then carries Bob's own change first: none of Alice's events reached it.

@@ -1,0 +1,72 @@
+// Starting the servers under test as child processes, and reading their CPU time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface ServerProcess {
+  readonly name: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** User + system CPU time of the process so far, in milliseconds. */
+  cpuMs(): number;
+  /** Resident memory, in bytes. */
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+/** utime + stime (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+export function processRssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return Number(kb ?? 0) * 1024;
+}
+
+/**
+ * Spawns `command` and waits until a line of its output gives the port (`readyPort` picks it
+ * out); everything else it prints is passed to stderr.
+ */
+export async function startProcess(
+  name: string,
+  command: readonly string[],
+  env: Record<string, string>,
+  readyPort: (line: string) => number | null,
+): Promise<ServerProcess> {
+  const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    let found = false;
+    lines.on('line', (line) => {
+      if (found) {
+        if (/"level":(50|60)/.test(line)) process.stderr.write(`[${name}] ${line}\n`);
+        return;
+      }
+      const port = readyPort(line);
+      if (port !== null) {
+        found = true;
+        resolve(port);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
+  });
+  return {
+    name,
+    port,
+    child,
+    cpuMs: () => processCpuMs(child.pid!),
+    rssBytes: () => processRssBytes(child.pid!),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
