@@ -17,7 +17,7 @@ const TASK_COLUMNS = 't.task_id, t.name, t.description, t.status, t.priority, t.
 const LIST = {
   name: 'task_page',
   text: `SELECT ${TASK_COLUMNS}, u.username ${SESSION.replace('WHERE', 'JOIN tasks t ON t.user_id = u.user_id WHERE')}
-          ORDER BY t.date_added_gregorian DESC, t.task_id DESC LIMIT 50`,
+          ORDER BY t.date_added_gregorian DESC, t.task_id ASC LIMIT 50`,
 };
 const BY_ID = {
   name: 'task_by_id',

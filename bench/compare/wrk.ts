@@ -57,7 +57,7 @@ end
 }
 
 export async function runWrk(url: string, script: string, options: { connections: number; seconds: number; threads?: number }): Promise<WrkResult> {
-  const { stdout } = await run('wrk', [`-t${options.threads ?? 1}`, `-c${options.connections}`, `-d${options.seconds}s`, '-s', script, url], {
+  const { stdout } = await run('wrk', [`-t${options.threads ?? 1}`, `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '10s', '-s', script, url], {
     maxBuffer: 1 << 20,
   });
   const line = stdout.split('\n').find((entry) => entry.startsWith('{"requests"'));

@@ -36,8 +36,10 @@ export function loadAccount(context: Context, info: GraphQLResolveInfo, id: stri
   const viewer = context.viewer;
   if (!viewer) return Promise.resolve(null);
   const columns = userColumns(userSelection(info));
-  // Only the id asked for (`owner { id }`): it is known, nothing to read.
-  if (columns.length === 1 && id === viewer.id) return Promise.resolve({ id } as Account);
+  // The viewer's own id and username (which never changes) came with the session: nothing to read.
+  if (id === viewer.id && columns.every((column) => column === 'id' || column === 'username')) {
+    return Promise.resolve({ id, username: viewer.username } as Account);
+  }
   const loader = context.loaders.rows(`User:${columns.join(',')}`, (ids) => context.auth.accounts(viewer, ids, columns));
   return loader.load(id) as Promise<Account | null>;
 }
