@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase, seedUsersWithTasks, type SignedInUser } from './database.js';
-import { startProcess, type ServerProcess } from './processes.js';
+import { startBehflow, startYardstick, type ServerProcess } from './processes.js';
 import { topFrames } from './profile.js';
 import { runWrk, writeWrkScript, type WrkRequest, type WrkResult } from './wrk.js';
 
@@ -105,30 +105,9 @@ try {
   process.stderr.write('seeding 1,000 users × 100 tasks…\n');
   const users = await seedUsersWithTasks(database.url, { users: 1000, tasksPerUser: 100, signedIn: 200 });
   const spawnedAt = Date.now();
-  const serverCommand = process.env.BENCH_SERVER_COMMAND?.split(' ') ?? [process.execPath, '--import', 'tsx', 'src/main.ts'];
-  const ours = await startProcess(
-    'behflow',
-    [serverCommand[0]!, ...(PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...serverCommand.slice(1)],
-    {
-      NODE_ENV: 'production',
-      DATABASE_URL: database.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      BEHFLOW_SCHEDULER: 'false',
-      BEHFLOW_DB_POOL_SIZE: '10',
-    },
-    (line) => {
-      const ready = /"msg":"Behflow GraphQL is ready"/.test(line) ? /:(\d+)\/graphql/.exec(line) : null;
-      return ready ? Number(ready[1]) : null;
-    },
-  );
+  const ours = await startBehflow(database.url, { profileDir: PROFILE_DIR });
   servers.push(ours);
-  const baseline = await startProcess('baseline', [process.execPath, '--import', 'tsx', 'bench/compare/baseline-server.ts'], {
-    NODE_ENV: 'production',
-    DATABASE_URL: database.url,
-    POOL_SIZE: '10',
-  }, (line) => (line.startsWith('listening ') ? Number(line.slice('listening '.length)) : null));
+  const baseline = await startYardstick('baseline', 'bench/compare/baseline-server.ts', { DATABASE_URL: database.url, POOL_SIZE: '10' });
   servers.push(baseline);
 
   // The same bytes from both, for every request of the run.

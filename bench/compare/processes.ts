@@ -70,3 +70,37 @@ export async function startProcess(
     },
   };
 }
+
+/**
+ * The GraphQL server under test, with production settings on `databaseUrl`
+ * (BENCH_SERVER_COMMAND overrides the command; `profileDir` adds a CPU profile).
+ */
+export function startBehflow(databaseUrl: string, options: { profileDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const command = process.env.BENCH_SERVER_COMMAND?.split(' ') ?? [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  return startProcess(
+    'behflow',
+    [command[0]!, ...profile, ...command.slice(1)],
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      BEHFLOW_SCHEDULER: 'false',
+      BEHFLOW_DB_POOL_SIZE: '10',
+      ...options.env,
+    },
+    (line) => {
+      const ready = /"msg":"Behflow GraphQL is ready"/.test(line) ? /:(\d+)\/graphql/.exec(line) : null;
+      return ready ? Number(ready[1]) : null;
+    },
+  );
+}
+
+/** A yardstick server of bench/compare (it prints `listening <port>` when ready). */
+export function startYardstick(name: string, file: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return startProcess(name, [process.execPath, '--import', 'tsx', file], { NODE_ENV: 'production', PORT: '0', ...env }, (line) =>
+    line.startsWith('listening ') ? Number(line.slice('listening '.length)) : null,
+  );
+}

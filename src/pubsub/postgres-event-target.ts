@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import pg from 'pg';
 import type { TypedEvent, TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import type { Logger } from '../logger.js';
@@ -39,6 +40,8 @@ export function createPostgresEventTarget(options: {
 }): PostgresEventTarget {
   const log = options.logger.child({ component: 'pubsub' });
   const local = new EventTarget();
+  // One listener per open subscription: thousands are normal, not a leak.
+  setMaxListeners(0, local);
   let listener: pg.Client | null = null;
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;

@@ -9,7 +9,7 @@ import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import type { Context } from './context.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, fieldCost } from './cost.js';
-import { BadUserInputError, BehflowError, ErrorCode, ForbiddenError, UnauthenticatedError } from './errors.js';
+import { BadUserInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** How many objects one `nodes(ids:)` may fetch: more would be one unbounded database read. */
 export const MAX_NODES_PER_REQUEST = 100;
@@ -114,18 +114,10 @@ export const builder = new SchemaBuilder<{
   },
   errors: {},
   complexity: {
-    // Every field's cost, connections by the page they ask for (see cost.ts).
+    // Every field's cost, connections by the page they ask for (see cost.ts). The limits are
+    // checked on the whole operation before it runs (operation-limits.ts), not per resolver.
     fieldComplexity: fieldCost,
-    limit: { complexity: 5_000, depth: 12, breadth: 200 },
-    complexityError: (kind, result) => {
-      const measure = kind.toLowerCase();
-      const [actual, limit] =
-        kind === 'Depth' ? [result.depth, result.maxDepth] : kind === 'Breadth' ? [result.breadth, result.maxBreadth] : [result.complexity, result.maxComplexity];
-      return new BehflowError(ErrorCode.QueryTooComplex, `The query's ${measure} is ${actual}, more than the ${limit} allowed: ask for less in one request.`, {
-        [measure]: actual,
-        limit,
-      });
-    },
+    disabled: true,
   },
 });
 

@@ -19,6 +19,18 @@ describe('query limits', () => {
     expect(result.errors?.[0]?.message).toMatch(/depth/i);
   });
 
+  it('refuses depth, breadth and cost before anything executes: no data, no statement', async () => {
+    await server.data('{ __typename }', { token });
+    const wide = `{ tasks(first: 1) { edges { node { ${Array.from({ length: 201 }, (_, index) => `n${index}: name`).join(' ')} } } } }`;
+    const costly = '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { content } } } } } } }';
+    for (const [query, measure] of [[TOO_DEEP, 'depth'], [wide, 'breadth'], [costly, 'complexity']] as const) {
+      const { result, statements } = await server.queries.record(() => server.graphql(query, { token }));
+      expect(result.errors?.[0]?.extensions, measure).toMatchObject({ code: 'QUERY_TOO_COMPLEX', [measure]: expect.any(Number) });
+      expect(result, measure).not.toHaveProperty('data');
+      expect(statements, measure).toEqual([]);
+    }
+  });
+
   it('refuses it over graphql-ws too', async () => {
     const subscription = server.subscribe(TOO_DEEP, { token });
     const first = await subscription.next().catch(() => null);
