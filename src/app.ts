@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import type { AppDependencies, Context } from './schema/context.js';
 import { RequestLoaders } from './schema/loaders.js';
 import { useOperationLimits } from './schema/operation-limits.js';
+import { useSharedSubscriptionResults } from './schema/shared-subscription-results.js';
 import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
@@ -175,7 +176,7 @@ export function createApp(options: AppOptions): App {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    plugins: [useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries()],
+    plugins: [useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries(), useSharedSubscriptionResults()],
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
     // pipes every body through a stream transform, a large share of a small request's cost.
     maxRequestBodySize: false,

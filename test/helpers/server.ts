@@ -187,11 +187,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           const ready = pending.shift();
           if (ready) return Promise.resolve(ready);
           return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no subscription event within ${timeoutMs} ms`)), timeoutMs);
-            waiters.push((result) => {
+            const waiter = (result: ExecutionResult<TData>) => {
               clearTimeout(timer);
               resolve(result);
-            });
+            };
+            // A wait that timed out takes no later event: that one goes to the next waiter or to `pending`.
+            const timer = setTimeout(() => {
+              waiters.splice(waiters.indexOf(waiter), 1);
+              reject(new Error(`no subscription event within ${timeoutMs} ms`));
+            }, timeoutMs);
+            waiters.push(waiter);
           });
         },
         close() {

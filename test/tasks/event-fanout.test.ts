@@ -1,0 +1,99 @@
+// Delivering one change to many subscribers: each subscriber's answer comes from the event (and
+// from one execution per event shared by subscribers that would compute the same answer), not
+// from a read per subscriber.
+import { describe, expect, it } from 'vitest';
+import { seedSession, seedUser } from '../helpers/seed.js';
+import { startTestServer, type Subscription } from '../helpers/server.js';
+
+const server = await startTestServer();
+
+const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`;
+
+/** Sends `probe` until every subscription has seen an event from it (they are live), then drops what arrived. */
+async function untilLive(subscriptions: ReadonlyArray<Subscription<unknown>>, probe: () => Promise<unknown>) {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    await probe();
+    const arrived = await Promise.all(subscriptions.map((subscription) => subscription.next(250).then(() => true, () => false)));
+    if (arrived.every(Boolean)) {
+      for (const subscription of subscriptions) subscription.pending.splice(0);
+      return;
+    }
+  }
+  throw new Error('the subscriptions never became live');
+}
+
+describe('a change delivered to many subscribers', () => {
+  it('reads nothing again for them, whatever their selections', async () => {
+    const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const other = await seedSession(server.prisma, user.id);
+    const documents = [
+      'subscription { taskEvents { type task { id name status updatedAt } } }',
+      'subscription { taskEvents { taskId task { name tags dueAt dueAtJalali isOverdue owner { username } } } }',
+    ];
+    const subscriptions = [token, token, other.token, other.token].flatMap((session) => documents.map((query) => server.subscribe<{ taskEvents: any }>(query, { token: session })));
+    await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
+
+    const { statements } = await server.queries.record(async () => {
+      await server.data(CREATE, { token, variables: { input: { name: 'Fan out', tags: ['a'], dueDate: '2031-01-02T10:00' } } });
+      return Promise.all(subscriptions.map((subscription) => subscription.next(5_000)));
+    });
+    for (const subscription of subscriptions) subscription.close();
+    const reads = statements.filter((sql) => /^\s*SELECT/i.test(sql) && /\btasks\b/.test(sql));
+    expect(reads).toEqual([]);
+  });
+
+  it('gives each subscriber its own selection, and every one the same task', async () => {
+    const { token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const narrow = server.subscribe<{ taskEvents: any }>('subscription { taskEvents { type task { name } } }', { token });
+    const wide = server.subscribe<{ taskEvents: any }>('subscription { taskEvents { taskId task { name dueAtJalali owner { username } } } }', { token });
+    await untilLive([narrow, wide], () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
+    const created = await server.data<{ createTask: { task: { id: string; dueAtJalali: string } } }>(
+      `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id dueAtJalali } } }`,
+      { token, variables: { input: { name: 'Shapes', dueDate: '2031-01-02T10:00' } } },
+    );
+    expect(created.createTask.task.dueAtJalali).toMatch(/^1409-10-\d\dT10:00:00$/);
+    expect((await narrow.next()).data).toEqual({ taskEvents: { type: 'CREATED', task: { name: 'Shapes' } } });
+    const event = (await wide.next()).data!.taskEvents;
+    expect(event).toEqual({ taskId: created.createTask.task.id, task: { name: 'Shapes', dueAtJalali: created.createTask.task.dueAtJalali, owner: { username: expect.any(String) } } });
+    narrow.close();
+    wide.close();
+  });
+
+  it('reads once per event what could not travel with it, for all subscribers', async () => {
+    const { token } = await seedUser(server.prisma);
+    const subscriptions = Array.from({ length: 4 }, () => server.subscribe<{ taskEvents: any }>('subscription { taskEvents { task { name description } } }', { token }));
+    await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
+    const description = 'long '.repeat(3_000);
+    const { result, statements } = await server.queries.record(async () => {
+      await server.data(CREATE, { token, variables: { input: { name: 'Long one', description } } });
+      return Promise.all(subscriptions.map((subscription) => subscription.next(5_000)));
+    });
+    for (const event of result) expect(event.data?.taskEvents.task).toEqual({ name: 'Long one', description });
+    expect(statements.filter((sql) => /^\s*SELECT/i.test(sql) && /\btasks\b/.test(sql))).toHaveLength(1);
+    for (const subscription of subscriptions) subscription.close();
+  });
+
+  it('answers subscribers who may see different things differently', async () => {
+    const admin = await seedUser(server.prisma, { role: 'admin' });
+    const member = await seedUser(server.prisma);
+    const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
+    const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
+    const query = 'subscription($id: ID) { processExecutionUpdated(processId: $id) { status execution { result } } }';
+    const [asAdmin, asMember] = [admin, member].map((user) => server.subscribe<{ processExecutionUpdated: any }>(query, { token: user.token, variables: { id: processId } }));
+    const run = () => server.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, { token: admin.token, variables: { input: { id: processId } } });
+    const completed = async (subscription: Subscription<{ processExecutionUpdated: any }>) => {
+      for (;;) {
+        const event = (await subscription.next(10_000)).data!.processExecutionUpdated;
+        if (event.status === 'COMPLETED') return event;
+      }
+    };
+    await untilLive([asAdmin!, asMember!], run);
+    await Promise.all([completed(asAdmin!), completed(asMember!)]);
+    await run();
+    const [forAdmin, forMember] = await Promise.all([completed(asAdmin!), completed(asMember!)]);
+    expect(forAdmin.execution.result).toMatchObject({ success: true });
+    expect(forMember.execution.result).toBeNull();
+    asAdmin!.close();
+    asMember!.close();
+  });
+});
