@@ -25,6 +25,8 @@ export interface RunningServer {
   readonly processes: ProcessService;
   /** Null when disabled by configuration. */
   readonly scheduler: ProcessScheduler | null;
+  /** Events between instances (e.g. to see whether this instance is hearing them). */
+  readonly events: PubSubSystem;
   /** The chat service, e.g. to wait until background replies are stored. */
   readonly chat: ChatService;
   stop(): Promise<void>;
@@ -68,7 +70,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       logger,
       onListenerConnected: events.onListenerConnected,
       recheckIntervalMs: config.sessionRecheckMs,
-      delivered: events.delivered,
+      announce: events.announce,
     });
     cleanup.push(() => sessionWatch.close());
     const viewers = createViewerResolver({ sql: database.sql, events, serviceTimeZone: config.timeZone, cacheMs: config.sessionCacheMs, logger });
@@ -134,7 +136,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, processes, scheduler, chat, stop: unwind };
+    return { app, port, url, database, events, processes, scheduler, chat, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

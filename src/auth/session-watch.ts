@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
-import type { BehflowPubSub } from '../pubsub/index.js';
+import type { BehflowPubSub, PubSubSystem } from '../pubsub/index.js';
 
 /** The session a long-lived connection or stream was opened with. */
 export interface WatchedSession {
@@ -56,8 +56,11 @@ export interface SessionWatchOptions {
    * unnoticed. 0 turns the periodic check off.
    */
   readonly recheckIntervalMs?: number;
-  /** Resolves once the events published so far have reached every listening instance. */
-  readonly delivered?: () => Promise<void>;
+  /**
+   * Publishes an announcement and resolves once every listening instance has heard it; without
+   * it, announcements are published and not waited for.
+   */
+  readonly announce?: PubSubSystem['announce'];
 }
 
 export function createSessionWatch(options: SessionWatchOptions): SessionWatch {
@@ -120,6 +123,11 @@ export function createSessionWatch(options: SessionWatchOptions): SessionWatch {
     }
   };
 
+  const publishAnnouncement = async (topic: 'auth:sessions-revoked' | 'auth:user-changed', payload: { userId: string }) => {
+    if (options.announce) await options.announce(topic, payload);
+    else pubsub.publish(topic, payload);
+  };
+
   const events = pubsub.subscribe('auth:sessions-revoked');
   const listening = (async () => {
     for await (const event of events) {
@@ -165,14 +173,12 @@ export function createSessionWatch(options: SessionWatchOptions): SessionWatch {
       // This instance's own connections do not wait for the notification's round trip, which
       // would never come back while the listener is down.
       await recheckUser(userId).catch((error: Error) => log.error({ err: { message: error.message } }, 'could not check revoked sessions'));
-      pubsub.publish('auth:sessions-revoked', { userId });
       // Instances answer sessions from memory until they hear of this: the revocation is only
-      // done once they have.
-      await options.delivered?.();
+      // done once they all have.
+      await publishAnnouncement('auth:sessions-revoked', { userId });
     },
     async announceAccountChange(userId) {
-      pubsub.publish('auth:user-changed', { userId });
-      await options.delivered?.();
+      await publishAnnouncement('auth:user-changed', { userId });
     },
     async close() {
       clearInterval(periodic);

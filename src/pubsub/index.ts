@@ -57,8 +57,11 @@ export interface PubSubSystem {
   onListenerConnected(listener: () => void): () => void;
   /** Whether events from other instances are arriving now (the listener is connected). */
   isListening(): boolean;
-  /** Resolves once the events published so far have reached every listening instance (bounded wait). */
-  delivered(): Promise<void>;
+  /**
+   * Publishes an event of a topic without routing id and resolves once every listening
+   * instance has run its synchronous listeners (`listen`) for it (bounded wait).
+   */
+  announce<Topic extends UnroutedTopic>(topic: Topic, payload: PubSubChannels[Topic][0]): Promise<void>;
   /**
    * Calls `handler` synchronously as each event of a topic without routing id arrives, before
    * any subscription's iterator sees it: for caches that must never answer from before it.
@@ -78,7 +81,7 @@ export function createPubSubSystem(options: { connectionString: string; pool: pg
     ready: () => eventTarget.ready(),
     onListenerConnected: (listener) => eventTarget.onConnected(listener),
     isListening: () => eventTarget.isListening(),
-    delivered: () => eventTarget.delivered(),
+    announce: (topic, payload) => eventTarget.announce(topic, payload),
     listen(topic, handler) {
       const listener = (event: Event) => handler((event as CustomEvent).detail);
       eventTarget.addEventListener(topic, listener as never);

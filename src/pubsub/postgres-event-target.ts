@@ -6,6 +6,8 @@ import type { Logger } from '../logger.js';
 
 /** One PostgreSQL notification channel carries every topic; the topic travels inside the payload. */
 const CHANNEL = 'behflow_events';
+/** How the listening connections name themselves, so each instance can count the others. */
+const LISTENER_NAME = 'behflow-events';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7_900;
 
@@ -20,10 +22,11 @@ export interface PostgresEventTarget extends TypedEventTarget<TypedEvent> {
   /** Whether the listening connection is up (events from other instances are arriving). */
   isListening(): boolean;
   /**
-   * Resolves once every event this instance published so far has come back through its own
-   * listener, i.e. PostgreSQL has handed it to every listening instance (or after `timeoutMs`).
+   * Publishes an event and resolves once every instance listening when it was sent has
+   * confirmed that its synchronous listeners ran (or after `timeoutMs`): for announcements
+   * that caches on other instances must have heard before the announcer goes on.
    */
-  delivered(timeoutMs?: number): Promise<void>;
+  announce(type: string, detail: unknown, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,10 +60,8 @@ export function createPostgresEventTarget(options: {
   // PostgreSQL folds identical notifications sent in one transaction into one; a sequence
   // number keeps equal events (two identical text deltas) distinct within a batch.
   let sequence = 0;
-  /** Tells this instance's own events apart when they come back. */
-  const origin = randomUUID();
-  let echoed = 0;
-  const echoWaiters = new Set<{ upTo: number; resolve: () => void }>();
+  /** Announcements of this instance waiting for confirmations, by id. */
+  const announcements = new Map<string, { remaining: number; resolve: () => void }>();
 
   const flush = async () => {
     while (queue.length > 0) {
@@ -78,20 +79,30 @@ export function createPostgresEventTarget(options: {
     flushing = null;
   };
 
+  /** Queues an event for the next batch of NOTIFYs; false when it is too large to travel. */
+  const enqueue = (envelope: { type: string; detail?: unknown; announcement?: string; heard?: string }): boolean => {
+    const payload = JSON.stringify({ ...envelope, sequence: (sequence += 1) });
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+      log.error({ topic: envelope.type, bytes: Buffer.byteLength(payload) }, 'event too large to publish; dropped');
+      return false;
+    }
+    queue.push(payload);
+    flushing ??= flush();
+    return true;
+  };
+
   const deliver = (message: pg.Notification) => {
     if (message.channel !== CHANNEL || !message.payload) return;
     try {
-      const event = JSON.parse(message.payload) as { type: string; detail: unknown; origin: string; sequence: number };
-      local.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
-      if (event.origin === origin && event.sequence > echoed) {
-        echoed = event.sequence;
-        for (const waiter of echoWaiters) {
-          if (waiter.upTo <= echoed) {
-            echoWaiters.delete(waiter);
-            waiter.resolve();
-          }
-        }
+      const event = JSON.parse(message.payload) as { type: string; detail: unknown; announcement?: string; heard?: string };
+      if (event.heard !== undefined) {
+        const waiting = announcements.get(event.heard);
+        if (waiting && (waiting.remaining -= 1) <= 0) waiting.resolve();
+        return;
       }
+      local.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
+      // Listeners registered with addEventListener have run: confirm.
+      if (event.announcement !== undefined) enqueue({ type: 'pubsub:heard', heard: event.announcement });
     } catch (error) {
       log.error({ err: error }, 'undecodable event dropped');
     }
@@ -104,7 +115,7 @@ export function createPostgresEventTarget(options: {
   const connect = async (attempt: number): Promise<void> => {
     // Keepalive probes notice a half-open connection (peer gone without a FIN) that would
     // otherwise wait silently for notifications that never come.
-    const client = new pg.Client({ connectionString: options.connectionString, keepAlive: true });
+    const client = new pg.Client({ connectionString: options.connectionString, keepAlive: true, application_name: LISTENER_NAME });
     client.on('notification', (message) => {
       if (listener === client) deliver(message);
     });
@@ -170,28 +181,35 @@ export function createPostgresEventTarget(options: {
     addEventListener: local.addEventListener.bind(local) as PostgresEventTarget['addEventListener'],
     removeEventListener: local.removeEventListener.bind(local) as PostgresEventTarget['removeEventListener'],
     dispatchEvent(event: TypedEvent) {
-      const payload = JSON.stringify({ type: event.type, detail: event.detail, origin, sequence: (sequence += 1) });
-      if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
-        log.error({ topic: event.type, bytes: Buffer.byteLength(payload) }, 'event too large to publish; dropped');
-        return false;
-      }
-      queue.push(payload);
-      flushing ??= flush();
-      return true;
+      return enqueue({ type: event.type, detail: event.detail });
     },
     ready: () => readyPromise,
     isListening: () => listener !== null,
-    delivered(timeoutMs = 2_000) {
-      const upTo = sequence;
-      if (upTo <= echoed || closed) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const waiter = { upTo, resolve };
-        echoWaiters.add(waiter);
-        setTimeout(() => {
-          echoWaiters.delete(waiter);
+    async announce(type, detail, timeoutMs = 2_000) {
+      const id = randomUUID();
+      const { rows } = await options.pool.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+        [LISTENER_NAME],
+      );
+      const listening = rows[0]?.count ?? 0;
+      const confirmed = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          announcements.delete(id);
+          log.warn({ topic: type, listening }, 'not every instance confirmed an announcement in time');
           resolve();
-        }, timeoutMs).unref();
+        }, timeoutMs);
+        timer.unref();
+        announcements.set(id, {
+          remaining: listening,
+          resolve: () => {
+            clearTimeout(timer);
+            announcements.delete(id);
+            resolve();
+          },
+        });
       });
+      if (listening === 0 || !enqueue({ type, detail, announcement: id })) announcements.get(id)?.resolve();
+      await confirmed;
     },
     onConnected(connected) {
       connectedListeners.add(connected);
@@ -202,8 +220,7 @@ export function createPostgresEventTarget(options: {
       await flushing;
       closed = true;
       connectedListeners.clear();
-      for (const waiter of echoWaiters) waiter.resolve();
-      echoWaiters.clear();
+      for (const waiting of announcements.values()) waiting.resolve();
       clearTimeout(reconnectTimer);
       const client = listener;
       listener = null;
