@@ -103,6 +103,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
     const expiresAt = new Date(Date.now() + config.sessionTtlMs);
     await tx.authSession.create({
       data: { userId, tokenHash: hashSessionToken(token), expiresAt, userAgent: client.userAgent?.slice(0, 512) ?? null },
+      select: { id: true },
     });
     return { token, expiresAt };
   };
