@@ -7,6 +7,7 @@ import {
   getVariableValues,
   Kind,
   validate,
+  visit,
   type DocumentNode,
   type ExecutionArgs,
   type FragmentDefinitionNode,
@@ -53,20 +54,44 @@ export function operationLimitErrors(args: Pick<ExecutionArgs, 'schema' | 'docum
   ]);
 }
 
+/** Arguments whose values change what an operation costs (page sizes, the IDs `nodes` loads). */
+const COSTING_ARGUMENTS = new Set(['first', 'last', 'ids']);
+
 /**
- * Refuses operations over the limits before execution. An operation without variables has
- * the same answer every time: it is kept per parsed document (Yoga reuses one per text).
+ * The variables an operation's limits depend on: those given to costing arguments and to
+ * directives (`@skip`, `@include` decide what is selected). Others (an `id`, a filter) do not.
+ */
+function costingVariables(document: DocumentNode): readonly string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node, _key, _parent, _path, ancestors) {
+      const owner = [...ancestors].reverse().find((ancestor) => !Array.isArray(ancestor)) as { kind?: string } | undefined;
+      const inDirective = owner?.kind === Kind.DIRECTIVE;
+      if (!inDirective && !COSTING_ARGUMENTS.has(node.name.value)) return;
+      visit(node.value, { Variable: (variable) => void names.add(variable.name.value) });
+    },
+  });
+  return [...names].sort();
+}
+
+/**
+ * Refuses operations over the limits before execution. The answer depends only on the parsed
+ * document (Yoga reuses one per text), the operation and its costing variables: it is kept per
+ * those.
  */
 export function useOperationLimits(limits: Limits = OPERATION_LIMITS): Plugin {
-  const constant = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
+  const byDocument = new WeakMap<DocumentNode, { variables: readonly string[]; answers: Map<string, readonly GraphQLError[]> }>();
   const check = (args: ExecutionArgs) => {
-    const operation = getOperationAST(args.document, args.operationName);
-    if (operation?.variableDefinitions?.length) return operationLimitErrors(args, limits);
-    let byName = constant.get(args.document);
-    if (!byName) constant.set(args.document, (byName = new Map()));
-    const key = args.operationName ?? '';
-    let errors = byName.get(key);
-    if (!errors) byName.set(key, (errors = operationLimitErrors(args, limits)));
+    let known = byDocument.get(args.document);
+    if (!known) byDocument.set(args.document, (known = { variables: costingVariables(args.document), answers: new Map() }));
+    const values = (args.variableValues ?? {}) as Record<string, unknown>;
+    const key = JSON.stringify([args.operationName ?? null, ...known.variables.map((name) => values[name] ?? null)]);
+    let errors = known.answers.get(key);
+    if (!errors) {
+      errors = operationLimitErrors(args, limits);
+      // Bounded: a client varying its page sizes endlessly must not grow this without end.
+      if (known.answers.size < 100) known.answers.set(key, errors);
+    }
     return errors;
   };
   return {

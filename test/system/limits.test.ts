@@ -47,6 +47,15 @@ describe('query limits', () => {
     expect(result.errors?.[0]?.message).toMatch(/complexity/i);
   });
 
+  it('costs the same document by the page sizes its variables ask for, each time', async () => {
+    const query = 'query($n: Int, $id: ID!) { chatSessions(first: $n) { edges { node { messages(first: $n) { edges { node { content } } } } } } node(id: $id) { id } }';
+    const id = Buffer.from('Task:00000000-0000-0000-0000-000000000001').toString('base64');
+    for (const [n, refused] of [[2, false], [100, true], [3, false], [100, true]] as const) {
+      const result = await server.graphql(query, { token, variables: { n, id } });
+      expect(result.errors?.[0]?.extensions?.code === 'QUERY_TOO_COMPLEX', `first: ${n}`).toBe(refused);
+    }
+  });
+
   it('costs `nodes` by the IDs asked for', async () => {
     const ids = Array.from({ length: 6_000 }, (_, index) => `"${Buffer.from(`Task:${index}`).toString('base64')}"`).join(', ');
     const result = await server.graphql(`{ nodes(ids: [${ids}]) { id } }`, { token });
