@@ -1,6 +1,6 @@
 // HTTP benchmarks of the GraphQL API: throughput, latency percentiles and SQL statements
 // per request, for the operations clients issue most. Usage:
-//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench
+//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:operations
 // (a server where a throw-away database may be created; without it, the embedded PostgreSQL).
 // Results are printed as a Markdown table for bench/RESULTS.md.
 import { execFile } from 'node:child_process';

@@ -1,5 +1,5 @@
 // The API's most common operations under load. Usage:
-//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench
+//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:operations
 // Prints a Markdown table (see bench/RESULTS.md).
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../src/db/prisma.js';
