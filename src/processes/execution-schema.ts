@@ -74,12 +74,9 @@ export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
   authScopes: { authenticated: true },
   fields: (t) => ({
     process: t.relation('process', { description: 'The process that ran.' }),
-    status: t.field({
-      type: ExecutionStatusEnum,
-      description: 'Where the run stands.',
-      select: { status: true, skipReason: true },
-      resolve: reportedStatus,
-    }),
+    // No `select`: rows carry every column, and a select would re-read the row of an execution
+    // returned by a mutation (which has moved on by then) with one more query.
+    status: t.field({ type: ExecutionStatusEnum, description: 'Where the run stands.', resolve: reportedStatus }),
     skipReason: t.expose('skipReason', { type: SkipReasonEnum, nullable: true, description: 'Why the slot was not run, for a SKIPPED execution; null otherwise.' }),
     triggeredBy: t.expose('triggeredBy', { type: ExecutionTriggerEnum, nullable: true, description: 'What started it; null for runs recorded by the original backend.' }),
     scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true, description: 'The schedule slot a scheduled run belongs to.' }),
@@ -113,7 +110,6 @@ export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
       nullable: true,
       description:
         'The server instance that recorded it and ran it: its `BEHFLOW_INSTANCE_NAME`, by default `host:pid`. Null for runs of the original backend. Administrators only: null for other users.',
-      select: { instanceName: true },
       resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.instanceName : null),
     }),
   }),
