@@ -111,8 +111,12 @@ export class ProcessScheduler {
     await boss.start();
     await this.ensureSlotQueue(boss);
     await boss.work<SlotJob>(SLOT_QUEUE, { pollingIntervalSeconds: this.options.pollIntervalSeconds, batchSize: 1 }, async (jobs) => {
-      // The run itself is not awaited: the next job (another slot, another process) need not wait for it.
-      for (const job of jobs) await this.dispatch(job.data.processId, new Date(job.data.slot));
+      for (const job of jobs) {
+        // Failed, the job is retried in a few seconds, by an instance that is not going away.
+        if (this.stopping) throw new Error('this instance is stopping');
+        // The run itself is not awaited: the next job (another slot, another process) need not wait for it.
+        await this.dispatch(job.data.processId, new Date(job.data.slot));
+      }
     });
 
     const changes = this.options.pubsub.subscribe('process:schedule-changed');
