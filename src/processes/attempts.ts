@@ -22,6 +22,9 @@ export function timeoutError(timeoutSeconds: number): Error {
   return new Error(`timed out after ${timeoutSeconds} s (the process's timeoutSeconds)`);
 }
 
+/** How close to its deadline an attempt's failure counts as its timeout. */
+const DEADLINE_TOLERANCE_MS = 100;
+
 export async function runAttempts<T>(
   policy: Pick<RunPolicy, 'retries' | 'retryDelaySeconds' | 'timeoutSeconds'>,
   stopSignal: AbortSignal,
@@ -56,7 +59,10 @@ export async function runAttempts<T>(
       ]);
       return { value, attempts: attemptNumber + 1 };
     } catch (error) {
-      lastError = error instanceof Error ? error : new Error(String(error));
+      // The attempt's database work has the same deadline: a statement cancelled by it may
+      // report first, but what happened is the timeout.
+      const outOfTime = !controller.signal.aborted && performance.now() >= deadline - DEADLINE_TOLERANCE_MS;
+      lastError = outOfTime ? timeoutError(timeoutSeconds) : error instanceof Error ? error : new Error(String(error));
       log.warn({ err: { message: lastError.message }, attempt: attemptNumber + 1 }, 'process attempt failed');
     } finally {
       clearTimeout(timer);
