@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -64,6 +65,14 @@ const environmentSchema = z.object({
   BEHFLOW_SCHEDULER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
   BEHFLOW_PROCESS_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
   BEHFLOW_PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  BEHFLOW_INSTANCE_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    // It lands in logs and in the execution history: one printable line.
+    .regex(/^[^\p{Cc}]+$/u, { message: 'must be one line of printable characters' })
+    .optional(),
   BEHFLOW_ASSISTANT_PROVIDER: z.enum(['builtin', 'openai']).optional(),
   BEHFLOW_LLM_BASE_URL: z
     .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL such as https://api.openai.com/v1' })
@@ -141,6 +150,8 @@ export interface Config {
     /** How often abandoned executions are looked for. */
     readonly recoverySeconds: number;
   };
+  /** Names this instance in the execution history and in the log line of each run (default host:pid). */
+  readonly instanceName: string;
   readonly assistant: AssistantConfig;
 }
 
@@ -230,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: values.BEHFLOW_PROCESS_LEASE_SECONDS,
       recoverySeconds: values.BEHFLOW_PROCESS_RECOVERY_SECONDS,
     }),
+    instanceName: values.BEHFLOW_INSTANCE_NAME ?? `${os.hostname()}:${process.pid}`,
     assistant: Object.freeze(assistant),
   });
 }

@@ -36,6 +36,8 @@ export interface StartOptions {
   /** Overrides `config.port` (0 picks a free port). */
   readonly port?: number;
   readonly onQuery?: (query: { sql: string; durationMs: number }) => void;
+  /** The clock the scheduler and process runs read (tests move it); the real one by default. */
+  readonly processClock?: () => Date;
 }
 
 /**
@@ -88,6 +90,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
       serviceTimeZone: config.timeZone,
       leaseSeconds: config.scheduler.leaseSeconds,
       tasks,
+      instanceName: config.instanceName,
+      now: options.processClock,
     });
     cleanup.push(() => processes.stop());
     cleanup.push(processes.listenTo(tasks));
@@ -101,6 +105,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         logger,
         pollIntervalSeconds: config.scheduler.pollSeconds,
         recoveryIntervalSeconds: config.scheduler.recoverySeconds,
+        now: options.processClock,
       });
       cleanup.push(() => started.stop());
       await started.start();

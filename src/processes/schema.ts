@@ -1,16 +1,14 @@
 // Automated processes over GraphQL: readable by any signed-in user, managed and run by
-// administrators, executions watched live. Resolvers translate; ProcessService decides.
-import { decodeGlobalID } from '@pothos/plugin-relay';
-import { filter, pipe } from 'graphql-yoga';
-import { NO_ID, uuidOrNoMatch } from '../auth/ownership.js';
-import type { AutomatedProcess, AutomatedProcessExecution, Prisma } from '../db/prisma.js';
+// administrators (their executions: execution-schema.ts). Resolvers translate; ProcessService decides.
+import { uuidOrNoMatch } from '../auth/ownership.js';
+import type { AutomatedProcess, AutomatedProcessExecution } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import { BadUserInputError } from '../schema/errors.js';
-import { relatedCount, relatedRows, windowOf, type Relation } from '../schema/related-rows.js';
+import { relatedCount, relatedRows, windowOf } from '../schema/related-rows.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../scheduler/schedule.js';
 import type { TaskEventType } from '../tasks/service.js';
-import type { ExecutionStatusValue } from './service.js';
+import { ExecutionConnection, ExecutionRef, processExecutions, processIdOf } from './execution-schema.js';
 
 const TriggerTypeEnum = builder.enumType('AutomatedProcessTriggerType', {
   description: 'What makes an automated process run.',
@@ -18,26 +16,6 @@ const TriggerTypeEnum = builder.enumType('AutomatedProcessTriggerType', {
     MANUAL: { value: 'manual', description: 'Only when an administrator runs it.' },
     TIME_BASED: { value: 'time_based', description: 'At the times of its schedule (and when run by hand).' },
     EVENT_BASED: { value: 'event_based', description: 'When one of its task events happens.' },
-  } as const,
-});
-
-const ExecutionStatusEnum = builder.enumType('ProcessExecutionStatus', {
-  description: 'Where an execution stands.',
-  values: {
-    PENDING: { value: 'pending', description: 'Recorded, not started yet.' },
-    RUNNING: { value: 'running', description: 'Running now.' },
-    COMPLETED: { value: 'completed', description: 'Finished successfully; see `result`.' },
-    FAILED: { value: 'failed', description: 'Ended with an error; see `errorMessage`.' },
-    DISABLED: { value: 'disabled', description: 'Not run because the process was disabled (kept for rows of the original backend).' },
-  } as const,
-});
-
-const ExecutionTriggerEnum = builder.enumType('ProcessExecutionTrigger', {
-  description: 'What started an execution.',
-  values: {
-    MANUAL: { value: 'manual', description: 'An administrator ran the process.' },
-    SCHEDULE: { value: 'schedule', description: 'A slot of the process schedule came.' },
-    EVENT: { value: 'event', description: 'A task event the process listens to happened.' },
   } as const,
 });
 
@@ -51,20 +29,6 @@ const TaskEventEnum = builder.enumType('ProcessTaskEvent', {
   } as const,
 });
 
-/**
- * The row id inside an AutomatedProcess global ID. Any other ID (another type's, a malformed
- * one) becomes an id no process has, so it answers as a missing process does (null, an empty
- * list, NOT_FOUND) rather than with a database error.
- */
-function processIdOf(globalId: string | number): string {
-  try {
-    const { typename, id } = decodeGlobalID(String(globalId));
-    return typename === 'AutomatedProcess' ? uuidOrNoMatch(id) : NO_ID;
-  } catch {
-    return NO_ID;
-  }
-}
-
 const ScheduleRef = builder.objectRef<Schedule>('ProcessSchedule').implement({
   description: 'When a time-based process runs: daily at `hour:minute`, or at the times of a cron expression, in a time zone.',
   fields: (t) => ({
@@ -75,64 +39,6 @@ const ScheduleRef = builder.objectRef<Schedule>('ProcessSchedule').implement({
     expression: t.string({ description: 'The schedule as a cron expression, whichever form it was given in.', resolve: (s) => cronExpressionOf(s) }),
   }),
 });
-
-export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
-  id: { field: 'id' },
-  description: 'One run of an automated process.',
-  // node(id:) and nodes(ids:): a missing or malformed ID is null, not a database error.
-  nullable: true,
-  findUnique: (id) => ({ id: uuidOrNoMatch(id) }),
-  authScopes: { authenticated: true },
-  fields: (t) => ({
-    process: t.relation('process', { description: 'The process that ran.' }),
-    status: t.expose('status', { type: ExecutionStatusEnum, description: 'Where the run stands.' }),
-    triggeredBy: t.expose('triggeredBy', { type: ExecutionTriggerEnum, nullable: true, description: 'What started it; null for runs recorded by the original backend.' }),
-    scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true, description: 'The schedule slot a scheduled run belongs to.' }),
-    queuedAt: t.expose('createdAt', { type: 'DateTime', description: 'When the execution was recorded.' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When it started running.' }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When it completed or failed.' }),
-    duration: t.float({
-      nullable: true,
-      description: 'Seconds from start to end; null until it has ended.',
-      select: { startedAt: true, completedAt: true },
-      resolve: (execution) =>
-        execution.startedAt && execution.completedAt ? (execution.completedAt.getTime() - execution.startedAt.getTime()) / 1000 : null,
-    }),
-    // Processes are server-wide, but what a run reports can name users' tasks (the reschedule's
-    // `task_details`, the recurring task it created): only administrators read it.
-    result: t.field({
-      type: 'JSON',
-      nullable: true,
-      description: 'What the run reported (its shape depends on the process). Administrators only: null for other users, since it can name their tasks.',
-      select: { result: true },
-      resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.result : null),
-    }),
-    errorMessage: t.string({
-      nullable: true,
-      description: 'Why it failed. Administrators only: null for other users.',
-      select: { errorMessage: true },
-      resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.errorMessage : null),
-    }),
-  }),
-});
-
-/** A process's executions, newest first, through the (process_id, created_at DESC) index. */
-const processExecutions: Relation<AutomatedProcessExecution> = {
-  name: 'AutomatedProcess.executions',
-  table: 'automated_process_executions',
-  parentColumn: 'process_id',
-  idColumn: 'execution_id',
-  orderColumns: ['created_at', 'execution_id'],
-  direction: 'desc',
-  findMany: (prisma, args) => prisma.automatedProcessExecution.findMany(args as Prisma.AutomatedProcessExecutionFindManyArgs) as Promise<AutomatedProcessExecution[]>,
-};
-
-const ExecutionConnection = documentedConnection(
-  ExecutionRef,
-  'AutomatedProcessExecution',
-  { one: 'execution', many: 'executions of automated processes' },
-  'How many executions match, on all pages.',
-);
 
 export const ProcessRef = builder.prismaNode('AutomatedProcess', {
   id: { field: 'id' },
@@ -161,7 +67,8 @@ export const ProcessRef = builder.prismaNode('AutomatedProcess', {
     processConfig: t.field({
       type: 'JSON',
       nullable: true,
-      description: 'Settings of its implementation, plus `retries`, `retryDelaySeconds` and `timeoutSeconds` for every process.',
+      description:
+        'Settings of its implementation, plus for every process `retries`, `retryDelaySeconds`, `timeoutSeconds` (per attempt, its database work included; default 300) and `catchUp` (`latest`, the default, or `none`: whether the latest of the slots missed while no scheduler was up runs once when one is back).',
       select: { processConfig: true },
       resolve: (process) => process.processConfig,
     }),
@@ -257,38 +164,6 @@ builder.queryField('automatedProcess', (t) =>
     },
   }),
 );
-
-const ExecutionFilter = builder.inputType('ProcessExecutionFilter', {
-  description: 'Narrows a list of executions.',
-  fields: (t) => ({
-    status: t.field({ type: [ExecutionStatusEnum], description: 'Only executions in one of these statuses.' }),
-    process: t.id({ description: 'Only executions of this process.' }),
-  }),
-});
-
-builder.queryField('processExecutions', (t) =>
-  t.prismaConnection({
-    type: 'AutomatedProcessExecution',
-    cursor: 'id',
-    authScopes: { authenticated: true },
-    description: 'Executions of automated processes, newest first.',
-    args: { filter: t.arg({ type: ExecutionFilter, description: 'Which executions to list.' }) },
-    totalCount: (_parent, args, context) => context.prisma.automatedProcessExecution.count({ where: executionWhere(args.filter) }),
-    resolve: (query, _parent, args, context) =>
-      context.prisma.automatedProcessExecution.findMany({
-        ...confinedCursor(query),
-        where: executionWhere(args.filter),
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-  }, ExecutionConnection),
-);
-
-function executionWhere(filter: { status?: ExecutionStatusValue[] | null; process?: string | number | null } | null | undefined) {
-  return {
-    ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
-    ...(filter?.process != null ? { processId: processIdOf(filter.process) } : {}),
-  };
-}
 
 // ---- mutations -----------------------------------------------------------------------------
 
@@ -455,42 +330,5 @@ builder.mutationField('runAutomatedProcess', (t) =>
     description: 'Runs an automated process now, in the background; refused while a run of it is going (administrators only).',
     args: { input: t.arg({ type: idInput('RunAutomatedProcessInput', 'The process to run.'), required: true, description: 'Which process.' }) },
     resolve: async (_root, { input }, context) => ({ execution: await context.processes.runManually(processIdOf(input.id)) }),
-  }),
-);
-
-// ---- subscription --------------------------------------------------------------------------
-
-interface ExecutionEventShape {
-  executionId: string;
-  processId: string;
-  status: ExecutionStatusValue;
-  execution: AutomatedProcessExecution | null;
-}
-
-const ExecutionEvent = builder.objectRef<ExecutionEventShape>('ProcessExecutionEvent').implement({
-  description: 'An execution changed status.',
-  fields: (t) => ({
-    status: t.field({ type: ExecutionStatusEnum, description: 'The status it changed to (the execution may have moved on since).', resolve: (event) => event.status }),
-    executionId: t.globalID({ description: 'The execution.', resolve: (event) => ({ type: 'AutomatedProcessExecution', id: event.executionId }) }),
-    processId: t.globalID({ description: 'Its process.', resolve: (event) => ({ type: 'AutomatedProcess', id: event.processId }) }),
-    execution: t.field({ type: ExecutionRef, nullable: true, description: 'The execution as it is now; null if its process was deleted.', resolve: (event) => event.execution }),
-  }),
-});
-
-builder.subscriptionField('processExecutionUpdated', (t) =>
-  t.field({
-    type: ExecutionEvent,
-    authScopes: { authenticated: true },
-    description: 'Every status change of executions (pending, running, completed, failed), as it happens, on any server instance.',
-    args: { processId: t.arg.id({ description: 'Only executions of this process.' }) },
-    subscribe: (_root, args, context) =>
-      pipe(
-        context.pubsub.subscribe('process:execution-updated'),
-        filter((event) => args.processId == null || event.processId === processIdOf(args.processId)),
-      ),
-    resolve: async (event, _args, context) => ({
-      ...event,
-      execution: await context.prisma.automatedProcessExecution.findUnique({ where: { id: event.executionId } }),
-    }),
   }),
 );

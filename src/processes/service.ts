@@ -1,38 +1,30 @@
 // Automated processes: their rules (a registered implementation, a valid trigger, schedule
-// and config), and the life of an execution: pending -> running -> completed | failed,
-// each change published after it is committed. The scheduler decides when to run; this
-// service decides whether a run may start and records what happens.
-import type { z } from 'zod';
+// and config), and the life of an execution: pending -> running -> completed | failed, or a
+// slot recorded as skipped; each change published after it is committed. The scheduler
+// decides when to run; this service decides whether a run may start and records what happens.
 import type { AutomatedProcess, AutomatedProcessExecution, PrismaClient } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../schema/errors.js';
+import { ConflictError, NotFoundError } from '../schema/errors.js';
 import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/service.js';
-import {
-  MAX_RUN_WINDOW_SECONDS,
-  runPolicySchema,
-  runWindowSeconds,
-  type ExecutionTriggerValue,
-  type ProcessImplementation,
-  type ProcessRegistry,
-  type RunPolicy,
-  type TriggerTypeValue,
-} from '../scheduler/registry.js';
+import { runPolicyOf, type ExecutionTriggerValue, type ProcessRegistry } from '../scheduler/registry.js';
 import { nextSlot, scheduleSchema, type Schedule } from '../scheduler/schedule.js';
+import { TASK_EVENT_TYPES, validateDefinition, type EventTriggerConfig, type ProcessInput } from './definition.js';
+import {
+  boundsOf,
+  claimExecution,
+  failAbandoned,
+  type Claim,
+  type ClaimRequest,
+  type ExecutionOutcome,
+  type ExecutionRequest,
+  type ReportedStatusValue,
+} from './executions.js';
+import { ExecutionRunner } from './runner.js';
 
-export const TASK_EVENT_TYPES = ['CREATED', 'UPDATED', 'COMPLETED', 'DELETED'] as const satisfies readonly TaskEventType[];
-export type ExecutionStatusValue = 'pending' | 'running' | 'completed' | 'failed' | 'disabled';
-
-export interface ProcessInput {
-  readonly name: string;
-  readonly description?: string | null;
-  readonly triggerType: TriggerTypeValue;
-  readonly schedule?: Schedule | null;
-  readonly events?: readonly TaskEventType[] | null;
-  readonly processConfig?: unknown;
-  readonly isEnabled?: boolean;
-}
+export { TASK_EVENT_TYPES, type ProcessInput } from './definition.js';
+export type { ExecutionOutcome, ExecutionRequest, ExecutionStatusValue, ReportedStatusValue, SkipReasonValue } from './executions.js';
 
 export type ProcessUpdate = Partial<Omit<ProcessInput, 'name'>>;
 
@@ -45,43 +37,41 @@ export interface ProcessServiceOptions {
   /** How long a run's lease lasts without renewal; an instance renews it every third of that. */
   readonly leaseSeconds: number;
   readonly tasks: TaskService | null;
+  /** Names this instance in the executions it records and in its log lines. */
+  readonly instanceName: string;
+  /** The clock a run reads as "now" (tests may set it); leases and durations use the real one. */
+  readonly now?: () => Date;
 }
 
-export interface ExecutionRequest {
-  readonly trigger: ExecutionTriggerValue;
-  readonly scheduledFor?: Date;
-  readonly event?: TaskDomainEvent;
-}
-
-/** The `schedule_config` of an event-based process. */
-interface EventTriggerConfig {
-  readonly events: readonly TaskEventType[];
-}
-
-const ACTIVE_STATUSES = ['pending', 'running'] as const;
 /** Edits on another instance reach event handling here within this delay. */
 const EVENT_PROCESS_CACHE_MS = 5_000;
-
-function formatIssues(error: z.ZodError, prefix: string): { message: string; field: string } {
-  const issue = error.issues[0]!;
-  const field = [prefix, ...issue.path.map(String)].join('.');
-  return { message: `${field}: ${issue.message}`, field };
-}
 
 export class ProcessService {
   private readonly prisma: PrismaClient;
   private readonly pubsub: BehflowPubSub;
   private readonly log: Logger;
   readonly registry: ProcessRegistry;
+  readonly instanceName: string;
+  readonly now: () => Date;
   /** Enabled event-based processes, re-read at most every few seconds: every task change consults them. */
   private eventProcesses: { loadedAt: number; processes: Promise<AutomatedProcess[]> } | null = null;
-  private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly runner: ExecutionRunner;
+  private readonly outcomeListeners = new Set<(outcome: ExecutionOutcome) => void>();
 
   constructor(private readonly options: ProcessServiceOptions) {
     this.prisma = options.prisma;
     this.pubsub = options.pubsub;
-    this.log = options.logger.child({ component: 'processes' });
+    this.instanceName = options.instanceName;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.logger.child({ component: 'processes', instance: options.instanceName });
     this.registry = options.registry;
+    this.runner = new ExecutionRunner({
+      ...options,
+      now: this.now,
+      log: this.log,
+      publish: (execution, status) => this.publish(execution, status),
+      report: (outcome) => this.report(outcome),
+    });
   }
 
   /**
@@ -91,6 +81,25 @@ export class ProcessService {
   private async scheduleChanged(processId: string): Promise<void> {
     this.eventProcesses = null;
     this.pubsub.publish('process:schedule-changed', { processId });
+  }
+
+  /**
+   * Calls `listener` with every outcome this instance records: runs that end, slots skipped,
+   * runs found abandoned. For metrics; a listener that throws is logged and ignored.
+   */
+  onOutcome(listener: (outcome: ExecutionOutcome) => void): () => void {
+    this.outcomeListeners.add(listener);
+    return () => this.outcomeListeners.delete(listener);
+  }
+
+  private report(outcome: ExecutionOutcome): void {
+    for (const listener of this.outcomeListeners) {
+      try {
+        listener(outcome);
+      } catch (error) {
+        this.log.error({ err: { message: (error as Error).message } }, 'execution outcome listener failed');
+      }
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -108,7 +117,7 @@ export class ProcessService {
     return events.filter((event): event is TaskEventType => (TASK_EVENT_TYPES as readonly string[]).includes(event));
   }
 
-  nextRunAt(process: AutomatedProcess, now = new Date()): Date | null {
+  nextRunAt(process: AutomatedProcess, now = this.now()): Date | null {
     if (!process.isEnabled) return null;
     const schedule = this.scheduleOf(process);
     return schedule ? nextSlot(schedule, now) : null;
@@ -116,63 +125,8 @@ export class ProcessService {
 
   // ---- managing ------------------------------------------------------------------------
 
-  private implementationFor(name: string): ProcessImplementation<any> {
-    const implementation = this.registry.get(name);
-    if (!implementation) {
-      throw new BadUserInputError(
-        `No process implementation is named "${name}"; the server knows: ${this.registry.names().join(', ')}.`,
-        'input.name',
-      );
-    }
-    return implementation;
-  }
-
-  /** Checks a whole process definition and returns the columns to store. */
-  private validate(input: ProcessInput) {
-    const implementation = this.implementationFor(input.name);
-    if (!implementation.triggerTypes.includes(input.triggerType)) {
-      throw new BadUserInputError(
-        `${input.name} cannot be ${input.triggerType}; it supports: ${implementation.triggerTypes.join(', ')}.`,
-        'input.triggerType',
-      );
-    }
-    let scheduleConfig: object | null = null;
-    if (input.triggerType === 'time_based') {
-      if (!input.schedule) throw new BadUserInputError('A time-based process needs a schedule.', 'input.schedule');
-      const parsed = scheduleSchema.safeParse(input.schedule);
-      if (!parsed.success) {
-        const { message, field } = formatIssues(parsed.error, 'input.schedule');
-        throw new BadUserInputError(message, field);
-      }
-      scheduleConfig = parsed.data;
-    } else if (input.triggerType === 'event_based') {
-      const events = [...new Set(input.events ?? implementation.defaultEvents ?? [])];
-      if (events.length === 0) throw new BadUserInputError('An event-based process needs at least one event.', 'input.events');
-      scheduleConfig = { events } satisfies EventTriggerConfig;
-    }
-    const config = this.registry.configSchemaOf(implementation).safeParse(input.processConfig ?? {});
-    if (!config.success) {
-      const { message, field } = formatIssues(config.error, 'input.processConfig');
-      throw new BadUserInputError(message, field);
-    }
-    // A scheduled run's job must outlive every attempt, and pg-boss keeps no job past a day.
-    const window = runWindowSeconds(runPolicySchema.parse(config.data));
-    if (window > MAX_RUN_WINDOW_SECONDS) {
-      throw new BadUserInputError(
-        `input.processConfig.timeoutSeconds: (retries + 1) × timeoutSeconds + retries × retryDelaySeconds is ${window} s; it may be at most ${MAX_RUN_WINDOW_SECONDS} s (under a day).`,
-        'input.processConfig.timeoutSeconds',
-      );
-    }
-    return {
-      description: input.description ?? null,
-      triggerType: input.triggerType,
-      scheduleConfig: scheduleConfig ?? undefined,
-      processConfig: (input.processConfig ?? {}) as object,
-    };
-  }
-
   async create(input: ProcessInput): Promise<AutomatedProcess> {
-    const columns = this.validate(input);
+    const columns = validateDefinition(this.registry, input);
     const existing = await this.prisma.automatedProcess.findUnique({ where: { name: input.name }, select: { id: true } });
     if (existing) throw new ConflictError(`A process named "${input.name}" exists already.`, 'input.name');
     const process = await this.prisma.automatedProcess
@@ -197,7 +151,7 @@ export class ProcessService {
       events: update.events !== undefined ? update.events : triggerType === current.triggerType ? this.eventsOf(current) : null,
       processConfig: update.processConfig !== undefined ? update.processConfig : current.processConfig,
     };
-    const columns = this.validate(merged);
+    const columns = validateDefinition(this.registry, merged);
     const process = await this.prisma.automatedProcess.update({
       where: { id: processId },
       data: {
@@ -226,9 +180,7 @@ export class ProcessService {
       if (error.code === 'P2025') throw new NotFoundError('Automated process');
       throw error;
     });
-    this.inFlight.forEach((run, executionId) => {
-      if (executionId.startsWith(`${processId}:`)) run.controller.abort(new Error('the process was deleted'));
-    });
+    this.runner.abortRunsOf(processId, new Error('the process was deleted'));
     await this.scheduleChanged(process.id);
     return process;
   }
@@ -241,176 +193,86 @@ export class ProcessService {
     if (!process) throw new NotFoundError('Automated process');
     const execution = await this.startExecution(process, { trigger: 'manual' });
     if (!execution) throw new ConflictError(`${process.name} is running already; wait for that run to finish.`, 'input.id');
-    this.runInBackground(process, execution, { trigger: 'manual' });
+    void this.runInBackground(process, execution, { trigger: 'manual' });
     return execution;
   }
 
   /**
    * Records a pending execution if this run may start: never two scheduled or manual runs
-   * of one process at a time, and never two executions for one schedule slot. The process
-   * row is locked meanwhile, so instances deciding at once agree. Null when refused.
+   * of one process at a time, and never two executions for one schedule slot. Null when refused.
    */
   async startExecution(process: AutomatedProcess, request: ExecutionRequest): Promise<AutomatedProcessExecution | null> {
-    const execution = await this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<Array<{ process_id: string }>>`
-        SELECT process_id FROM automated_processes WHERE process_id = ${process.id}::uuid FOR UPDATE`;
-      if (locked.length === 0) return null;
-      if (request.scheduledFor) {
-        const sameSlot = await tx.automatedProcessExecution.findFirst({
-          where: { processId: process.id, scheduledFor: request.scheduledFor },
-          select: { id: true },
-        });
-        if (sameSlot) return null;
-      }
-      // Event runs are one per event and short; the one-at-a-time rule is for whole-table work.
-      if (request.trigger !== 'event') {
-        const active = await tx.automatedProcessExecution.findFirst({
-          where: { processId: process.id, status: { in: [...ACTIVE_STATUSES] } },
-          select: { id: true },
-        });
-        if (active) return null;
-      }
-      const created = await tx.automatedProcessExecution.create({
-        data: { processId: process.id, status: 'pending', triggeredBy: request.trigger, scheduledFor: request.scheduledFor ?? null },
-      });
-      // Leases are written and checked on the database's clock: instances' clocks may differ.
-      const [lease] = await tx.$queryRaw<Array<{ lease_expires_at: Date }>>`
-        UPDATE automated_process_executions SET lease_expires_at = now() + make_interval(secs => ${this.options.leaseSeconds})
-        WHERE execution_id = ${created.id}::uuid
-        RETURNING lease_expires_at`;
-      return { ...created, leaseExpiresAt: lease?.lease_expires_at ?? null };
-    });
-    if (execution) await this.publish(execution, 'pending');
-    return execution;
+    const claim = await this.claim(process, { trigger: request.trigger, scheduledFor: request.scheduledFor });
+    return claim.kind === 'started' ? claim.execution : null;
   }
 
-  private runInBackground(process: AutomatedProcess, execution: AutomatedProcessExecution, request: ExecutionRequest): void {
-    void this.runExecution(process, execution, request).catch((error: Error) =>
-      this.log.error({ err: { message: error.message }, executionId: execution.id }, 'execution bookkeeping failed'),
-    );
+  /**
+   * For the scheduler, one slot: a pending execution to run, or the slot recorded as skipped
+   * (a run of the process is still going, or `skip` says so), or taken by another instance.
+   * Only the instance that records a skip publishes, logs and reports it, so each is told once.
+   */
+  async claimSlot(process: AutomatedProcess, slot: Date, options: { skip?: ClaimRequest['skip']; missedSlots?: number } = {}): Promise<Claim> {
+    const claim = await this.claim(process, { trigger: 'schedule', scheduledFor: slot, recordBusySkip: true, skip: options.skip });
+    if (claim.kind === 'skipped') {
+      const reason = claim.execution.skipReason!;
+      this.log.info(
+        {
+          process: process.name,
+          executionId: claim.execution.id,
+          slot,
+          reason,
+          ...(claim.activeExecutionId ? { activeExecutionId: claim.activeExecutionId } : {}),
+          ...(options.missedSlots ? { missedSlots: options.missedSlots } : {}),
+        },
+        reason === 'previous_run_active' ? 'slot skipped: the previous run of the process is still going' : 'missed slot not run: the process\'s catch-up policy is none',
+      );
+      await this.publish(claim.execution, 'skipped');
+      this.report({
+        processId: process.id,
+        processName: process.name,
+        executionId: claim.execution.id,
+        trigger: 'schedule',
+        status: 'skipped',
+        skipReason: reason,
+        scheduledFor: slot,
+        durationMs: null,
+        instanceName: this.instanceName,
+        abandoned: false,
+        missedSlots: options.missedSlots ?? 0,
+      });
+    }
+    return claim;
+  }
+
+  private async claim(process: AutomatedProcess, request: ClaimRequest): Promise<Claim> {
+    const claim = await claimExecution(this.prisma, process, request, {
+      instanceName: this.instanceName,
+      leaseSeconds: this.options.leaseSeconds,
+      bounds: boundsOf(runPolicyOf(process.processConfig).timeoutSeconds),
+    });
+    if (claim.kind === 'started') await this.publish(claim.execution, 'pending');
+    return claim;
   }
 
   /** Runs a pending execution to its end: attempts with a timeout each, a lease renewed meanwhile. */
-  async runExecution(process: AutomatedProcess, execution: AutomatedProcessExecution, request: ExecutionRequest): Promise<void> {
-    const key = `${process.id}:${execution.id}`;
-    const controller = new AbortController();
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => (finish = resolve));
-    this.inFlight.set(key, { controller, done });
-    const leaseMs = this.options.leaseSeconds * 1000;
-    // One renewal at a time. A renewal that changes no row means the run is no longer ours
-    // (recovery marked it failed, or it was deleted): it stops instead of going on unowned.
-    let renewing = false;
-    const heartbeat = setInterval(() => {
-      if (renewing || controller.signal.aborted) return;
-      renewing = true;
-      void this.renewLease(execution.id)
-        .then((owned) => {
-          if (owned) return;
-          this.log.warn({ executionId: execution.id, process: process.name }, 'execution lease lost: the run is no longer this instance\'s; stopping it');
-          controller.abort(new Error('the execution was marked failed elsewhere (its lease was lost) while it ran'));
-        })
-        .catch((error: Error) => this.log.warn({ err: { message: error.message }, executionId: execution.id }, 'execution lease renewal failed'))
-        .finally(() => (renewing = false));
-    }, Math.max(1000, leaseMs / 3));
-    heartbeat.unref();
-    try {
-      const startedAt = new Date();
-      const started = await this.prisma.$executeRaw`
-        UPDATE automated_process_executions
-        SET status = 'running', started_at = ${startedAt}, lease_expires_at = now() + make_interval(secs => ${this.options.leaseSeconds})
-        WHERE execution_id = ${execution.id}::uuid AND status = 'pending'`;
-      if (started === 0) return;
-      await this.publish(execution, 'running');
-
-      let outcome: { status: 'completed'; result: Record<string, unknown> } | { status: 'failed'; error: string; result?: Record<string, unknown> };
-      try {
-        outcome = { status: 'completed', result: await this.attempt(process, request, controller.signal) };
-      } catch (error) {
-        outcome = { status: 'failed', error: (error as Error).message || String(error) };
-      }
-      const completedAt = new Date();
-      const finished = await this.prisma.$transaction(async (tx) => {
-        const updated = await tx.automatedProcessExecution.updateMany({
-          where: { id: execution.id, status: 'running' },
-          data:
-            outcome.status === 'completed'
-              ? { status: 'completed', completedAt, result: outcome.result as object, leaseExpiresAt: null }
-              : { status: 'failed', completedAt, errorMessage: outcome.error, result: { success: false, error: outcome.error }, leaseExpiresAt: null },
-        });
-        if (updated.count > 0) {
-          await tx.automatedProcess.updateMany({ where: { id: process.id }, data: { lastExecutedAt: completedAt } });
-        }
-        return updated.count > 0;
-      });
-      if (finished) {
-        await this.publish(execution, outcome.status);
-      } else {
-        const current = await this.prisma.automatedProcessExecution.findUnique({ where: { id: execution.id }, select: { status: true } });
-        this.log.warn(
-          { executionId: execution.id, process: process.name, outcome: outcome.status, recordedStatus: current?.status ?? 'deleted' },
-          'execution finished after it was already marked failed (its lease had run out); its outcome is not recorded',
-        );
-      }
-    } finally {
-      clearInterval(heartbeat);
-      this.inFlight.delete(key);
-      finish();
-    }
+  runExecution(process: AutomatedProcess, execution: AutomatedProcessExecution, request: ExecutionRequest): Promise<void> {
+    return this.runner.run(process, execution, request);
   }
 
-  /** One execution's attempts (1 + retries), each bounded by the timeout. */
-  private async attempt(process: AutomatedProcess, request: ExecutionRequest, stopSignal: AbortSignal): Promise<Record<string, unknown>> {
-    const implementation = this.registry.get(process.name);
-    if (!implementation) throw new Error(`no implementation is registered for ${process.name}`);
-    const parsed = this.registry.configSchemaOf(implementation).safeParse(process.processConfig ?? {});
-    if (!parsed.success) throw new Error(`invalid process config: ${formatIssues(parsed.error, 'processConfig').message}`);
-    const { retries, retryDelaySeconds, timeoutSeconds } = runPolicySchema.parse(parsed.data);
-    let lastError: Error = new Error('not run');
-    for (let attemptNumber = 0; attemptNumber <= retries; attemptNumber += 1) {
-      if (stopSignal.aborted) throw stopSignal.reason instanceof Error ? stopSignal.reason : new Error('stopped');
-      if (attemptNumber > 0) await delay(retryDelaySeconds * 1000, stopSignal);
-      const controller = new AbortController();
-      const onStop = () => controller.abort(stopSignal.reason);
-      stopSignal.addEventListener('abort', onStop, { once: true });
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new Error(`timed out after ${timeoutSeconds} s`);
-          controller.abort(error);
-          reject(error);
-        }, timeoutSeconds * 1000);
-      });
-      const aborted = new Promise<never>((_, reject) =>
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true }),
-      );
-      try {
-        const result = await Promise.race([
-          implementation.run({
-            config: parsed.data,
-            prisma: this.prisma,
-            logger: this.log.child({ process: process.name }),
-            now: new Date(),
-            serviceTimeZone: this.options.serviceTimeZone,
-            signal: controller.signal,
-            timeoutSeconds,
-            tasks: this.options.tasks,
-            trigger: request.trigger,
-            event: request.event ?? null,
-          }),
-          timedOut,
-          aborted,
-        ]);
-        return attemptNumber > 0 ? { ...result, attempts: attemptNumber + 1 } : result;
-      } catch (error) {
-        lastError = error instanceof Error ? error : new Error(String(error));
-        this.log.warn({ err: { message: lastError.message }, process: process.name, attempt: attemptNumber + 1 }, 'process attempt failed');
-      } finally {
-        clearTimeout(timer);
-        stopSignal.removeEventListener('abort', onStop);
-      }
-    }
-    throw retries > 0 ? new Error(`${lastError.message} (after ${retries + 1} attempts)`) : lastError;
+  /** Extends a running execution's lease on the database's clock; false when it is no longer running. */
+  renewLease(executionId: string): Promise<boolean> {
+    return this.runner.renewLease(executionId);
+  }
+
+  /** Stops runs of this instance: each is aborted and recorded as failed before this resolves. */
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  runInBackground(process: AutomatedProcess, execution: AutomatedProcessExecution, request: ExecutionRequest): Promise<void> {
+    return this.runExecution(process, execution, request).catch((error: Error) =>
+      this.log.error({ err: { message: error.message }, executionId: execution.id }, 'execution bookkeeping failed'),
+    );
   }
 
   /** Starts event-based runs for the task events of this instance; returns the way to stop listening. */
@@ -444,63 +306,42 @@ export class ProcessService {
       }
       if (implementation.accepts && !implementation.accepts(event, config.data)) continue;
       const execution = await this.startExecution(process, { trigger: 'event', event });
-      if (execution) this.runInBackground(process, execution, { trigger: 'event', event });
+      if (execution) void this.runInBackground(process, execution, { trigger: 'event', event });
     }
   }
 
   /**
-   * Marks failed the executions whose instance is gone: still pending or running after
-   * their lease ran out (a live instance renews it). Rows of the original backend carry no
-   * lease; they count as abandoned after a day.
+   * Marks failed the executions whose instance is gone (their lease ran out), tells
+   * subscribers and reports each; see failAbandoned.
    */
   async failAbandonedExecutions(): Promise<number> {
-    // The database's clock, as for writing leases: this instance's may differ from the writer's.
-    const abandoned = await this.prisma.$queryRaw<Array<{ execution_id: string; process_id: string }>>`
-      UPDATE automated_process_executions
-      SET status = 'failed',
-          completed_at = now(),
-          lease_expires_at = NULL,
-          error_message = 'The server running this execution stopped responding before it finished.'
-      WHERE status IN ('pending', 'running')
-        AND (lease_expires_at < now() OR (lease_expires_at IS NULL AND COALESCE(started_at, created_at) < now() - interval '1 day'))
-      RETURNING execution_id, process_id`;
+    const abandoned = await failAbandoned(this.prisma);
     for (const row of abandoned) {
-      this.pubsub.publish('process:execution-updated', { executionId: row.execution_id, processId: row.process_id, status: 'failed' });
+      this.pubsub.publish('process:execution-updated', { executionId: row.executionId, processId: row.processId, status: 'failed' });
+      this.report({
+        processId: row.processId,
+        processName: row.processName,
+        executionId: row.executionId,
+        trigger: row.trigger,
+        status: 'failed',
+        skipReason: null,
+        scheduledFor: row.scheduledFor,
+        durationMs: null,
+        instanceName: row.instanceName,
+        abandoned: true,
+        missedSlots: 0,
+      });
     }
-    if (abandoned.length > 0) this.log.warn({ count: abandoned.length }, 'abandoned executions marked failed');
+    if (abandoned.length > 0) {
+      this.log.warn(
+        { count: abandoned.length, executions: abandoned.map((row) => ({ executionId: row.executionId, process: row.processName, ranOn: row.instanceName })) },
+        'abandoned executions marked failed',
+      );
+    }
     return abandoned.length;
   }
 
-  /** Extends a running execution's lease on the database's clock; false when it is no longer running. */
-  async renewLease(executionId: string): Promise<boolean> {
-    const renewed = await this.prisma.$executeRaw`
-      UPDATE automated_process_executions SET lease_expires_at = now() + make_interval(secs => ${this.options.leaseSeconds})
-      WHERE execution_id = ${executionId}::uuid AND status = 'running'`;
-    return renewed > 0;
-  }
-
-  private async publish(execution: Pick<AutomatedProcessExecution, 'id' | 'processId'>, status: ExecutionStatusValue): Promise<void> {
+  private async publish(execution: Pick<AutomatedProcessExecution, 'id' | 'processId'>, status: ReportedStatusValue): Promise<void> {
     this.pubsub.publish('process:execution-updated', { executionId: execution.id, processId: execution.processId, status });
   }
-
-  /** Stops runs of this instance: each is aborted and recorded as failed before this resolves. */
-  async stop(): Promise<void> {
-    const runs = [...this.inFlight.values()];
-    for (const run of runs) run.controller.abort(new Error('the server stopped during the run'));
-    await Promise.all(runs.map((run) => run.done));
-  }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason as Error);
-      },
-      { once: true },
-    );
-  });
 }

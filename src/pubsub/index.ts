@@ -21,9 +21,12 @@ export type PubSubChannels = {
   'auth:sessions-revoked': [event: { userId: string }];
   /** The account `userId` changed (time zone, role, activity): every instance forgets what it keeps of its sessions. */
   'auth:user-changed': [event: { userId: string }];
-  /** An execution of an automated process changed status (processes are global: every signed-in user may watch). */
+  /**
+   * An execution of an automated process changed status, or a slot was recorded as skipped
+   * (processes are global: every signed-in user may watch).
+   */
   'process:execution-updated': [
-    event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' },
+    event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' | 'skipped' },
   ];
   /**
    * An automated process was created, edited, enabled, disabled or deleted: every instance

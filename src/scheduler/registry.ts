@@ -9,19 +9,32 @@ import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/servi
 export type TriggerTypeValue = 'manual' | 'time_based' | 'event_based';
 export type ExecutionTriggerValue = 'manual' | 'schedule' | 'event';
 
+/** Per attempt, unless a process config says otherwise. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+
+/**
+ * After slots of a time-based process were missed (no scheduler instance was up at their
+ * time): `latest` runs the most recent of them once, as soon as an instance is back;
+ * `none` runs none of them (the latest is recorded as skipped) and waits for the next slot.
+ */
+export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
+export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
+
 /** Keys every process config may hold, whatever its implementation. */
 export const runPolicySchema = z.object({
   /** Further attempts after a failed one, within the same execution. */
   retries: z.number().int().min(0).max(10).default(0),
   retryDelaySeconds: z.number().min(0).max(3600).default(5),
-  /** Per attempt; an attempt still going after this is failed. */
-  timeoutSeconds: z.number().int().min(1).max(86_400).default(300),
+  /** Per attempt, its database work included; an attempt still going after this is failed. */
+  timeoutSeconds: z.number().int().min(1).max(86_400).default(DEFAULT_TIMEOUT_SECONDS),
+  /** What runs after missed slots (time-based processes). */
+  catchUp: z.enum(CATCH_UP_POLICIES).default('latest'),
 });
 export type RunPolicy = z.infer<typeof runPolicySchema>;
 
 /** pg-boss refuses a job expiry of 24 hours or more. */
 export const MAX_JOB_EXPIRY_SECONDS = 86_399;
-/** What a scheduled job's expiry allows beyond the attempts themselves (queueing, bookkeeping). */
+/** What a scheduled job's expiry allows beyond the bookkeeping transaction's own bound. */
 export const JOB_EXPIRY_MARGIN_SECONDS = 60;
 
 /** The longest one execution may take under a run policy: every attempt timing out, with the delays between them. */
@@ -29,8 +42,14 @@ export function runWindowSeconds(policy: Pick<RunPolicy, 'retries' | 'retryDelay
   return (policy.retries + 1) * policy.timeoutSeconds + policy.retries * policy.retryDelaySeconds;
 }
 
-/** The longest run window a process may have, so its scheduled job stays within pg-boss's limit. */
+/** The longest run window a process may have: one execution ends within a day. */
 export const MAX_RUN_WINDOW_SECONDS = MAX_JOB_EXPIRY_SECONDS - JOB_EXPIRY_MARGIN_SECONDS;
+
+/** The run policy of a stored config; a config that does not parse (written by another client) gets the defaults. */
+export function runPolicyOf(processConfig: unknown): RunPolicy {
+  const parsed = runPolicySchema.safeParse(processConfig ?? {});
+  return parsed.success ? parsed.data : runPolicySchema.parse({});
+}
 
 export interface ProcessRunContext<TConfig> {
   readonly config: TConfig;
@@ -42,6 +61,11 @@ export interface ProcessRunContext<TConfig> {
   /** Aborted when the attempt times out or the server stops. */
   readonly signal: AbortSignal;
   readonly timeoutSeconds: number;
+  /**
+   * Milliseconds left before this attempt times out: the bound to give the run's database
+   * work (transaction and statement timeouts), so it never stops at a library's default.
+   */
+  remainingMs(): number;
   readonly tasks: TaskService | null;
   readonly trigger: ExecutionTriggerValue;
   /** Set for event-based runs. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PrismaClient, Task } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { TaskDomainEvent } from '../tasks/service.js';
-import type { ProcessImplementation } from './registry.js';
+import { DEFAULT_TIMEOUT_SECONDS, type ProcessImplementation } from './registry.js';
 
 const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
 
@@ -23,8 +23,13 @@ export interface RescheduleOptions {
   readonly serviceTimeZone: string;
   readonly includeStatuses: readonly string[];
   readonly updateToToday: boolean;
-  /** Milliseconds; 0 for none. */
-  readonly statementTimeoutMs?: number;
+  /**
+   * The most the whole transaction may take, waiting for a connection and for locks
+   * included (default: a process's default timeout). Past it the transaction is rolled back.
+   */
+  readonly timeoutMs?: number;
+  /** Aborted when the run is given up: nothing is committed after that. */
+  readonly signal?: AbortSignal;
 }
 
 export interface TaskDetail {
@@ -84,11 +89,19 @@ export async function rescheduleOverdueTasks(prisma: PrismaClient, options: Resc
     moved_ids: string[];
     details: Array<{ task_id: string; name: string; user_id: string; old_due: string; new_due: string }>;
   };
-  const timeout = Math.max(0, Math.floor(options.statementTimeoutMs ?? 0));
-  const [, rows] = await prisma.$transaction([
-    prisma.$executeRawUnsafe(`SET LOCAL statement_timeout = ${timeout}`),
-    prisma.$queryRaw<Row[]>(statement),
-  ]);
+  // Prisma's own transaction timeout (5 s) would cut off a statement that merely waited on a
+  // lock; the caller's budget bounds the connection wait, the transaction and the statement.
+  const timeout = Math.max(1, Math.floor(options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000));
+  const rows = await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${timeout}`);
+      const result = await tx.$queryRaw<Row[]>(statement);
+      // A run given up while the statement waited must not commit what it did.
+      options.signal?.throwIfAborted();
+      return result;
+    },
+    { maxWait: timeout, timeout },
+  );
   const row = rows[0]!;
   return {
     tasksFound: row.found,
@@ -126,7 +139,8 @@ export const rescheduleRemainingTasks: ProcessImplementation<RescheduleConfig> =
       serviceTimeZone: context.serviceTimeZone,
       includeStatuses: context.config.include_statuses,
       updateToToday: context.config.update_to_today,
-      statementTimeoutMs: context.timeoutSeconds * 1000,
+      timeoutMs: context.remainingMs(),
+      signal: context.signal,
     });
     if (context.tasks && outcome.movedTaskIds.length > 0) {
       for await (const events of rescheduledTaskEvents(context.prisma, outcome.movedTaskIds)) {

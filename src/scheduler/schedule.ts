@@ -1,10 +1,22 @@
 // When a time-based process runs: a schedule in the original's `{hour, minute, timezone}`
-// form or as a cron expression with a time zone, and the next slot after an instant,
-// computed in wall-clock time of that zone (so DST changes move the UTC instant, not the
-// local time).
+// form or as a cron expression with a time zone, and its slots, the instants it runs at.
+// Slots follow the zone's wall clock across DST changes the way Vixie cron and cronie do:
+//
+// - A schedule with `*` in its second, minute or hour field (`0 * * * *`, `*/30 * * * *`)
+//   runs by the wall clock: every instant whose local time matches is a slot. The hour a
+//   spring-forward skips has none; the hour a fall-back repeats has its slots in each pass
+//   (hourly in New York: 01:00 EDT and 01:00 EST, an hour apart, as the clocks show 01:00
+//   twice), so the runs stay evenly spaced in real time.
+// - Any other schedule is fixed-time (`30 7 * * *`, `0 9-17 * * 1-5`, the daily form): each
+//   of its local times runs once. A time the clocks skip runs after the jump, as far after
+//   it as it was after the jump's start (02:30 on a 02:00 → 03:00 night runs at 03:30); a
+//   time the clocks show twice runs at its first occurrence only.
+//
+// Pure functions of a schedule and an instant: no clock of their own, no I/O.
 import { z } from 'zod';
 import { timeZoneSchema } from '../config.js';
-import { COMPATIBLE, instantOfWallClock, wallClockOf } from '../time/zone.js';
+import { COMPATIBLE, instantOfWallClock, offsetMsAt } from '../time/zone.js';
+import { nextMatchingReading, parseCron, type CronFields } from './cron.js';
 
 /** The original's daily form, stored as is in `schedule_config`. */
 export interface DailySchedule {
@@ -46,97 +58,130 @@ export function cronExpressionOf(schedule: Schedule): string {
   return isCronSchedule(schedule) ? schedule.cron : `${schedule.minute} ${schedule.hour} * * *`;
 }
 
-interface CronFields {
-  readonly seconds: readonly number[];
-  readonly minutes: readonly number[];
-  readonly hours: readonly number[];
-  readonly daysOfMonth: ReadonlySet<number>;
-  readonly months: ReadonlySet<number>;
-  readonly daysOfWeek: ReadonlySet<number>;
-  /** Cron's rule: when both day fields are restricted, a day matching either one fires. */
-  readonly dayOfMonthRestricted: boolean;
-  readonly dayOfWeekRestricted: boolean;
-}
-
-function parseField(text: string, name: string, min: number, max: number): number[] {
-  const values = new Set<number>();
-  for (const part of text.split(',')) {
-    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!match) throw new Error(`cron ${name} field "${text}" is not understood`);
-    const [, whole, from, to, step] = match;
-    let start = min;
-    let end = max;
-    if (whole !== '*') {
-      start = Number(from);
-      end = to !== undefined ? Number(to) : step !== undefined ? max : start;
-    }
-    const increment = step !== undefined ? Number(step) : 1;
-    if (start < min || end > max || start > end || increment < 1) {
-      throw new Error(`cron ${name} field "${text}" must stay within ${min}-${max}`);
-    }
-    for (let value = start; value <= end; value += increment) values.add(value);
-  }
-  return [...values].sort((a, b) => a - b);
-}
-
-export function parseCron(expression: string): CronFields {
-  const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5 && parts.length !== 6) {
-    throw new Error('a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first');
-  }
-  const [second, minute, hour, dayOfMonth, month, dayOfWeek] = parts.length === 6 ? parts : ['0', ...parts];
-  return {
-    seconds: parseField(second!, 'second', 0, 59),
-    minutes: parseField(minute!, 'minute', 0, 59),
-    hours: parseField(hour!, 'hour', 0, 23),
-    daysOfMonth: new Set(parseField(dayOfMonth!, 'day-of-month', 1, 31)),
-    months: new Set(parseField(month!, 'month', 1, 12)),
-    // 0 and 7 are both Sunday.
-    daysOfWeek: new Set(parseField(dayOfWeek!, 'day-of-week', 0, 7).map((day) => day % 7)),
-    dayOfMonthRestricted: dayOfMonth !== '*',
-    dayOfWeekRestricted: dayOfWeek !== '*',
-  };
+/** Whether the schedule runs by the wall clock (a `*` in its time fields) rather than at fixed times. */
+export function runsByWallClock(schedule: Schedule): boolean {
+  return parseCron(cronExpressionOf(schedule)).wildcardTime;
 }
 
 const DAY_MS = 86_400_000;
 /** A cron such as "Feb 29 on a Monday" fires rarely; past this horizon there is no next slot. */
-const HORIZON_DAYS = 366 * 8;
+const HORIZON_MS = 366 * 8 * DAY_MS;
+/** Longer than any DST jump (an hour in most zones, 30 minutes or two hours in a few). */
+const MAX_JUMP_MS = 3 * 3_600_000;
+
+/** The first instant in (low, high] whose offset is not `offset`, knowing that high's is not. Offsets change on whole seconds. */
+function firstOffsetChange(low: number, high: number, offset: number, zone: string): number {
+  let lowSecond = Math.floor(low / 1000);
+  let highSecond = Math.floor(high / 1000);
+  while (highSecond - lowSecond > 1) {
+    const middle = Math.floor((lowSecond + highSecond) / 2);
+    if (offsetMsAt(middle * 1000, zone) === offset) lowSecond = middle;
+    else highSecond = middle;
+  }
+  return highSecond * 1000;
+}
+
+/** The first instant in [start, end] at which the zone leaves `offset` (start's offset), or null. Zones change at most once in two days. */
+function offsetChangeIn(start: number, end: number, offset: number, zone: string): number | null {
+  for (let low = start; low < end; ) {
+    const high = Math.min(low + DAY_MS, end);
+    if (offsetMsAt(high, zone) !== offset) return firstOffsetChange(low, high, offset, zone);
+    low = high;
+  }
+  return null;
+}
+
+function wallClockOfReading(reading: number) {
+  const date = new Date(reading);
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
+}
+
+/** Whether the clocks showed `reading` already before `instant` (the second pass of a fall-back hour). */
+function shownBefore(reading: number, instant: number, zone: string): boolean {
+  return instantOfWallClock(wallClockOfReading(reading), zone, COMPATIBLE).getTime() < instant;
+}
+
+/**
+ * Where the first fixed time skipped by the spring-forward at `change` (the clocks going from
+ * offset `before` to the larger `after`) lands, when that is later than `afterMs`: each
+ * skipped reading is read with the offset from before the jump.
+ */
+function skippedTimeLanding(fields: CronFields, change: number, before: number, after: number, afterMs: number): number | null {
+  const reading = nextMatchingReading(fields, Math.max(change + before, afterMs + 1 + before), change + after - 1000);
+  return reading === null ? null : reading - before;
+}
 
 /** The first slot of the schedule strictly after `after`, or null when there is none within eight years. */
 export function nextSlot(schedule: Schedule, after: Date): Date | null {
   const fields = parseCron(cronExpressionOf(schedule));
   const zone = schedule.timezone;
   const afterMs = after.getTime();
-  const start = wallClockOf(after, zone);
-  // Wall-clock seconds of day of `after`, less two hours of slack for a DST change that day.
-  const skipBefore = start.hour * 3600 + start.minute * 60 + start.second - 7200;
-  const firstDay = Date.UTC(start.year, start.month - 1, start.day);
-  for (let dayIndex = 0; dayIndex < HORIZON_DAYS; dayIndex += 1) {
-    const date = new Date(firstDay + dayIndex * DAY_MS);
-    const year = date.getUTCFullYear();
-    const month = date.getUTCMonth() + 1;
-    const day = date.getUTCDate();
-    if (!fields.months.has(month)) continue;
-    const domMatch = fields.daysOfMonth.has(day);
-    const dowMatch = fields.daysOfWeek.has(date.getUTCDay());
-    const dayMatches =
-      fields.dayOfMonthRestricted && fields.dayOfWeekRestricted ? domMatch || dowMatch : domMatch && dowMatch;
-    if (!dayMatches) continue;
-    for (const hour of fields.hours) {
-      for (const minute of fields.minutes) {
-        for (const second of fields.seconds) {
-          if (dayIndex === 0 && hour * 3600 + minute * 60 + second < skipBefore) continue;
-          // As cron does: a time skipped by a DST jump runs just after it, a repeated one once.
-          const instant = instantOfWallClock({ year, month, day, hour, minute, second }, zone, COMPATIBLE).getTime();
-          if (instant > afterMs) return new Date(instant);
-        }
-      }
-    }
+  let limit = afterMs + HORIZON_MS;
+  let landed: number | null = null;
+  if (!fields.wildcardTime) {
+    // `after` may fall just after a spring-forward whose skipped times land later still.
+    const earlier = afterMs - MAX_JUMP_MS;
+    const before = offsetMsAt(earlier, zone);
+    const now = offsetMsAt(afterMs + 1, zone);
+    if (before < now) landed = skippedTimeLanding(fields, firstOffsetChange(earlier, afterMs + 1, before, zone), before, now, afterMs);
+    if (landed !== null) limit = landed;
   }
-  return null;
+  // Walk the stretches of constant offset; within one, readings map to instants one to one.
+  let from = afterMs;
+  while (from < limit) {
+    const offset = offsetMsAt(from + 1, zone);
+    const reading = nextMatchingReading(fields, from + 1 + offset, limit + offset);
+    const candidate = reading === null ? null : reading - offset;
+    const change = offsetChangeIn(from + 1, candidate ?? limit, offset, zone);
+    if (change === null) {
+      if (reading === null || candidate === null) break;
+      if (!fields.wildcardTime && shownBefore(reading, candidate, zone)) {
+        from = candidate;
+        continue;
+      }
+      return new Date(candidate);
+    }
+    const next = offsetMsAt(change, zone);
+    if (!fields.wildcardTime && landed === null && next > offset) {
+      landed = skippedTimeLanding(fields, change, offset, next, afterMs);
+      if (landed !== null) limit = landed;
+    }
+    from = change - 1;
+  }
+  return landed === null ? null : new Date(landed);
 }
 
 /** Whether `slot` is one of the schedule's slots (a job queued before an edit may no longer be). */
 export function isSlotOf(schedule: Schedule, slot: Date): boolean {
   return nextSlot(schedule, new Date(slot.getTime() - 1))?.getTime() === slot.getTime();
+}
+
+/**
+ * The latest slot in [earliest, at], or null when there is none: the slot that is due at
+ * `at` when the slots from `earliest` on have not run (after downtime, several have passed).
+ */
+export function latestSlotBetween(schedule: Schedule, earliest: Date, at: Date): Date | null {
+  const atMs = at.getTime();
+  const first = nextSlot(schedule, new Date(earliest.getTime() - 1));
+  if (!first || first.getTime() > atMs) return null;
+  const second = nextSlot(schedule, first);
+  if (!second || second.getTime() > atMs) return first;
+  // nextSlot is monotonic: find the last instant whose next slot is still no later than `at`.
+  let low = second.getTime();
+  let high = atMs;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    const next = nextSlot(schedule, new Date(middle));
+    if (next && next.getTime() <= atMs) low = middle;
+    else high = middle;
+  }
+  const latest = nextSlot(schedule, new Date(low));
+  return latest && latest.getTime() <= atMs ? latest : second;
 }

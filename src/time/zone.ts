@@ -61,7 +61,7 @@ function asUtc(clock: WallClock): number {
 }
 
 /** Milliseconds `timeZone` is ahead of UTC at `instant` (whole seconds: wall clocks show no less). */
-function offsetMsAt(instant: number, timeZone: string): number {
+export function offsetMsAt(instant: number, timeZone: string): number {
   return asUtc(wallClockOf(instant, timeZone)) - Math.floor(instant / 1000) * 1000;
 }
 

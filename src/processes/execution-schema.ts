@@ -1,0 +1,212 @@
+// Executions of automated processes over GraphQL: the run history any signed-in user may
+// read (what a run reported, and where it ran, for administrators only), and its changes live.
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { filter, pipe } from 'graphql-yoga';
+import { NO_ID, uuidOrNoMatch } from '../auth/ownership.js';
+import type { AutomatedProcessExecution, Prisma } from '../db/prisma.js';
+import { builder } from '../schema/builder.js';
+import { confinedCursor, documentedConnection } from '../schema/connection.js';
+import type { Relation } from '../schema/related-rows.js';
+import type { ExecutionStatusValue, ReportedStatusValue } from './service.js';
+
+const ExecutionStatusEnum = builder.enumType('ProcessExecutionStatus', {
+  description: 'Where an execution stands.',
+  values: {
+    PENDING: { value: 'pending', description: 'Recorded, not started yet.' },
+    RUNNING: { value: 'running', description: 'Running now.' },
+    COMPLETED: { value: 'completed', description: 'Finished successfully; see `result`.' },
+    FAILED: { value: 'failed', description: 'Ended with an error; see `errorMessage`.' },
+    DISABLED: { value: 'disabled', description: 'Not run because the process was disabled (kept for rows of the original backend).' },
+    SKIPPED: {
+      value: 'skipped',
+      description: 'A schedule slot the scheduler did not run; `skipReason` says why. (The original backend reads these rows as DISABLED.)',
+    },
+  } as const,
+});
+
+const ExecutionTriggerEnum = builder.enumType('ProcessExecutionTrigger', {
+  description: 'What started an execution.',
+  values: {
+    MANUAL: { value: 'manual', description: 'An administrator ran the process.' },
+    SCHEDULE: { value: 'schedule', description: 'A slot of the process schedule came.' },
+    EVENT: { value: 'event', description: 'A task event the process listens to happened.' },
+  } as const,
+});
+
+const SkipReasonEnum = builder.enumType('ProcessExecutionSkipReason', {
+  description: 'Why a schedule slot was not run.',
+  values: {
+    PREVIOUS_RUN_ACTIVE: {
+      value: 'previous_run_active',
+      description: 'A run of the process was still going when the slot came: runs of one process never overlap.',
+    },
+    MISSED: {
+      value: 'missed',
+      description: 'The slot passed while no scheduler instance was up, and the process\'s catch-up policy (`processConfig.catchUp`) is `none`.',
+    },
+  } as const,
+});
+
+/**
+ * The row id inside an AutomatedProcess global ID. Any other ID (another type's, a malformed
+ * one) becomes an id no process has, so it answers as a missing process does (null, an empty
+ * list, NOT_FOUND) rather than with a database error.
+ */
+export function processIdOf(globalId: string | number): string {
+  try {
+    const { typename, id } = decodeGlobalID(String(globalId));
+    return typename === 'AutomatedProcess' ? uuidOrNoMatch(id) : NO_ID;
+  } catch {
+    return NO_ID;
+  }
+}
+
+/** A skipped slot is stored with the upstream status `disabled` and a reason of our own. */
+const reportedStatus = (execution: Pick<AutomatedProcessExecution, 'status' | 'skipReason'>): ReportedStatusValue =>
+  execution.skipReason ? 'skipped' : execution.status;
+
+export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
+  id: { field: 'id' },
+  description: 'One run of an automated process, or a schedule slot it skipped.',
+  // node(id:) and nodes(ids:): a missing or malformed ID is null, not a database error.
+  nullable: true,
+  findUnique: (id) => ({ id: uuidOrNoMatch(id) }),
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    process: t.relation('process', { description: 'The process that ran.' }),
+    // No `select`: rows carry every column, and a select would re-read the row of an execution
+    // returned by a mutation (which has moved on by then) with one more query.
+    status: t.field({ type: ExecutionStatusEnum, description: 'Where the run stands.', resolve: reportedStatus }),
+    skipReason: t.expose('skipReason', { type: SkipReasonEnum, nullable: true, description: 'Why the slot was not run, for a SKIPPED execution; null otherwise.' }),
+    triggeredBy: t.expose('triggeredBy', { type: ExecutionTriggerEnum, nullable: true, description: 'What started it; null for runs recorded by the original backend.' }),
+    scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true, description: 'The schedule slot a scheduled run belongs to.' }),
+    queuedAt: t.expose('createdAt', { type: 'DateTime', description: 'When the execution was recorded.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When it started running; null for a skipped slot.' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When it completed or failed, or when the slot was skipped.' }),
+    duration: t.float({
+      nullable: true,
+      description: 'Seconds from start to end; null until it has ended.',
+      select: { startedAt: true, completedAt: true },
+      resolve: (execution) =>
+        execution.startedAt && execution.completedAt ? (execution.completedAt.getTime() - execution.startedAt.getTime()) / 1000 : null,
+    }),
+    // Processes are server-wide, but what a run reports can name users' tasks (the reschedule's
+    // `task_details`, the recurring task it created): only administrators read it.
+    result: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What the run reported (its shape depends on the process). Administrators only: null for other users, since it can name their tasks.',
+      select: { result: true },
+      resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.result : null),
+    }),
+    errorMessage: t.string({
+      nullable: true,
+      description: 'Why it failed. Administrators only: null for other users.',
+      select: { errorMessage: true },
+      resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.errorMessage : null),
+    }),
+    // Host names and process ids describe the deployment, not anything users need.
+    instanceName: t.string({
+      nullable: true,
+      description:
+        'The server instance that recorded it and ran it: its `BEHFLOW_INSTANCE_NAME`, by default `host:pid`. Null for runs of the original backend. Administrators only: null for other users.',
+      resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.instanceName : null),
+    }),
+  }),
+});
+
+/** A process's executions, newest first, through the (process_id, created_at DESC) index. */
+export const processExecutions: Relation<AutomatedProcessExecution> = {
+  name: 'AutomatedProcess.executions',
+  table: 'automated_process_executions',
+  parentColumn: 'process_id',
+  idColumn: 'execution_id',
+  orderColumns: ['created_at', 'execution_id'],
+  direction: 'desc',
+  findMany: (prisma, args) => prisma.automatedProcessExecution.findMany(args as Prisma.AutomatedProcessExecutionFindManyArgs) as Promise<AutomatedProcessExecution[]>,
+};
+
+export const ExecutionConnection = documentedConnection(
+  ExecutionRef,
+  'AutomatedProcessExecution',
+  { one: 'execution', many: 'executions of automated processes' },
+  'How many executions match, on all pages.',
+);
+
+const ExecutionFilter = builder.inputType('ProcessExecutionFilter', {
+  description: 'Narrows a list of executions.',
+  fields: (t) => ({
+    status: t.field({ type: [ExecutionStatusEnum], description: 'Only executions in one of these statuses.' }),
+    process: t.id({ description: 'Only executions of this process.' }),
+  }),
+});
+
+builder.queryField('processExecutions', (t) =>
+  t.prismaConnection({
+    type: 'AutomatedProcessExecution',
+    cursor: 'id',
+    authScopes: { authenticated: true },
+    description: 'Executions of automated processes (skipped slots included), newest first.',
+    args: { filter: t.arg({ type: ExecutionFilter, description: 'Which executions to list.' }) },
+    totalCount: (_parent, args, context) => context.prisma.automatedProcessExecution.count({ where: executionWhere(args.filter) }),
+    resolve: (query, _parent, args, context) =>
+      context.prisma.automatedProcessExecution.findMany({
+        ...confinedCursor(query),
+        where: executionWhere(args.filter),
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+  }, ExecutionConnection),
+);
+
+/** SKIPPED is a stored `disabled` with a reason; the stored statuses are those without one. */
+function statusWhere(statuses: readonly ReportedStatusValue[]): Prisma.AutomatedProcessExecutionWhereInput {
+  const stored = statuses.filter((status): status is ExecutionStatusValue => status !== 'skipped');
+  const either: Prisma.AutomatedProcessExecutionWhereInput[] = [];
+  if (stored.length > 0) either.push({ status: { in: stored }, skipReason: null });
+  if (statuses.includes('skipped')) either.push({ skipReason: { not: null } });
+  return either.length === 1 ? either[0]! : { OR: either };
+}
+
+function executionWhere(filter: { status?: ReportedStatusValue[] | null; process?: string | number | null } | null | undefined) {
+  return {
+    ...(filter?.status?.length ? statusWhere(filter.status) : {}),
+    ...(filter?.process != null ? { processId: processIdOf(filter.process) } : {}),
+  };
+}
+
+// ---- subscription --------------------------------------------------------------------------
+
+interface ExecutionEventShape {
+  executionId: string;
+  processId: string;
+  status: ReportedStatusValue;
+  execution: AutomatedProcessExecution | null;
+}
+
+const ExecutionEvent = builder.objectRef<ExecutionEventShape>('ProcessExecutionEvent').implement({
+  description: 'An execution changed status, or a schedule slot was recorded as skipped.',
+  fields: (t) => ({
+    status: t.field({ type: ExecutionStatusEnum, description: 'The status it changed to (the execution may have moved on since).', resolve: (event) => event.status }),
+    executionId: t.globalID({ description: 'The execution.', resolve: (event) => ({ type: 'AutomatedProcessExecution', id: event.executionId }) }),
+    processId: t.globalID({ description: 'Its process.', resolve: (event) => ({ type: 'AutomatedProcess', id: event.processId }) }),
+    execution: t.field({ type: ExecutionRef, nullable: true, description: 'The execution as it is now; null if its process was deleted.', resolve: (event) => event.execution }),
+  }),
+});
+
+builder.subscriptionField('processExecutionUpdated', (t) =>
+  t.field({
+    type: ExecutionEvent,
+    authScopes: { authenticated: true },
+    description: 'Every status change of executions (pending, running, completed, failed) and every skipped slot, as it happens, on any server instance.',
+    args: { processId: t.arg.id({ description: 'Only executions of this process.' }) },
+    subscribe: (_root, args, context) =>
+      pipe(
+        context.pubsub.subscribe('process:execution-updated'),
+        filter((event) => args.processId == null || event.processId === processIdOf(args.processId)),
+      ),
+    resolve: async (event, _args, context) => ({
+      ...event,
+      execution: await context.prisma.automatedProcessExecution.findUnique({ where: { id: event.executionId } }),
+    }),
+  }),
+);
