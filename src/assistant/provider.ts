@@ -33,6 +33,11 @@ export interface ReplyRequest {
   readonly timeZone: string;
   /** Aborted when the reply must stop (shutdown). */
   readonly signal: AbortSignal;
+  /**
+   * What the previous reply of this session left for this one (see ReplyResult.state), as
+   * stored: unchecked JSON, or null. Any instance may produce the next reply.
+   */
+  readonly state?: unknown;
   /** Receives the reply's text as it is produced. */
   onDelta(text: string): void;
 }
@@ -41,6 +46,8 @@ export interface ReplyResult {
   /** The whole reply (Markdown). */
   readonly content: string;
   readonly tokensUsed: number | null;
+  /** What the next reply needs to know (a question asked, the tasks it was about), stored with this reply. */
+  readonly state?: unknown;
 }
 
 export interface AssistantProvider {

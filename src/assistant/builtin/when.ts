@@ -52,8 +52,8 @@ export function dueFrom(when: When, context: { now: Date; timeZone: string; curr
     const wall = wallClockOf(base, timeZone);
     const from = { year: wall.year, month: wall.month, day: wall.day };
     const date = unit === 'month' ? addMonths(from, amount) : addDays(from, amount * (unit === 'week' ? 7 : 1));
-    // Without a due date to shift, a shift by days is a day: by its end.
-    if (!current || when.fromNow) return when.time ? atWallClock(date, when.time, timeZone) : formatLocalDate(date);
+    // "in 3 days" names a day, like "friday": the task keeps its time of day.
+    if (when.fromNow || !current) return dueFrom({ date, ...(when.time ? { time: when.time } : {}) }, context);
     return atWallClock(date, when.time ?? { hour: wall.hour, minute: wall.minute }, timeZone);
   }
   if (when.date && when.time) return atWallClock(when.date, when.time, timeZone);
