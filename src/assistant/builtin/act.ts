@@ -129,8 +129,10 @@ async function applyEdit(scene: Scene, task: TaskView, edit: Edit): Promise<Turn
       return result.ok ? { content: voice.deleted(result.value.deleted) } : result.turn;
     }
     case 'status':
+      if (task.status === edit.status) return { content: voice.status(task), focus };
       return update({ status: edit.status }, voice.status);
     case 'priority': {
+      if (task.priority === edit.priority) return { content: voice.priorityAtLimit(task), focus };
       const result = await call<{ task: TaskView }>(scene, 'change_priority', { task_id, priority: edit.priority });
       return result.ok ? { content: voice.priority(result.value.task), focus } : result.turn;
     }

@@ -95,12 +95,15 @@ const RULES: readonly Rule[] = [
 ];
 
 const ADD_VERB = re(
-  String.raw`(?:^|\s)((?:کار|تسک)${J}(?:ی)?\s+جدید|اضافه\s*(?:${DO}|شود|بشه)?|بساز|بسازید|ایجاد\s*${DO}|درست\s*${DO}|ثبت\s*${DO}|بنویس|بنویسید|یادداشت\s*${DO}|یادم\s+(?:بنداز|بینداز|بیار|باشه)|یادآوری\s*${DO}|افزودن)(?=$|\s|:)`,
+  String.raw`(?:^|\s)(اضافه\s*(?:${DO}|شود|بشه)?|بساز|بسازید|ایجاد\s*${DO}|درست\s*${DO}|ثبت\s*${DO}|بنویس|بنویسید|یادداشت\s*${DO}|یادم\s+(?:بنداز|بینداز|بیار|باشه)|یادآوری\s*${DO}|افزودن)(?=$|\s|:)`,
 );
 const TASK_NOUN = re(String.raw`^(?:(?:یک|یه)\s+)?(?:کار|تسک|وظیفه|یادآوری)(?:${J}ی)?(?:\s+جدید)?\s*(?::|که)?\s*`);
 
+/** "کار جدید: …" says "add" without a verb. */
+const NEW_TASK_LABEL = re(String.raw`^(?:(?:یک|یه)\s+)?(?:کار|تسک|وظیفه)(?:${J}ی)?\s+جدید\s*:`);
+
 function readAdd(text: string, context: ReadContext): Intent | null {
-  const verb = ADD_VERB.exec(text);
+  const verb = ADD_VERB.exec(text) ?? NEW_TASK_LABEL.exec(text);
   if (!verb) return null;
   let body = `${text.slice(0, verb.index)} ${text.slice(verb.index + verb[0].length)}`.replace(/\s+/g, ' ').trim();
   body = body.replace(re(String.raw`\s*به\s+(?:لیست|فهرست)(?:\s+(?:کارها|کارهام|کارهای\s*من))?\s*`), ' ').trim();
