@@ -15,6 +15,8 @@ export type ToolResult = { readonly ok: true; readonly result: unknown } | { rea
 /** Runs tools for the session's owner and records each call as an action. */
 export interface ToolRunner {
   run(tool: ToolName | string, args: Record<string, unknown>): Promise<ToolResult>;
+  /** Records a call that cannot be run as sent (e.g. arguments that are not JSON) and returns its error. */
+  refuse(tool: string, rawArguments: string, error: string): ToolResult;
 }
 
 export interface HistoryMessage {

@@ -213,6 +213,10 @@ export function createToolRunner(options: { tasks: TaskService; actor: Actor; no
   const actions: AssistantAction[] = [];
   return {
     actions,
+    refuse(tool, rawArguments, error) {
+      actions.push({ tool, arguments: { raw: rawArguments.slice(0, 500) }, outcome: 'FAILED', detail: error });
+      return { ok: false, error };
+    },
     async run(tool, rawArgs) {
       const args = rawArgs ?? {};
       const fail = (error: string): ToolResult => {
