@@ -75,7 +75,7 @@ describe('streamed tool calls', () => {
     const { calls: echoed, answers } = replayed(requests[1]!);
     expect(echoed.map((call) => call.id)).toEqual(['call_a', 'call_b']);
     expect(answers.map((answer) => answer.tool_call_id)).toEqual(['call_a', 'call_b']);
-    expect(JSON.parse(answers[0].content).task).toMatchObject({ name: 'Buy bread', tags: ['Home'] });
+    expect(JSON.parse(answers[0]!.content).task).toMatchObject({ name: 'Buy bread', tags: ['Home'] });
   });
 
   it('Ollama: each call whole in one fragment, every one at index 0 with its own id', async () => {
@@ -150,8 +150,8 @@ describe('streamed tool calls', () => {
     const { calls: echoed, answers } = replayed(requests[1]!);
     // Every call sent back is decodable JSON, as servers that re-read the history require.
     for (const call of echoed) expect(() => JSON.parse(call.function.arguments)).not.toThrow();
-    expect(JSON.parse(answers[0].content)).toEqual({ error: expect.stringMatching(/not valid JSON/) });
-    expect(JSON.parse(answers[1].content).task).toMatchObject({ name: 'Fine' });
+    expect(JSON.parse(answers[0]!.content)).toEqual({ error: expect.stringMatching(/not valid JSON/) });
+    expect(JSON.parse(answers[1]!.content).task).toMatchObject({ name: 'Fine' });
   });
 
   it('a server that ignores stream: true answers with one completion holding whole calls', async () => {
