@@ -89,7 +89,8 @@ const summary = (intent: Intent) =>
 describe('reading a message as an intent and its slots', () => {
   it.each([
     ['could you tick off the dentist appointment please', 'complete:dentist appointment'],
-    ['the invoice has been sent', 'unknown'],
+    ['the invoice has been sent', 'complete:invoice'],
+    ['the weather has been nice', 'unknown'],
     ['the invoice is sorted', 'complete:invoice'],
     ["I've taken care of the car wash", 'complete:car wash'],
     ['kick off the website redesign', 'status:website redesign'],

@@ -89,6 +89,15 @@ export function readDuration(text: string): Duration | null {
   return { amount, unit, direction: sign, before: text.slice(0, match.index).trim(), after: text.slice(match.index + whole!.length).trim() };
 }
 
+/**
+ * "at 3" without am or pm is 15:00: a to-do at 3 in the night is the rarer meaning. Hours 1–6
+ * only; "at 8" stays 08:00.
+ */
+function afternoonIfBare(start: chrono.ParsedComponents): number {
+  const hour = start.get('hour')!;
+  return !start.isCertain('meridiem') && start.isCertain('hour') && hour >= 1 && hour <= 6 ? hour + 12 : hour;
+}
+
 export interface FoundWhen {
   readonly when: When;
   /** The text with the date words (and a preposition before them) taken out. */
@@ -110,7 +119,7 @@ export function readWhen(text: string, context: ReadContext): FoundWhen | null {
   const dateGiven = start.isCertain('day') || start.isCertain('weekday') || start.isCertain('month') || TODAY_WORDS.test(found.text) || (!start.isCertain('hour') && PARTS_OF_DAY.test(found.text));
   const when: When = {
     ...(dateGiven ? { date: { year: start.get('year')!, month: start.get('month')!, day: start.get('day')! } } : {}),
-    ...(timeGiven ? { time: { hour: start.get('hour')!, minute: start.get('minute') ?? 0 } } : {}),
+    ...(timeGiven ? { time: { hour: afternoonIfBare(start), minute: start.get('minute') ?? 0 } } : {}),
   };
   if (!when.date && !when.time) return null;
   const before = text.slice(0, found.index).replace(/\s*\b(?:by|on|at|due|for|before|until|till|starting|from|to|in|this)\s*$/i, '');

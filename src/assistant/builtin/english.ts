@@ -12,7 +12,8 @@ export function cleanEnglish(text: string): string {
   return text
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^(?:(?:please|pls|ok(?:ay)?|hey|hi|so|and|now|also|then|alright|right|great|thanks|assistant|behflow|can you|could you|would you|will you|can u|i want you to|i'd like you to|i need you to|go ahead and|let's|lets)[,\s]+)+/i, '')
+    .replace(/\b(it|that|this)'s\b/gi, '$1 is')
+    .replace(/^(?:(?:please|pls|ok(?:ay)?|hey|hi|so|and|now|also|then|alright|right|great|thanks|actually|oh|wait|sorry|um|hmm|assistant|behflow|can you|could you|would you|will you|can u|i want you to|i'd like you to|i need you to|go ahead and|let's|lets)[,\s]+)+/i, '')
     .replace(/(?:[\s,]+(?:please|pls|for me|thanks|thank you|now|asap please))+[\s.!?]*$/i, '')
     .replace(/[\s.!?]+$/, '')
     .trim();
@@ -21,7 +22,7 @@ export function cleanEnglish(text: string): string {
 const GREETING = /^(?:hi|hello|hey|hiya|howdy|yo|salam|good (?:morning|afternoon|evening)|thanks|thank you|thx|cheers)\b/i;
 const HELP = /^(?:help|\?|what can you do|what do you do|what are you|how does this work|how do i use (?:you|this)|commands|what can i (?:say|ask|do)|what do you understand)\b/i;
 const ADVISE =
-  /\b(?:what|which(?: task| one)?|where)\b.*\b(?:should|shall|must|could|would|ought to|to)\b.*\b(?:first|next|now|start|begin|focus|tackle|work on|pick|prioriti[sz]e|today)\b|\b(?:what|where) (?:do|can) (?:i|we) (?:do|start|begin|work on) (?:first|next|now|with)?\b|^(?:where|how) (?:do|should|shall) (?:i|we) (?:start|begin)\b|^what(?:'s| is) (?:next|most (?:important|urgent|pressing))\b|\bwhat matters most\b|^(?:suggest|recommend)\b|\bhelp me (?:prioriti[sz]e|plan|decide|focus)\b|^plan my day\b|^(?:what|where) (?:next|now)\b|\bmost (?:important|urgent|pressing) (?:task|thing)s?\b/i;
+  /\b(?:what|which(?: task| one)?|where)\b.*\b(?:should|shall|must|could|would|ought to|to)\b.*\b(?:first|next|now|start|begin|focus|tackle|work on|pick|prioriti[sz]e|today)\b|\b(?:what|where) (?:do|can) (?:i|we) (?:do|start|begin|work on) (?:first|next|now|with)?\b|^(?:where|how) (?:do|should|shall) (?:i|we) (?:start|begin)\b|^what(?:'s| is) (?:next|most (?:important|urgent|pressing))\b|\bwhat matters most\b|^(?:suggest|recommend)\b|\bhelp me (?:prioriti[sz]e|plan|decide|focus)\b|^plan my day\b|^prioriti[sz]e (?:my |all |the )?(?:tasks|day|list|todos?|work|week)\b|^(?:what|where) (?:next|now)\b|\bmost (?:important|urgent|pressing) (?:task|thing)s?\b/i;
 const STATS = /\bhow many\b|\bstat(?:s|istics)\b|\bsummary\b|\boverview\b|\bcount\b|\bhow am i doing\b|\bprogress report\b/i;
 const GROUP = /\bgroup(?:ed)?\b|\b(?:by|per) (?:priority|status)\b|\bbreak(?:down| down)\b/i;
 const OVERDUE = /\boverdue\b|\bpast due\b|\blate\b|\bmissed\b|\bbehind\b|\bpast (?:their|the) deadline\b/i;
@@ -99,6 +100,7 @@ function readNewTask(body: string, context: ReadContext): Intent | null {
   const leftover = dated ? dated.rest : withoutPriority;
   const name = (quoted ? quoted[2]! : leftover)
     .replace(TASK_NOUN, '')
+    .replace(/^(?:a|an|another)\s+(?=\S)/i, '')
     .replace(/^(?:to|:|-)\s+/i, '')
     .replace(/^["'`]|["'`]$/g, '')
     .replace(/[\s,;:.!-]+$/g, '')

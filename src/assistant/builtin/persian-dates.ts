@@ -129,6 +129,8 @@ function clock(hour: number, minute: number, part: string | undefined): ClockTim
   else if (p === 'ظهر') h = h <= 4 ? h + 12 : h;
   else if (p === 'شب') h = h >= 5 && h < 12 ? h + 12 : h === 12 ? 0 : h;
   else if (p === 'صبح' && h === 12) h = 0;
+  // "ساعت ۵" without صبح or عصر is 17:00, as for "at 5" in English; "ساعت ۸" stays 08:00.
+  else if (!p && h >= 1 && h <= 6) h += 12;
   return h <= 23 && minute <= 59 ? { hour: h, minute } : null;
 }
 

@@ -45,7 +45,15 @@ export function dueFrom(when: When, context: { now: Date; timeZone: string; curr
 
   if (when.shift) {
     const { amount, unit } = when.shift;
-    const base = when.fromNow || !current ? now : current;
+    // Putting off a task that is already overdue counts from now: "snooze it 2 hours" means
+    // two hours from now, "by a day" tomorrow at its usual time.
+    const overdue = current !== null && current.getTime() < now.getTime() && amount > 0;
+    if (overdue && currentTime && unit !== 'minute' && unit !== 'hour') {
+      const today = todayIn(now, timeZone);
+      const date = unit === 'month' ? addMonths(today, amount) : addDays(today, amount * (unit === 'week' ? 7 : 1));
+      return isEndOfDay(currentTime) ? formatLocalDate(date) : atWallClock(date, when.time ?? currentTime, timeZone);
+    }
+    const base = when.fromNow || !current || overdue ? now : current;
     if (unit === 'minute' || unit === 'hour') {
       return formatIsoLocal(new Date(base.getTime() + amount * (unit === 'hour' ? 60 : 1) * MINUTE_MS), timeZone);
     }
