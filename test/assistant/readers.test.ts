@@ -158,6 +158,57 @@ describe('reading a message as an intent and its slots', () => {
 });
 
 
+describe("the README's examples", () => {
+  it.each([
+    ['put milk on my list', 'add:Milk'],
+    ['i need to buy milk', 'add:Buy milk'],
+    ["what's left", 'list'],
+    ['anything tagged home?', 'tagged'],
+    ["where's my slides task", 'search'],
+    ["I'm done with the gym", 'complete:gym'],
+    ['I paid the rent', 'complete:rent'],
+    ['cross the groceries off my list', 'complete:groceries'],
+    ["I'm working on the groceries", 'status:groceries'],
+    ['the report isn\'t done', 'status:report'],
+    ["I won't do the gym session", 'status:gym session'],
+    ['get rid of the old chore', 'delete:old chore'],
+    ['remove the groceries from my list', 'delete:groceries'],
+    ['make the slides more important', 'priority-step:slides'],
+    ['the slides aren\'t urgent anymore', 'priority:slides'],
+    ['call the gym session "Morning workout" instead', 'rename:gym session'],
+    ['rename the gym task', 'rename:gym'],
+    ['move the flight to 6pm', 'due:flight'],
+    ['bring the flight forward an hour', 'due:flight'],
+    ['clear the deadline on the flight', 'due:flight'],
+    ['untag the groceries', 'tag-remove:groceries'],
+    ['note on the groceries: milk, eggs', 'note:groceries'],
+    ["what's next?", 'advise'],
+    ['help me prioritise', 'advise'],
+    ['mark it done', 'complete:it'],
+    ['finish the task', 'complete:unnamed'],
+  ])('"%s" → %s', (text, expected) => {
+    expect(summary(readEnglish(text, TEHRAN))).toBe(expected);
+  });
+
+  it.each([
+    ['کار جدید: تمدید گذرنامه ۲۰ آذر #اداری فوری', 'add:تمدید گذرنامه'],
+    ['یادم بنداز شنبه ساعت ۵ عصر به بابا زنگ بزنم', 'add:به بابا زنگ بزنم'],
+    ['فهرست کارها', 'list'],
+    ['کارهای انجام‌شده', 'list'],
+    ['خرید نان تموم شد', 'complete:خرید نان'],
+    ['خرید شیر رو تیک بزن', 'complete:خرید شیر'],
+    ['پاک کن خرید نان', 'delete:خرید نان'],
+    ['خرید نان رو بذار برای پنجشنبه', 'due:خرید نان'],
+    ['موعد خرید شیر را ۲۰ فروردین کن', 'due:خرید شیر'],
+    ['جلسه را دو ساعت جلو بنداز', 'due:جلسه'],
+    ['اسم جلسه رو بذار جلسه با رئیس', 'rename:جلسه'],
+    ['خرید نان فوری است', 'priority:خرید نان'],
+    ['اینو حذف کن', 'delete:it'],
+  ])('"%s" → %s', (text, expected) => {
+    expect(summary(readPersian(text, TEHRAN))).toBe(expected);
+  });
+});
+
 describe('streaming the built-in reply', () => {
   it('cuts after lines and sentences, never inside a numbered item, and joins back exactly', () => {
     const reply = 'Hello! I manage your tasks.\n\nSeveral tasks match "report". Which one do you mean?\n1. **Report** — due 2030-01-02\n2. Report v2. Final';

@@ -73,6 +73,7 @@ const MOVE_VERB = String.raw`(منتقل\s*${DO}|ببر|ببرید|بنداز|ب
 const RULES: readonly Rule[] = [
   // Renames: "اسم خرید نان را به خرید شیر تغییر بده", "خرید نان را به خرید شیر تغییر نام بده".
   [re(String.raw`^(?:اسم|نام|عنوان)\s+(.+?)${RA}\s+(?:به\s+)?(.+?)\s+(?:تغییر\s*${DO}|عوض\s*${DO}|${DO}|بذار|بگذار)$`), (m) => edit(m[1]!, { type: 'rename', name: m[2]!.replace(/^[«"']|[»"']$/g, '') })],
+  [re(String.raw`^(?:اسم|نام|عنوان)\s+(.+?)${RA}\s+(?:بذار|بگذار|بزار|کن|بکن)\s+(.+)$`), (m) => edit(m[1]!, { type: 'rename', name: m[2]!.replace(/^[«"']|[»"']$/g, '') })],
   [re(String.raw`^(.+?)${RA}\s+به\s+(.+?)\s+تغییر${J}نام\s*${DO}$`), (m) => edit(m[1]!, { type: 'rename', name: m[2]! })],
   [re(String.raw`^تغییر${J}نام\s+(.+?)\s+به\s+(.+)$`), (m) => edit(m[1]!, { type: 'rename', name: m[2]! })],
   // Priorities: "اولویت خرید نان را بالا کن", "خرید نان فوری است".
@@ -80,6 +81,7 @@ const RULES: readonly Rule[] = [
   [re(String.raw`^(.+?)\s+(?:خیلی\s+)?(فوری|مهم|ضروری)\s*(?:است|هست|ه|شد)$`), (m) => edit(m[1]!, { type: 'priority', priority: 'high' })],
   // Moves: "خرید نان را به فردا منتقل کن", "زمان خرید نان را شنبه بذار", "خرید نان را یک روز عقب بنداز".
   [re(String.raw`^(?:زمان|موعد|تاریخ|سررسید|مهلت)\s+(.+?)${RA}\s+(.*?)\s*${MOVE_VERB}$`), (m, c) => readMove(m[1]!, m[2]!, m[3]!, c)],
+  [re(String.raw`^(?:زمان|موعد|تاریخ|سررسید|مهلت)\s+(.+?)${RA}\s+(.+?)\s+(?:قرار\s*)?${DO}$`), (m, c) => (readPersianWhen(m[2]!, c) ? readMove(m[1]!, m[2]!, '', c) : null)],
   [re(String.raw`^(.+?)${RA}\s+${MOVE_VERB}\s+(.+)$`), (m, c) => (readPersianWhen(m[3]!, c) || readPersianDuration(m[3]!) ? readMove(m[1]!, m[3]!, m[2]!, c) : null)],
   [re(String.raw`^(.+?)${RA}\s+(.*?)\s*${MOVE_VERB}$`), (m, c) => (/^(?:تغییر|عوض)/u.test(m[3]!) && !readPersianWhen(m[2]!, c) ? null : readMove(m[1]!, m[2]!, m[3]!, c))],
   // Completion: "خرید نان را انجام دادم", "خرید نان انجام شد", "تموم شد: خرید نان".
@@ -95,7 +97,7 @@ const RULES: readonly Rule[] = [
 ];
 
 const ADD_VERB = re(
-  String.raw`(?:^|\s)(اضافه\s*(?:${DO}|شود|بشه)?|بساز|بسازید|ایجاد\s*${DO}|درست\s*${DO}|ثبت\s*${DO}|بنویس|بنویسید|یادداشت\s*${DO}|یادم\s+(?:بنداز|بینداز|بیار|باشه)|یادآوری\s*${DO}|افزودن)(?=$|\s|:)`,
+  String.raw`(?:^|\s)(اضافه\s*(?:${DO}|شود|بشه)?|بساز|بسازید|ایجاد\s*${DO}|درست\s*${DO}|ثبت\s*${DO}|بنویس|بنویسید|یادداشت\s*${DO}|یادم\s+(?:بنداز|بینداز|بیار|باشه)|یادآوری\s*${DO}|(?:یادآوری|یادآور|کار|تسک)\s+(?:بذار|بگذار|بزار|تنظیم\s*کن)|افزودن)(?=$|\s|:)`,
 );
 const TASK_NOUN = re(String.raw`^(?:(?:یک|یه)\s+)?(?:کار|تسک|وظیفه|یادآوری)(?:${J}ی)?(?:\s+جدید)?\s*(?::|که)?\s*`);
 
@@ -120,6 +122,8 @@ function readAdd(text: string, context: ReadContext): Intent | null {
     .trim()
     .replace(/^[:،,\-\s]+/u, '')
     .replace(TASK_NOUN, '')
+    .replace(/^(?:یک|یه)(?=\s|:|$)/u, '')
+    .replace(/^[:،,\-\s]+/u, '')
     .replace(re(String.raw`${RA}$`), '')
     .replace(/^[«"']|[»"']$/g, '')
     .replace(/^[:،,\-\s]+|[:،,\-\s]+$/gu, '')
