@@ -112,6 +112,25 @@ describe('edits never become new tasks', () => {
   ]);
 });
 
+describe('an edit of a task that does not exist writes nothing', () => {
+  const templates = [
+    'add the tag work to the {}', 'add a note "call first" to the {}', 'remove the tag errands from the {}', 'tag the {} with home',
+    'move the {} to friday', 'snooze the {} by a day', 'rename the {} to something else', 'raise the priority of the {}',
+    'the {} is done', 'the {} can be low priority', 'mark the {} done', 'start the {}', 'delete the {}', 'postpone the {} 2 hours',
+    'put a note on the {}: bring cash', "I'm done with the {}", 'the {} should be high priority', 'make the {} urgent',
+    'label the {} as work', 'take the work tag off the {}', 'schedule the {} for monday', 'add #urgent to the {}',
+  ];
+  it.each(templates)('"%s"', async (template) => {
+    for (const ref of ['laundry', 'dentist appointment task', 'car wash']) {
+      const chat = await kit.conversation(ORDINARY);
+      const before = await chat.tasks();
+      const said = await chat.say(template.replace('{}', ref));
+      expect(said.tools, said.content).not.toContain('add_task');
+      expect(snapshot(await chat.tasks())).toEqual(snapshot(before));
+    }
+  });
+});
+
 describe('priorities and names of new tasks', () => {
   run([
     { say: 'create a task: plan the offsite #work asap', then: (after) => expect(named(after, 'Plan the offsite')).toMatchObject({ priority: 'high', tags: ['work'] }) },

@@ -76,7 +76,7 @@ function readQuery(text: string): Intent | null {
 }
 
 const ADD =
-  /^(?:add|create|new|make (?:a|an|another|one more|new)(?= (?:new )?(?:task|todo|to-do|reminder|item)\b)|put(?=.*\b(?:on|to) (?:my|the) (?:list|tasks|todo list|to-do list)\b)|set up|setup|schedule|plan|insert|enter|log|jot down|write down|note down|record|remind me(?:\s+(?:to|about|that))?|remember to|don't let me forget(?:\s+(?:to|about))?|do not let me forget(?:\s+(?:to|about))?|i need to|i have to|i must|i should|i've got to|i gotta|i got to|todo|to-do|task|new task|reminder)\b\s*[:\-]?\s*(.*)$/i;
+  /^(?:add|create|new|make (?:a|an|another|one more|new)(?= (?:new )?(?:task|todo|to-do|reminder|item)\b)|put(?=.*\b(?:on|to) (?:my|the) (?:list|tasks|todo list|to-do list)\b)|set up|setup|schedule|plan|insert|enter|log|jot down|write down|note down|record|remind me(?:\s+(?:to|about|that))?|remember to|don't let me forget(?:\s+(?:to|about))?|do not let me forget(?:\s+(?:to|about))?|i need to|i have to|i must|i've got to|i gotta|i got to|todo|to-do|task|new task|reminder)\b\s*[:\-]?\s*(.*)$/i;
 const LIST_TARGET = /\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:list|tasks|task list|todo list|to-do list|todos|to-dos|agenda)\b/i;
 const TASK_NOUN = /^(?:(?:a|an|new|another|one more|the|my)\s+)*(?:(?:high|low|medium|normal|urgent|important)[- ]?(?:priority)?\s+)?(?:task|todo|to-do|item|reminder|entry)s?\b\s*(?::|-|to\b|called\b|named\b|titled\b|for\b|about\b|that says\b|saying\b)?\s*/i;
 
@@ -130,6 +130,9 @@ export function readEnglish(raw: string, context: ReadContext): Intent {
   }
   const change = readEdit(text, context);
   if (change) return change;
+  // "schedule the dentist for friday" names a task that exists: a move, never a new task.
+  const scheduled = /^(?:schedule|plan)\s+((?:the|my|that|this)\s+.+)$/i.exec(text);
+  if (scheduled) return readEdit(`move ${scheduled[1]}`, context) ?? { kind: 'unknown' };
   const add = ADD.exec(text);
   if (add) return readNewTask(add[1]!, context) ?? { kind: 'unknown' };
   return readQuery(text) ?? { kind: 'unknown' };
