@@ -41,8 +41,8 @@ export function matchTerm(word: string): string | null {
   const folded = fold(word);
   if (!folded || NOT_NAMING.has(folded)) return null;
   if (/^[a-z]+$/.test(folded)) return folded.length > 3 ? stemmer(folded) : folded;
-  // Persian plural and possessive endings: کارها, کارهای → کار
-  return folded.replace(/^(.{2,}?)(?:های|ها|ی)$/u, '$1');
+  // Persian plural endings: کارها, کارهای → کار
+  return folded.replace(/^(.{2,}?)(?:های|ها)$/u, '$1');
 }
 
 export function matchTerms(text: string): string[] {

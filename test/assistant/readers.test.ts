@@ -1,6 +1,7 @@
 // The built-in assistant's readers, without a database: what a message means (intent and
 // slots) and what a written time means for a due date, in the user's zone.
 import { describe, expect, it } from 'vitest';
+import { answerPending, readState } from '../../src/assistant/builtin/conversation.js';
 import { readWhen } from '../../src/assistant/builtin/english-dates.js';
 import { readEnglish } from '../../src/assistant/builtin/english.js';
 import type { Intent } from '../../src/assistant/builtin/intent.js';
@@ -206,6 +207,35 @@ describe("the README's examples", () => {
     ['اینو حذف کن', 'delete:it'],
   ])('"%s" → %s', (text, expected) => {
     expect(summary(readPersian(text, TEHRAN))).toBe(expected);
+  });
+});
+
+describe('the stored question', () => {
+  const ids = ['6f1f7f3e-8a41-4c55-9a55-1b2f3c4d5e6f', '7a2b8c4d-9e5f-4a61-8b72-2c3d4e5f6a7b'];
+  const choose = { kind: 'choose' as const, ids, names: ['Write report', 'Read report'], edit: { type: 'complete' as const } };
+
+  it('is read back only when it has the shape this version writes', () => {
+    expect(readState({ language: 'en', pending: choose })).toEqual({ language: 'en', pending: choose });
+    for (const stored of [null, 'text', { language: 'de' }, { language: 'en', pending: { kind: 'choose', ids: ['not-a-uuid'], names: [], edit: { type: 'complete' } } }, { language: 'en', pending: { kind: 'launch' } }]) {
+      expect(readState(stored)).toBeNull();
+    }
+  });
+
+  it('takes numbers, ordinals, names, "both" and "no" as answers, and anything else as a new message', () => {
+    const answer = (text: string, language: 'en' | 'fa' = 'en') => answerPending(text, choose, language, TEHRAN);
+    expect(answer('2')).toEqual({ kind: 'apply', ids: [ids[1]], edit: { type: 'complete' } });
+    expect(answer('the first one')).toEqual({ kind: 'apply', ids: [ids[0]], edit: { type: 'complete' } });
+    expect(answer('number 2.')).toEqual({ kind: 'apply', ids: [ids[1]], edit: { type: 'complete' } });
+    expect(answer('I meant the last one')).toEqual({ kind: 'apply', ids: [ids[1]], edit: { type: 'complete' } });
+    expect(answer('read report')).toEqual({ kind: 'apply', ids: [ids[1]], edit: { type: 'complete' } });
+    expect(answer('both')).toEqual({ kind: 'apply', ids, edit: { type: 'complete' } });
+    expect(answer('nope')).toEqual({ kind: 'cancel' });
+    expect(answer('دومی', 'fa')).toEqual({ kind: 'apply', ids: [ids[1]], edit: { type: 'complete' } });
+    expect(answer('۱', 'fa')).toEqual({ kind: 'apply', ids: [ids[0]], edit: { type: 'complete' } });
+    expect(answer('هیچکدوم', 'fa')).toEqual({ kind: 'cancel' });
+    expect(answer('3')).toBeNull();
+    expect(answer('show my tasks')).toBeNull();
+    expect(answer('report')).toBeNull();
   });
 });
 
