@@ -1,6 +1,7 @@
 // An assistant backed by any server speaking OpenAI's chat-completions API (OpenAI, Ollama,
 // vLLM, ...): streamed replies, tool calling for at most a few rounds, one overall timeout.
 import type { Logger } from '../logger.js';
+import { argumentsOf, ToolCallAssembler, type ToolCall, type ToolCallFragment } from './openai-tool-calls.js';
 import { AssistantUnavailableError, type AssistantProvider, type ReplyRequest, type ReplyResult } from './provider.js';
 import { TOOL_DEFINITIONS } from './tools.js';
 
@@ -16,12 +17,6 @@ export interface OpenAIProviderOptions {
   readonly logger: Logger;
 }
 
-interface ToolCall {
-  id: string;
-  type: 'function';
-  function: { name: string; arguments: string };
-}
-
 type ApiMessage =
   | { role: 'system' | 'user'; content: string }
   | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
@@ -29,11 +24,8 @@ type ApiMessage =
 
 interface StreamChunk {
   choices?: Array<{
-    delta?: {
-      content?: string | null;
-      tool_calls?: Array<{ index?: number; id?: string; type?: string; function?: { name?: string; arguments?: string } }>;
-    };
-    message?: { content?: string | null; tool_calls?: ToolCall[] };
+    delta?: { content?: string | null; tool_calls?: ToolCallFragment[] | null };
+    message?: { content?: string | null; tool_calls?: ToolCallFragment[] | null };
     finish_reason?: string | null;
   }>;
   usage?: { total_tokens?: number } | null;
@@ -129,6 +121,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantP
       throw new AssistantUnavailableError(`the language model answered with HTTP ${response.status}`);
     }
     const result: RoundResult = { text: '', toolCalls: [], tokens: null };
+    const calls = new ToolCallAssembler();
     const takeChunk = (chunk: StreamChunk) => {
       if (typeof chunk.usage?.total_tokens === 'number') result.tokens = (result.tokens ?? 0) + chunk.usage.total_tokens;
       for (const choice of chunk.choices ?? []) {
@@ -137,14 +130,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantP
           result.text += content;
           onText(content);
         }
-        if (choice.message?.tool_calls) result.toolCalls.push(...choice.message.tool_calls);
-        for (const fragment of choice.delta?.tool_calls ?? []) {
-          const index = fragment.index ?? result.toolCalls.length;
-          const call = (result.toolCalls[index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
-          if (fragment.id) call.id = fragment.id;
-          if (fragment.function?.name) call.function.name += fragment.function.name;
-          if (fragment.function?.arguments) call.function.arguments += fragment.function.arguments;
-        }
+        for (const fragment of [...(choice.message?.tool_calls ?? []), ...(choice.delta?.tool_calls ?? [])]) calls.take(fragment);
       }
     };
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
@@ -160,7 +146,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantP
         }
       });
     }
-    result.toolCalls = result.toolCalls.filter(Boolean).map((call, index) => ({ ...call, id: call.id || `call_${index}` }));
+    result.toolCalls = calls.result();
     return result;
   }
 
@@ -196,18 +182,16 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantP
             onText(`${content ? '\n\n' : ''}_I stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; please ask again more specifically._`);
             break;
           }
-          messages.push({ role: 'assistant', content: result.text || null, tool_calls: result.toolCalls });
-          for (const call of result.toolCalls) {
-            let args: Record<string, unknown> | null = null;
-            try {
-              const parsed: unknown = JSON.parse(call.function.arguments || '{}');
-              if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
-            } catch {
-              args = null;
-            }
-            const outcome = args
-              ? await request.tools.run(call.function.name, args)
-              : { ok: false as const, error: 'The arguments were not a JSON object.' };
+          // Arguments that are not JSON go back as {} (with the error in the tool's answer): servers
+          // such as Ollama refuse a conversation whose earlier calls they cannot decode.
+          const parsedCalls = result.toolCalls.map((call) => ({ call, parsed: argumentsOf(call) }));
+          messages.push({
+            role: 'assistant',
+            content: result.text || null,
+            tool_calls: parsedCalls.map(({ call, parsed }) => (parsed.ok ? call : { ...call, function: { ...call.function, arguments: '{}' } })),
+          });
+          for (const { call, parsed } of parsedCalls) {
+            const outcome = parsed.ok ? await request.tools.run(call.function.name, parsed.args) : request.tools.refuse(call.function.name, call.function.arguments, parsed.error);
             messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(outcome.ok ? outcome.result : { error: outcome.error }) });
           }
         }

@@ -15,6 +15,8 @@ export type ToolResult = { readonly ok: true; readonly result: unknown } | { rea
 /** Runs tools for the session's owner and records each call as an action. */
 export interface ToolRunner {
   run(tool: ToolName | string, args: Record<string, unknown>): Promise<ToolResult>;
+  /** Records a call that cannot be run as sent (e.g. arguments that are not JSON) and returns its error. */
+  refuse(tool: string, rawArguments: string, error: string): ToolResult;
 }
 
 export interface HistoryMessage {
@@ -33,6 +35,11 @@ export interface ReplyRequest {
   readonly timeZone: string;
   /** Aborted when the reply must stop (shutdown). */
   readonly signal: AbortSignal;
+  /**
+   * What the previous reply of this session left for this one (see ReplyResult.state), as
+   * stored: unchecked JSON, or null. Any instance may produce the next reply.
+   */
+  readonly state?: unknown;
   /** Receives the reply's text as it is produced. */
   onDelta(text: string): void;
 }
@@ -41,6 +48,8 @@ export interface ReplyResult {
   /** The whole reply (Markdown). */
   readonly content: string;
   readonly tokensUsed: number | null;
+  /** What the next reply needs to know (a question asked, the tasks it was about), stored with this reply. */
+  readonly state?: unknown;
 }
 
 export interface AssistantProvider {

@@ -219,8 +219,10 @@ export class ChatService {
       where: { sessionId },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: HISTORY_WINDOW,
-      select: { role: true, content: true },
+      select: { role: true, content: true, assistantState: true },
     });
+    // What the reply just before this message left for it (e.g. the question it asked).
+    const state = recent[1]?.role === 'assistant' ? recent[1].assistantState : null;
     const history: HistoryMessage[] = recent.reverse().map((message) => ({ role: message.role === 'assistant' ? 'assistant' : 'user', content: message.content }));
     const tools = createToolRunner({ tasks: this.options.tasks, actor, now: this.clock, logger: this.log });
 
@@ -245,6 +247,7 @@ export class ChatService {
 
     let content: string;
     let tokensUsed: number | null = null;
+    let nextState: unknown;
     let failure: string | null = null;
     try {
       const result = await provider.reply({
@@ -255,9 +258,9 @@ export class ChatService {
         timeZone: actor.timeZone,
         signal,
         onDelta,
+        state,
       });
-      content = result.content;
-      tokensUsed = result.tokensUsed;
+      ({ content, tokensUsed, state: nextState } = result);
     } catch (error) {
       failure = error instanceof AssistantUnavailableError ? error.message : 'something went wrong on the server';
       if (!(error instanceof AssistantUnavailableError)) this.log.error({ err: error, sessionId }, 'assistant failed');
@@ -268,7 +271,9 @@ export class ChatService {
     let message: ChatMessage;
     try {
       [message] = await prisma.$transaction([
-        prisma.chatMessage.create({ data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never } }),
+        prisma.chatMessage.create({
+          data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never, assistantState: (nextState ?? undefined) as never },
+        }),
         // The reply is activity too, stamped in the transaction that stores it.
         prisma.chatSession.updateMany({ where: { id: sessionId }, data: { updatedAt: this.clock() } }),
         prisma.chatSession.updateMany({ where: { id: sessionId, replyLeaseUntil: leaseUntil }, data: { replyLeaseUntil: null } }),

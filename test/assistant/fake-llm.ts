@@ -28,6 +28,14 @@ const chunk = (choice: Record<string, unknown>, extra: Record<string, unknown> =
   ...extra,
 });
 
+/** Streams these chunks as they are, then `[DONE]`. */
+export function streamEvents(events: unknown[]): Answer {
+  return (res) => writeEvents(res, events);
+}
+
+/** A `chat.completion.chunk` with one choice. */
+export const chunkOf = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) => chunk(choice, extra);
+
 function writeEvents(res: ServerResponse, events: unknown[]) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);

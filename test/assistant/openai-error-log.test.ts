@@ -28,7 +28,7 @@ describe('a failed language model request', () => {
       provider.reply({
         history: [{ role: 'user', content: 'hello' }],
         instructions: 'Be brief.',
-        tools: { run: async () => ({ ok: false, error: 'unused' }) },
+        tools: { run: async () => ({ ok: false, error: 'unused' }), refuse: () => ({ ok: false, error: 'unused' }) },
         now: new Date(),
         timeZone: 'UTC',
         signal: new AbortController().signal,

@@ -78,13 +78,16 @@ describe('OpenAI-compatible assistant', () => {
     expect(first!.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(first!.body).toMatchObject({ model: 'fake-model', stream: true });
     expect(first!.body.tools.map((tool: any) => tool.function.name).sort()).toEqual(
-      ['add_task', 'change_priority', 'complete_task', 'group_by_priority', 'group_by_status', 'list_tasks', 'overdue_tasks', 'remove_task', 'search_tasks', 'task_statistics', 'tasks_by_tag', 'update_task'],
+      [
+        ...['add_task', 'change_priority', 'complete_task', 'find_task', 'get_task', 'group_by_priority', 'group_by_status', 'list_tasks', 'overdue_tasks'],
+        ...['remove_task', 'search_tasks', 'suggest_next', 'task_statistics', 'tasks_by_tag', 'update_task'],
+      ],
     );
     const system = first!.body.messages[0];
     expect(system.role).toBe('system');
     expect(system.content).toMatch(/Current time: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00 \(\w+day\) in the Gregorian calendar; 14\d\d-\d\d-\d\dT\d\d:\d\d:\d\d in the Jalali/);
     expect(system.content).toContain("The user's time zone: Europe/Berlin");
-    expect(system.content).toMatch(/search_tasks first/);
+    expect(system.content).toMatch(/call find_task \(or search_tasks\) first/);
     expect(first!.body.messages.at(-1)).toEqual({ role: 'user', content: 'add a high priority task to call mom on 2 January 2030 at 6pm #family' });
     // The second round carries the tool call and its result.
     const [assistantTurn, toolTurn] = second!.body.messages.slice(-2);
