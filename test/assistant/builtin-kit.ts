@@ -5,6 +5,7 @@ import { createPubSub } from 'graphql-yoga';
 import { expect } from 'vitest';
 import { createBuiltinProvider } from '../../src/assistant/builtin/provider.js';
 import { createToolRunner } from '../../src/assistant/tools.js';
+import type { Sql } from '../../src/db/sql.js';
 import type { PrismaClient, Task } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
 import { createTaskService, type CreateTaskData, type TaskService } from '../../src/tasks/service.js';
@@ -32,10 +33,11 @@ export interface Conversation {
   task(name: string): Promise<Task>;
 }
 
-export function assistantKit(prisma: PrismaClient, options: { now?: Date; zone?: string } = {}) {
+export function assistantKit(database: { prisma: PrismaClient; sql: Sql }, options: { now?: Date; zone?: string } = {}) {
+  const { prisma, sql } = database;
   const now = options.now ?? NOW;
   const zone = options.zone ?? ZONE;
-  const tasks: TaskService = createTaskService({ prisma, pubsub: createPubSub() as never, logger, timeZone: ZONE, now: () => now });
+  const tasks: TaskService = createTaskService({ prisma, sql, pubsub: createPubSub() as never, logger, timeZone: ZONE, now: () => now });
 
   /** A fresh user holding `given`, created in order. */
   async function conversation(given: CreateTaskData[] = []): Promise<Conversation> {

@@ -13,7 +13,7 @@ import { chunkOf, startFakeLLM, streamEvents, streamText, type RecordedRequest }
 const llm = await startFakeLLM();
 const server = await startTestServer();
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, pubsub: createPubSub() as never, logger, timeZone: 'Asia/Tehran' });
+const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, pubsub: createPubSub() as never, logger, timeZone: 'Asia/Tehran' });
 const provider = createOpenAIProvider({ baseUrl: llm.baseUrl, apiKey: undefined, model: 'fake-model', timeoutMs: 5_000, logger });
 
 const usage = { ...chunkOf({}), choices: [], usage: { total_tokens: 7 } };

@@ -14,7 +14,7 @@ import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, pubsub: createPubSub() as never, logger, timeZone: 'Asia/Tehran' });
+const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, pubsub: createPubSub() as never, logger, timeZone: 'Asia/Tehran' });
 
 async function runner() {
   const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
