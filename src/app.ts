@@ -15,6 +15,7 @@ import type { AppDependencies, Context } from './schema/context.js';
 import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
+import { isWebAppRequest, webAppHandler } from './system/web-app.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -181,6 +182,7 @@ export function createApp(options: AppOptions): App {
     res.end(body);
   };
 
+  const webApp = webAppHandler(log);
   const server = createServer((req, res) => {
     inFlight += 1;
     res.once('close', () => {
@@ -191,6 +193,10 @@ export function createApp(options: AppOptions): App {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       void health(res);
+      return;
+    }
+    if (webApp && path !== GRAPHQL_PATH && isWebAppRequest(req.method, path)) {
+      webApp(req, res, () => void yoga(req, res, { req, res }));
       return;
     }
     void yoga(req, res, { req, res });
