@@ -78,6 +78,8 @@ export async function openApp(browser: Browser, origin: string, options: OpenOpt
     },
     { token: options.token ?? null, language: options.language ?? 'en' },
   );
+  // A step that cannot happen fails soon, naming what it waited for.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   await page.goto(`${origin}${options.path ?? '/'}`);
   return { context, page };
