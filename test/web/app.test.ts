@@ -98,15 +98,15 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await dialog.getByLabel('Name').fill('Write report');
       await dialog.getByLabel('Tags').fill('work');
       await dialog.getByLabel('Tags').press('Enter');
-      await dialog.getByRole('textbox', { name: 'Date' }).fill('2026-12-24');
+      await dialog.getByRole('textbox', { name: 'Date' }).fill('2035-12-24');
       await dialog.getByLabel('Time').fill('09:30');
       await dialog.getByRole('button', { name: 'Add' }).click();
       await dialog.waitFor({ state: 'detached' });
       const row = taskRow(page, 'Write report');
       await row.waitFor();
-      expect(await row.getByTestId('task-due').innerText()).toBe('Due 24 Dec 2026, 09:30');
+      expect(await row.getByTestId('task-due').innerText()).toBe('Due 24 Dec 2035, 09:30');
       expect(await tasksOf(server, account.token)).toMatchObject([
-        { name: 'Write report', description: 'Two pages', tags: ['work'], dueAt: '2026-12-24T06:00:00.000Z', dueAtJalali: '1405-10-03T09:30:00' },
+        { name: 'Write report', description: 'Two pages', tags: ['work'], dueAt: '2035-12-24T06:00:00.000Z', dueAtJalali: '1414-10-03T09:30:00' },
       ]);
 
       // Edit: name, priority, and the due date typed in the Jalali calendar.
@@ -115,13 +115,13 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await dialog.getByRole('combobox', { name: 'Priority' }).click();
       await page.getByRole('option', { name: 'High' }).click();
       await dialog.getByText('Jalali', { exact: true }).click();
-      expect(await dialog.getByRole('textbox', { name: 'Date' }).inputValue()).toBe('1405-10-03');
-      await dialog.getByRole('textbox', { name: 'Date' }).fill('1405-10-05');
-      await dialog.getByTestId('due-preview').getByText('2026-12-26').waitFor();
+      expect(await dialog.getByRole('textbox', { name: 'Date' }).inputValue()).toBe('1414-10-03');
+      await dialog.getByRole('textbox', { name: 'Date' }).fill('1414-10-05');
+      await dialog.getByTestId('due-preview').getByText('2035-12-26').waitFor();
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.waitFor({ state: 'detached' });
       await taskRow(page, 'Write the report').waitFor();
-      expect(await tasksOf(server, account.token)).toMatchObject([{ name: 'Write the report', priority: 'HIGH', dueAtJalali: '1405-10-05T09:30:00' }]);
+      expect(await tasksOf(server, account.token)).toMatchObject([{ name: 'Write the report', priority: 'HIGH', dueAtJalali: '1414-10-05T09:30:00' }]);
 
       await page.getByRole('checkbox', { name: 'Complete “Write the report”' }).click();
       await taskRow(page, 'Write the report').getByText('Completed').waitFor();

@@ -1,5 +1,5 @@
 import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, SegmentedControl, Text, Title, Tooltip, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useLiveState, useSession } from '../lib/api';
@@ -60,6 +60,10 @@ export function Shell({ language, setLanguage, children }: Props) {
   const viewer = session.viewer!;
   const [location] = useLocation();
   const [opened, { toggle, close }] = useDisclosure(false);
+  // Below the `sm` breakpoint the closed menu would only be moved out of view: take it out of
+  // the page, so that neither the keyboard nor a sideways scroll (right to left) reaches it.
+  const phone = useMediaQuery('(max-width: 47.99em)');
+  const menuHidden = Boolean(phone) && !opened;
   const links = [
     { href: '/', label: t('nav.tasks'), active: location === '/' },
     { href: '/chat', label: t('nav.chat'), active: location.startsWith('/chat') },
@@ -92,8 +96,8 @@ export function Shell({ language, setLanguage, children }: Props) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label={t('nav.main')}>
-        <nav>
+      <AppShell.Navbar p="sm" style={menuHidden ? { display: 'none' } : undefined}>
+        <nav aria-label={t('nav.main')}>
           {links.map((link) => (
             <NavLink key={link.href} component={Link} href={link.href} label={link.label} active={link.active} aria-current={link.active ? 'page' : undefined} onClick={close} />
           ))}

@@ -97,7 +97,7 @@ export function TaskEditor({ task, opened, onClose }: { task: TaskFieldsFragment
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack>
           <TextInput label={t('task.name')} required data-autofocus value={draft.name} onChange={(e) => set('name', e.currentTarget.value)} error={fieldError('name')} maxLength={255} />
-          <Textarea label={t('task.description')} autosize minRows={2} maxRows={8} value={draft.description} onChange={(e) => set('description', e.currentTarget.value)} error={fieldError('description')} />
+          <Textarea label={t('task.description')} rows={3} resize="vertical" value={draft.description} onChange={(e) => set('description', e.currentTarget.value)} error={fieldError('description')} />
           <Group grow align="flex-start">
             <Select
               label={t('task.priority')}

@@ -95,7 +95,10 @@ function Conversation({ sessionId, onActivity }: { sessionId: string; onActivity
     }
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) void submit();
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void submit();
+    }
   };
 
   const session = data?.chatSession;
@@ -139,9 +142,8 @@ function Conversation({ sessionId, onActivity }: { sessionId: string; onActivity
             style={{ flex: 1 }}
             label={t('chat.message')}
             description={t('chat.hint')}
-            autosize
-            minRows={1}
-            maxRows={6}
+            rows={2}
+            resize="vertical"
             maxLength={8000}
             value={draft}
             onChange={(e) => setDraft(e.currentTarget.value)}
