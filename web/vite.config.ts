@@ -5,6 +5,13 @@ import { defineConfig } from 'vite';
 // started with `npm start` at the root.
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1024 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 1024,
+    // The build runs inside `npm install`: no timing report in its output.
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   server: { proxy: { '/graphql': { target: 'http://localhost:4000', ws: true } } },
 });

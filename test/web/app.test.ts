@@ -35,6 +35,11 @@ describe.skipIf(!hasChromium)('the web app', () => {
   it('registers, signs out, refuses a wrong password in words keeping what was typed, and signs in by keyboard', async () => {
     const username = uniqueName('web');
     const { context, page } = await openApp(browser, server.origin);
+    // Everything the app loads comes from this server.
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.origin) && !request.url().startsWith('data:')) elsewhere.push(request.url());
+    });
     try {
       await page.getByRole('tab', { name: 'Register' }).click();
       const form = page.getByRole('form', { name: 'Register' });
@@ -76,6 +81,20 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await page.keyboard.type('correct horse battery');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+
+      // The password: a wrong current one is refused next to its field, the form kept.
+      await page.getByRole('link', { name: 'Profile' }).click();
+      const password = page.getByRole('form', { name: 'Password' });
+      await password.getByLabel(/^Current password/).fill('not it at all');
+      await password.getByLabel(/^New password(?! again)/).fill('battery staple horse');
+      await password.getByLabel(/^New password again/).fill('battery staple horse');
+      await password.getByRole('button', { name: 'Change password' }).click();
+      await password.getByText('The current password is not correct.').first().waitFor();
+      expect(await password.getByLabel(/^New password again/).inputValue()).toBe('battery staple horse');
+      await password.getByLabel(/^Current password/).fill('correct horse battery');
+      await password.getByRole('button', { name: 'Change password' }).click();
+      await password.getByText('Password changed').waitFor();
+      expect(elsewhere).toEqual([]);
     } finally {
       await context.close();
     }

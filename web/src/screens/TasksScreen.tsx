@@ -1,14 +1,12 @@
-import { ActionIcon, Badge, Button, Card, Checkbox, Chip, Group, Loader, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Chip, Group, Loader, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { PRIORITIES, STATUSES, TaskEditor } from '../components/TaskEditor';
+import { PRIORITY_COLOR, QuickAdd, TaskRow } from '../components/TaskRow';
 import {
-  CompleteTaskDocument,
-  CreateTaskDocument,
   DeleteTaskDocument,
-  ReopenTaskDocument,
   TaskChangesDocument,
   TaskListDocument,
   TaskOverviewDocument,
@@ -20,103 +18,14 @@ import {
 } from '../gql/graphql';
 import { PAGE_SIZES } from '../graphql/usage';
 import { useResync } from '../lib/api';
-import { formatDateTime } from '../lib/dates';
 import { describeError, type Problem } from '../lib/errors';
-import { useCoalesced, useDateContext, useLiveEvents } from '../lib/hooks';
+import { useCoalesced, useLiveEvents } from '../lib/hooks';
 import { useT } from '../lib/i18n';
 
 const ORDERS = ['CREATED_AT:DESC', 'DUE_AT:ASC', 'PRIORITY:DESC', 'NAME:ASC', 'UPDATED_AT:DESC'] as const;
 type Order = (typeof ORDERS)[number];
-const PRIORITY_COLOR: Record<TaskPriority, string> = { HIGH: 'red', MEDIUM: 'yellow', LOW: 'gray' };
-const STATUS_COLOR: Record<TaskStatus, string> = { PENDING: 'blue', IN_PROGRESS: 'violet', COMPLETED: 'teal', CANCELLED: 'gray' };
 
 type Page = { after: string } | { before: string } | null;
-
-function QuickAdd({ onProblem }: { onProblem: (problem: Problem | null) => void }) {
-  const t = useT();
-  const [name, setName] = useState('');
-  const [{ fetching }, createTask] = useMutation(CreateTaskDocument);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!name.trim()) return;
-    onProblem(null);
-    const result = await createTask({ input: { name } });
-    if (result.error) onProblem(describeError(result.error, t));
-    else setName('');
-  };
-  return (
-    <form onSubmit={(event) => void submit(event)} style={{ flex: 1 }}>
-      <Group gap="xs" wrap="nowrap">
-        <TextInput style={{ flex: 1 }} aria-label={t('tasks.quickAdd')} placeholder={t('tasks.quickAdd')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={255} />
-        <Button type="submit" loading={fetching} variant="light">
-          {t('task.add')}
-        </Button>
-      </Group>
-    </form>
-  );
-}
-
-function TaskRow({ task, onEdit, onDelete, onProblem }: { task: TaskFieldsFragment; onEdit: () => void; onDelete: () => void; onProblem: (problem: Problem | null) => void }) {
-  const t = useT();
-  const dates = useDateContext();
-  const [{ fetching: completing }, complete] = useMutation(CompleteTaskDocument);
-  const [{ fetching: reopening }, reopen] = useMutation(ReopenTaskDocument);
-  const done = task.status === 'COMPLETED';
-  const toggle = async () => {
-    onProblem(null);
-    const result = done ? await reopen({ id: task.id }) : await complete({ id: task.id });
-    if (result.error) onProblem(describeError(result.error, t));
-  };
-  return (
-    <Card withBorder padding="sm" className={done ? 'task-done' : undefined} data-testid="task" data-task-name={task.name} component="li">
-      <Group wrap="nowrap" align="flex-start" gap="sm">
-        <Checkbox
-          mt={3}
-          checked={done}
-          disabled={completing || reopening}
-          onChange={() => void toggle()}
-          aria-label={done ? t('tasks.reopen', { name: task.name }) : t('tasks.complete', { name: task.name })}
-        />
-        <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
-          <Text fw={600} className="task-name" dir="auto" style={{ overflowWrap: 'anywhere' }}>
-            {task.name}
-          </Text>
-          {task.description ? (
-            <Text size="sm" c="dimmed" lineClamp={2} dir="auto">
-              {task.description}
-            </Text>
-          ) : null}
-          <Group gap={6}>
-            <Badge size="sm" variant="light" color={STATUS_COLOR[task.status]}>
-              {t(`status.${task.status}`)}
-            </Badge>
-            <Badge size="sm" variant="outline" color={PRIORITY_COLOR[task.priority]}>
-              {t(`priority.${task.priority}`)}
-            </Badge>
-            {task.tags.map((tag) => (
-              <Badge key={tag} size="sm" variant="dot" color="gray" style={{ textTransform: 'none' }}>
-                #{tag}
-              </Badge>
-            ))}
-            {task.dueAt ? (
-              <Text size="xs" c={task.isOverdue ? 'red' : 'dimmed'} data-testid="task-due">
-                {task.isOverdue ? t('tasks.overdueSince', { date: formatDateTime(task.dueAt, dates) }) : t('tasks.dueOn', { date: formatDateTime(task.dueAt, dates) })}
-              </Text>
-            ) : null}
-          </Group>
-        </Stack>
-        <Group gap={4} wrap="nowrap">
-          <Button size="compact-sm" variant="subtle" onClick={onEdit} aria-label={t('tasks.editNamed', { name: task.name })}>
-            {t('common.edit')}
-          </Button>
-          <ActionIcon variant="subtle" color="red" onClick={onDelete} aria-label={t('tasks.deleteNamed', { name: task.name })}>
-            <span aria-hidden="true">✕</span>
-          </ActionIcon>
-        </Group>
-      </Group>
-    </Card>
-  );
-}
 
 export function TasksScreen() {
   const t = useT();
@@ -209,7 +118,7 @@ export function TasksScreen() {
       <QuickAdd onProblem={setProblem} />
       <Paper withBorder p="sm" component="section" aria-label={t('tasks.filters')}>
         <Stack gap="xs">
-          <Group grow align="flex-end">
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="xs">
             <TextInput
               label={t('tasks.search')}
               type="search"
@@ -218,6 +127,15 @@ export function TasksScreen() {
                 setSearch(e.currentTarget.value);
                 resetPage();
               }}
+            />
+            <MultiSelect
+              label={t('task.tags')}
+              placeholder={tags.length ? undefined : t('tasks.anyTag')}
+              searchable
+              clearable
+              value={tags}
+              onChange={(value) => (setTags(value), resetPage())}
+              data={(overview.data?.tags ?? []).map((tag) => ({ value: tag.name, label: `#${tag.name} (${tag.count})` }))}
             />
             <Select
               label={t('tasks.order')}
@@ -229,34 +147,27 @@ export function TasksScreen() {
               }}
               data={ORDERS.map((value) => ({ value, label: t(`order.${value}`) }))}
             />
+          </SimpleGrid>
+          <Group gap="md" align="center">
+            <Chip.Group multiple value={statuses} onChange={(value) => (setStatuses(value), resetPage())}>
+              <Group gap={6} role="group" aria-label={t('task.status')}>
+                {STATUSES.map((status) => (
+                  <Chip key={status} value={status} size="xs">
+                    {t(`status.${status}`)}
+                  </Chip>
+                ))}
+              </Group>
+            </Chip.Group>
+            <Chip.Group multiple value={priorities} onChange={(value) => (setPriorities(value), resetPage())}>
+              <Group gap={6} role="group" aria-label={t('task.priority')}>
+                {PRIORITIES.map((priority) => (
+                  <Chip key={priority} value={priority} size="xs" color={PRIORITY_COLOR[priority]}>
+                    {t(`priority.${priority}`)}
+                  </Chip>
+                ))}
+              </Group>
+            </Chip.Group>
           </Group>
-          <Chip.Group multiple value={statuses} onChange={(value) => (setStatuses(value), resetPage())}>
-            <Group gap={6} role="group" aria-label={t('task.status')}>
-              {STATUSES.map((status) => (
-                <Chip key={status} value={status} size="xs">
-                  {t(`status.${status}`)}
-                </Chip>
-              ))}
-            </Group>
-          </Chip.Group>
-          <Chip.Group multiple value={priorities} onChange={(value) => (setPriorities(value), resetPage())}>
-            <Group gap={6} role="group" aria-label={t('task.priority')}>
-              {PRIORITIES.map((priority) => (
-                <Chip key={priority} value={priority} size="xs">
-                  {t(`priority.${priority}`)}
-                </Chip>
-              ))}
-            </Group>
-          </Chip.Group>
-          <MultiSelect
-            label={t('task.tags')}
-            placeholder={tags.length ? undefined : t('tasks.anyTag')}
-            searchable
-            clearable
-            value={tags}
-            onChange={(value) => (setTags(value), resetPage())}
-            data={(overview.data?.tags ?? []).map((tag) => ({ value: tag.name, label: `#${tag.name} (${tag.count})` }))}
-          />
         </Stack>
       </Paper>
       <ProblemAlert problem={problem ?? (list.error ? describeError(list.error, t) : null)} onClose={problem ? () => setProblem(null) : undefined} />
