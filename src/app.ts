@@ -195,7 +195,7 @@ export function createApp(options: AppOptions): App {
       void health(res);
       return;
     }
-    if (webApp && path !== GRAPHQL_PATH && isWebAppRequest(req.method, path)) {
+    if (webApp && isWebAppRequest(req.method, path)) {
       webApp(req, res, () => void yoga(req, res, { req, res }));
       return;
     }

@@ -50,7 +50,10 @@ export function webAppHandler(log: Logger, dir = WEB_APP_DIR): WebAppHandler | n
   });
 }
 
-/** Whether a request is for the web app rather than the API: a GET or HEAD outside `/graphql` and `/health`. */
-export function isWebAppRequest(method: string | undefined, path: string): boolean {
-  return (method === 'GET' || method === 'HEAD') && path !== '/graphql' && !path.startsWith('/graphql/') && path !== '/health';
+/**
+ * Whether a request is for the web app rather than the API: a GET or HEAD outside `/graphql`
+ * and `/health`. A few comparisons, the method first: API requests (POST) stop at the first.
+ */
+export function isWebAppRequest(method: string | undefined, path: string | undefined): boolean {
+  return (method === 'GET' || method === 'HEAD') && path !== undefined && path !== '/graphql' && !path.startsWith('/graphql/') && path !== '/health';
 }
