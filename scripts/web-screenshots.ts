@@ -21,7 +21,7 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-screens-'));
 const config = loadConfig({
   ...process.env,
   NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'error',
   HOST: '127.0.0.1',
   PORT: '0',
   BEHFLOW_DATA_DIR: dataDir,
