@@ -105,9 +105,19 @@ export function ApiProvider({ children, describeNotice }: { children: ReactNode;
     [],
   );
 
-  const live = useMemo(() => (token ? connectLive(token, () => ended('sessionEnded')) : null), [token, ended]);
-  useEffect(() => () => live?.dispose(), [live]);
-  const client = useMemo(() => buildClient(token, live, () => ended('sessionEnded')), [token, live, ended]);
+  // One live connection per sign-in, opened and closed with it.
+  const [live, setLive] = useState<Live | null>(null);
+  useEffect(() => {
+    if (!token) return;
+    const connection = connectLive(token, () => ended('sessionEnded'));
+    setLive(connection);
+    return () => {
+      connection.dispose();
+      setLive(null);
+    };
+  }, [token, ended]);
+  const ready = !token || live !== null;
+  const client = useMemo(() => buildClient(token, token ? live : null, () => ended('sessionEnded')), [token, live, ended]);
 
   // A stored token: find out whose it is (and whether it still works).
   useEffect(() => {
@@ -115,7 +125,7 @@ export function ApiProvider({ children, describeNotice }: { children: ReactNode;
       setLoading(false);
       return;
     }
-    if (viewer) return;
+    if (viewer || !ready) return;
     let cancelled = false;
     setLoading(true);
     void client
@@ -129,12 +139,12 @@ export function ApiProvider({ children, describeNotice }: { children: ReactNode;
     return () => {
       cancelled = true;
     };
-  }, [token, client, viewer]);
+  }, [token, client, viewer, ready]);
 
   const session = useMemo<Session>(
     () => ({
       viewer,
-      loading,
+      loading: loading || !ready,
       notice,
       live,
       signedIn(nextToken, nextViewer) {
@@ -157,7 +167,7 @@ export function ApiProvider({ children, describeNotice }: { children: ReactNode;
       },
       viewerChanged: setViewer,
     }),
-    [viewer, loading, notice, live, client, ended],
+    [viewer, loading, ready, notice, live, client, ended],
   );
 
   return (
