@@ -21,8 +21,8 @@ describe.skipIf(!hasChromium)('the web app', () => {
   const sockets = new Set<Socket>();
   beforeAll(async () => {
     server = await startTestServer();
-    // To cut the network under a page later, as a dropped connection would.
-    server.running.app.server.on('connection', (socket) => {
+    // The live (WebSocket) connections, to cut later as a dropped network would.
+    server.running.app.server.on('upgrade', (_request, socket: Socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
@@ -181,8 +181,8 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await second.page.getByLabel('Add a task and press Enter').press('Enter');
       await taskRow(first.page, 'Made in the second page').waitFor();
 
-      // The network drops: every connection is cut. A task made meanwhile is missed by the
-      // stream, and shows once the app has reconnected and refetched.
+      // The network drops: the live connections are cut. A task made meanwhile is missed by
+      // the stream, and shows once the app has reconnected and refetched.
       for (const socket of sockets) socket.destroy();
       await first.page.locator('[data-live-state="reconnecting"]').waitFor();
       await callApi(server.origin, account.token, 'mutation { createTask(input: { name: "Made while offline" }) { task { id } } }');
