@@ -19,6 +19,7 @@ import { useSharedSubscriptionResults } from './schema/shared-subscription-resul
 import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
+import { isWebAppRequest, webAppHandler } from './system/web-app.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -241,6 +242,7 @@ export function createApp(options: AppOptions): App {
     res.end(body);
   };
 
+  const webApp = webAppHandler(log);
   const server = createServer((req, res) => {
     inFlight += 1;
     res.once('close', () => {
@@ -254,6 +256,10 @@ export function createApp(options: AppOptions): App {
       return;
     }
     const handle = () => void yoga(req, res, { req, res });
+    if (webApp && isWebAppRequest(req.method, path)) {
+      webApp(req, res, handle);
+      return;
+    }
     if (boundedBody(req, res, handle)) handle();
   });
 

@@ -16,6 +16,7 @@ const ACCOUNT_COLUMN_SQL = {
   isActive: 'is_active',
   timeZone: 'time_zone',
   role: 'role',
+  calendar: 'calendar',
 } as const satisfies Record<keyof Account, string>;
 
 export type AccountColumn = keyof typeof ACCOUNT_COLUMN_SQL;
@@ -25,6 +26,6 @@ export const ACCOUNT_SELECT = Object.fromEntries(Object.keys(ACCOUNT_COLUMN_SQL)
 
 /** The accounts among `ids`, limited to the one the viewer may see (their own). */
 export function accountsStatement(viewerId: string, ids: readonly string[], columns: readonly AccountColumn[]): SqlStatement {
-  const select = columns.map((column) => `${ACCOUNT_COLUMN_SQL[column]}${column === 'role' ? '::text' : ''} AS "${column}"`).join(', ');
+  const select = columns.map((column) => `${ACCOUNT_COLUMN_SQL[column]}${column === 'role' || column === 'calendar' ? '::text' : ''} AS "${column}"`).join(', ');
   return { text: `SELECT ${select} FROM users WHERE user_id = ANY($1::uuid[]) AND user_id = $2::uuid`, values: [ids, viewerId] };
 }

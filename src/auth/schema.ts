@@ -15,6 +15,14 @@ export const UserRoleEnum = builder.enumType('UserRole', {
   } as const,
 });
 
+export const CalendarEnum = builder.enumType('Calendar', {
+  description: 'A calendar dates are read and typed in.',
+  values: {
+    GREGORIAN: { value: 'gregorian', description: 'The Gregorian calendar (the default).' },
+    JALALI: { value: 'jalali', description: 'The Jalali (Persian, Solar Hijri) calendar.' },
+  } as const,
+});
+
 /** The columns each field of User reads (a test checks that every field is listed). */
 export const USER_FIELD_COLUMNS = {
   id: [],
@@ -24,6 +32,7 @@ export const USER_FIELD_COLUMNS = {
   timeZone: ['timeZone'],
   usesServiceTimeZone: ['timeZone'],
   role: ['role'],
+  calendar: ['calendar'],
   createdAt: ['createdAt'],
   updatedAt: ['updatedAt'],
 } as const satisfies Record<string, readonly AccountColumn[]>;
@@ -65,6 +74,11 @@ export const UserNode = builder.node(builder.objectRef<Account>('User'), {
       resolve: (user) => user.timeZone === null,
     }),
     role: t.field({ type: UserRoleEnum, description: 'What the account may do.', resolve: (user) => user.role }),
+    calendar: t.field({
+      type: CalendarEnum,
+      description: 'The calendar the user chose to read and type dates in; GREGORIAN unless they chose JALALI. Every date also has a Jalali rendering (`dueAtJalali`, ...) whatever this says.',
+      resolve: (user) => user.calendar,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the account was last changed.' }),
   }),
@@ -131,6 +145,7 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
     name: t.string({ required: false, description: 'New first name, 1 to 100 characters.' }),
     lastname: t.string({ required: false, description: 'New last name, 1 to 100 characters.' }),
     timeZone: t.string({ required: false, description: 'New IANA time zone; `null` returns to the service time zone.' }),
+    calendar: t.field({ type: CalendarEnum, required: false, description: 'The calendar to read and type dates in; cannot be null.' }),
   }),
 });
 
@@ -197,7 +212,7 @@ builder.mutationFields((t) => ({
   }),
   updateProfile: t.field({
     type: UpdateProfilePayload,
-    description: "Changes the signed-in user's name, last name or time zone.",
+    description: "Changes the signed-in user's name, last name, time zone or calendar.",
     args: { input: t.arg({ type: UpdateProfileInput, required: true, description: 'The changes.' }) },
     resolve: async (_root, { input }, context) => {
       return { user: await context.auth.updateProfile(requireViewer(context), input) };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { Prisma, PrismaClient } from '../db/prisma.js';
+import type { Calendar, Prisma, PrismaClient } from '../db/prisma.js';
 import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { Viewer } from '../schema/context.js';
@@ -38,6 +38,8 @@ export interface ProfileChanges {
   readonly lastname?: string | null;
   /** `null` returns the user to the service time zone; absent leaves it as it is. */
   readonly timeZone?: string | null;
+  /** Absent leaves it as it is; `null` is refused (a user always has a calendar). */
+  readonly calendar?: Calendar | null;
 }
 
 export interface AuthService {
@@ -200,6 +202,8 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       if (changes.timeZone !== undefined) {
         data.timeZone = changes.timeZone === null ? null : validTimeZone(changes.timeZone, 'input.timeZone');
       }
+      if (changes.calendar === null) throw new BadUserInputError('calendar cannot be null.', 'input.calendar');
+      if (changes.calendar !== undefined) data.calendar = changes.calendar;
       if (Object.keys(data).length === 0) return prisma.user.findUniqueOrThrow({ where: { id: viewer.id }, select: ACCOUNT_SELECT });
       const account = await prisma.user.update({ where: { id: viewer.id }, data, select: ACCOUNT_SELECT });
       // Instances remember the viewer's time zone with the session.

@@ -231,6 +231,20 @@ describe('profile and password', () => {
     expect(reset.updateProfile.user).toEqual({ name: 'Reza', lastname: 'Karimi', timeZone: 'Asia/Tehran', usesServiceTimeZone: true });
   });
 
+  it('keeps a calendar preference: Gregorian for a new account, Jalali once chosen, null refused', async () => {
+    const { token } = await register();
+    const CALENDAR = 'mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { user { calendar name } } }';
+    expect((await server.data<{ me: { calendar: string } }>('{ me { calendar } }', { token })).me.calendar).toBe('GREGORIAN');
+    const changed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, { token, variables: { input: { calendar: 'JALALI' } } });
+    expect(changed.updateProfile.user).toMatchObject({ calendar: 'JALALI' });
+    // Another change leaves it as it is.
+    const renamed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, { token, variables: { input: { name: 'Sara' } } });
+    expect(renamed.updateProfile.user).toEqual({ calendar: 'JALALI', name: 'Sara' });
+    const refused = await server.graphql(CALENDAR, { token, variables: { input: { calendar: null } } });
+    expect(errorOf(refused).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.calendar' });
+    expect((await server.data<{ me: { calendar: string } }>('{ me { calendar } }', { token })).me.calendar).toBe('JALALI');
+  });
+
   it('refuses an invalid profile change, naming the field, changing nothing', async () => {
     const { token, input } = await register();
     for (const [change, field] of [
