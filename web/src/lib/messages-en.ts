@@ -133,6 +133,7 @@ export const en = {
   'execution.COMPLETED': 'Completed',
   'execution.FAILED': 'Failed',
   'execution.DISABLED': 'Disabled',
+  'execution.SKIPPED': 'Skipped',
   'profile.title': 'Profile',
   'profile.signedInAs': 'Signed in as {username}',
   'profile.name': 'First name',

@@ -135,6 +135,7 @@ export const fa: Record<MessageKey, string> = {
   'execution.COMPLETED': 'پایان‌یافته',
   'execution.FAILED': 'ناموفق',
   'execution.DISABLED': 'غیرفعال',
+  'execution.SKIPPED': 'رد شد',
   'profile.title': 'نمایه',
   'profile.signedInAs': 'واردشده با {username}',
   'profile.name': 'نام',

@@ -18,7 +18,7 @@ import { describeError, type Problem } from '../lib/errors';
 import { useCoalesced, useDateContext, useLiveEvents } from '../lib/hooks';
 import { useT } from '../lib/i18n';
 
-const EXECUTION_COLOR: Record<ProcessExecutionStatus, string> = { PENDING: 'gray', RUNNING: 'blue', COMPLETED: 'teal', FAILED: 'red', DISABLED: 'gray' };
+const EXECUTION_COLOR: Record<ProcessExecutionStatus, string> = { PENDING: 'gray', RUNNING: 'blue', COMPLETED: 'teal', FAILED: 'red', DISABLED: 'gray', SKIPPED: 'yellow' };
 
 export function ExecutionBadge({ status }: { status: ProcessExecutionStatus }) {
   const t = useT();
