@@ -40,6 +40,12 @@ const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// connection URL' })
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  BEHFLOW_EVENT_RETENTION_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
+  BEHFLOW_EVENT_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   BEHFLOW_TIMEZONE: timeZoneSchema.default('Asia/Tehran'),
@@ -89,6 +95,14 @@ const environmentSchema = z.object({
 export interface Config {
   /** PostgreSQL to use; absent means the embedded PostgreSQL in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** With Redis, events between instances travel through it; otherwise through PostgreSQL. */
+  readonly redisUrl: string | undefined;
+  readonly events: {
+    /** How long the event log keeps events for subscribers resuming with a cursor. */
+    readonly retentionSeconds: number;
+    /** How often each instance compares the streams it follows with the log (0: never). */
+    readonly sweepIntervalMs: number;
+  };
   readonly host: string;
   readonly port: number;
   /** The service time zone: the default for users and for calendar renderings. */
@@ -204,6 +218,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = values.NODE_ENV === 'production';
   return Object.freeze({
     databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    events: Object.freeze({
+      retentionSeconds: Math.round(values.BEHFLOW_EVENT_RETENTION_HOURS * 3600),
+      sweepIntervalMs: values.BEHFLOW_EVENT_SWEEP_SECONDS * 1000,
+    }),
     host: values.HOST,
     port: values.PORT,
     timeZone: values.BEHFLOW_TIMEZONE,

@@ -10,6 +10,8 @@ import { openDatabaseServer } from './db/server-connection.js';
 import type { Logger } from './logger.js';
 import { ProcessService } from './processes/service.js';
 import { createPubSubSystem, type PubSubSystem } from './pubsub/index.js';
+import { createEventLog, type EventLog } from './events/log.js';
+import { createEventStreams } from './events/streams.js';
 import { createAssistantProvider } from './assistant/index.js';
 import { ChatService } from './chat/service.js';
 import { createTaskService } from './tasks/service.js';
@@ -27,6 +29,8 @@ export interface RunningServer {
   readonly scheduler: ProcessScheduler | null;
   /** Events between instances (e.g. to see whether this instance is hearing them). */
   readonly events: PubSubSystem;
+  /** The event log services write their events to. */
+  readonly eventLog: EventLog;
   /** The chat service, e.g. to wait until background replies are stored. */
   readonly chat: ChatService;
   stop(): Promise<void>;
@@ -62,9 +66,19 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const database = connectDatabase({ connectionString, poolSize: config.dbPoolSize, logger, onQuery: options.onQuery });
     cleanup.push(() => database.close());
 
-    const events: PubSubSystem = createPubSubSystem({ connectionString, pool: database.pool, logger });
+    const events: PubSubSystem = createPubSubSystem({ connectionString, pool: database.pool, redisUrl: config.redisUrl, logger });
     cleanup.push(() => events.close());
     await events.ready();
+    const eventLog = createEventLog({ transport: events.transport, logger });
+    const streams = createEventStreams({
+      sql: database.sql,
+      transport: events.transport,
+      logger,
+      retentionSeconds: config.events.retentionSeconds,
+      sweepIntervalMs: config.events.sweepIntervalMs,
+      pruneIntervalMs: config.housekeeping.intervalSeconds * 1000,
+    });
+    cleanup.push(async () => streams.close());
 
     const sessionWatch = createSessionWatch({
       prisma: database.prisma,
@@ -81,10 +95,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
     await auth.applyAdminUsernames();
     const housekeeping = startAuthHousekeeping({ prisma: database.prisma, config, logger });
     cleanup.push(() => housekeeping.stop());
-    const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, pubsub: events.pubsub, logger, timeZone: config.timeZone });
+    const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, events: eventLog, logger, timeZone: config.timeZone });
     const processes = new ProcessService({
       prisma: database.prisma,
       pubsub: events.pubsub,
+      events: eventLog,
       logger,
       registry: createProcessRegistry(),
       serviceTimeZone: config.timeZone,
@@ -114,6 +129,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const chat = new ChatService({
       prisma: database.prisma,
       pubsub: events.pubsub,
+      events: eventLog,
       logger,
       tasks,
       provider: createAssistantProvider(config.assistant, logger),
@@ -127,6 +143,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       prisma: database.prisma,
       pool: database.pool,
       viewers,
+      streams,
       pubsub: events.pubsub,
       logger,
       auth,
@@ -141,7 +158,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, events, processes, scheduler, chat, stop: unwind };
+    return { app, port, url, database, events, eventLog, processes, scheduler, chat, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

@@ -1,13 +1,15 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import type { ChatMessage as ChatMessageRow } from '../db/prisma.js';
 import type { ChatReplyEvent as ChatReplyEventPayload } from '../pubsub/index.js';
+import type { StreamItem } from '../events/streams.js';
 import { builder } from '../schema/builder.js';
+import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
 import { windowOf } from '../schema/related-rows.js';
 import type { AssistantAction } from '../assistant/provider.js';
-import { MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';
+import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';
 import { sessionSummaries, type MessageQuery } from './summaries.js';
 
 /** A UUID no row has: lookups for a signed-out caller match nothing. */
@@ -354,21 +356,50 @@ function loadOwnedMessage(context: Context, messageId: string, query: object = {
   return context.prisma.chatMessage.findFirst({ ...query, where: { id: messageId, session: { userId: context.viewer?.id ?? NO_USER } } });
 }
 
+const ChatMessageEventType = builder.enumType('ChatMessageEventType', {
+  description: 'What a chat message event reports.',
+  values: {
+    ADDED: { value: 'ADDED', description: 'A message was stored: `message` is it.' },
+    REFETCH: {
+      value: 'REFETCH',
+      description: "Events asked for with `after` are no longer kept: read the session's messages again, then go on from this event's `cursor`.",
+    },
+  } as const,
+});
+
+const ChatMessageEvent = builder.objectRef<StreamItem>('ChatMessageEvent').implement({
+  description: "A new message of one of the viewer's sessions, with its place in the session's stream.",
+  fields: (t) => ({
+    type: t.field({ type: ChatMessageEventType, description: 'What this event reports.', resolve: (item) => (item.kind === 'event' ? 'ADDED' : 'REFETCH') }),
+    cursor: t.string({
+      description: 'Where this event stands in the stream: pass it as `after` when subscribing again to get every message since.',
+      resolve: (item) => eventCursor(item),
+    }),
+    message: t.prismaField({
+      type: 'ChatMessage',
+      nullable: true,
+      description: 'The message as stored; null for REFETCH (and if it was deleted since).',
+      resolve: (query, item, _args, context) =>
+        item.kind === 'event' ? loadOwnedMessage(context, (item.payload as { messageId: string }).messageId, query) : null,
+    }),
+  }),
+});
+
 builder.subscriptionField('chatMessageAdded', (t) =>
-  t.prismaField({
-    type: 'ChatMessage',
-    description: "Every new message of one of the viewer's sessions, the viewer's own and the assistant's replies.",
+  t.field({
+    type: ChatMessageEvent,
+    description:
+      "Every new message of one of the viewer's sessions, the viewer's own and the assistant's replies, in order. With `after`, the messages since that event come first.",
     authScopes: { authenticated: true },
-    args: { sessionId: t.arg.id({ required: true, description: 'The global ID of the session.' }) },
+    args: {
+      sessionId: t.arg.id({ required: true, description: 'The global ID of the session.' }),
+      after: t.arg.string({ description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept." }),
+    },
     subscribe: async (_root, args, context) => {
-      const id = await ownedSessionId(context, String(args.sessionId));
-      return context.pubsub.subscribe('chat:message-added', id);
+      const stream = chatStream(await ownedSessionId(context, String(args.sessionId)));
+      return context.streams.subscribe(stream, { after: sequenceAfter(args.after, stream) });
     },
-    resolve: async (query, event, _args, context) => {
-      const message = await loadOwnedMessage(context, (event as unknown as { messageId: string }).messageId, query);
-      if (!message) throw new NotFoundError('Chat message');
-      return message;
-    },
+    resolve: (item) => item,
   }),
 );
 

@@ -17,6 +17,7 @@ import { assistantInstructions } from '../assistant/instructions.js';
 import { createToolRunner } from '../assistant/tools.js';
 import type { ChatMessage, ChatSession, PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
+import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../schema/errors.js';
 import { refuseNul } from '../schema/text.js';
@@ -44,9 +45,17 @@ export interface ChatActor extends Actor {
 
 export type ChatRole = 'user' | 'assistant';
 
+/** The event stream of one chat session's messages. */
+export const chatStream = (sessionId: string) => `chat:${sessionId}`;
+
+/** The event a stored message is logged as, in the transaction that stores it. */
+const messageAdded = (sessionId: string, messageId: string): NewEvent => ({ stream: chatStream(sessionId), topic: 'chat:message-added', payload: { messageId } });
+
 export interface ChatServiceOptions {
   readonly prisma: PrismaClient;
   readonly pubsub: BehflowPubSub;
+  /** Where stored messages are logged with their transaction, and sent on from. */
+  readonly events: EventLog;
   readonly logger: Logger;
   readonly tasks: TaskService;
   readonly provider: AssistantProvider;
@@ -169,10 +178,10 @@ export class ChatService {
       }
       const message = await tx.chatMessage.create({ data: { sessionId, role: 'user', content } });
       const session = await tx.chatSession.findUniqueOrThrow({ where: { id: sessionId } });
-      return { session, message };
+      return { session, message, logged: await this.options.events.append(tx, [messageAdded(sessionId, message.id)]) };
     });
 
-    this.options.pubsub.publish('chat:message-added', stored.session.id, { messageId: stored.message.id });
+    this.options.events.publish(stored.logged);
     this.startReply(actor, stored.session.id, leaseUntil);
     return stored;
   }
@@ -269,21 +278,23 @@ export class ChatService {
     flush();
 
     let message: ChatMessage;
+    let logged: readonly LoggedEvent[];
     try {
-      [message] = await prisma.$transaction([
-        prisma.chatMessage.create({
+      ({ message, logged } = await prisma.$transaction(async (tx) => {
+        const message = await tx.chatMessage.create({
           data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never, assistantState: (nextState ?? undefined) as never },
-        }),
+        });
         // The reply is activity too, stamped in the transaction that stores it.
-        prisma.chatSession.updateMany({ where: { id: sessionId }, data: { updatedAt: this.clock() } }),
-        prisma.chatSession.updateMany({ where: { id: sessionId, replyLeaseUntil: leaseUntil }, data: { replyLeaseUntil: null } }),
-      ]);
+        await tx.chatSession.updateMany({ where: { id: sessionId }, data: { updatedAt: this.clock() } });
+        await tx.chatSession.updateMany({ where: { id: sessionId, replyLeaseUntil: leaseUntil }, data: { replyLeaseUntil: null } });
+        return { message, logged: await this.options.events.append(tx, [messageAdded(sessionId, message.id)]) };
+      }));
     } catch (error) {
       const exists = await prisma.chatSession.count({ where: { id: sessionId } }).catch(() => 1);
       if (exists === 0) return false; // deleted while the reply was being produced
       throw error;
     }
-    pubsub.publish('chat:message-added', sessionId, { messageId: message.id });
+    this.options.events.publish(logged);
     pubsub.publish(
       'chat:reply',
       sessionId,

@@ -3,10 +3,13 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe } from 'graphql-yoga';
 import { NO_ID, uuidOrNoMatch } from '../auth/ownership.js';
+import type { StreamItem } from '../events/streams.js';
+import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
 import type { AutomatedProcessExecution, Prisma } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Relation } from '../schema/related-rows.js';
+import { PROCESS_STREAM } from './executions.js';
 import type { ExecutionStatusValue, ReportedStatusValue } from './service.js';
 
 const ExecutionStatusEnum = builder.enumType('ProcessExecutionStatus', {
@@ -176,20 +179,61 @@ function executionWhere(filter: { status?: ReportedStatusValue[] | null; process
 
 // ---- subscription --------------------------------------------------------------------------
 
-interface ExecutionEventShape {
+interface ExecutionChange {
   executionId: string;
   processId: string;
   status: ReportedStatusValue;
-  execution: AutomatedProcessExecution | null;
 }
 
-const ExecutionEvent = builder.objectRef<ExecutionEventShape>('ProcessExecutionEvent').implement({
+const changeOf = (item: StreamItem) => (item.kind === 'event' ? (item.payload as ExecutionChange) : null);
+
+const ExecutionEventType = builder.enumType('ProcessExecutionEventType', {
+  description: 'What a process execution event reports.',
+  values: {
+    UPDATED: { value: 'UPDATED', description: 'An execution changed status, or a slot was recorded as skipped.' },
+    REFETCH: {
+      value: 'REFETCH',
+      description: "Events asked for with `after` are no longer kept: read the executions again, then go on from this event's `cursor`.",
+    },
+  } as const,
+});
+
+const ExecutionEvent = builder.objectRef<StreamItem & { execution?: AutomatedProcessExecution | null }>('ProcessExecutionEvent').implement({
   description: 'An execution changed status, or a schedule slot was recorded as skipped.',
   fields: (t) => ({
-    status: t.field({ type: ExecutionStatusEnum, description: 'The status it changed to (the execution may have moved on since).', resolve: (event) => event.status }),
-    executionId: t.globalID({ description: 'The execution.', resolve: (event) => ({ type: 'AutomatedProcessExecution', id: event.executionId }) }),
-    processId: t.globalID({ description: 'Its process.', resolve: (event) => ({ type: 'AutomatedProcess', id: event.processId }) }),
-    execution: t.field({ type: ExecutionRef, nullable: true, description: 'The execution as it is now; null if its process was deleted.', resolve: (event) => event.execution }),
+    type: t.field({ type: ExecutionEventType, description: 'What this event reports.', resolve: (item) => (item.kind === 'event' ? 'UPDATED' : 'REFETCH') }),
+    cursor: t.string({
+      description: 'Where this event stands in the stream: pass it as `after` when subscribing again to get every event since.',
+      resolve: (item) => eventCursor(item),
+    }),
+    status: t.field({
+      type: ExecutionStatusEnum,
+      nullable: true,
+      description: 'The status it changed to (the execution may have moved on since); null for REFETCH.',
+      resolve: (item) => changeOf(item)?.status ?? null,
+    }),
+    executionId: t.globalID({
+      nullable: true,
+      description: 'The execution; null for REFETCH.',
+      resolve: (item) => {
+        const change = changeOf(item);
+        return change ? { type: 'AutomatedProcessExecution', id: change.executionId } : null;
+      },
+    }),
+    processId: t.globalID({
+      nullable: true,
+      description: 'Its process; null for REFETCH.',
+      resolve: (item) => {
+        const change = changeOf(item);
+        return change ? { type: 'AutomatedProcess', id: change.processId } : null;
+      },
+    }),
+    execution: t.field({
+      type: ExecutionRef,
+      nullable: true,
+      description: 'The execution as it is now; null if its process was deleted, and for REFETCH.',
+      resolve: (item) => item.execution ?? null,
+    }),
   }),
 });
 
@@ -197,16 +241,24 @@ builder.subscriptionField('processExecutionUpdated', (t) =>
   t.field({
     type: ExecutionEvent,
     authScopes: { authenticated: true },
-    description: 'Every status change of executions (pending, running, completed, failed) and every skipped slot, as it happens, on any server instance.',
-    args: { processId: t.arg.id({ description: 'Only executions of this process.' }) },
-    subscribe: (_root, args, context) =>
-      pipe(
-        context.pubsub.subscribe('process:execution-updated'),
-        filter((event) => args.processId == null || event.processId === processIdOf(args.processId)),
-      ),
-    resolve: async (event, _args, context) => ({
-      ...event,
-      execution: await context.prisma.automatedProcessExecution.findUnique({ where: { id: event.executionId } }),
-    }),
+    description:
+      'Every status change of executions (pending, running, completed, failed) and every skipped slot, as it happens, on any server instance, in order. With `after`, the events since that one come first.',
+    args: {
+      processId: t.arg.id({ description: 'Only executions of this process.' }),
+      after: t.arg.string({ description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept." }),
+    },
+    subscribe: (_root, args, context) => {
+      const processId = args.processId == null ? null : processIdOf(args.processId);
+      return pipe(
+        context.streams.subscribe(PROCESS_STREAM, { after: sequenceAfter(args.after, PROCESS_STREAM) }),
+        // REFETCH concerns every process.
+        filter((item) => processId === null || item.kind !== 'event' || changeOf(item)!.processId === processId),
+      );
+    },
+    resolve: async (item, _args, context) => {
+      const change = changeOf(item);
+      if (!change) return item;
+      return { ...item, execution: await context.prisma.automatedProcessExecution.findUnique({ where: { id: change.executionId } }) };
+    },
   }),
 );

@@ -2,6 +2,7 @@
 // a run may start (or a slot is recorded as skipped instead), recording its end, and
 // finding those whose instance is gone. Every transaction is bounded by the caller's budget
 // (the process's timeout), never by Prisma's 5-second default.
+import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import type { AutomatedProcess, AutomatedProcessExecution, PrismaClient } from '../db/prisma.js';
 import type { ExecutionTriggerValue } from '../scheduler/registry.js';
 import type { TaskDomainEvent } from '../tasks/service.js';
@@ -59,9 +60,19 @@ export interface ClaimRequest {
   readonly skip?: { readonly reason: SkipReasonValue; readonly result: Record<string, unknown> };
 }
 
+/** The event stream of every process's executions (processes are global). */
+export const PROCESS_STREAM = 'processes';
+
+/** The event a change of an execution's status is logged as, in the transaction of the change. */
+export const executionEvent = (execution: Pick<AutomatedProcessExecution, 'id' | 'processId'>, status: ReportedStatusValue): NewEvent => ({
+  stream: PROCESS_STREAM,
+  topic: 'process:execution-updated',
+  payload: { executionId: execution.id, processId: execution.processId, status },
+});
+
 export type Claim =
-  | { readonly kind: 'started'; readonly execution: AutomatedProcessExecution }
-  | { readonly kind: 'skipped'; readonly execution: AutomatedProcessExecution; readonly activeExecutionId: string | null }
+  | { readonly kind: 'started'; readonly execution: AutomatedProcessExecution; readonly logged: readonly LoggedEvent[] }
+  | { readonly kind: 'skipped'; readonly execution: AutomatedProcessExecution; readonly activeExecutionId: string | null; readonly logged: readonly LoggedEvent[] }
   /** The slot has its execution already (another instance got there first). */
   | { readonly kind: 'taken' }
   /** A run of the process is going (manual and scheduled runs take turns). */
@@ -72,6 +83,7 @@ export type Claim =
 const ACTIVE_STATUSES = ['pending', 'running'] as const;
 
 export interface ClaimContext {
+  readonly events: EventLog;
   readonly instanceName: string;
   readonly leaseSeconds: number;
   readonly bounds: TransactionBounds;
@@ -108,7 +120,7 @@ export async function claimExecution(prisma: PrismaClient, process: AutomatedPro
           instanceName: context.instanceName,
         },
       });
-      return { kind: 'skipped', execution, activeExecutionId };
+      return { kind: 'skipped', execution, activeExecutionId, logged: await context.events.append(tx, [executionEvent(execution, 'skipped')]) };
     };
     if (request.skip) return recordSkip(request.skip.reason, request.skip.result, null);
     // Event runs are one per event and short; the one-at-a-time rule is for whole-table work.
@@ -136,7 +148,8 @@ export async function claimExecution(prisma: PrismaClient, process: AutomatedPro
       UPDATE automated_process_executions SET lease_expires_at = now() + make_interval(secs => ${context.leaseSeconds})
       WHERE execution_id = ${created.id}::uuid
       RETURNING lease_expires_at`;
-    return { kind: 'started', execution: { ...created, leaseExpiresAt: lease?.lease_expires_at ?? null } };
+    const logged = await context.events.append(tx, [executionEvent(created, 'pending')]);
+    return { kind: 'started', execution: { ...created, leaseExpiresAt: lease?.lease_expires_at ?? null }, logged };
   }, context.bounds);
 }
 
@@ -144,14 +157,15 @@ export type RunEnd =
   | { readonly status: 'completed'; readonly result: Record<string, unknown> }
   | { readonly status: 'failed'; readonly error: string };
 
-/** Records a run's end unless it is no longer running (recovery failed it meanwhile); true when recorded. */
+/** Records a run's end unless it is no longer running (recovery failed it meanwhile); its logged event when recorded. */
 export async function finishExecution(
   prisma: PrismaClient,
+  events: EventLog,
   execution: Pick<AutomatedProcessExecution, 'id' | 'processId'>,
   end: RunEnd,
   completedAt: Date,
   bounds: TransactionBounds,
-): Promise<boolean> {
+): Promise<readonly LoggedEvent[] | null> {
   return prisma.$transaction(async (tx) => {
     const updated = await tx.automatedProcessExecution.updateMany({
       where: { id: execution.id, status: 'running' },
@@ -160,10 +174,9 @@ export async function finishExecution(
           ? { status: 'completed', completedAt, result: end.result as object, leaseExpiresAt: null }
           : { status: 'failed', completedAt, errorMessage: end.error, result: { success: false, error: end.error }, leaseExpiresAt: null },
     });
-    if (updated.count > 0) {
-      await tx.automatedProcess.updateMany({ where: { id: execution.processId }, data: { lastExecutedAt: completedAt } });
-    }
-    return updated.count > 0;
+    if (updated.count === 0) return null;
+    await tx.automatedProcess.updateMany({ where: { id: execution.processId }, data: { lastExecutedAt: completedAt } });
+    return events.append(tx, [executionEvent(execution, end.status)]);
   }, bounds);
 }
 
@@ -182,8 +195,9 @@ export interface AbandonedExecution {
  * lease ran out (a live instance renews it). Rows of the original backend carry no lease;
  * they count as abandoned after a day. The database's clock decides, as for writing leases.
  */
-export async function failAbandoned(prisma: PrismaClient): Promise<AbandonedExecution[]> {
-  const rows = await prisma.$queryRaw<
+export async function failAbandoned(prisma: PrismaClient, events: EventLog): Promise<{ abandoned: AbandonedExecution[]; logged: readonly LoggedEvent[] }> {
+  return prisma.$transaction(async (tx) => {
+  const rows = await tx.$queryRaw<
     Array<{ execution_id: string; process_id: string; name: string; triggered_by: ExecutionTriggerValue | null; scheduled_for: Date | null; started_at: Date | null; instance_name: string | null }>
   >`
     UPDATE automated_process_executions e
@@ -196,7 +210,7 @@ export async function failAbandoned(prisma: PrismaClient): Promise<AbandonedExec
       AND e.status IN ('pending', 'running')
       AND (e.lease_expires_at < now() OR (e.lease_expires_at IS NULL AND COALESCE(e.started_at, e.created_at) < now() - interval '1 day'))
     RETURNING e.execution_id, e.process_id, p.name, e.triggered_by, e.scheduled_for, e.started_at, e.instance_name`;
-  return rows.map((row) => ({
+  const abandoned = rows.map((row) => ({
     executionId: row.execution_id,
     processId: row.process_id,
     processName: row.name,
@@ -205,4 +219,7 @@ export async function failAbandoned(prisma: PrismaClient): Promise<AbandonedExec
     startedAt: row.started_at,
     instanceName: row.instance_name,
   }));
+  const logged = await events.append(tx, abandoned.map((row) => executionEvent({ id: row.executionId, processId: row.processId }, 'failed')));
+  return { abandoned, logged };
+  });
 }

@@ -7,7 +7,8 @@ import { runPolicyOf, type ProcessRegistry } from '../scheduler/registry.js';
 import type { TaskService } from '../tasks/service.js';
 import { runAttempts } from './attempts.js';
 import { formatIssues } from './definition.js';
-import { boundsOf, finishExecution, type ExecutionOutcome, type ExecutionRequest, type ReportedStatusValue, type RunEnd } from './executions.js';
+import type { EventLog } from '../events/log.js';
+import { boundsOf, executionEvent, finishExecution, type ExecutionOutcome, type ExecutionRequest, type RunEnd } from './executions.js';
 
 export interface ExecutionRunnerDependencies {
   readonly prisma: PrismaClient;
@@ -18,7 +19,8 @@ export interface ExecutionRunnerDependencies {
   readonly tasks: TaskService | null;
   readonly instanceName: string;
   readonly now: () => Date;
-  publish(execution: Pick<AutomatedProcessExecution, 'id' | 'processId'>, status: ReportedStatusValue): Promise<void>;
+  /** Where execution status changes are logged with the change, and sent on from. */
+  readonly events: EventLog;
   report(outcome: ExecutionOutcome): void;
 }
 
@@ -60,12 +62,15 @@ export class ExecutionRunner {
     const heartbeat = this.keepLease(process, execution, controller);
     try {
       const startedAt = new Date();
-      const started = await this.deps.prisma.$executeRaw`
-        UPDATE automated_process_executions
-        SET status = 'running', started_at = ${startedAt}, lease_expires_at = now() + make_interval(secs => ${this.deps.leaseSeconds})
-        WHERE execution_id = ${execution.id}::uuid AND status = 'pending'`;
-      if (started === 0) return;
-      await this.deps.publish(execution, 'running');
+      const started = await this.deps.prisma.$transaction(async (tx) => {
+        const updated = await tx.$executeRaw`
+          UPDATE automated_process_executions
+          SET status = 'running', started_at = ${startedAt}, lease_expires_at = now() + make_interval(secs => ${this.deps.leaseSeconds})
+          WHERE execution_id = ${execution.id}::uuid AND status = 'pending'`;
+        return updated === 0 ? null : this.deps.events.append(tx, [executionEvent(execution, 'running')]);
+      });
+      if (!started) return;
+      this.deps.events.publish(started);
 
       let end: RunEnd;
       try {
@@ -74,7 +79,7 @@ export class ExecutionRunner {
         end = { status: 'failed', error: (error as Error).message || String(error) };
       }
       const completedAt = new Date();
-      const recorded = await finishExecution(this.deps.prisma, execution, end, completedAt, boundsOf(runPolicyOf(process.processConfig).timeoutSeconds));
+      const recorded = await finishExecution(this.deps.prisma, this.deps.events, execution, end, completedAt, boundsOf(runPolicyOf(process.processConfig).timeoutSeconds));
       if (!recorded) {
         const current = await this.deps.prisma.automatedProcessExecution.findUnique({ where: { id: execution.id }, select: { status: true } });
         this.deps.log.warn(
@@ -83,7 +88,7 @@ export class ExecutionRunner {
         );
         return;
       }
-      await this.deps.publish(execution, end.status);
+      this.deps.events.publish(recorded);
       const durationMs = completedAt.getTime() - startedAt.getTime();
       const line = {
         process: process.name,

@@ -2,6 +2,7 @@
 // and config), and the life of an execution: pending -> running -> completed | failed, or a
 // slot recorded as skipped; each change published after it is committed. The scheduler
 // decides when to run; this service decides whether a run may start and records what happens.
+import type { EventLog } from '../events/log.js';
 import type { AutomatedProcess, AutomatedProcessExecution, PrismaClient } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
@@ -31,6 +32,8 @@ export type ProcessUpdate = Partial<Omit<ProcessInput, 'name'>>;
 export interface ProcessServiceOptions {
   readonly prisma: PrismaClient;
   readonly pubsub: BehflowPubSub;
+  /** Where execution status changes are logged with the change, and sent on from. */
+  readonly events: EventLog;
   readonly logger: Logger;
   readonly registry: ProcessRegistry;
   readonly serviceTimeZone: string;
@@ -69,7 +72,6 @@ export class ProcessService {
       ...options,
       now: this.now,
       log: this.log,
-      publish: (execution, status) => this.publish(execution, status),
       report: (outcome) => this.report(outcome),
     });
   }
@@ -226,7 +228,7 @@ export class ProcessService {
         },
         reason === 'previous_run_active' ? 'slot skipped: the previous run of the process is still going' : 'missed slot not run: the process\'s catch-up policy is none',
       );
-      await this.publish(claim.execution, 'skipped');
+      this.options.events.publish(claim.logged);
       this.report({
         processId: process.id,
         processName: process.name,
@@ -246,11 +248,12 @@ export class ProcessService {
 
   private async claim(process: AutomatedProcess, request: ClaimRequest): Promise<Claim> {
     const claim = await claimExecution(this.prisma, process, request, {
+      events: this.options.events,
       instanceName: this.instanceName,
       leaseSeconds: this.options.leaseSeconds,
       bounds: boundsOf(runPolicyOf(process.processConfig).timeoutSeconds),
     });
-    if (claim.kind === 'started') await this.publish(claim.execution, 'pending');
+    if (claim.kind === 'started') this.options.events.publish(claim.logged);
     return claim;
   }
 
@@ -315,9 +318,9 @@ export class ProcessService {
    * subscribers and reports each; see failAbandoned.
    */
   async failAbandonedExecutions(): Promise<number> {
-    const abandoned = await failAbandoned(this.prisma);
+    const { abandoned, logged } = await failAbandoned(this.prisma, this.options.events);
+    this.options.events.publish(logged);
     for (const row of abandoned) {
-      this.pubsub.publish('process:execution-updated', { executionId: row.executionId, processId: row.processId, status: 'failed' });
       this.report({
         processId: row.processId,
         processName: row.processName,
@@ -341,7 +344,4 @@ export class ProcessService {
     return abandoned.length;
   }
 
-  private async publish(execution: Pick<AutomatedProcessExecution, 'id' | 'processId'>, status: ReportedStatusValue): Promise<void> {
-    this.pubsub.publish('process:execution-updated', { executionId: execution.id, processId: execution.processId, status });
-  }
 }

@@ -1,18 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
-import type { TaskChangedEvent } from '../tasks/snapshot.js';
 import { createPostgresEventTarget } from './postgres-event-target.js';
+import { createRedisTransport } from './redis-event-target.js';
+import type { EventTransport } from './transport.js';
 
 /**
- * Every event stream of the API, in one place. A key is a topic; its tuple is
+ * Every event of the API that is not kept in the event log (src/events: task changes, chat
+ * messages, execution updates are), in one place. A key is a topic; its tuple is
  * `[routingId, payload]` (subscribers listen to one routing id) or `[payload]`.
- * Payloads are JSON (they travel between instances through PostgreSQL) and small: ids and
- * types, and for tasks the task as changed, so that many subscribers cost no reads.
+ * Payloads are JSON (they travel between instances through PostgreSQL or Redis) and small.
  */
 export type PubSubChannels = {
-  /** A task of the user `userId` was created, updated, completed or deleted (whatever made the change). */
-  'task:changed': [userId: string, event: TaskChangedEvent];
   /**
    * Sessions of the user `userId` were revoked (sign-out, sign-out everywhere, password change).
    * Every instance re-reads which of the sessions it watches ended and closes their open
@@ -22,19 +22,10 @@ export type PubSubChannels = {
   /** The account `userId` changed (time zone, role, activity): every instance forgets what it keeps of its sessions. */
   'auth:user-changed': [event: { userId: string }];
   /**
-   * An execution of an automated process changed status, or a slot was recorded as skipped
-   * (processes are global: every signed-in user may watch).
-   */
-  'process:execution-updated': [
-    event: { executionId: string; processId: string; status: 'pending' | 'running' | 'completed' | 'failed' | 'disabled' | 'skipped' },
-  ];
-  /**
    * An automated process was created, edited, enabled, disabled or deleted: every instance
    * running the scheduler re-reads it and queues its next slot (or drops it).
    */
   'process:schedule-changed': [event: { processId: string }];
-  /** A message (the user's or the assistant's) was stored in the chat session `sessionId`. */
-  'chat:message-added': [sessionId: string, event: { messageId: string }];
   /**
    * The assistant's reply in the chat session `sessionId` as it is produced: text deltas,
    * then DONE (or ERROR) with the id of the stored assistant message.
@@ -64,7 +55,9 @@ export interface PubSubSystem {
    * Publishes an event of a topic without routing id and resolves once every listening
    * instance has run its synchronous listeners (`listen`) for it (bounded wait).
    */
-  announce<Topic extends UnroutedTopic>(topic: Topic, payload: PubSubChannels[Topic][0]): Promise<void>;
+  announce<Topic extends UnroutedTopic>(topic: Topic, payload: PubSubChannels[Topic][0], timeoutMs?: number): Promise<void>;
+  /** The transport underneath, for the event log's own channels. */
+  readonly transport: EventTransport;
   /**
    * Calls `handler` synchronously as each event of a topic without routing id arrives, before
    * any subscription's iterator sees it: for caches that must never answer from before it.
@@ -76,20 +69,81 @@ export interface PubSubSystem {
 /** The topics whose events are not routed to an id (their tuple is just `[payload]`). */
 type UnroutedTopic = { [Topic in keyof PubSubChannels]: PubSubChannels[Topic] extends [unknown] ? Topic : never }[keyof PubSubChannels];
 
-/** A pub/sub whose events reach subscribers on every instance sharing the database. */
-export function createPubSubSystem(options: { connectionString: string; pool: pg.Pool; logger: Logger }): PubSubSystem {
-  const eventTarget = createPostgresEventTarget(options);
+/** Topics whose events are announcements: every instance confirms it heard them (see `announce`). */
+const ANNOUNCED_TOPICS = ['auth:sessions-revoked', 'auth:user-changed'] as const satisfies readonly UnroutedTopic[];
+const HEARD = 'pubsub:heard';
+
+export interface PubSubOptions {
+  readonly connectionString: string;
+  /** Sends PostgreSQL's NOTIFYs (and counts listening instances). */
+  readonly pool: pg.Pool;
+  /** With Redis, events travel through it instead of PostgreSQL. */
+  readonly redisUrl?: string;
+  readonly logger: Logger;
+}
+
+/**
+ * A pub/sub whose events reach subscribers on every instance sharing the database: through
+ * PostgreSQL LISTEN/NOTIFY, or through Redis pub/sub when `redisUrl` is given.
+ */
+export function createPubSubSystem(options: PubSubOptions): PubSubSystem {
+  const transport: EventTransport = options.redisUrl
+    ? createRedisTransport({ url: options.redisUrl, logger: options.logger })
+    : createPostgresEventTarget(options);
+  const log = options.logger.child({ component: 'pubsub' });
+  const dispatch = (type: string, detail: unknown) => transport.dispatchEvent(new CustomEvent(type, { detail }) as never);
+
+  // Announcements waiting for confirmations, by id.
+  const waiting = new Map<string, { remaining: number; resolve: () => void }>();
+  transport.addEventListener(HEARD, ((event: CustomEvent<{ announcement: string }>) => {
+    const entry = waiting.get(event.detail.announcement);
+    if (entry && (entry.remaining -= 1) <= 0) entry.resolve();
+  }) as never);
+  // Confirms an announcement once the listeners registered for it here (caches) have run.
+  for (const topic of ANNOUNCED_TOPICS) {
+    transport.addEventListener(topic, ((event: CustomEvent<{ announcement?: string }>) => {
+      const announcement = event.detail?.announcement;
+      if (announcement) queueMicrotask(() => dispatch(HEARD, { announcement }));
+    }) as never);
+  }
+
   return {
-    pubsub: createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }),
-    ready: () => eventTarget.ready(),
-    onListenerConnected: (listener) => eventTarget.onConnected(listener),
-    isListening: () => eventTarget.isListening(),
-    announce: (topic, payload) => eventTarget.announce(topic, payload),
+    pubsub: createPubSub<PubSubChannels>({ eventTarget: transport as never }),
+    transport,
+    ready: () => transport.ready(),
+    onListenerConnected: (listener) => transport.onConnected(listener),
+    isListening: () => transport.isListening(),
+    async announce(topic, payload, timeoutMs = 2_000) {
+      const announcement = randomUUID();
+      const listening = await transport.listeners(topic).catch(() => 0);
+      const confirmed = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(announcement);
+          log.warn({ topic, listening }, 'not every instance confirmed an announcement in time');
+          resolve();
+        }, timeoutMs);
+        timer.unref();
+        waiting.set(announcement, {
+          remaining: listening,
+          resolve: () => {
+            clearTimeout(timer);
+            waiting.delete(announcement);
+            resolve();
+          },
+        });
+      });
+      dispatch(topic, { ...payload, announcement });
+      if (listening === 0) waiting.get(announcement)?.resolve();
+      await confirmed;
+    },
     listen(topic, handler) {
       const listener = (event: Event) => handler((event as CustomEvent).detail);
-      eventTarget.addEventListener(topic, listener as never);
-      return () => eventTarget.removeEventListener(topic, listener as never);
+      transport.addEventListener(topic, listener as never);
+      return () => transport.removeEventListener(topic, listener as never);
     },
-    close: () => eventTarget.close(),
+    async close() {
+      for (const entry of waiting.values()) entry.resolve();
+      await transport.close();
+    },
   };
 }

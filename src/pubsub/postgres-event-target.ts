@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import pg from 'pg';
-import type { TypedEvent, TypedEventTarget } from '@graphql-yoga/typed-event-target';
+import type { TypedEvent } from '@graphql-yoga/typed-event-target';
 import type { Logger } from '../logger.js';
+import type { EventTransport } from './transport.js';
 
 /** One PostgreSQL notification channel carries every topic; the topic travels inside the payload. */
 const CHANNEL = 'behflow_events';
@@ -10,25 +11,6 @@ const CHANNEL = 'behflow_events';
 const LISTENER_NAME = 'behflow-events';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7_900;
-
-export interface PostgresEventTarget extends TypedEventTarget<TypedEvent> {
-  /** Resolves once the listening connection is ready, so nothing published after it is missed. */
-  ready(): Promise<void>;
-  /**
-   * Calls `listener` each time the listening connection is (re)established. Notifications sent
-   * while it was down are lost for good, so whoever keeps state derived from events re-reads it here.
-   */
-  onConnected(listener: () => void): () => void;
-  /** Whether the listening connection is up (events from other instances are arriving). */
-  isListening(): boolean;
-  /**
-   * Publishes an event and resolves once every instance listening when it was sent has
-   * confirmed that its synchronous listeners ran (or after `timeoutMs`): for announcements
-   * that caches on other instances must have heard before the announcer goes on.
-   */
-  announce(type: string, detail: unknown, timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
-}
 
 /**
  * An EventTarget shared by every server instance on one database: `dispatchEvent` sends
@@ -40,7 +22,7 @@ export function createPostgresEventTarget(options: {
   /** Sends the NOTIFYs. */
   pool: pg.Pool;
   logger: Logger;
-}): PostgresEventTarget {
+}): EventTransport {
   const log = options.logger.child({ component: 'pubsub' });
   const local = new EventTarget();
   // One listener per open subscription: thousands are normal, not a leak.
@@ -60,8 +42,6 @@ export function createPostgresEventTarget(options: {
   // PostgreSQL folds identical notifications sent in one transaction into one; a sequence
   // number keeps equal events (two identical text deltas) distinct within a batch.
   let sequence = 0;
-  /** Announcements of this instance waiting for confirmations, by id. */
-  const announcements = new Map<string, { remaining: number; resolve: () => void }>();
 
   const flush = async () => {
     while (queue.length > 0) {
@@ -80,7 +60,7 @@ export function createPostgresEventTarget(options: {
   };
 
   /** Queues an event for the next batch of NOTIFYs; false when it is too large to travel. */
-  const enqueue = (envelope: { type: string; detail?: unknown; announcement?: string; heard?: string }): boolean => {
+  const enqueue = (envelope: { type: string; detail?: unknown }): boolean => {
     const payload = JSON.stringify({ ...envelope, sequence: (sequence += 1) });
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
       log.error({ topic: envelope.type, bytes: Buffer.byteLength(payload) }, 'event too large to publish; dropped');
@@ -94,15 +74,8 @@ export function createPostgresEventTarget(options: {
   const deliver = (message: pg.Notification) => {
     if (message.channel !== CHANNEL || !message.payload) return;
     try {
-      const event = JSON.parse(message.payload) as { type: string; detail: unknown; announcement?: string; heard?: string };
-      if (event.heard !== undefined) {
-        const waiting = announcements.get(event.heard);
-        if (waiting && (waiting.remaining -= 1) <= 0) waiting.resolve();
-        return;
-      }
+      const event = JSON.parse(message.payload) as { type: string; detail: unknown };
       local.dispatchEvent(new CustomEvent(event.type, { detail: event.detail }));
-      // Listeners registered with addEventListener have run: confirm.
-      if (event.announcement !== undefined) enqueue({ type: 'pubsub:heard', heard: event.announcement });
     } catch (error) {
       log.error({ err: error }, 'undecodable event dropped');
     }
@@ -178,38 +151,19 @@ export function createPostgresEventTarget(options: {
   readyPromise = connect(0);
 
   return {
-    addEventListener: local.addEventListener.bind(local) as PostgresEventTarget['addEventListener'],
-    removeEventListener: local.removeEventListener.bind(local) as PostgresEventTarget['removeEventListener'],
+    addEventListener: local.addEventListener.bind(local) as EventTransport['addEventListener'],
+    removeEventListener: local.removeEventListener.bind(local) as EventTransport['removeEventListener'],
     dispatchEvent(event: TypedEvent) {
       return enqueue({ type: event.type, detail: event.detail });
     },
     ready: () => readyPromise,
     isListening: () => listener !== null,
-    async announce(type, detail, timeoutMs = 2_000) {
-      const id = randomUUID();
+    async listeners() {
       const { rows } = await options.pool.query<{ count: number }>(
         'SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
         [LISTENER_NAME],
       );
-      const listening = rows[0]?.count ?? 0;
-      const confirmed = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          announcements.delete(id);
-          log.warn({ topic: type, listening }, 'not every instance confirmed an announcement in time');
-          resolve();
-        }, timeoutMs);
-        timer.unref();
-        announcements.set(id, {
-          remaining: listening,
-          resolve: () => {
-            clearTimeout(timer);
-            announcements.delete(id);
-            resolve();
-          },
-        });
-      });
-      if (listening === 0 || !enqueue({ type, detail, announcement: id })) announcements.get(id)?.resolve();
-      await confirmed;
+      return rows[0]?.count ?? 0;
     },
     onConnected(connected) {
       connectedListeners.add(connected);
@@ -220,7 +174,6 @@ export function createPostgresEventTarget(options: {
       await flushing;
       closed = true;
       connectedListeners.clear();
-      for (const waiting of announcements.values()) waiting.resolve();
       clearTimeout(reconnectTimer);
       const client = listener;
       listener = null;

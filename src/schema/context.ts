@@ -8,6 +8,7 @@ import type { BehflowPubSub } from '../pubsub/index.js';
 import type { TaskService } from '../tasks/service.js';
 import type { ChatService } from '../chat/service.js';
 import type { RequestLoaders } from './loaders.js';
+import type { EventStreams } from '../events/streams.js';
 
 export type Role = 'user' | 'admin';
 
@@ -28,6 +29,8 @@ export interface AppDependencies {
   readonly config: Config;
   readonly prisma: PrismaClient;
   readonly pubsub: BehflowPubSub;
+  /** The event log's streams, read by the resumable subscriptions. */
+  readonly streams: EventStreams;
   readonly logger: Logger;
   /** Every read and change of tasks, shared with the assistant and automated processes. */
   readonly tasks: TaskService;

@@ -12,7 +12,9 @@ import { OrderDirection } from '../schema/order.js';
 import { columnsOf, selectionOf } from '../schema/selection.js';
 import { toJalali } from './calendar.js';
 import type { TaskColumn } from './queries.js';
-import { taskFromSnapshot, type TaskChangedEvent } from './snapshot.js';
+import type { StreamItem } from '../events/streams.js';
+import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
+import { taskFromSnapshot, taskStream, type TaskChangedEvent } from './snapshot.js';
 import { isOverdue, isUuid } from './rules.js';
 import type { Actor, TaskFilter, TaskOrder, UpdateTaskData } from './service.js';
 
@@ -516,39 +518,52 @@ const TaskEventTypeEnum = builder.enumType('TaskEventType', {
     UPDATED: { value: 'UPDATED', description: 'The task changed (including being reopened or cancelled).' },
     COMPLETED: { value: 'COMPLETED', description: 'The task changed to COMPLETED (an update: `task` carries its new state).' },
     DELETED: { value: 'DELETED', description: 'The task was deleted: `task` is null, `taskId` says which one.' },
+    REFETCH: {
+      value: 'REFETCH',
+      description: 'Events asked for with `after` are no longer kept: read the tasks again, then go on from this event\'s `cursor`. `taskId` and `task` are null.',
+    },
   } as const,
 });
 
-/**
- * The task an event carries, read once per event on this instance whatever the number of
- * subscribers: from the snapshot the event travelled with, or, for what the snapshot had to
- * leave out (a long description), from the database once.
- */
-const eventTasks = new WeakMap<TaskChangedEvent, Task | Promise<Task | null>>();
+/** The task an event carries, revived once per event on this instance whatever the number of subscribers. */
+const eventTasks = new WeakMap<TaskChangedEvent, Task>();
 
-function taskOfEvent(event: TaskChangedEvent, context: Context, info: GraphQLResolveInfo): Task | Promise<Task | null> {
+function taskOfEvent(event: TaskChangedEvent): Task {
   let task = eventTasks.get(event);
-  if (task) return task;
-  const snapshot = taskFromSnapshot(event.task);
-  if (event.task.omitted.length === 0) {
-    task = snapshot;
-  } else {
-    task = context.tasks.getMany(actorOf(context), [event.taskId], ['id', ...event.task.omitted]).then(([row]) => (row ? { ...snapshot, ...row } : null));
-  }
-  eventTasks.set(event, task);
+  if (!task) eventTasks.set(event, (task = taskFromSnapshot(event.task)));
   return task;
 }
 
-const TaskEventRef = builder.objectRef<TaskChangedEvent>('TaskEvent').implement({
+const changeOf = (item: StreamItem) => (item.kind === 'event' ? (item.payload as TaskChangedEvent) : null);
+
+const TaskEventRef = builder.objectRef<StreamItem>('TaskEvent').implement({
   description: "A change to one of the viewer's tasks, whatever made it (the API, the assistant, an automated process).",
   fields: (t) => ({
-    type: t.field({ type: TaskEventTypeEnum, description: 'What happened.', resolve: (event) => event.type }),
-    taskId: t.id({ description: 'The global ID of the task.', resolve: (event) => encodeGlobalID('Task', event.taskId) }),
+    type: t.field({
+      type: TaskEventTypeEnum,
+      description: 'What happened.',
+      resolve: (item) => changeOf(item)?.type ?? 'REFETCH',
+    }),
+    cursor: t.string({
+      description: 'Where this event stands in the stream: pass it as `after` when subscribing again to get every event since.',
+      resolve: (item) => eventCursor(item),
+    }),
+    taskId: t.id({
+      nullable: true,
+      description: 'The global ID of the task; null for REFETCH.',
+      resolve: (item) => {
+        const change = changeOf(item);
+        return change ? encodeGlobalID('Task', change.taskId) : null;
+      },
+    }),
     task: t.field({
       type: TaskRef,
       nullable: true,
-      description: 'The task as this change left it; null when it was deleted.',
-      resolve: (event, _args, context, info) => (event.type === 'DELETED' ? null : taskOfEvent(event, context, info)),
+      description: 'The task as this change left it; null when it was deleted, and for REFETCH.',
+      resolve: (item) => {
+        const change = changeOf(item);
+        return change && change.type !== 'DELETED' ? taskOfEvent(change) : null;
+      },
     }),
   }),
 });
@@ -556,10 +571,17 @@ const TaskEventRef = builder.objectRef<TaskChangedEvent>('TaskEvent').implement(
 builder.subscriptionField('taskEvents', (t) =>
   t.field({
     type: TaskEventRef,
-    description: "Every change to the viewer's tasks, as it happens. Only the viewer's own tasks are ever reported.",
+    description:
+      "Every change to the viewer's tasks, as it happens, in order. Only the viewer's own tasks are ever reported. With `after`, the changes since that event come first (see the README for how long they are kept).",
     authScopes: { authenticated: true },
-    // Subscribing to the viewer's own topic is the server-side filter: no other user's event reaches it.
-    subscribe: (_root, _args, context) => context.pubsub.subscribe('task:changed', actorOf(context).id),
-    resolve: (event) => event,
+    args: {
+      after: t.arg.string({ description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept." }),
+    },
+    // The viewer's own stream is the server-side filter: no other user's event reaches it.
+    subscribe: (_root, args, context) => {
+      const stream = taskStream(actorOf(context).id);
+      return context.streams.subscribe(stream, { after: sequenceAfter(args.after, stream) });
+    },
+    resolve: (item) => item,
   }),
 );

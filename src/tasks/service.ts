@@ -5,11 +5,11 @@ import type { PrismaClient, Task } from '../db/prisma.js';
 import type { Sql } from '../db/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
-import type { BehflowPubSub } from '../pubsub/index.js';
+import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import { BadUserInputError, NotFoundError } from '../schema/errors.js';
 import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
 import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type CheckedTaskFilter, type TaskColumn, type TaskRow } from './queries.js';
-import { taskSnapshot, type TaskEventType } from './snapshot.js';
+import { taskSnapshot, taskStream, type TaskChangedEvent, type TaskEventType } from './snapshot.js';
 import { checkedTaskFilter, checkedTaskOrder, DATE_ONLY_DUE_TIME, isUuid, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
 export type TaskPriority = 'low' | 'medium' | 'high';
@@ -154,7 +154,8 @@ export interface TaskServiceDependencies {
   readonly prisma: PrismaClient;
   /** Prepared reads (the request path). */
   readonly sql: Sql;
-  readonly pubsub: BehflowPubSub;
+  /** Where task events are written with their change, and sent on from. */
+  readonly events: EventLog;
   readonly logger: Logger;
   /** The service time zone: Behflow's `*_jalali` columns are rendered in it. */
   readonly timeZone: string;
@@ -175,29 +176,37 @@ export function jalaliColumns(dates: { dueDateGregorian?: Date | null; dateAdded
   };
 }
 
-/** Room for a task in an event, within what the event transport carries (PostgreSQL NOTIFY: 8000 bytes). */
-const MAX_SNAPSHOT_BYTES = 7_000;
-
 export function createTaskService(deps: TaskServiceDependencies): TaskService {
-  const { prisma, sql, pubsub, timeZone } = deps;
+  const { prisma, sql, events: eventLog, timeZone } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'tasks' });
   const listeners = new Set<(event: TaskDomainEvent) => void | Promise<void>>();
 
-  /** Runs after commit: subscribers on every instance via pub/sub, local listeners here. */
-  async function emit(events: readonly TaskDomainEvent[]) {
+  /** The log entries of task events, written in the transaction of their change. */
+  const logEntries = (events: readonly TaskDomainEvent[]): NewEvent[] =>
+    events.map((event) => ({
+      stream: taskStream(event.userId),
+      topic: 'task:changed',
+      payload: { type: event.type, taskId: event.taskId, task: taskSnapshot(event.task) } satisfies TaskChangedEvent,
+    }));
+
+  /**
+   * After commit: subscribers on every instance through the event log, local listeners here.
+   * Listeners (event-triggered processes) start in the background: the change is done already.
+   */
+  function committed(logged: readonly LoggedEvent[], events: readonly TaskDomainEvent[]) {
+    eventLog.publish(logged);
     for (const event of events) {
-      pubsub.publish('task:changed', event.userId, { type: event.type, taskId: event.taskId, task: taskSnapshot(event.task, MAX_SNAPSHOT_BYTES) });
       for (const listener of listeners) {
-        try {
-          await listener(event);
-        } catch (error) {
-          // A failing listener must not turn a committed change into an error for the caller.
-          log.error({ err: { message: (error as Error).message }, taskId: event.taskId }, 'task event listener failed');
-        }
+        void Promise.resolve()
+          .then(() => listener(event))
+          .catch((error: Error) => log.error({ err: { message: error.message }, taskId: event.taskId }, 'task event listener failed'));
       }
     }
   }
+
+  /** Writes `events` in the transaction `tx`; call `committed` with the result after it commits. */
+  const record = (tx: Prisma.TransactionClient, events: readonly TaskDomainEvent[]) => eventLog.append(tx, logEntries(events));
 
   const event = (type: TaskEventType, task: Task): TaskDomainEvent => ({ type, taskId: task.id, userId: task.userId, task });
 
@@ -220,7 +229,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
     }
     const status = data.status === undefined ? undefined : validStatus(data.status);
 
-    const [previous, task] = await prisma.$transaction(async (tx) => {
+    const { task, events, logged } = await prisma.$transaction(async (tx) => {
       // Changes of one task take turns, so of several completions at once exactly one sees
       // the task still open and reports COMPLETED (which starts e.g. the next recurrence).
       await tx.$queryRaw`SELECT task_id FROM tasks WHERE task_id = ${taskId}::uuid AND user_id = ${actor.id}::uuid FOR UPDATE`;
@@ -231,9 +240,10 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
         changes.completedAt = completedAtFor(current, status, now());
       }
       const updated = await tx.task.update({ where: { id: taskId }, data: changes });
-      return [current, updated] as const;
+      const events = [event(current.status !== 'completed' && updated.status === 'completed' ? 'COMPLETED' : 'UPDATED', updated)];
+      return { task: updated, events, logged: await record(tx, events) };
     });
-    await emit([event(previous.status !== 'completed' && task.status === 'completed' ? 'COMPLETED' : 'UPDATED', task)]);
+    committed(logged, events);
     return task;
   }
 
@@ -246,7 +256,8 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       const tags = validTags(data.tags ?? null);
       const dueAt = validDueDate(data.dueAt ?? null);
       const at = now();
-      const task = await prisma.task.create({
+      const { task, events, logged } = await prisma.$transaction(async (tx) => {
+        const task = await tx.task.create({
         data: {
           userId: actor.id,
           name,
@@ -260,8 +271,11 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
           completedAt: completedAtFor(null, status, at),
           ...jalaliColumns({ dueDateGregorian: dueAt, dateAddedGregorian: at }, timeZone),
         } as Prisma.TaskUncheckedCreateInput,
+        });
+        const events = [event('CREATED', task)];
+        return { task, events, logged: await record(tx, events) };
       });
-      await emit([event('CREATED', task)]);
+      committed(logged, events);
       return task;
     },
 
@@ -269,14 +283,15 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
 
     async delete(actor, taskId) {
       if (!isUuid(taskId)) throw new NotFoundError('Task');
-      const task = await prisma.$transaction(async (tx) => {
+      const { task, events, logged } = await prisma.$transaction(async (tx) => {
         const current = await tx.task.findFirst({ where: { id: taskId, userId: actor.id } });
         if (!current) throw new NotFoundError('Task');
         const { count } = await tx.task.deleteMany({ where: { id: taskId, userId: actor.id } });
         if (count === 0) throw new NotFoundError('Task');
-        return current;
+        const events = [event('DELETED', current)];
+        return { task: current, events, logged: await record(tx, events) };
       });
-      await emit([event('DELETED', task)]);
+      committed(logged, events);
       return task;
     },
 
@@ -380,7 +395,10 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       return () => listeners.delete(listener);
     },
 
-    emitExternalChanges: emit,
+    async emitExternalChanges(events) {
+      const logged = await prisma.$transaction((tx) => record(tx, events));
+      committed(logged, events);
+    },
   };
   return service;
 }

@@ -7,7 +7,7 @@ import { startTestServer } from '../helpers/server.js';
 import { assistantKit, at, ORDINARY, snapshot, wrote, type Said } from './builtin-kit.js';
 
 const server = await startTestServer();
-const kit = assistantKit(server.running.database);
+const kit = assistantKit({ ...server.running.database, eventLog: server.running.eventLog });
 
 interface Case {
   /** One message, or a conversation. */

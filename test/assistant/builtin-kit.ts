@@ -1,11 +1,11 @@
 // A conversation with the built-in assistant for one fresh user, through the real task service
 // on real PostgreSQL, with the clock fixed. Each reply's state is handed to the next message
 // as the chat service does (the chat tests do it through the database, across instances).
-import { createPubSub } from 'graphql-yoga';
 import { expect } from 'vitest';
 import { createBuiltinProvider } from '../../src/assistant/builtin/provider.js';
 import { createToolRunner } from '../../src/assistant/tools.js';
 import type { Sql } from '../../src/db/sql.js';
+import type { EventLog } from '../../src/events/log.js';
 import type { PrismaClient, Task } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
 import { createTaskService, type CreateTaskData, type TaskService } from '../../src/tasks/service.js';
@@ -33,11 +33,11 @@ export interface Conversation {
   task(name: string): Promise<Task>;
 }
 
-export function assistantKit(database: { prisma: PrismaClient; sql: Sql }, options: { now?: Date; zone?: string } = {}) {
-  const { prisma, sql } = database;
+export function assistantKit(database: { prisma: PrismaClient; sql: Sql; eventLog: EventLog }, options: { now?: Date; zone?: string } = {}) {
+  const { prisma, sql, eventLog } = database;
   const now = options.now ?? NOW;
   const zone = options.zone ?? ZONE;
-  const tasks: TaskService = createTaskService({ prisma, sql, pubsub: createPubSub() as never, logger, timeZone: ZONE, now: () => now });
+  const tasks: TaskService = createTaskService({ prisma, sql, events: eventLog, logger, timeZone: ZONE, now: () => now });
 
   /** A fresh user holding `given`, created in order. */
   async function conversation(given: CreateTaskData[] = []): Promise<Conversation> {

@@ -8,7 +8,7 @@ import { startTestServer } from '../helpers/server.js';
 import { assistantKit, at, snapshot, wrote, type Said } from './builtin-kit.js';
 
 const server = await startTestServer();
-const kit = assistantKit(server.running.database);
+const kit = assistantKit({ ...server.running.database, eventLog: server.running.eventLog });
 
 const BREAD: CreateTaskData = { name: 'خرید نان', dueAt: at('2026-03-12T04:30:00Z'), tags: ['خانه'] }; // Thursday 08:00 in Tehran
 const MILK: CreateTaskData = { name: 'خرید شیر' };

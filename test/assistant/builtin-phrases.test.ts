@@ -1,6 +1,5 @@
 // The built-in assistant against a table of plain English commands: for each, what it does to
 // the database (through the real task service) and what it answers. The clock is fixed.
-import { createPubSub } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { createBuiltinProvider } from '../../src/assistant/builtin/provider.js';
 import { createToolRunner } from '../../src/assistant/tools.js';
@@ -15,7 +14,7 @@ const ZONE = 'Asia/Tehran';
 /** Wednesday 2026-03-11, 10:00 in Tehran (+03:30). */
 const NOW = new Date('2026-03-11T06:30:00Z');
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, pubsub: createPubSub() as never, logger, timeZone: ZONE, now: () => NOW });
+const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger, timeZone: ZONE, now: () => NOW });
 const provider = createBuiltinProvider();
 
 const at = (iso: string) => new Date(iso);

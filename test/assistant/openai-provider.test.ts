@@ -33,7 +33,7 @@ describe('OpenAI-compatible assistant', () => {
     const before = llm.requests.length;
     const session = await server.data(`mutation { createChatSession(input: { title: "LLM" }) { chatSession { id } } }`, { token });
     const sessionId = session.createChatSession.chatSession.id;
-    const added = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { id role content } }`, { token, variables: { id: sessionId } });
+    const added = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { id role content } } }`, { token, variables: { id: sessionId } });
     const stream = server.subscribe(`subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { content } } }`, {
       token,
       variables: { id: sessionId },
@@ -42,8 +42,8 @@ describe('OpenAI-compatible assistant', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const sent = await send(token, 'add a high priority task to call mom on 2 January 2030 at 6pm #family', sessionId);
-    expect((await added.next()).data?.chatMessageAdded).toMatchObject({ id: sent.message.id, role: 'USER' });
-    const reply = (await added.next()).data?.chatMessageAdded;
+    expect((await added.next()).data?.chatMessageAdded.message).toMatchObject({ id: sent.message.id, role: 'USER' });
+    const reply = (await added.next()).data?.chatMessageAdded.message;
     expect(reply).toMatchObject({ role: 'ASSISTANT', content: 'Added **Call mom** for tomorrow at 18:00.' });
 
     let streamed = '';

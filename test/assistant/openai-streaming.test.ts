@@ -1,6 +1,5 @@
 // The OpenAI-compatible provider against the streamed tool-call formats of the common servers,
 // replayed by a loopback chat-completions server, with real tools on the real task service.
-import { createPubSub } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { createOpenAIProvider } from '../../src/assistant/openai.js';
 import { createToolRunner } from '../../src/assistant/tools.js';
@@ -13,7 +12,7 @@ import { chunkOf, startFakeLLM, streamEvents, streamText, type RecordedRequest }
 const llm = await startFakeLLM();
 const server = await startTestServer();
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, pubsub: createPubSub() as never, logger, timeZone: 'Asia/Tehran' });
+const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger, timeZone: 'Asia/Tehran' });
 const provider = createOpenAIProvider({ baseUrl: llm.baseUrl, apiKey: undefined, model: 'fake-model', timeoutMs: 5_000, logger });
 
 const usage = { ...chunkOf({}), choices: [], usage: { total_tokens: 7 } };

@@ -1,7 +1,6 @@
 // The assistant's tools hold the task service's own rules: the same limits, tags kept as
 // written, errors in the tools' own terms, and the JSON Schema a model sees derived from the
 // schemas that check the arguments.
-import { createPubSub } from 'graphql-yoga';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { TOOL_ARGUMENTS, TOOL_DEFINITIONS } from '../../src/assistant/tool-schemas.js';
@@ -14,7 +13,7 @@ import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, pubsub: createPubSub() as never, logger, timeZone: 'Asia/Tehran' });
+const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger, timeZone: 'Asia/Tehran' });
 
 async function runner() {
   const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });

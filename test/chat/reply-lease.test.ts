@@ -5,6 +5,7 @@ import type { AssistantProvider, ReplyResult } from '../../src/assistant/provide
 import { ChatService, type ChatActor } from '../../src/chat/service.js';
 import { connectDatabase, type Database } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
+import { createEventLog } from '../../src/events/log.js';
 import { createPubSubSystem, type PubSubSystem } from '../../src/pubsub/index.js';
 import { createTaskService } from '../../src/tasks/service.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -55,8 +56,9 @@ beforeAll(async () => {
   database = connectDatabase({ connectionString, poolSize: 4, logger });
   events = createPubSubSystem({ connectionString, pool: database.pool, logger });
   await events.ready();
-  const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, pubsub: events.pubsub, logger, timeZone: 'UTC' });
-  chat = new ChatService({ prisma: database.prisma, pubsub: events.pubsub, logger, tasks, provider, replyLeaseMs: LEASE_MS, clock: () => now });
+  const eventLog = createEventLog({ transport: events.transport, logger });
+  const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, events: eventLog, logger, timeZone: 'UTC' });
+  chat = new ChatService({ prisma: database.prisma, pubsub: events.pubsub, events: eventLog, logger, tasks, provider, replyLeaseMs: LEASE_MS, clock: () => now });
 });
 afterAll(async () => {
   await chat?.close();

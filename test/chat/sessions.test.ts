@@ -339,7 +339,7 @@ describe('bad input', () => {
       const result = await server.graphql(operation);
       expect(result.errors?.[0]?.extensions?.code, operation).toBe('UNAUTHENTICATED');
     }
-    const subscription = server.subscribe(`subscription { chatMessageAdded(sessionId: "x") { id } }`);
+    const subscription = server.subscribe(`subscription { chatMessageAdded(sessionId: "x") { cursor } }`);
     const result = await subscription.next();
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     subscription.close();

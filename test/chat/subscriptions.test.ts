@@ -6,7 +6,7 @@ import { SEND, type SentMessage } from './helpers.js';
 
 const server: TestServer = await startTestServer();
 
-const ADDED = `subscription($id: ID!) { chatMessageAdded(sessionId: $id) { id role content actions { tool outcome } session { id } } }`;
+const ADDED = `subscription($id: ID!) { chatMessageAdded(sessionId: $id) { type cursor message { id role content actions { tool outcome } session { id } } } }`;
 const STREAM = `subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { id role content } } }`;
 
 async function newSession(token: string): Promise<string> {
@@ -38,7 +38,7 @@ async function drainToLastMessage<T>(subscription: Subscription<T>, sessionId: s
   while (messageIdOf((await subscription.next()).data as T) !== lastId);
 }
 
-const addedId = (data: any) => data.chatMessageAdded.id;
+const addedId = (data: any) => data.chatMessageAdded.message.id;
 const streamId = (data: any) => data.chatReplyStream.messageId;
 
 describe('chatMessageAdded', () => {
@@ -54,9 +54,9 @@ describe('chatMessageAdded', () => {
 
     const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
     for (const subscription of [first, second]) {
-      const user = (await subscription.next()).data!.chatMessageAdded;
+      const user = (await subscription.next()).data!.chatMessageAdded.message;
       expect(user).toEqual({ id: sent.sendChatMessage.message.id, role: 'USER', content: 'add buy bread tomorrow', actions: null, session: { id: sessionId } });
-      const reply = (await subscription.next()).data!.chatMessageAdded;
+      const reply = (await subscription.next()).data!.chatMessageAdded.message;
       expect(reply).toMatchObject({ role: 'ASSISTANT', content: expect.stringMatching(/^Added \*\*Buy bread\*\*/), actions: [{ tool: 'add_task', outcome: 'SUCCEEDED' }] });
       subscription.close();
     }
@@ -71,7 +71,7 @@ describe('chatMessageAdded', () => {
     await server.data(SEND, { token, variables: { input: { content: 'hello from elsewhere', sessionId: other } } });
     await server.data(SEND, { token, variables: { input: { content: 'help', sessionId: watched } } });
     await server.running.chat.idle();
-    expect((await subscription.next()).data!.chatMessageAdded.content).toBe('help');
+    expect((await subscription.next()).data!.chatMessageAdded.message.content).toBe('help');
     subscription.close();
   });
 });

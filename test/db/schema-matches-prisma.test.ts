@@ -47,6 +47,7 @@ function parsePrismaSchema(source: string): ExpectedColumn[] {
       else if (type === 'Boolean') dataType = 'boolean';
       else if (type === 'Int') dataType = 'integer';
       else if (type === 'Json') dataType = 'jsonb';
+      else if (type === 'BigInt') dataType = 'bigint';
       else throw new Error(`test does not know how ${model}.${name} (${type} ${native?.[0] ?? ''}) maps; extend it`);
       if (list) dataType = `${dataType}[]`;
       // Prisma keeps scalar lists as nullable arrays in PostgreSQL (Behflow's tags are nullable too).

@@ -93,14 +93,16 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
     return { owner, taskId: created.createTask.task.id as string };
   }
 
-  /** Event runs start before a mutation returns; waits (bounded) until none is still going. */
-  async function eventRunsSettled() {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      const active = await server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event', status: { in: ['pending', 'running'] } } });
-      if (active === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('event runs still going');
+  const finishedEventRuns = () => server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event', status: { in: ['completed', 'failed'] } } });
+
+  /**
+   * Event runs start in the background once a mutation has returned: does `change`, then waits
+   * (bounded) until the one event run it causes has finished.
+   */
+  async function withEventRun(change: () => Promise<unknown>) {
+    const before = await finishedEventRuns();
+    await change();
+    await expect.poll(finishedEventRuns, { timeout: 10_000, interval: 25 }).toBe(before + 1);
   }
 
   const openOccurrences = (userId: string, name: string) => server.prisma.task.count({ where: { userId, name, status: 'pending' } });
@@ -110,9 +112,11 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
     const { owner, taskId } = await dailyTask(name);
     const subscription = server.subscribe(`subscription { taskEvents { type taskId } }`, { token: owner.token });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const results = await Promise.all([1, 2, 3].map(() => server.graphql(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } })));
+    let results: Array<{ errors?: unknown; data?: unknown }> = [];
+    await withEventRun(async () => {
+      results = await Promise.all([1, 2, 3].map(() => server.graphql(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } })));
+    });
     expect(results.every((result) => !result.errors && (result.data as any).completeTask.task.status === 'COMPLETED')).toBe(true);
-    await eventRunsSettled();
     expect(await openOccurrences(owner.user.id, name)).toBe(1);
     // The original's three changes (one COMPLETED, two UPDATED) and the new occurrence's CREATED.
     const types: string[] = [];
@@ -125,12 +129,10 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
   it('does not create another when the same occurrence is reopened and completed again', async () => {
     const name = `Journal ${Date.now()}`;
     const { owner, taskId } = await dailyTask(name);
-    await server.data(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } });
-    await eventRunsSettled();
+    await withEventRun(() => server.data(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } }));
     expect(await openOccurrences(owner.user.id, name)).toBe(1);
     await server.data(REOPEN, { token: owner.token, variables: { input: { id: taskId } } });
-    await server.data(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } });
-    await eventRunsSettled();
+    await withEventRun(() => server.data(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } }));
     // The reopened original is completed again; its next occurrence is still the only one.
     expect(await openOccurrences(owner.user.id, name)).toBe(1);
     expect(await server.prisma.task.count({ where: { userId: owner.user.id, name } })).toBe(2);

@@ -36,7 +36,7 @@ describe('chat across users', () => {
     }
 
     for (const subscription of [
-      `subscription($id: ID!) { chatMessageAdded(sessionId: $id) { id } }`,
+      `subscription($id: ID!) { chatMessageAdded(sessionId: $id) { cursor } }`,
       `subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind } }`,
     ]) {
       const foreign = server.subscribe(subscription, { token, variables: { id: sessionId } });
@@ -54,7 +54,7 @@ describe('chat across users', () => {
     const owner = await seedUser(server.prisma);
     const other = await seedUser(server.prisma);
     const { sessionId: othersSession } = await converse(server, other.token, 'hello');
-    const mine = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { content } }`, { token: owner.token, variables: { id: othersSession } });
+    const mine = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { content } } }`, { token: owner.token, variables: { id: othersSession } });
     expect((await mine.next()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     await converse(server, other.token, 'help', othersSession);
     expect(mine.pending).toEqual([]);

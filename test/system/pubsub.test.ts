@@ -6,7 +6,8 @@ import { createPubSubSystem, type PubSubSystem } from '../../src/pubsub/index.js
 import { createTestDatabase } from '../helpers/database.js';
 
 /** A change event as the task service publishes it (its task snapshot reduced to the id). */
-const change = (type: 'CREATED' | 'UPDATED' | 'DELETED', taskId: string) => ({ type, taskId, task: { id: taskId, omitted: [] } });
+/** A routed event (a step of a streamed reply), told apart by its text. */
+const delta = (text: string) => ({ kind: 'DELTA' as const, text });
 
 /** Two server instances on one database: an event published by one reaches subscribers of both. */
 describe('pub/sub across instances sharing a database', () => {
@@ -30,19 +31,19 @@ describe('pub/sub across instances sharing a database', () => {
 
   it('delivers to both instances, only to subscribers of the routed id', async () => {
     const [a, b] = systems as [PubSubSystem, PubSubSystem];
-    const onA = a.pubsub.subscribe('task:changed', 'user-1')[Symbol.asyncIterator]();
-    const onB = b.pubsub.subscribe('task:changed', 'user-1')[Symbol.asyncIterator]();
-    const otherUser = b.pubsub.subscribe('task:changed', 'user-2')[Symbol.asyncIterator]();
+    const onA = a.pubsub.subscribe('chat:reply', 'user-1')[Symbol.asyncIterator]();
+    const onB = b.pubsub.subscribe('chat:reply', 'user-1')[Symbol.asyncIterator]();
+    const otherUser = b.pubsub.subscribe('chat:reply', 'user-2')[Symbol.asyncIterator]();
     // Let the subscriptions register their listeners before publishing.
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    a.pubsub.publish('task:changed', 'user-1', change('CREATED', 't1'));
+    a.pubsub.publish('chat:reply', 'user-1', delta('t1'));
     const [fromA, fromB] = await Promise.all([onA.next(), onB.next()]);
-    expect(fromA.value).toEqual(change('CREATED', 't1'));
-    expect(fromB.value).toEqual(change('CREATED', 't1'));
+    expect(fromA.value).toEqual(delta('t1'));
+    expect(fromB.value).toEqual(delta('t1'));
 
-    b.pubsub.publish('task:changed', 'user-2', change('DELETED', 't2'));
-    expect((await otherUser.next()).value).toEqual(change('DELETED', 't2'));
+    b.pubsub.publish('chat:reply', 'user-2', delta('t2'));
+    expect((await otherUser.next()).value).toEqual(delta('t2'));
 
     await Promise.all([onA.return?.(), onB.return?.(), otherUser.return?.()]);
   });
@@ -55,10 +56,10 @@ describe('publishing many events at once', () => {
     const system = createPubSubSystem({ connectionString: url, pool, logger: createLogger('silent') });
     await system.ready();
     try {
-      const received = system.pubsub.subscribe('task:changed', 'user-many')[Symbol.asyncIterator]();
+      const received = system.pubsub.subscribe('chat:reply', 'user-many')[Symbol.asyncIterator]();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const published = Array.from({ length: 1_200 }, (_, i) => change('UPDATED', i % 3 === 0 ? 'same' : `t${i}`));
-      for (const event of published) system.pubsub.publish('task:changed', 'user-many', event);
+      const published = Array.from({ length: 1_200 }, (_, i) => delta(i % 3 === 0 ? 'same' : `t${i}`));
+      for (const event of published) system.pubsub.publish('chat:reply', 'user-many', event);
       const got = [];
       for (let i = 0; i < published.length; i += 1) got.push((await received.next()).value);
       expect(got).toEqual(published);
@@ -125,13 +126,13 @@ describe('the listening connection, when it dies', () => {
         )
       ).rows.map((row) => row.pid);
     const counts = new Map<string, number>();
-    const received = system.pubsub.subscribe('task:changed', 'user-reconnect')[Symbol.asyncIterator]();
+    const received = system.pubsub.subscribe('chat:reply', 'user-reconnect')[Symbol.asyncIterator]();
     let stopped = false;
     const collecting = (async () => {
       while (!stopped) {
         const next = await received.next();
         if (next.done) return;
-        counts.set(next.value.taskId, (counts.get(next.value.taskId) ?? 0) + 1);
+        counts.set((next.value as { text: string }).text, (counts.get((next.value as { text: string }).text) ?? 0) + 1);
       }
     })();
     let probe = 0;
@@ -141,7 +142,7 @@ describe('the listening connection, when it dies', () => {
       for (let attempt = 0; arrivedAfterBack < settled; attempt += 1) {
         if (attempt === 200) throw new Error('events stopped arriving');
         const id = `probe-${(probe += 1)}`;
-        system.pubsub.publish('task:changed', 'user-reconnect', change('UPDATED', id));
+        system.pubsub.publish('chat:reply', 'user-reconnect', delta(id));
         await new Promise((resolve) => setTimeout(resolve, 50));
         if (counts.has(id)) arrivedAfterBack += 1;
       }
@@ -157,7 +158,7 @@ describe('the listening connection, when it dies', () => {
         // Long enough for a second, stray reconnect (if any) to have come up too.
         await probesArrive(20);
       }
-      system.pubsub.publish('task:changed', 'user-reconnect', change('UPDATED', 'the-event'));
+      system.pubsub.publish('chat:reply', 'user-reconnect', delta('the-event'));
       await probesArrive(3);
       expect(counts.get('the-event')).toBe(1);
       expect([...counts.values()].every((count) => count === 1)).toBe(true);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
+import { createEventLog } from '../../src/events/log.js';
 import { createPubSubSystem } from '../../src/pubsub/index.js';
 import { createTaskService, type TaskDomainEvent } from '../../src/tasks/service.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -16,7 +17,7 @@ const logger = createLogger('silent');
 const otherInstance = connectDatabase({ connectionString: databaseUrl, poolSize: 2, logger });
 const otherEvents = createPubSubSystem({ connectionString: databaseUrl, pool: otherInstance.pool, logger });
 await otherEvents.ready();
-const otherTasks = createTaskService({ prisma: otherInstance.prisma, sql: otherInstance.sql, pubsub: otherEvents.pubsub, logger, timeZone: 'Asia/Tehran' });
+const otherTasks = createTaskService({ prisma: otherInstance.prisma, sql: otherInstance.sql, events: createEventLog({ transport: otherEvents.transport, logger }), logger, timeZone: 'Asia/Tehran' });
 afterAll(async () => {
   await otherEvents.close();
   await otherInstance.close();

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createPubSub } from 'graphql-yoga';
 import { createLogger } from '../../src/logger.js';
 import { toJalali } from '../../src/tasks/calendar.js';
 import { isOverdue } from '../../src/tasks/rules.js';
@@ -100,7 +99,7 @@ describe('createTask', () => {
     const { user } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     const actor = { id: user.id, timeZone: 'Asia/Tehran' };
     const lateEvening = new Date('2026-03-11T20:00:00Z'); // 23:30 in Tehran
-    const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, pubsub: createPubSub() as never, logger: createLogger('silent'), timeZone: 'Asia/Tehran', now: () => lateEvening });
+    const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger: createLogger('silent'), timeZone: 'Asia/Tehran', now: () => lateEvening });
     const task = await tasks.create(actor, { name: 'Due today', dueAt: tasks.parseDueDate(actor, '2026-03-11') });
     expect(task.dueDateGregorian).toEqual(new Date('2026-03-11T20:29:00Z'));
     expect(task.dueDateJalali).toBe('1404-12-20T23:59:00');
