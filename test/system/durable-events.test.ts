@@ -1,0 +1,122 @@
+// Every acknowledged change reaches the subscribers of another instance, once and in order,
+// while the database (or Redis) restarts under a stream of mutations: the event is written
+// with the change, and what an instance did not hear it reads from the log.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
+import { createLogger } from '../../src/logger.js';
+import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { seedUser } from '../helpers/seed.js';
+import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
+
+const MUTATIONS = 360;
+const CREATE = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }';
+type Event = { taskEvents: { type: string; taskId: string; cursor: string } };
+
+const sequenceOf = (cursor: string) => Number(Buffer.from(cursor, 'base64url').toString('utf8').split(':').pop());
+
+/** Waits until `subscription` has had an event from `probe` (it is live), then drops what arrived. */
+async function live(subscription: Subscription<Event>, probe: () => Promise<unknown>) {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    await probe();
+    if (await subscription.next(250).then(() => true, () => false)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      subscription.pending.splice(0);
+      return;
+    }
+  }
+  throw new Error('the subscription never became live');
+}
+
+for (const transport of ['postgres', 'redis'] as const) {
+  const skip = transport === 'redis' && !redisAvailable;
+  if (skip) process.stdout.write(`[tests] skipping events through Redis: no redis-server binary (set REDIS_SERVER_PATH)\n`);
+  describe.skipIf(skip)(`events between instances through ${transport}`, () => {
+    let dataDir: string;
+    let postgres: EmbeddedDatabase;
+    let port: number;
+    let redis: RedisServer | null = null;
+    let a: TestServer;
+    let b: TestServer;
+    const logger = createLogger('silent');
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-durable-'));
+      postgres = await startEmbeddedPostgres(dataDir, logger);
+      port = Number(new URL(postgres.connectionString).port);
+      if (transport === 'redis') redis = await startRedisServer();
+      const env = { BEHFLOW_EVENT_SWEEP_SECONDS: '1', ...(redis ? { REDIS_URL: redis.url } : {}) };
+      a = await startTestServer({ databaseUrl: postgres.connectionString, env });
+      b = await startTestServer({ databaseUrl: postgres.connectionString, env });
+    });
+    afterAll(async () => {
+      await a?.stop();
+      await b?.stop();
+      await redis?.stop();
+      await postgres?.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    /** Creates tasks one after the other on A while `fault` runs once the stream is under way; the ids acknowledged. */
+    async function mutateThrough(token: string, fault: () => Promise<void>): Promise<string[]> {
+      const acknowledged: string[] = [];
+      let faulted: Promise<void> | null = null;
+      for (let index = 0; index < MUTATIONS || !faulted; index += 1) {
+        if (index === 60) faulted = fault();
+        const result = await a.graphql<{ createTask: { task: { id: string } } }>(CREATE, { token, variables: { name: `change ${index}` } });
+        if (!result.errors && result.data) acknowledged.push(result.data.createTask.task.id);
+      }
+      await faulted;
+      // A few more once everything is back, so the stream goes on after the fault.
+      for (let index = 0; index < 20; index += 1) {
+        const result = await a.graphql<{ createTask: { task: { id: string } } }>(CREATE, { token, variables: { name: `after ${index}` } });
+        expect(result.errors, 'a mutation after the fault').toBeUndefined();
+        acknowledged.push(result.data!.createTask.task.id);
+      }
+      return acknowledged;
+    }
+
+    async function expectEveryOnceInOrder(subscription: Subscription<Event>, acknowledged: readonly string[]) {
+      const received = () => subscription.pending.map((result) => result.data!.taskEvents);
+      await expect
+        .poll(() => new Set(received().map((event) => event.taskId)).size >= new Set(acknowledged).size && acknowledged.every((id) => received().some((event) => event.taskId === id)), {
+          timeout: 60_000,
+          interval: 100,
+        })
+        .toBe(true);
+      const events = received();
+      const ids = events.map((event) => event.taskId);
+      expect(new Set(ids).size, 'no event twice').toBe(ids.length);
+      const sequences = events.map((event) => sequenceOf(event.cursor));
+      expect(sequences, 'in order').toEqual([...sequences].sort((x, y) => x - y));
+      expect(acknowledged.length).toBeGreaterThanOrEqual(300);
+    }
+
+    it('delivers every acknowledged change once, in order, across a restart of PostgreSQL', { timeout: 180_000 }, async () => {
+      const { token } = await seedUser(a.prisma);
+      const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
+      await live(subscription, () => a.data(CREATE, { token, variables: { name: 'warm-up' } }));
+      const acknowledged = await mutateThrough(token, async () => {
+        await postgres.stop();
+        postgres = await startEmbeddedPostgres(dataDir, logger, { port });
+      });
+      await expectEveryOnceInOrder(subscription, acknowledged);
+      subscription.close();
+    });
+
+    // Only where Redis carries the events is there a Redis to restart.
+    if (transport === 'redis') it('delivers every acknowledged change once, in order, across a restart of Redis', { timeout: 180_000 }, async () => {
+      const { token } = await seedUser(a.prisma);
+      const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
+      await live(subscription, () => a.data(CREATE, { token, variables: { name: 'warm-up' } }));
+      const acknowledged = await mutateThrough(token, async () => {
+        await redis!.stop();
+        await redis!.start();
+      });
+      await expectEveryOnceInOrder(subscription, acknowledged);
+      subscription.close();
+    });
+  });
+}
