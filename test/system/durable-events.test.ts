@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/logger.js';
+import { captureLogs } from '../helpers/logs.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
@@ -41,6 +42,7 @@ for (const transport of ['postgres', 'redis'] as const) {
     let a: TestServer;
     let b: TestServer;
     const logger = createLogger('silent');
+    const logsOfB = captureLogs('info');
 
     beforeAll(async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-durable-'));
@@ -49,7 +51,7 @@ for (const transport of ['postgres', 'redis'] as const) {
       if (transport === 'redis') redis = await startRedisServer();
       const env = { BEHFLOW_EVENT_SWEEP_SECONDS: '1', ...(redis ? { REDIS_URL: redis.url } : {}) };
       a = await startTestServer({ databaseUrl: postgres.connectionString, env });
-      b = await startTestServer({ databaseUrl: postgres.connectionString, env });
+      b = await startTestServer({ databaseUrl: postgres.connectionString, env, logger: logsOfB.logger });
     });
     afterAll(async () => {
       await a?.stop();
@@ -116,6 +118,10 @@ for (const transport of ['postgres', 'redis'] as const) {
         await redis!.start();
       });
       await expectEveryOnceInOrder(subscription, acknowledged);
+      // The operator can tell what happened from the log: the loss, and the way back.
+      const messages = logsOfB.entries().map((entry) => entry.msg);
+      expect(messages).toContain('Redis connection for events lost; reconnecting');
+      expect(messages.lastIndexOf('receiving events through Redis')).toBeGreaterThan(messages.indexOf('Redis connection for events lost; reconnecting'));
       subscription.close();
     });
   });

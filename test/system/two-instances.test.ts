@@ -1,40 +1,59 @@
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { streamChannel } from '../../src/events/log.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
-/** Two server instances on one database behave as one service. */
-describe('two instances sharing a database', () => {
-  it('deliver a change made through one to subscribers of the other, and share sessions', async () => {
-    const databaseUrl = await createTestDatabase();
-    const [first, second] = await Promise.all([startTestServer({ databaseUrl }), startTestServer({ databaseUrl })]);
-    const { token } = await seedUser(first.prisma);
+/** Two server instances on one database behave as one service, whichever carries their events. */
+for (const transport of ['postgres', 'redis'] as const) {
+  const skip = transport === 'redis' && !redisAvailable;
+  if (skip) process.stdout.write('[tests] skipping two instances through Redis: no redis-server binary (set REDIS_SERVER_PATH)\n');
 
-    const events = second.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>(
-      'subscription { taskEvents { type task { name } } }',
-      { token },
-    );
-    // The subscription is live once a change made on the same instance arrives.
-    await expect
-      .poll(
-        async () => {
-          await second.data('mutation { createTask(input: { name: "warm-up" }) { task { id } } }', { token });
-          return events.pending.length;
-        },
-        { timeout: 10_000, interval: 200 },
-      )
-      .toBeGreaterThan(0);
-    events.pending.splice(0);
+  describe.skipIf(skip)(`two instances sharing a database, events through ${transport}`, () => {
+    let redis: RedisServer | null = null;
+    afterAll(() => redis?.stop());
 
-    await first.data('mutation { createTask(input: { name: "Made on the first instance" }) { task { id } } }', { token });
-    let event = await events.next(5_000);
-    // Warm-up events still in flight come first.
-    while (event.data?.taskEvents.task?.name === 'warm-up') event = await events.next(5_000);
-    expect(event.data?.taskEvents).toEqual({ type: 'CREATED', task: { name: 'Made on the first instance' } });
+    it('deliver a change made through one to subscribers of the other, and share sessions', async () => {
+      const databaseUrl = await createTestDatabase();
+      if (transport === 'redis') redis = await startRedisServer();
+      const env = redis ? { REDIS_URL: redis.url } : {};
+      const [first, second] = await Promise.all([startTestServer({ databaseUrl, env }), startTestServer({ databaseUrl, env })]);
+      const { user, token } = await seedUser(first.prisma);
 
-    // A session signed out through one instance no longer works on the other.
-    await first.data('mutation { logout { revokedSessions } }', { token });
-    const after = await second.graphql('{ me { id } }', { token });
-    expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const events = second.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>('subscription { taskEvents { type task { name } } }', { token });
+      // The subscription is live once a change made on the same instance arrives.
+      await expect
+        .poll(
+          async () => {
+            await second.data('mutation { createTask(input: { name: "warm-up" }) { task { id } } }', { token });
+            return events.pending.length;
+          },
+          { timeout: 10_000, interval: 200 },
+        )
+        .toBeGreaterThan(0);
+      events.pending.splice(0);
+
+      if (redis) {
+        // The second instance hears this user's stream through Redis.
+        const client = new Redis(redis.url);
+        const [, listeners] = (await client.call('PUBSUB', 'NUMSUB', streamChannel(`tasks:${user.id}`))) as [string, number];
+        client.disconnect();
+        expect(listeners).toBeGreaterThanOrEqual(1);
+      }
+
+      await first.data('mutation { createTask(input: { name: "Made on the first instance" }) { task { id } } }', { token });
+      let event = await events.next(5_000);
+      // Warm-up events still in flight come first.
+      while (event.data?.taskEvents.task?.name === 'warm-up') event = await events.next(5_000);
+      expect(event.data?.taskEvents).toEqual({ type: 'CREATED', task: { name: 'Made on the first instance' } });
+
+      // A session signed out through one instance no longer works on the other.
+      await first.data('mutation { logout { revokedSessions } }', { token });
+      const after = await second.graphql('{ me { id } }', { token });
+      expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      events.close();
+    });
   });
-});
+}
