@@ -20,6 +20,7 @@ import { ServiceUnavailableError } from './schema/errors.js';
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
+import { useSubscriptionsEndOnShutdown } from './system/ending-streams.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -173,11 +174,13 @@ export function createApp(options: AppOptions): App {
   const { config, logger, sessionWatch } = dependencies;
   const log = logger.child({ component: 'http' });
 
+  // Aborted when the server stops: every subscription stream then completes.
+  const shutdown = new AbortController();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    plugins: [useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries(), useSharedSubscriptionResults()],
+    plugins: [useSubscriptionsEndOnShutdown(shutdown.signal), useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries(), useSharedSubscriptionResults()],
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
     // pipes every body through a stream transform, a large share of a small request's cost.
     maxRequestBodySize: false,
@@ -349,6 +352,8 @@ export function createApp(options: AppOptions): App {
     async stop() {
       if (stopping) return;
       stopping = true;
+      // Subscriptions complete first: a server-sent stream is a request in flight like any other.
+      shutdown.abort();
       // No new connections; idle keep-alive connections are closed by close() itself.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve));

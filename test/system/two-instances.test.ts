@@ -18,7 +18,7 @@ for (const transport of ['postgres', 'redis'] as const) {
     it('deliver a change made through one to subscribers of the other, and share sessions', async () => {
       const databaseUrl = await createTestDatabase();
       if (transport === 'redis') redis = await startRedisServer();
-      const env = redis ? { REDIS_URL: redis.url } : {};
+      const env: Record<string, string> = redis ? { REDIS_URL: redis.url } : {};
       const [first, second] = await Promise.all([startTestServer({ databaseUrl, env }), startTestServer({ databaseUrl, env })]);
       const { user, token } = await seedUser(first.prisma);
 
