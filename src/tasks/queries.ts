@@ -3,7 +3,7 @@
 // identifier is written here, every value is a parameter.
 import type { SqlStatement } from '../db/sql.js';
 import type { Task } from '../db/prisma.js';
-import { escapeLike } from './rules.js';
+import { escapeLike, overdueSql } from './rules.js';
 import type { TaskOrder, TaskPriority, TaskStatus } from './service.js';
 
 /** Where each property of a task row is stored. */
@@ -68,7 +68,7 @@ function whereClause(statement: Statement, userId: string, filter: CheckedTaskFi
   if (filter.dueBefore) conditions.push(`t.due_date_gregorian < ${statement.param(filter.dueBefore, '::timestamptz')}`);
   if (filter.dueAfter) conditions.push(`t.due_date_gregorian > ${statement.param(filter.dueAfter, '::timestamptz')}`);
   if (filter.overdue !== undefined) {
-    const overdue = `t.due_date_gregorian < ${statement.param(filter.now, '::timestamptz')} AND t.status IN ('pending', 'in_progress')`;
+    const overdue = overdueSql(statement.param(filter.now, '::timestamptz'), 't');
     // A task without a due date is not overdue: NULL counts as false both ways.
     conditions.push(filter.overdue ? `(${overdue})` : `NOT COALESCE(${overdue}, false)`);
   }
