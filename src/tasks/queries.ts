@@ -4,7 +4,8 @@
 import type { SqlStatement } from '../db/sql.js';
 import type { Task } from '../db/prisma.js';
 import { escapeLike, overdueSql } from './rules.js';
-import type { TaskOrder, TaskPriority, TaskStatus } from './service.js';
+import type { CheckedTaskFilter, TaskOrder } from './model.js';
+export type { CheckedTaskFilter } from './model.js';
 
 /** Where each property of a task row is stored. */
 const TASK_COLUMN_SQL = {
@@ -33,18 +34,6 @@ export const ALL_TASK_COLUMNS = Object.keys(TASK_COLUMN_SQL) as TaskColumn[];
 export type TaskRow = Pick<Task, 'id'> & Partial<Task>;
 
 /** A filter already checked by the rules: every value valid, "today" and "now" fixed. */
-export interface CheckedTaskFilter {
-  readonly statuses?: readonly TaskStatus[];
-  readonly priorities?: readonly TaskPriority[];
-  readonly tagsAny?: readonly string[];
-  readonly tagsAll?: readonly string[];
-  readonly dueBefore?: Date;
-  readonly dueAfter?: Date;
-  readonly overdue?: boolean;
-  readonly dueToday?: { readonly start: Date; readonly end: Date; readonly wanted: boolean };
-  readonly searchWords: readonly string[];
-  readonly now: Date;
-}
 
 /** Builds a statement's text and values together, numbering the placeholders. */
 class Statement {

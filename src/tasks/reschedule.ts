@@ -3,7 +3,7 @@
 // transaction, so every move reaches subscribers or none happened.
 import type { Task } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { TaskStatus } from './service.js';
+import type { TaskStatus } from './model.js';
 
 export interface RescheduleOptions {
   readonly now: Date;

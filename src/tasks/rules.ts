@@ -6,8 +6,7 @@ import { Priority, TaskStatus as TaskStatusValues } from '../generated/prisma/en
 import { BadUserInputError } from '../schema/errors.js';
 import { refuseNul } from '../schema/text.js';
 import { dayBounds, type TimeOfDay } from './calendar.js';
-import type { CheckedTaskFilter } from './queries.js';
-import type { Actor, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './service.js';
+import type { Actor, CheckedTaskFilter, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './model.js';
 
 export const TASK_LIMITS = {
   nameLength: 255,

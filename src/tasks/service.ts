@@ -8,86 +8,14 @@ import type { Logger } from '../logger.js';
 import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import { BadUserInputError, NotFoundError } from '../schema/errors.js';
 import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
-import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type CheckedTaskFilter, type TaskColumn, type TaskRow } from './queries.js';
+import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type TaskColumn, type TaskRow } from './queries.js';
 import { movedTasks, rescheduleOutcome, rescheduleStatement, type RescheduleOptions, type RescheduleOutcome, type RescheduleRow } from './reschedule.js';
-import { taskSnapshot, taskStream, type TaskChangedEvent, type TaskEventType } from './snapshot.js';
+import { taskSnapshot, taskStream, type TaskChangedEvent } from './snapshot.js';
 import { overdueSql, checkedTaskFilter, checkedTaskOrder, DATE_ONLY_DUE_TIME, isUuid, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
-export type { Priority as TaskPriority, TaskStatus } from '../generated/prisma/enums.js';
-import type { Priority as TaskPriority, TaskStatus } from '../generated/prisma/enums.js';
-
-/** On whose behalf the service acts: a signed-in viewer, the assistant for its user, a process. */
-export interface Actor {
-  readonly id: string;
-  /** IANA zone for "today" and for interpreting local dates. */
-  readonly timeZone: string;
-}
-
-export interface TaskFilter {
-  readonly statuses?: readonly TaskStatus[];
-  readonly priorities?: readonly TaskPriority[];
-  readonly tagsAny?: readonly string[];
-  readonly tagsAll?: readonly string[];
-  readonly dueBefore?: Date;
-  readonly dueAfter?: Date;
-  /** Due before now and neither completed nor cancelled. */
-  readonly overdue?: boolean;
-  /** Due within the actor's current calendar day. */
-  readonly dueToday?: boolean;
-  /** Words that must each appear (any case, any part) in the name, description or a tag. */
-  readonly search?: string;
-}
-
-export type TaskOrderField = 'DUE_AT' | 'PRIORITY' | 'CREATED_AT' | 'UPDATED_AT' | 'NAME';
-export interface TaskOrder {
-  readonly field: TaskOrderField;
-  readonly direction: 'ASC' | 'DESC';
-}
-
-export interface CreateTaskData {
-  readonly name: string;
-  readonly description?: string | null;
-  readonly priority?: TaskPriority;
-  readonly status?: TaskStatus;
-  readonly tags?: readonly string[] | null;
-  readonly dueAt?: Date | null;
-}
-
-/** Partial: an absent key leaves the field as it is; `null` clears a nullable field. */
-export interface UpdateTaskData {
-  readonly name?: string;
-  readonly description?: string | null;
-  readonly priority?: TaskPriority;
-  readonly status?: TaskStatus;
-  readonly tags?: readonly string[] | null;
-  readonly dueAt?: Date | null;
-}
-
-export interface TaskStats {
-  readonly total: number;
-  readonly byStatus: Readonly<Record<TaskStatus, number>>;
-  readonly byPriority: Readonly<Record<TaskPriority, number>>;
-  readonly overdue: number;
-  readonly dueToday: number;
-}
-
-export type { TaskEventType } from './snapshot.js';
+export * from './model.js';
 export type { RescheduleOptions, RescheduleOutcome } from './reschedule.js';
-
-/** A change to a task, emitted after its transaction commits. */
-export interface TaskDomainEvent {
-  readonly type: TaskEventType;
-  readonly taskId: string;
-  readonly userId: string;
-  /** The task after the change (before it, for DELETED). */
-  readonly task: Task;
-}
-
-/** Which of an actor's tasks a list holds and in what order, checked (see TaskService.listing). */
-export interface TaskListing {
-  readonly filter: CheckedTaskFilter;
-  readonly orderBy: readonly TaskOrder[];
-}
+import type { Actor, CreateTaskData, DueDateFormat, TaskDomainEvent, TaskEventType, TaskFilter, TaskListing, TaskOrder, TaskStats, TaskStatus, UpdateTaskData } from './model.js';
 
 /** One page of a listing. */
 export interface TaskPageRequest {
@@ -98,14 +26,6 @@ export interface TaskPageRequest {
   readonly limit: number;
   /** Read from the end backwards (`last`/`before`): rows come last first. */
   readonly inverted?: boolean;
-}
-
-/** How parseDueDate reads a written due date. */
-export interface DueDateFormat {
-  /** Only a wall-clock date or date-time in this calendar; any form when omitted. */
-  readonly calendar?: 'jalali' | 'gregorian';
-  /** The input field named in errors. */
-  readonly field?: string;
 }
 
 export interface TaskService {
