@@ -9,7 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type pg from 'pg';
 import { schema } from './schema/index.js';
-import { useSessionBoundSubscriptions } from './auth/session-bound-subscriptions.js';
+import { useSessionBoundSubscriptions } from './schema/session-bound-subscriptions.js';
 import type { ViewerResolver } from './auth/viewer.js';
 import type { Logger } from './logger.js';
 import type { AppDependencies, Context } from './schema/context.js';
@@ -19,9 +19,9 @@ import { useSharedSubscriptionResults } from './schema/shared-subscription-resul
 import { ServiceUnavailableError } from './errors.js';
 import { expectedGraphQLError, toGraphQLError, useDomainErrors } from './schema/errors.js';
 import { VERSION } from './system/version.js';
-import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
+import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './schema/document-limits.js';
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
-import { useSubscriptionsEndOnShutdown } from './system/ending-streams.js';
+import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {

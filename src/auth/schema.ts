@@ -4,7 +4,7 @@ import type { Context } from '../schema/context.js';
 import { UnauthenticatedError } from '../errors.js';
 import { columnsOf, selectionOf } from '../schema/selection.js';
 import type { Account, AccountColumn } from './accounts.js';
-import { requireViewer, uuidOrNoMatch } from './ownership.js';
+import { requireViewer, uuidOrNoMatch } from '../schema/ownership.js';
 import type { SignedIn } from './service.js';
 
 export const UserRoleEnum = builder.enumType('UserRole', {

@@ -7,7 +7,7 @@ import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
-import { windowOf } from '../schema/related-rows.js';
+import { windowOf } from '../db/related-rows.js';
 import type { AssistantAction } from '../assistant/provider.js';
 import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';
 import { sessionSummaries, type MessageQuery } from './summaries.js';

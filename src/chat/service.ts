@@ -20,7 +20,7 @@ import type { Logger } from '../logger.js';
 import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../errors.js';
-import { refuseNul } from '../schema/text.js';
+import { refuseNul } from '../text.js';
 import type { Actor, TaskService } from '../tasks/service.js';
 
 export const MAX_MESSAGE_LENGTH = 8_000;

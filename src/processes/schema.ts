@@ -1,11 +1,11 @@
 // Automated processes over GraphQL: readable by any signed-in user, managed and run by
 // administrators (their executions: execution-schema.ts). Resolvers translate; ProcessService decides.
-import { uuidOrNoMatch } from '../auth/ownership.js';
+import { uuidOrNoMatch } from '../schema/ownership.js';
 import type { AutomatedProcess, AutomatedProcessExecution } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import { BadUserInputError } from '../errors.js';
-import { relatedCount, relatedRows, windowOf } from '../schema/related-rows.js';
+import { relatedCount, relatedRows, windowOf } from '../db/related-rows.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../scheduler/schedule.js';
 import type { TaskEventType } from '../tasks/service.js';
 import { ExecutionConnection, ExecutionRef, processExecutions, processIdOf } from './execution-schema.js';

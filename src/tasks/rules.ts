@@ -4,7 +4,7 @@
 import type { Prisma } from '../db/prisma.js';
 import { Priority, TaskStatus as TaskStatusValues } from '../generated/prisma/enums.js';
 import { BadUserInputError } from '../errors.js';
-import { refuseNul } from '../schema/text.js';
+import { refuseNul } from '../text.js';
 import { dayBounds, type TimeOfDay } from './calendar.js';
 import type { Actor, CheckedTaskFilter, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './model.js';
 

@@ -1,10 +1,10 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { endWhen } from '../system/ending-streams.js';
-import type { Context } from '../schema/context.js';
+import { endWhen } from './ending-streams.js';
+import type { Context } from './context.js';
 import { UnauthenticatedError } from '../errors.js';
-import type { SessionWatch, WatchedSession } from './session-watch.js';
-import { toGraphQLError } from '../schema/errors.js';
+import type { SessionWatch, WatchedSession } from '../auth/session-watch.js';
+import { toGraphQLError } from './errors.js';
 
 /**
  * Passes a subscription's results through until the session it was opened with ends, then

@@ -1,4 +1,4 @@
-import type { Context, Viewer } from '../schema/context.js';
+import type { Context, Viewer } from './context.js';
 import { UnauthenticatedError } from '../errors.js';
 
 /** No row has this id: a filter on it matches nothing, exactly like a missing object. */

@@ -4,7 +4,7 @@
 import { GraphQLError, Kind, Lexer, Source, TokenKind, parse, type SelectionSetNode, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BehflowError, ErrorCode } from '../errors.js';
-import { toGraphQLError } from '../schema/errors.js';
+import { toGraphQLError } from './errors.js';
 
 /** The largest HTTP request body and WebSocket message read; a GraphQL document needs far less. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
