@@ -46,6 +46,8 @@ export interface MigrationReport {
   /** Set when an existing Behflow database was adopted: the migration recorded as already applied. */
   readonly baselined: string | null;
   readonly applied: readonly string[];
+  /** Whether the database was adopted from the original Behflow (now or at an earlier start). */
+  readonly adopted: boolean;
 }
 
 export class MigrationError extends Error {
@@ -95,6 +97,14 @@ export async function migrate(connectionString: string, logger: Logger, dir = MI
   } finally {
     await client.end();
   }
+}
+
+async function isBaseline(client: pg.Client, name: string): Promise<boolean> {
+  const { rows } = await client.query<{ baseline: boolean }>(
+    `SELECT bool_or(applied_steps_count = 0) AS baseline FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+    [name],
+  );
+  return rows[0]?.baseline === true;
 }
 
 async function migrateLocked(client: pg.Client, migrations: Migration[], log: Logger): Promise<MigrationReport> {
@@ -174,5 +184,8 @@ async function migrateLocked(client: pg.Client, migrations: Migration[], log: Lo
     applied.push(migration.name);
     log.info({ migration: migration.name }, 'migration applied');
   }
-  return { baselined, applied };
+  // A first migration recorded without running (a baseline, ours or `prisma migrate resolve --applied`)
+  // means its schema was already there: the original Behflow's database.
+  const adopted = first !== undefined && done.get(first.name)?.finished_at != null && (baselined !== null || (await isBaseline(client, first.name)));
+  return { baselined, applied, adopted };
 }
