@@ -36,12 +36,22 @@ function sessionIdFrom(globalId: string, field: string): string {
 }
 
 const ChatRole = builder.enumType('ChatRole', {
-  description: 'Who wrote a chat message.',
+  description: 'Who wrote a chat message, as stored in the Behflow `chat_messages.role` column.',
   values: {
     USER: { value: 'user', description: 'The signed-in user.' },
     ASSISTANT: { value: 'assistant', description: 'The assistant, answering the user.' },
+    SYSTEM: { value: 'system', description: 'Instructions or notices stored by the system (the original Behflow may store these); not written by the user.' },
+    TOOL: { value: 'tool', description: 'The output of a tool, stored as a message of its own (as OpenAI-style chat histories do).' },
+    OTHER: { value: 'other', description: 'A role this API does not know (the column holds any text): `roleName` has it as stored.' },
   } as const,
 });
+
+/** The stored role as the enum reads it: known values as they are (in any case), anything else OTHER. */
+const KNOWN_ROLES = new Set(['user', 'assistant', 'system', 'tool']);
+export const chatRoleOf = (stored: string): 'user' | 'assistant' | 'system' | 'tool' | 'other' => {
+  const role = stored.trim().toLowerCase();
+  return KNOWN_ROLES.has(role) ? (role as 'user' | 'assistant' | 'system' | 'tool') : 'other';
+};
 
 const ChatActionOutcome = builder.enumType('ChatActionOutcome', {
   description: 'How a tool call of the assistant ended.',
@@ -71,8 +81,9 @@ export const ChatMessage = builder.prismaNode('ChatMessage', {
     role: t.field({
       type: ChatRole,
       description: 'Who wrote it.',
-      resolve: (message) => (message.role === 'assistant' ? 'assistant' : 'user'),
+      resolve: (message) => chatRoleOf(message.role),
     }),
+    roleName: t.exposeString('role', { description: 'The role exactly as stored (`user`, `assistant`, `system`, or whatever another writer stored).' }),
     content: t.exposeString('content', { description: 'The text, in Markdown.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was stored.' }),
     tokensUsed: t.exposeInt('tokensUsed', {
