@@ -31,7 +31,7 @@ function isEdgeList<Context>(field: GraphQLField<unknown, Context>): boolean {
  */
 export function fieldCost<Context>(args: Record<string, unknown>, _context: Context, field: GraphQLField<unknown, Context>): FieldComplexityValue {
   if (field.args.some((arg) => arg.name === 'first')) return { field: 1, multiplier: pageSize(args) };
-  if (isEdgeList(field)) return { field: 1, multiplier: 1 };
+  if (isEdgeList(field) || field.extensions?.connectionNodes === true) return { field: 1, multiplier: 1 };
   if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
   if (isListType(getNullableType(field.type))) return { field: 1, multiplier: LIST_MULTIPLIER };
   return 1;
