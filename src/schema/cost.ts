@@ -9,8 +9,8 @@ const LIST_MULTIPLIER = 10;
 
 function pageSize(args: Record<string, unknown>): number {
   const sizes = [args.first, args.last].filter((value): value is number => typeof value === 'number');
-  // Both given: the larger bounds what is read. More than the maximum is refused by the
-  // connection itself, so it never costs more than a full page.
+  // Both given, more than the maximum or negative are refused before pricing (page-size.ts);
+  // bounded here all the same, so a price never exceeds a full page.
   const requested = sizes.length > 0 ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
   return Math.min(Math.max(requested, 0), MAX_PAGE_SIZE);
 }
