@@ -142,7 +142,7 @@ describe('a migrated database', () => {
   it('records every migration in Prisma’s bookkeeping and is a no-op when run again', async () => {
     const migrations = await readMigrations();
     const report = await migrate(url, silent);
-    expect(report).toEqual({ baselined: null, applied: [] });
+    expect(report).toEqual({ baselined: null, applied: [], adopted: false });
     const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name`,
     );
