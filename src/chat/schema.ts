@@ -9,7 +9,8 @@ import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
 import { windowOf } from '../schema/related-rows.js';
 import type { AssistantAction } from '../assistant/provider.js';
-import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';
+import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, sessionListOrder, sessionListWhere, type ChatActor } from './service.js';
+import { OrderDirection } from '../schema/order.js';
 import { sessionSummaries, type MessageQuery } from './summaries.js';
 
 /** A UUID no row has: lookups for a signed-out caller match nothing. */
@@ -148,6 +149,25 @@ const ChatSessionFilter = builder.inputType('ChatSessionFilter', {
   fields: (t) => ({
     includeArchived: t.boolean({ defaultValue: false, description: 'Also list archived sessions (false by default).' }),
     archivedOnly: t.boolean({ defaultValue: false, description: 'List only archived sessions.' }),
+    search: t.string({
+      description: 'Sessions whose title holds every word of this text, in any case and anywhere in it (`plan` finds "Weekly planning"); at most 200 characters and 10 words.',
+    }),
+  }),
+});
+
+const ChatSessionOrderFieldEnum = builder.enumType('ChatSessionOrderField', {
+  description: 'What chat sessions can be sorted by. Ties are broken by ID, so cursors stay stable.',
+  values: {
+    LAST_ACTIVITY: { value: 'LAST_ACTIVITY', description: 'When a message was last added to the session, or the session last changed (renamed, archived).' },
+    CREATED_AT: { value: 'CREATED_AT', description: 'When the session was started.' },
+  } as const,
+});
+
+const ChatSessionOrderInput = builder.inputType('ChatSessionOrder', {
+  description: 'One sort key for chat sessions.',
+  fields: (t) => ({
+    field: t.field({ type: ChatSessionOrderFieldEnum, required: true, description: 'What to sort by.' }),
+    direction: t.field({ type: OrderDirection, required: true, description: 'Which way to sort.' }),
   }),
 });
 
@@ -158,27 +178,29 @@ builder.queryField('chatSessions', (t) =>
     {
       type: 'ChatSession',
       cursor: 'id',
-      description: "The viewer's chat sessions, most recent activity first; archived ones only when the filter asks.",
+      description: "The viewer's chat sessions, most recent activity first unless `orderBy` says otherwise; archived ones only when the filter asks.",
       authScopes: { authenticated: true },
-      args: { filter: t.arg({ type: ChatSessionFilter, required: false, description: 'Which sessions to list.' }) },
+      args: {
+        filter: t.arg({ type: ChatSessionFilter, required: false, description: 'Which sessions to list.' }),
+        orderBy: t.arg({
+          type: [ChatSessionOrderInput],
+          required: false,
+          description: 'Sort keys, most significant first; `[{ field: LAST_ACTIVITY, direction: DESC }]` by default.',
+        }),
+      },
       totalCount: (_connection, args, context) =>
-        context.prisma.chatSession.count({ where: sessionsWhere(context, args.filter) }),
+        context.prisma.chatSession.count({ where: sessionListWhere(actorOf(context).id, args.filter) }),
       resolve: (query, _root, args, context) =>
         context.prisma.chatSession.findMany({
           ...confinedCursor(query, { userId: actorOf(context).id }),
-          where: sessionsWhere(context, args.filter),
-          orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+          where: sessionListWhere(actorOf(context).id, args.filter),
+          orderBy: sessionListOrder(args.orderBy),
         }),
     },
     SessionConnection,
   ),
 );
 
-function sessionsWhere(context: Context, filter: { includeArchived?: boolean | null; archivedOnly?: boolean | null } | null | undefined) {
-  const userId = actorOf(context).id;
-  if (filter?.archivedOnly) return { userId, isActive: false };
-  return filter?.includeArchived ? { userId } : { userId, isActive: true };
-}
 
 builder.queryField('chatSession', (t) =>
   t.prismaField({
