@@ -8,6 +8,7 @@ import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
 import { windowOf } from '../schema/related-rows.js';
+import { READS_ROWS } from '../schema/cost.js';
 import type { AssistantAction } from '../assistant/provider.js';
 import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, sessionListOrder, sessionListWhere, type ChatActor } from './service.js';
 import { OrderDirection } from '../schema/order.js';
@@ -139,6 +140,7 @@ export const ChatSession = builder.prismaNode('ChatSession', {
     }),
     messageCount: t.int({
       description: 'How many messages the session has.',
+      extensions: READS_ROWS,
       resolve: (session, _args, context) => sessionSummaries(context).messageCount(session.id),
     }),
   }),
