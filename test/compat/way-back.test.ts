@@ -123,6 +123,20 @@ describe('an operator who opts in to argon2id on an adopted database (BEHFLOW_PA
     await signIn(server, LEGACY.username, LEGACY.password);
     await server.stop();
   });
+
+  it('can change its mind: back on bcrypt, the next sign-in makes the hash readable by the original again', async () => {
+    const url = await originalDatabase();
+    const trial = await startTestServer({ databaseUrl: url, env: { BEHFLOW_PASSWORD_HASH: 'argon2id' } });
+    await signIn(trial, LEGACY.username, LEGACY.password);
+    expect(await storedHash(trial, LEGACY.username)).toMatch(/^\$argon2id\$/);
+    await trial.stop();
+    const back = await startTestServer({ databaseUrl: url });
+    await signIn(back, LEGACY.username, LEGACY.password);
+    const hash = await storedHash(back, LEGACY.username);
+    expect(hash).toMatch(/^\$2b\$12\$/);
+    expect(await originalAccepts(LEGACY.password, hash)).toBe(true);
+    await back.stop();
+  });
 });
 
 describe('a database this server created (BEHFLOW_PASSWORD_HASH=auto)', () => {
