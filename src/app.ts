@@ -22,6 +22,7 @@ import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from '
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
 import { API_PAGE, isBrowserVisit, useHttpClientFormats } from './system/http-clients.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './system/graphiql.js';
+import { useSubscriptionsEndOnShutdown } from './system/ending-streams.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -175,11 +176,14 @@ export function createApp(options: AppOptions): App {
   const { config, logger, sessionWatch } = dependencies;
   const log = logger.child({ component: 'http' });
 
+  // Aborted when the server stops: every subscription stream then completes.
+  const shutdown = new AbortController();
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     plugins: [
+      useSubscriptionsEndOnShutdown(shutdown.signal),
       useSessionBoundSubscriptions(sessionWatch),
       useDocumentLimits(),
       useOperationLimits(),
@@ -370,6 +374,8 @@ export function createApp(options: AppOptions): App {
     async stop() {
       if (stopping) return;
       stopping = true;
+      // Subscriptions complete first: a server-sent stream is a request in flight like any other.
+      shutdown.abort();
       // No new connections; idle keep-alive connections are closed by close() itself.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve));

@@ -1,5 +1,6 @@
 import type { ExecutionResult } from 'graphql';
-import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { endWhen } from '../system/ending-streams.js';
 import type { Context } from '../schema/context.js';
 import { UnauthenticatedError } from '../schema/errors.js';
 import type { SessionWatch, WatchedSession } from './session-watch.js';
@@ -14,33 +15,8 @@ export function endWhenSessionEnds(
   sessionWatch: SessionWatch,
   session: WatchedSession,
 ): AsyncIterableIterator<ExecutionResult> {
-  return new Repeater<ExecutionResult>(async (push, stop) => {
-    const iterator = source[Symbol.asyncIterator]();
-    let finished = false;
-    const unwatch = sessionWatch.watch(session, () => {
-      if (finished) return;
-      finished = true;
-      // Values pushed before `stop` are still delivered, so the client learns why the stream ended.
-      void push({ errors: [new UnauthenticatedError('Your session has ended; sign in again.')] });
-      stop();
-    });
-    const stopped = stop.then(() => ({ done: true as const, value: undefined }));
-    void stopped.then(() => {
-      finished = true;
-      unwatch();
-      void iterator.return?.();
-    });
-    try {
-      while (!finished) {
-        const next = await Promise.race([iterator.next(), stopped]);
-        if (next.done || finished) break;
-        await push(next.value);
-      }
-      stop();
-    } catch (error) {
-      stop(error);
-    }
-  });
+  // The client learns why the stream ended.
+  return endWhen(source, (end) => sessionWatch.watch(session, () => end({ errors: [new UnauthenticatedError('Your session has ended; sign in again.')] })));
 }
 
 /** Binds every subscription opened by a signed-in viewer to the viewer's session. */

@@ -82,18 +82,18 @@ describe('the screens a client shows', () => {
         const created = await server.prisma.chatSession.create({ data: { userId: user.id, title: `Conversation ${session}` } });
         if (session === 0) state.sessionId = globalId('ChatSession', created.id);
         await server.prisma.chatMessage.createMany({
-          data: ids(110, (index) => index).map((index) => ({
+          data: Array.from({ length: 110 }, (_, index) => index).map((index) => ({
             sessionId: created.id,
-            role: Number(index) % 2 === 0 ? 'user' : 'assistant',
+            role: index % 2 === 0 ? 'user' : 'assistant',
             content: `Message ${index}`,
-            createdAt: new Date(Date.now() - 1_000_000 + Number(index) * 1000),
-            ...(Number(index) % 2 === 1 ? { actions: [action, action, action] } : {}),
+            createdAt: new Date(Date.now() - 1_000_000 + index * 1000),
+            ...(index % 2 === 1 ? { actions: [action, action, action] } : {}),
           })),
         });
       }
       const process = await server.prisma.automatedProcess.findFirstOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
       await server.prisma.automatedProcessExecution.createMany({
-        data: ids(60, (index) => index).map(() => ({ processId: process.id, status: 'completed', startedAt: new Date(), completedAt: new Date(), result: { updated_count: 2 } })),
+        data: Array.from({ length: 60 }, () => ({ processId: process.id, status: 'completed', startedAt: new Date(), completedAt: new Date(), result: { updated_count: 2 } })),
       });
     });
 
