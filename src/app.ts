@@ -21,6 +21,8 @@ import { expectedGraphQLError, toGraphQLError, useDomainErrors } from './schema/
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './schema/document-limits.js';
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
+import { API_PAGE, isBrowserVisit, useHttpClientFormats } from './system/http-clients.js';
+import { GRAPHIQL_DEFAULT_QUERY } from './system/graphiql.js';
 import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
 
 /** Everything the app needs from outside; tests pass their own. */
@@ -182,7 +184,16 @@ export function createApp(options: AppOptions): App {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    plugins: [useDomainErrors(), useSubscriptionsEndOnShutdown(shutdown.signal), useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries(), useSharedSubscriptionResults()],
+    plugins: [
+      useDomainErrors(),
+      useSubscriptionsEndOnShutdown(shutdown.signal),
+      useSessionBoundSubscriptions(sessionWatch),
+      useDocumentLimits(),
+      useOperationLimits(),
+      useCompiledQueries(),
+      useSharedSubscriptionResults(),
+      useHttpClientFormats(),
+    ],
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
     // pipes every body through a stream transform, a large share of a small request's cost.
     maxRequestBodySize: false,
@@ -201,7 +212,7 @@ export function createApp(options: AppOptions): App {
         return masked;
       },
     },
-    graphiql: config.graphiql ? { title: 'Behflow GraphQL', subscriptionsProtocol: 'WS' } : false,
+    graphiql: config.graphiql ? { title: 'Behflow GraphQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     // GraphiQL's assets are served from this server, not a CDN: a self-hosted install may be offline.
     renderGraphiQL,
     logging: {
@@ -261,6 +272,18 @@ export function createApp(options: AppOptions): App {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       void health(res);
+      return;
+    }
+    // A browser at /graphql with GraphiQL off (production) gets a page saying what this is.
+    if (!config.graphiql && path === GRAPHQL_PATH && isBrowserVisit(req.method, req.url ?? '', req.headers.accept)) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': Buffer.byteLength(API_PAGE),
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
+      res.end(req.method === 'HEAD' ? undefined : API_PAGE);
       return;
     }
     const handle = () => void yoga(req, res, { req, res });

@@ -52,6 +52,7 @@ const environmentSchema = z.object({
   BEHFLOW_DATA_DIR: z.string().min(1).default('.behflow'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
+  BEHFLOW_PASSWORD_HASH: z.enum(['auto', 'bcrypt', 'argon2id']).default('auto'),
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -111,6 +112,12 @@ export interface Config {
   readonly dataDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly graphiql: boolean;
+  /**
+   * How new password hashes are made: `bcrypt` (the original Behflow's, so it keeps working on
+   * the same database), `argon2id`, or `auto`: bcrypt on a database adopted from the original,
+   * argon2id on one this server created.
+   */
+  readonly passwordHash: 'auto' | 'bcrypt' | 'argon2id';
   readonly shutdownTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
@@ -229,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(values.BEHFLOW_DATA_DIR),
     logLevel: values.LOG_LEVEL,
     graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
+    passwordHash: values.BEHFLOW_PASSWORD_HASH,
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,

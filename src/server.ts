@@ -1,5 +1,6 @@
 import { createApp, type App } from './app.js';
 import { startAuthHousekeeping } from './auth/housekeeping.js';
+import { passwordsFor } from './auth/passwords.js';
 import { createAuthService } from './auth/service.js';
 import { createSessionWatch } from './auth/session-watch.js';
 import { createViewerResolver } from './auth/viewer.js';
@@ -65,7 +66,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => databaseServer.stop());
     const { connectionString } = databaseServer;
 
-    await migrate(connectionString, logger);
+    const migration = await migrate(connectionString, logger);
 
     const database = connectDatabase({ connectionString, poolSize: config.dbPoolSize, logger, onQuery: options.onQuery });
     cleanup.push(() => database.close());
@@ -95,7 +96,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
     cleanup.push(() => sessionWatch.close());
     const viewers = createViewerResolver({ sql: database.sql, events, serviceTimeZone: config.timeZone, cacheMs: config.sessionCacheMs, logger });
     cleanup.push(async () => viewers.close());
-    const auth = createAuthService({ prisma: database.prisma, sql: database.sql, config, logger, sessionWatch });
+    // `auto`: the original's bcrypt on a database adopted from it, so it can still sign everyone in.
+    const passwordScheme = config.passwordHash === 'auto' ? (migration.adopted ? 'bcrypt' : 'argon2id') : config.passwordHash;
+    if (migration.adopted && passwordScheme === 'argon2id') {
+      logger.warn('BEHFLOW_PASSWORD_HASH=argon2id on an adopted Behflow database: users who sign in here can no longer sign in to the original backend');
+    }
+    const auth = createAuthService({ prisma: database.prisma, sql: database.sql, config, logger, sessionWatch, passwords: passwordsFor(passwordScheme) });
     await auth.applyAdminUsernames();
     const housekeeping = startAuthHousekeeping({ prisma: database.prisma, config, logger });
     cleanup.push(() => housekeeping.stop());

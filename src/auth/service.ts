@@ -79,7 +79,7 @@ export interface AuthServiceDependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly sessionWatch: SessionWatch;
-  /** Argon2id by default; tests wrap it to see which checks a sign-in performs. */
+  /** Argon2id by default (the server picks by `BEHFLOW_PASSWORD_HASH`); tests wrap it to see which checks a sign-in performs. */
   readonly passwords?: Passwords;
 }
 
@@ -113,7 +113,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
   return {
     async register(input, client) {
       const username = validUsername(input.username, 'username');
-      const password = validNewPassword(input.password, 'password');
+      const password = validNewPassword(input.password, 'password', passwords.maxPasswordBytes);
       const name = validPersonName(input.name, 'name');
       const lastname = validPersonName(input.lastname, 'lastname');
       const timeZone = input.timeZone == null ? null : validTimeZone(input.timeZone, 'timeZone');
@@ -165,13 +165,14 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       if (!user.isActive) throw new ForbiddenError('This account is disabled.');
       await attempt.succeeded();
 
-      // Accounts from the original Behflow (bcrypt) move to argon2id on their first sign-in here.
+      // A hash of another scheme than the configured one is replaced (e.g. the original's bcrypt
+      // by argon2id when the operator chose it); one of the configured scheme is left untouched.
       const newHash = check.needsRehash ? await passwords.hash(password) : null;
       const session = await prisma.$transaction(async (tx) => {
         if (newHash) await tx.user.update({ where: { id: user.id }, data: { passwordHash: newHash }, select: { id: true } });
         return openSession(tx, user.id, client);
       });
-      if (newHash) log.info({ userId: user.id }, 'password hash upgraded to argon2id');
+      if (newHash) log.info({ userId: user.id, scheme: passwords.scheme }, 'password re-hashed');
       const { passwordHash: _hash, ...account } = user;
       return { user: account, ...session };
     },
@@ -219,7 +220,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
 
     async changePassword(viewer, input, client) {
       const currentPassword = boundedCredential(input.currentPassword, MAX_LOGIN_PASSWORD, 'currentPassword');
-      const newPassword = validNewPassword(input.newPassword, 'newPassword');
+      const newPassword = validNewPassword(input.newPassword, 'newPassword', passwords.maxPasswordBytes);
       // Someone holding a stolen token must not get unlimited guesses at the password either.
       const attempt = await limiter.begin(viewer.username, client.address);
       const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { passwordHash: true } });

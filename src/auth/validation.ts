@@ -15,10 +15,20 @@ export function validUsername(value: string, field: string): string {
   return value;
 }
 
-export function validNewPassword(value: string, field: string): string {
+/**
+ * A new password: 8 to 256 characters, and no more bytes than the hashing scheme reads
+ * (bcrypt, kept for the original Behflow, reads 72; a longer password would be cut short there).
+ */
+export function validNewPassword(value: string, field: string, maxBytes: number | null = null): string {
   const length = characterCount(value);
   if (length < 8 || length > 256) {
     throw new BadUserInputError('A password has 8 to 256 characters.', field);
+  }
+  if (maxBytes !== null && Buffer.byteLength(value, 'utf8') > maxBytes) {
+    throw new BadUserInputError(
+      `A password has at most ${maxBytes} bytes here (about ${maxBytes} Latin letters or ${Math.floor(maxBytes / 2)} Persian ones): passwords are hashed with bcrypt, as the original Behflow does.`,
+      field,
+    );
   }
   return value;
 }

@@ -8,8 +8,10 @@ import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Context, Viewer } from '../schema/context.js';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { windowOf } from '../db/related-rows.js';
+import { READS_ROWS } from '../schema/cost.js';
 import type { AssistantAction } from '../assistant/provider.js';
-import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';
+import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, sessionListOrder, sessionListWhere, type ChatActor } from './service.js';
+import { OrderDirection } from '../schema/order.js';
 import { sessionSummaries, type MessageQuery } from './summaries.js';
 
 /** A UUID no row has: lookups for a signed-out caller match nothing. */
@@ -36,12 +38,22 @@ function sessionIdFrom(globalId: string, field: string): string {
 }
 
 const ChatRole = builder.enumType('ChatRole', {
-  description: 'Who wrote a chat message.',
+  description: 'Who wrote a chat message, as stored in the Behflow `chat_messages.role` column.',
   values: {
     USER: { value: 'user', description: 'The signed-in user.' },
     ASSISTANT: { value: 'assistant', description: 'The assistant, answering the user.' },
+    SYSTEM: { value: 'system', description: 'Instructions or notices stored by the system (the original Behflow may store these); not written by the user.' },
+    TOOL: { value: 'tool', description: 'The output of a tool, stored as a message of its own (as OpenAI-style chat histories do).' },
+    OTHER: { value: 'other', description: 'A role this API does not know (the column holds any text): `roleName` has it as stored.' },
   } as const,
 });
+
+/** The stored role as the enum reads it: known values as they are (in any case), anything else OTHER. */
+const KNOWN_ROLES = new Set(['user', 'assistant', 'system', 'tool']);
+export const chatRoleOf = (stored: string): 'user' | 'assistant' | 'system' | 'tool' | 'other' => {
+  const role = stored.trim().toLowerCase();
+  return KNOWN_ROLES.has(role) ? (role as 'user' | 'assistant' | 'system' | 'tool') : 'other';
+};
 
 const ChatActionOutcome = builder.enumType('ChatActionOutcome', {
   description: 'How a tool call of the assistant ended.',
@@ -71,8 +83,9 @@ export const ChatMessage = builder.prismaNode('ChatMessage', {
     role: t.field({
       type: ChatRole,
       description: 'Who wrote it.',
-      resolve: (message) => (message.role === 'assistant' ? 'assistant' : 'user'),
+      resolve: (message) => chatRoleOf(message.role),
     }),
+    roleName: t.exposeString('role', { description: 'The role exactly as stored (`user`, `assistant`, `system`, or whatever another writer stored).' }),
     content: t.exposeString('content', { description: 'The text, in Markdown.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was stored.' }),
     tokensUsed: t.exposeInt('tokensUsed', {
@@ -127,6 +140,7 @@ export const ChatSession = builder.prismaNode('ChatSession', {
     }),
     messageCount: t.int({
       description: 'How many messages the session has.',
+      extensions: READS_ROWS,
       resolve: (session, _args, context) => sessionSummaries(context).messageCount(session.id),
     }),
   }),
@@ -137,6 +151,25 @@ const ChatSessionFilter = builder.inputType('ChatSessionFilter', {
   fields: (t) => ({
     includeArchived: t.boolean({ defaultValue: false, description: 'Also list archived sessions (false by default).' }),
     archivedOnly: t.boolean({ defaultValue: false, description: 'List only archived sessions.' }),
+    search: t.string({
+      description: 'Sessions whose title holds every word of this text, in any case and anywhere in it (`plan` finds "Weekly planning"); at most 200 characters and 10 words.',
+    }),
+  }),
+});
+
+const ChatSessionOrderFieldEnum = builder.enumType('ChatSessionOrderField', {
+  description: 'What chat sessions can be sorted by. Ties are broken by ID, so cursors stay stable.',
+  values: {
+    LAST_ACTIVITY: { value: 'LAST_ACTIVITY', description: 'When a message was last added to the session, or the session last changed (renamed, archived).' },
+    CREATED_AT: { value: 'CREATED_AT', description: 'When the session was started.' },
+  } as const,
+});
+
+const ChatSessionOrderInput = builder.inputType('ChatSessionOrder', {
+  description: 'One sort key for chat sessions.',
+  fields: (t) => ({
+    field: t.field({ type: ChatSessionOrderFieldEnum, required: true, description: 'What to sort by.' }),
+    direction: t.field({ type: OrderDirection, required: true, description: 'Which way to sort.' }),
   }),
 });
 
@@ -147,27 +180,29 @@ builder.queryField('chatSessions', (t) =>
     {
       type: 'ChatSession',
       cursor: 'id',
-      description: "The viewer's chat sessions, most recent activity first; archived ones only when the filter asks.",
+      description: "The viewer's chat sessions, most recent activity first unless `orderBy` says otherwise; archived ones only when the filter asks.",
       authScopes: { authenticated: true },
-      args: { filter: t.arg({ type: ChatSessionFilter, required: false, description: 'Which sessions to list.' }) },
+      args: {
+        filter: t.arg({ type: ChatSessionFilter, required: false, description: 'Which sessions to list.' }),
+        orderBy: t.arg({
+          type: [ChatSessionOrderInput],
+          required: false,
+          description: 'Sort keys, most significant first; `[{ field: LAST_ACTIVITY, direction: DESC }]` by default.',
+        }),
+      },
       totalCount: (_connection, args, context) =>
-        context.prisma.chatSession.count({ where: sessionsWhere(context, args.filter) }),
+        context.prisma.chatSession.count({ where: sessionListWhere(actorOf(context).id, args.filter) }),
       resolve: (query, _root, args, context) =>
         context.prisma.chatSession.findMany({
           ...confinedCursor(query, { userId: actorOf(context).id }),
-          where: sessionsWhere(context, args.filter),
-          orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+          where: sessionListWhere(actorOf(context).id, args.filter),
+          orderBy: sessionListOrder(args.orderBy),
         }),
     },
     SessionConnection,
   ),
 );
 
-function sessionsWhere(context: Context, filter: { includeArchived?: boolean | null; archivedOnly?: boolean | null } | null | undefined) {
-  const userId = actorOf(context).id;
-  if (filter?.archivedOnly) return { userId, isActive: false };
-  return filter?.includeArchived ? { userId } : { userId, isActive: true };
-}
 
 builder.queryField('chatSession', (t) =>
   t.prismaField({

@@ -15,13 +15,14 @@
 import { AssistantUnavailableError, type AssistantProvider, type HistoryMessage } from '../assistant/provider.js';
 import { assistantInstructions } from '../assistant/instructions.js';
 import { createToolRunner } from '../assistant/tools.js';
-import type { ChatMessage, ChatSession, PrismaClient } from '../db/prisma.js';
+import type { ChatMessage, ChatSession, Prisma, PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../errors.js';
 import { refuseNul } from '../text.js';
 import type { Actor, TaskService } from '../tasks/service.js';
+import { escapeLike, searchWords } from '../tasks/rules.js';
 
 export const MAX_MESSAGE_LENGTH = 8_000;
 export const MAX_TITLE_LENGTH = 255;
@@ -314,4 +315,48 @@ export class ChatService {
     for (const controller of this.running.values()) controller.abort();
     await this.idle();
   }
+}
+
+/** Which of a user's sessions a list shows. */
+export interface SessionListFilter {
+  readonly includeArchived?: boolean | null;
+  readonly archivedOnly?: boolean | null;
+  /** Words that must each appear in the title, in any case, anywhere in it. */
+  readonly search?: string | null;
+}
+
+/** What sessions can be sorted by: `LAST_ACTIVITY` is `updated_at`, moved by every message and change. */
+export type SessionOrderField = 'LAST_ACTIVITY' | 'CREATED_AT';
+export interface SessionOrder {
+  readonly field: SessionOrderField;
+  readonly direction: 'ASC' | 'DESC';
+}
+
+/** The sessions of `userId` a list shows (active ones unless the filter says otherwise). */
+export function sessionListWhere(userId: string, filter: SessionListFilter | null | undefined): Prisma.ChatSessionWhereInput {
+  const conditions: Prisma.ChatSessionWhereInput[] = [{ userId }];
+  if (filter?.archivedOnly) conditions.push({ isActive: false });
+  else if (!filter?.includeArchived) conditions.push({ isActive: true });
+  // Prisma's `contains` passes LIKE wildcards through: escaped, a word matches literally.
+  for (const word of searchWords(filter?.search ?? undefined)) conditions.push({ title: { contains: escapeLike(word), mode: 'insensitive' } });
+  return { AND: conditions };
+}
+
+const SESSION_ORDER_COLUMNS: Record<SessionOrderField, 'updatedAt' | 'createdAt'> = { LAST_ACTIVITY: 'updatedAt', CREATED_AT: 'createdAt' };
+
+/**
+ * The sort of a session list: the keys given (a repeated field counts once), most recent
+ * activity first when none are; ties broken by id in the last key's direction, so cursors stay stable.
+ */
+export function sessionListOrder(orderBy: readonly SessionOrder[] | null | undefined): Prisma.ChatSessionOrderByWithRelationInput[] {
+  const keys = orderBy && orderBy.length > 0 ? orderBy : [{ field: 'LAST_ACTIVITY', direction: 'DESC' } as const];
+  const seen = new Set<SessionOrderField>();
+  const order: Prisma.ChatSessionOrderByWithRelationInput[] = [];
+  for (const key of keys) {
+    if (seen.has(key.field)) continue;
+    seen.add(key.field);
+    order.push({ [SESSION_ORDER_COLUMNS[key.field]]: key.direction === 'ASC' ? 'asc' : 'desc' });
+  }
+  order.push({ id: keys[keys.length - 1]!.direction === 'ASC' ? 'asc' : 'desc' });
+  return order;
 }

@@ -26,6 +26,16 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 /** The tables whose presence marks a database made by the original Behflow. */
 const BEHFLOW_TABLES = ['users', 'tasks', 'chat_sessions', 'chat_messages', 'automated_processes', 'automated_process_executions'];
 
+interface MigrationRecord {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+}
+
+/** The log of the baseline row written when an original Behflow database is adopted. */
+export const ADOPTION_LOG = 'Baseline: an existing Behflow database was adopted; its schema was already in place.';
+
 export interface Migration {
   readonly name: string;
   readonly sql: string;
@@ -36,6 +46,8 @@ export interface MigrationReport {
   /** Set when an existing Behflow database was adopted: the migration recorded as already applied. */
   readonly baselined: string | null;
   readonly applied: readonly string[];
+  /** Whether the database was adopted from the original Behflow (now or at an earlier start). */
+  readonly adopted: boolean;
 }
 
 export class MigrationError extends Error {
@@ -87,40 +99,57 @@ export async function migrate(connectionString: string, logger: Logger, dir = MI
   }
 }
 
+async function isBaseline(client: pg.Client, name: string): Promise<boolean> {
+  const { rows } = await client.query<{ baseline: boolean }>(
+    `SELECT bool_or(applied_steps_count = 0) AS baseline FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+    [name],
+  );
+  return rows[0]?.baseline === true;
+}
+
 async function migrateLocked(client: pg.Client, migrations: Migration[], log: Logger): Promise<MigrationReport> {
   const { rows: bookkeeping } = await client.query<{ exists: boolean }>(
     `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`,
   );
   const hadBookkeeping = bookkeeping[0]?.exists === true;
-  await client.query(CREATE_BOOKKEEPING);
+  const records = hadBookkeeping
+    ? (
+        await client.query<MigrationRecord>(
+          'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
+        )
+      ).rows
+    : [];
 
-  const { rows: records } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-    'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',
-  );
-
-  let baselined: string | null = null;
-  if (!hadBookkeeping || records.length === 0) {
+  // Without a history, decide what the database is before writing anything: a refused one is
+  // left exactly as it was found (no bookkeeping table, no row).
+  let adopt = false;
+  if (records.length === 0) {
     const { rows } = await client.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`,
       [BEHFLOW_TABLES],
     );
     const present = rows[0]?.count ?? 0;
-    const first = migrations[0];
-    if (present === BEHFLOW_TABLES.length && first) {
-      await client.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, started_at, applied_steps_count)
-         VALUES ($1, $2, now(), $3, $4, now(), 0)`,
-        [randomUUID(), first.checksum, first.name, 'Baseline: an existing Behflow database was adopted; its schema was already in place.'],
-      );
-      records.push({ migration_name: first.name, checksum: first.checksum, finished_at: new Date(), rolled_back_at: null });
-      baselined = first.name;
-      log.info({ migration: first.name }, 'adopted an existing Behflow database (baseline recorded)');
-    } else if (present > 0) {
+    if (present === BEHFLOW_TABLES.length && migrations[0]) adopt = true;
+    else if (present > 0) {
       throw new MigrationError(
         `The database has ${present} of the ${BEHFLOW_TABLES.length} Behflow tables but no migration history; refusing to guess. ` +
           'Point DATABASE_URL at an empty database or at a complete Behflow database.',
       );
     }
+  }
+  if (!hadBookkeeping) await client.query(CREATE_BOOKKEEPING);
+
+  let baselined: string | null = null;
+  const first = migrations[0];
+  if (adopt && first) {
+    await client.query(
+      `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, started_at, applied_steps_count)
+       VALUES ($1, $2, now(), $3, $4, now(), 0)`,
+      [randomUUID(), first.checksum, first.name, ADOPTION_LOG],
+    );
+    records.push({ migration_name: first.name, checksum: first.checksum, finished_at: new Date(), rolled_back_at: null });
+    baselined = first.name;
+    log.info({ migration: first.name }, 'adopted an existing Behflow database (baseline recorded)');
   }
 
   const failed = records.find((record) => record.finished_at === null && record.rolled_back_at === null);
@@ -155,5 +184,8 @@ async function migrateLocked(client: pg.Client, migrations: Migration[], log: Lo
     applied.push(migration.name);
     log.info({ migration: migration.name }, 'migration applied');
   }
-  return { baselined, applied };
+  // A first migration recorded without running (a baseline, ours or `prisma migrate resolve --applied`)
+  // means its schema was already there: the original Behflow's database.
+  const adopted = first !== undefined && done.get(first.name)?.finished_at != null && (baselined !== null || (await isBaseline(client, first.name)));
+  return { baselined, applied, adopted };
 }

@@ -92,8 +92,17 @@ export const builder = new SchemaBuilder<{
     endCursorFieldOptions: { description: 'The cursor of the last item of this page.' },
     cursorFieldOptions: { description: 'An opaque cursor for this item, to pass as `after` or `before`.' },
     pageInfoFieldOptions: { description: 'How this page relates to the rest of the list.' },
-    firstArgOptions: { description: 'Return at most this many items from the start (after `after`); 20 by default, 100 at most.' },
-    lastArgOptions: { description: 'Return at most this many items from the end (before `before`); 100 at most.' },
+    // `nodes` beside `edges`, as GitHub's API has it: the page's items without cursors.
+    nodesOnConnection: {
+      description: 'The items of this page, without their cursors (the same as `edges { node }`).',
+      extensions: { connectionNodes: true },
+    },
+    firstArgOptions: {
+      description: `Return at most this many items from the start (after \`after\`); ${DEFAULT_PAGE_SIZE} by default. More than ${MAX_PAGE_SIZE}, a negative number, or \`first\` together with \`last\` is refused with BAD_USER_INPUT naming the argument.`,
+    },
+    lastArgOptions: {
+      description: `Return at most this many items from the end (before \`before\`). More than ${MAX_PAGE_SIZE}, a negative number, or \`last\` together with \`first\` is refused with BAD_USER_INPUT naming the argument.`,
+    },
     afterArgOptions: { description: 'Return items after this cursor.' },
     beforeArgOptions: { description: 'Return items before this cursor.' },
     nodeQueryOptions: {

@@ -1,7 +1,7 @@
 import type { ObjectRef } from '@pothos/core';
 import { uuidOrNoMatch } from './ownership.js';
 import { builder } from './builder.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './cost.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, READS_ROWS } from './cost.js';
 import { BadUserInputError } from '../errors.js';
 
 /**
@@ -23,8 +23,9 @@ export function documentedConnection<Shape>(
       fields: (t) => ({
         totalCount: t.int({
           description: countDescription,
-          // Lets the plugin answer a `totalCount`-only selection with a single COUNT.
-          extensions: { pothosPrismaTotalCount: true },
+          // Lets the plugin answer a `totalCount`-only selection with a single COUNT; priced as
+          // the query it is.
+          extensions: { pothosPrismaTotalCount: true, ...READS_ROWS },
           // Top-level connections hand over a loader, related ones the loaded number.
           resolve: (parent) => {
             const total = (parent as unknown as { totalCount: number | (() => number | Promise<number>) }).totalCount;

@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BehflowError, ErrorCode } from '../errors.js';
+import { pricedDocument } from './cost.js';
 import { pageSizeErrors } from './page-size.js';
 import { toGraphQLError } from './errors.js';
 
@@ -41,7 +42,7 @@ export function operationLimitErrors(args: Pick<ExecutionArgs, 'schema' | 'docum
   for (const definition of args.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
   const pageErrors = pageSizeErrors(args.schema, operation, fragments, variables.coerced);
   if (pageErrors.length > 0) return pageErrors;
-  return validate(args.schema, args.document, [
+  return validate(args.schema, pricedDocument(args.document), [
     createComplexityRule({
       context: (args.contextValue ?? {}) as object,
       variableValues: (args.variableValues ?? {}) as Record<string, unknown>,

@@ -13,14 +13,18 @@ import {
 } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import { toGraphQLError } from './errors.js';
+import { MAX_PAGE_SIZE } from './cost.js';
 
 const PAGE_SIZE_ARGUMENTS = ['first', 'last'] as const;
 
 /**
- * A negative `first`/`last` anywhere in an operation, as coded errors naming the argument.
- * The connection plugins refuse it too, but with an uncoded error, and for related connections
- * only while the parent is being loaded: checking the whole operation up front answers every
- * connection the same way, before anything is read.
+ * Page sizes no connection serves, anywhere in an operation, as coded errors naming the
+ * argument: a negative `first`/`last`, one above MAX_PAGE_SIZE (refused, never cut short
+ * silently: a client asking for 500 must learn it gets at most 100), and `first` with `last`
+ * (two ends of one list at once). The connection plugins would answer some of these with an
+ * uncoded error, clamp others, and for related connections only while the parent is being
+ * loaded: checking the whole operation up front answers every connection the same way,
+ * before anything is read.
  */
 export function pageSizeErrors(
   schema: GraphQLSchema,
@@ -46,7 +50,12 @@ export function pageSizeErrors(
             const value = args[name];
             if (typeof value === 'number' && value < 0) {
               errors.push(toGraphQLError(new BadUserInputError(`\`${name}\` of \`${field.name}\` cannot be negative.`, name)));
+            } else if (typeof value === 'number' && value > MAX_PAGE_SIZE) {
+              errors.push(toGraphQLError(new BadUserInputError(`\`${name}\` of \`${field.name}\` is ${value}; a page holds at most ${MAX_PAGE_SIZE} items: page with \`after\`/\`before\`.`, name)));
             }
+          }
+          if (typeof args.first === 'number' && typeof args.last === 'number') {
+            errors.push(toGraphQLError(new BadUserInputError(`Give \`first\` or \`last\` to \`${field.name}\`, not both: \`first\` pages from the start, \`last\` from the end.`, 'last')));
           }
         }
         visit(selection.selectionSet, getNamedType(field.type));

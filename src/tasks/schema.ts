@@ -173,8 +173,8 @@ const TaskFilterInput = builder.inputType('TaskFilter', {
   fields: (t) => ({
     statuses: t.field({ type: [TaskStatusEnum], description: 'Tasks with any of these statuses.' }),
     priorities: t.field({ type: [TaskPriorityEnum], description: 'Tasks with any of these priorities.' }),
-    tagsAny: t.stringList({ description: 'Tasks with at least one of these tags.' }),
-    tagsAll: t.stringList({ description: 'Tasks with all of these tags.' }),
+    tagsAny: t.stringList({ description: 'Tasks with at least one of these tags, in any case (`work` finds `Work`), as `search` reads them.' }),
+    tagsAll: t.stringList({ description: 'Tasks with all of these tags, each in any case (`work` finds `Work`).' }),
     dueBefore: t.field({ type: 'DateTime', description: 'Tasks due strictly before this instant.' }),
     dueAfter: t.field({ type: 'DateTime', description: 'Tasks due strictly after this instant.' }),
     overdue: t.boolean({ description: 'true: only overdue tasks (due in the past, still PENDING or IN_PROGRESS); false: only the others.' }),

@@ -142,7 +142,7 @@ describe('a migrated database', () => {
   it('records every migration in Prisma’s bookkeeping and is a no-op when run again', async () => {
     const migrations = await readMigrations();
     const report = await migrate(url, silent);
-    expect(report).toEqual({ baselined: null, applied: [] });
+    expect(report).toEqual({ baselined: null, applied: [], adopted: false });
     const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name`,
     );
@@ -171,6 +171,30 @@ describe('migrating', () => {
     const url = await createEmptyDatabase();
     await withClient(url, (client) => client.query(`CREATE TABLE users (user_id uuid PRIMARY KEY)`));
     await expect(migrate(url, silent)).rejects.toThrow(/1 of the 6 Behflow tables/);
+  });
+
+  it('leaves a refused database exactly as it was found: no bookkeeping table, no object of its own', async () => {
+    const url = await createEmptyDatabase();
+    const catalog = (client: pg.Client) =>
+      client
+        .query<{ kind: string; name: string }>(
+          `SELECT c.relkind::text AS kind, c.relname AS name FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+           UNION ALL SELECT 'type', t.typname FROM pg_type t WHERE t.typnamespace = 'public'::regnamespace
+           UNION ALL SELECT 'function', p.proname FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+           ORDER BY 1, 2`,
+        )
+        .then((result) => result.rows);
+    // Some of the Behflow tables, as a half-restored backup would hold them, with a row.
+    await withClient(url, (client) =>
+      client.query(`CREATE TABLE users (user_id uuid PRIMARY KEY, username text); CREATE TABLE tasks (task_id uuid PRIMARY KEY);
+                    INSERT INTO users VALUES (gen_random_uuid(), 'kept')`),
+    );
+    const before = await withClient(url, catalog);
+    await expect(migrate(url, silent)).rejects.toThrow(/2 of the 6 Behflow tables/);
+    const after = await withClient(url, catalog);
+    expect(after).toEqual(before);
+    expect(after.some((entry) => entry.name === '_prisma_migrations')).toBe(false);
+    await withClient(url, async (client) => expect((await client.query('SELECT username FROM users')).rows).toEqual([{ username: 'kept' }]));
   });
 
   it('stops at a failed migration, leaving no half-applied change and no success record', async () => {

@@ -126,7 +126,7 @@ describe('filters', async () => {
   });
 
   it('filters on tags, any of or all of', async () => {
-    expect(await filtered({ tagsAny: ['home', 'work'] })).toEqual(['future work', 'no date', 'overdue but done']);
+    expect(await filtered({ tagsAny: ['home', 'work'] })).toEqual(['future work', 'no date', 'overdue but done', 'overdue open']);
     expect(await filtered({ tagsAll: ['work', 'urgent'] })).toEqual(['no date']);
   });
 

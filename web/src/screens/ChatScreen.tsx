@@ -39,7 +39,7 @@ function Actions({ actions }: { actions: NonNullable<ChatMessageFieldsFragment['
   );
 }
 
-function Bubble({ role, children, testId }: { role: 'USER' | 'ASSISTANT'; children: React.ReactNode; testId?: string }) {
+function Bubble({ role, children, testId }: { role: 'USER' | 'ASSISTANT' | 'SYSTEM' | 'TOOL' | 'OTHER'; children: React.ReactNode; testId?: string }) {
   const mine = role === 'USER';
   return (
     <Group justify={mine ? 'flex-end' : 'flex-start'} data-testid={testId} data-role={role}>
