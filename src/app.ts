@@ -21,7 +21,7 @@ import { expectedGraphQLError, toGraphQLError, useDomainErrors } from './schema/
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './schema/document-limits.js';
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
-import { API_PAGE, isBrowserVisit, useHttpClientFormats } from './system/http-clients.js';
+import { API_PAGE, isBrowserVisit, useHttpClientFormats } from './schema/http-clients.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './system/graphiql.js';
 import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
 

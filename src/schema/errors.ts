@@ -4,7 +4,7 @@ import { getNamedType, GraphQLError, isInputObjectType, isObjectType, Kind, type
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { BehflowError, ErrorCode } from '../errors.js';
 
-const argumentPaths = new WeakMap<GraphQLSchema, Map<string, string>>();
+const argumentPaths = new WeakMap<GraphQLSchema, Map<string, string | null>>();
 
 /**
  * The domain names the field of what it was given (`name`, `processConfig.retries`); a client
@@ -12,19 +12,22 @@ const argumentPaths = new WeakMap<GraphQLSchema, Map<string, string>>();
  * from the schema field whose resolver failed: one of its arguments, or a field of one of its
  * input-object arguments.
  */
-function argumentPath(schema: GraphQLSchema, schemaField: string, field: string): string {
+function argumentPath(schema: GraphQLSchema, schemaField: string, field: string): string | null {
   let cache = argumentPaths.get(schema);
   if (!cache) argumentPaths.set(schema, (cache = new Map()));
   const key = `${schemaField} ${field}`;
   const known = cache.get(key);
   if (known !== undefined) return known;
   const head = field.split(/[.[]/, 1)[0]!;
-  let path = field;
+  let path: string | null = null;
   search: for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const definition = type.getFields()[schemaField];
     if (!definition) continue;
-    if (definition.args.some((arg) => arg.name === head)) break;
+    if (definition.args.some((arg) => arg.name === head)) {
+      path = field;
+      break;
+    }
     for (const arg of definition.args) {
       const input = getNamedType(arg.type);
       if (isInputObjectType(input) && input.getFields()[head]) {
@@ -37,6 +40,15 @@ function argumentPath(schema: GraphQLSchema, schemaField: string, field: string)
   return path;
 }
 
+/** The argument path of `field` for the nearest of `schemaFields` that takes it; `field` itself when none does. */
+function argumentPathAmong(schema: GraphQLSchema, schemaFields: readonly string[], field: string): string {
+  for (const schemaField of schemaFields) {
+    const path = argumentPath(schema, schemaField, field);
+    if (path !== null) return path;
+  }
+  return field;
+}
+
 /** What graphql-js and graphql-jit errors have in common: where an error arose. */
 interface ErrorPlace {
   readonly nodes?: GraphQLError['nodes'];
@@ -46,12 +58,15 @@ interface ErrorPlace {
   readonly path?: GraphQLError['path'];
 }
 
-/** The schema field whose resolver failed: from the document node, else the response path (its key, an alias aside). */
-function failedField(at: ErrorPlace): string | undefined {
+/**
+ * The schema fields the failure may concern, nearest first: the field whose resolver failed
+ * (its document node, else its response key), then those above it (a connection's
+ * `totalCount` fails on its list's arguments).
+ */
+function failedFields(at: ErrorPlace): string[] {
   const node = at.nodes?.[0];
-  if (node?.kind === Kind.FIELD) return node.name.value;
-  const key = at.path?.findLast((segment) => typeof segment === 'string');
-  return typeof key === 'string' ? key : undefined;
+  const keys = (at.path ?? []).filter((segment): segment is string => typeof segment === 'string').reverse();
+  return node?.kind === Kind.FIELD ? [node.name.value, ...keys] : keys;
 }
 
 /**
@@ -60,8 +75,7 @@ function failedField(at: ErrorPlace): string | undefined {
  */
 export function toGraphQLError(error: BehflowError, at?: ErrorPlace, schema?: GraphQLSchema): GraphQLError {
   const http = error.code === ErrorCode.ServiceUnavailable ? { http: { status: 503 } } : {};
-  const schemaField = at && schema ? failedField(at) : undefined;
-  const field = error.field !== undefined && schemaField ? { field: argumentPath(schema!, schemaField, error.field) } : {};
+  const field = error.field !== undefined && at && schema ? { field: argumentPathAmong(schema, failedFields(at), error.field) } : {};
   const converted = new GraphQLError(error.message, {
     nodes: at?.nodes,
     source: at?.source,

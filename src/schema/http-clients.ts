@@ -1,9 +1,8 @@
 // What HTTP clients get beyond plain JSON: subscriptions in Apollo Client's multipart protocol,
 // a body that says what to use when no answer format fits the request's Accept header, and a
 // short page for a browser opening /graphql while GraphiQL is off.
-import { isAsyncIterable } from '@envelop/core';
 import type { ExecutionResult } from 'graphql';
-import type { FetchAPI, Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type FetchAPI, type Plugin } from 'graphql-yoga';
 
 /** How often a multipart subscription sends a heartbeat (`{}`), as Apollo's protocol asks (every 5 s). */
 export const MULTIPART_HEARTBEAT_MS = 5_000;
