@@ -53,6 +53,10 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  BEHFLOW_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+  BEHFLOW_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).max(512).optional(),
+  BEHFLOW_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  BEHFLOW_SLOW_OPERATION_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   BEHFLOW_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
@@ -112,6 +116,15 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly graphiql: boolean;
   readonly shutdownTimeoutMs: number;
+  /**
+   * On SIGTERM, how long the server keeps serving while `/ready` already answers 503, so a load
+   * balancer or Kubernetes stops sending it traffic before it closes its port.
+   */
+  readonly shutdownDelayMs: number;
+  /** `GET /metrics`: a bearer token it requires (none: open), and a port of its own (none: the main port). */
+  readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
+  /** Operations taking at least this long are logged with their name and duration (0: never). */
+  readonly slowOperationMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
   /** How long a session token stays valid after sign-in, in milliseconds. */
@@ -230,6 +243,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: values.BEHFLOW_SHUTDOWN_DELAY_MS,
+    metrics: Object.freeze({ token: values.BEHFLOW_METRICS_TOKEN, port: values.BEHFLOW_METRICS_PORT }),
+    slowOperationMs: values.BEHFLOW_SLOW_OPERATION_MS,
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
     sessionTtlMs: Math.round(values.BEHFLOW_SESSION_TTL_DAYS * 86_400_000),
