@@ -96,6 +96,9 @@ const environmentSchema = z.object({
   BEHFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(60_000),
 });
 
+/** Every variable the configuration reads (deployment files are checked against this list). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   /** PostgreSQL to use; absent means the embedded PostgreSQL in `dataDir`. */
   readonly databaseUrl: string | undefined;
