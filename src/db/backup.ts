@@ -6,7 +6,6 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Logger } from '../logger.js';
@@ -69,10 +68,10 @@ export async function backupDatabase(connectionString: string, out: Writable): P
       const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${quote(name)}`);
       sequences.push({ name, lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called });
     }
-    const serverVersion = (await client.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+    const serverVersion = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     const header: Header = { format: FORMAT, createdAt: new Date().toISOString(), serverVersion, migrations, tables: counted, sequences };
 
-    const write = async (text: string) => {
+    const write = async (text: string | Buffer) => {
       if (!out.write(text)) await once(out, 'drain');
     };
     await write(`${MAGIC}\n${JSON.stringify(header)}\n`);
@@ -80,7 +79,7 @@ export async function backupDatabase(connectionString: string, out: Writable): P
       await write(`-- table ${table.name}\n`);
       // COPY's text format escapes line breaks inside values, so `\.` alone on a line ends the table.
       const stream = client.query(copyTo(`COPY ${quote(table.name)} (${table.columns.map(quote).join(', ')}) TO STDOUT`));
-      await pipeline(stream, out, { end: false });
+      for await (const chunk of stream) await write(chunk as Buffer);
       await write('\\.\n');
     }
     await client.query('COMMIT');

@@ -91,9 +91,10 @@ describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
 
     // While the server runs: the tool finds the cluster it started.
     const backup = await runScript('db:backup', backupFile, { BEHFLOW_DATA_DIR: dataDir });
-    expect(backup.output).toMatch(/Backed up \d+ tables/);
+    expect(backup.output).toMatch(new RegExp(`Backed up \\d+ tables, \\d+ rows \\(PostgreSQL ${version.replace('.', '\\.')}`));
     expect(backup.code).toBe(0);
     expect(backup.output).not.toContain(password);
+    expect(backup.output).not.toContain('Warning');
 
     await server.stop();
     await embedded.stop();
