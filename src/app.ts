@@ -16,7 +16,8 @@ import type { AppDependencies, Context } from './schema/context.js';
 import { RequestLoaders } from './schema/loaders.js';
 import { useOperationLimits } from './schema/operation-limits.js';
 import { useSharedSubscriptionResults } from './schema/shared-subscription-results.js';
-import { ServiceUnavailableError } from './schema/errors.js';
+import { ServiceUnavailableError } from './errors.js';
+import { expectedGraphQLError, toGraphQLError, useDomainErrors } from './schema/errors.js';
 import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
@@ -139,7 +140,8 @@ function startsCleanly<A extends unknown[], R>(
     try {
       return await onSubscribe(...args);
     } catch (error) {
-      if (error instanceof GraphQLError && error.extensions.code) return [error];
+      const expected = expectedGraphQLError(error);
+      if (expected?.extensions.code) return [expected];
       log.error({ err: error }, 'could not start a WebSocket operation');
       return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
     }
@@ -201,7 +203,8 @@ export function createApp(options: AppOptions): App {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    plugins: [metrics.plugin({ logger, slowOperationMs: config.slowOperationMs }), useSubscriptionsEndOnShutdown(shutdown.signal), useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries(), useSharedSubscriptionResults()],
+    // Metrics after the domain errors' mapping, so errors are counted by their final code.
+    plugins: [useDomainErrors(), metrics.plugin({ logger, slowOperationMs: config.slowOperationMs }), useSubscriptionsEndOnShutdown(shutdown.signal), useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries(), useSharedSubscriptionResults()],
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
     // pipes every body through a stream transform, a large share of a small request's cost.
     maxRequestBodySize: false,
@@ -209,6 +212,9 @@ export function createApp(options: AppOptions): App {
       isDev: false,
       // Clients get "Unexpected error."; the server log gets what happened, to be fixed.
       maskError: (error, message) => {
+        // Expected failures keep their message and code; anything else is a bug, masked.
+        const expected = expectedGraphQLError(error, schema);
+        if (expected) return expected;
         const masked = maskError(error, message, false);
         if (masked !== error) {
           const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
@@ -238,7 +244,7 @@ export function createApp(options: AppOptions): App {
         // Without the database no operation can be authorized: say so (503), not "500".
         log.error({ err: error }, 'could not resolve the viewer');
         metrics.error('SERVICE_UNAVAILABLE');
-        throw new ServiceUnavailableError();
+        throw toGraphQLError(new ServiceUnavailableError());
       }
       return { ...dependencies, viewer, client, loaders: new RequestLoaders() };
     },

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from '../errors.js';
 import { refuseNul } from '../schema/text.js';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,50}$/;

@@ -6,7 +6,7 @@ import { builder } from '../schema/builder.js';
 import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
 import type { Context, Viewer } from '../schema/context.js';
-import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../schema/errors.js';
+import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { windowOf } from '../schema/related-rows.js';
 import type { AssistantAction } from '../assistant/provider.js';
 import { chatStream, MAX_MESSAGE_LENGTH, MAX_TITLE_LENGTH, type ChatActor } from './service.js';

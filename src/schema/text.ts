@@ -1,4 +1,4 @@
-import { BadUserInputError } from './errors.js';
+import { BadUserInputError } from '../errors.js';
 
 /**
  * PostgreSQL text cannot hold U+0000: a value containing it would fail at the database as an
