@@ -1,8 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useServer } from 'graphql-ws/use/ws';
@@ -24,6 +24,9 @@ import { isWebAppRequest, webAppHandler } from './system/web-app.js';
 import { API_PAGE, isBrowserVisit, useHttpClientFormats } from './schema/http-clients.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './system/graphiql.js';
 import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
+import type { Metrics, Route } from './system/metrics.js';
+import { requestIdFor, withRequestId } from './system/request-context.js';
+import { readiness } from './system/readiness.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -31,6 +34,10 @@ export interface AppOptions extends AppDependencies {
   readonly pool: pg.Pool;
   /** Who is behind a request's credentials (sessions answered from a per-instance cache). */
   readonly viewers: ViewerResolver;
+  /** The server's metrics, served at `/metrics`. */
+  readonly metrics: Metrics;
+  /** The migrations this build expects to find applied (their folder names), for `/ready`. */
+  readonly migrations: readonly string[];
 }
 
 export interface App {
@@ -51,6 +58,20 @@ type InitialContext = ServerContext & {
 };
 
 const GRAPHQL_PATH = '/graphql';
+
+/** What graphql-ws passes from `onSubscribe` to `execute`/`subscribe`: the enveloped executors and the operation's request id. */
+interface OperationRoot {
+  execute(args: ExecutionArgs): unknown;
+  subscribe(args: ExecutionArgs): unknown;
+  requestId: string;
+}
+
+/** Compares a presented `Authorization` header with the token in constant time. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
 
 /**
  * Queries and mutations run as functions compiled once per document (graphql-jit), which
@@ -174,7 +195,7 @@ function boundedBody(req: IncomingMessage & { body?: unknown }, res: ServerRespo
 }
 
 export function createApp(options: AppOptions): App {
-  const { pool, viewers, ...dependencies } = options;
+  const { pool, viewers, metrics, migrations, ...dependencies } = options;
   const { config, logger, sessionWatch } = dependencies;
   const log = logger.child({ component: 'http' });
 
@@ -186,6 +207,8 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     plugins: [
       useDomainErrors(),
+      // After the domain errors' mapping, so errors are counted by their final code.
+      metrics.plugin({ logger, slowOperationMs: config.slowOperationMs }),
       useSubscriptionsEndOnShutdown(shutdown.signal),
       useSessionBoundSubscriptions(sessionWatch),
       useDocumentLimits(),
@@ -214,7 +237,8 @@ export function createApp(options: AppOptions): App {
     },
     graphiql: config.graphiql ? { title: 'Behflow GraphQL', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     // GraphiQL's assets are served from this server, not a CDN: a self-hosted install may be offline.
-    renderGraphiQL,
+    // They are some 30 MB of strings, so they are loaded when GraphiQL is first asked for, not at start.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),
@@ -231,6 +255,7 @@ export function createApp(options: AppOptions): App {
       } catch (error) {
         // Without the database no operation can be authorized: say so (503), not "500".
         log.error({ err: error }, 'could not resolve the viewer');
+        metrics.error('SERVICE_UNAVAILABLE');
         throw toGraphQLError(new ServiceUnavailableError());
       }
       return { ...dependencies, viewer, client, loaders: new RequestLoaders() };
@@ -241,38 +266,65 @@ export function createApp(options: AppOptions): App {
   let inFlight = 0;
   const drained: Array<() => void> = [];
 
-  const health = async (res: ServerResponse) => {
-    const started = Date.now();
-    let reachable = false;
-    try {
-      await pool.query('SELECT 1');
-      reachable = true;
-    } catch (error) {
-      log.warn({ err: { message: (error as Error).message } }, 'health check: database unreachable');
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+
+  /**
+   * Liveness: the process is up and its event loop turns. It never depends on the database
+   * (a database outage is no reason to restart every instance) nor on draining.
+   */
+  const health = (res: ServerResponse) =>
+    json(res, 200, { status: stopping ? 'stopping' : 'ok', version: VERSION, uptimeSeconds: Math.round(process.uptime()), time: new Date().toISOString() });
+
+  /** Readiness: send traffic here only while the database answers, is migrated, and the server is not draining. */
+  const ready = async (res: ServerResponse) => {
+    const report = await readiness({ pool, migrations, draining: stopping, log });
+    json(res, report.ready ? 200 : 503, { ...report, version: VERSION, time: new Date().toISOString() });
+  };
+
+  /** `GET /metrics` in Prometheus' text format; with a token configured, only for `Authorization: Bearer <token>`. */
+  const serveMetrics = async (req: IncomingMessage, res: ServerResponse) => {
+    if (config.metrics.token && !tokenMatches(req.headers.authorization, config.metrics.token)) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="metrics"' });
+      res.end('A bearer token is required.\n');
+      return;
     }
-    const status = stopping ? 'stopping' : reachable ? 'ok' : 'degraded';
-    const body = JSON.stringify({
-      status,
-      version: VERSION,
-      database: { reachable, latencyMs: Date.now() - started },
-      time: new Date().toISOString(),
-    });
-    res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    const { contentType, body } = await metrics.scrape();
+    res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
     res.end(body);
   };
 
   const webApp = webAppHandler(log);
+  const routeOf = (path: string): Route => (path === GRAPHQL_PATH ? 'graphql' : path === '/health' ? 'health' : path === '/ready' ? 'ready' : path === '/metrics' ? 'metrics' : 'web');
+  const isProbe = (req: IncomingMessage, path: string) => req.method === 'GET' || req.method === 'HEAD' ? path : undefined;
   const server = createServer((req, res) => {
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    withRequestId(requestId, () => serve(req, res));
+  });
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
       if (inFlight === 0) drained.splice(0).forEach((resolve) => resolve());
     });
     if (stopping) res.setHeader('connection', 'close');
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      void health(res);
-      return;
+    const path = (req.url ?? '/').split('?')[0]!;
+    res.once('finish', () => metrics.httpResponse(routeOf(path), res.statusCode));
+    switch (isProbe(req, path)) {
+      case '/health':
+        health(res);
+        return;
+      case '/ready':
+        void ready(res);
+        return;
+      case '/metrics':
+        // With a port of its own, metrics are not on the public one.
+        if (config.metrics.port === undefined) void serveMetrics(req, res);
+        else json(res, 404, { error: 'Metrics are served on their own port.' });
+        return;
     }
     // A browser at /graphql with GraphiQL off (production) gets a page saying what this is.
     if (!config.graphiql && path === GRAPHQL_PATH && isBrowserVisit(req.method, req.url ?? '', req.headers.accept)) {
@@ -292,7 +344,17 @@ export function createApp(options: AppOptions): App {
       return;
     }
     if (boundedBody(req, res, handle)) handle();
-  });
+  };
+  metrics.watchWebSockets(() => wss.clients.size);
+
+  let metricsServer: Server | undefined;
+  if (config.metrics.port !== undefined) {
+    metricsServer = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) void serveMetrics(req, res);
+      else json(res, 404, { error: 'Only /metrics is served on this port.' });
+    });
+  }
 
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -328,8 +390,9 @@ export function createApp(options: AppOptions): App {
         socket.once('close', unwatch);
         return true;
       },
-      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      // Each operation of a connection is a request of its own, with its own id in the log.
+      execute: (args) => withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).execute(args)) as never,
+      subscribe: (args) => withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).subscribe(args)) as never,
       onSubscribe: startsCleanly(log, async (ctx, _id, params) => {
         // graphql-ws tracks the connection's operations in progress, this one included.
         const refused = operationsPerSocketError(Object.keys(ctx.subscriptions).length);
@@ -355,7 +418,7 @@ export function createApp(options: AppOptions): App {
           document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: { execute, subscribe, requestId: requestIdFor(undefined) } satisfies OperationRoot,
         };
         return args;
       }),
@@ -368,7 +431,16 @@ export function createApp(options: AppOptions): App {
   return {
     yoga,
     server,
-    start(port, host = config.host) {
+    async start(port, host = config.host) {
+      if (metricsServer) {
+        await new Promise<void>((resolve, reject) => {
+          metricsServer!.once('error', reject);
+          metricsServer!.listen(config.metrics.port, host, () => {
+            metricsServer!.off('error', reject);
+            resolve();
+          });
+        });
+      }
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -380,6 +452,11 @@ export function createApp(options: AppOptions): App {
     async stop() {
       if (stopping) return;
       stopping = true;
+      // Draining: /ready answers 503 at once; traffic still arriving meanwhile is served.
+      if (config.shutdownDelayMs > 0) {
+        log.info({ ms: config.shutdownDelayMs }, 'draining: not ready, still serving');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      }
       // Subscriptions complete first: a server-sent stream is a request in flight like any other.
       shutdown.abort();
       // No new connections; idle keep-alive connections are closed by close() itself.
@@ -394,6 +471,11 @@ export function createApp(options: AppOptions): App {
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
       await closed;
+      if (metricsServer) {
+        const metricsClosed = new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+        metricsServer.closeAllConnections();
+        await metricsClosed;
+      }
       await yoga.dispose();
     },
   };

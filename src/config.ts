@@ -54,6 +54,10 @@ const environmentSchema = z.object({
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
   BEHFLOW_PASSWORD_HASH: z.enum(['auto', 'bcrypt', 'argon2id']).default('auto'),
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  BEHFLOW_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+  BEHFLOW_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).max(512).optional(),
+  BEHFLOW_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  BEHFLOW_SLOW_OPERATION_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   BEHFLOW_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
@@ -93,6 +97,9 @@ const environmentSchema = z.object({
   BEHFLOW_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(60_000),
 });
 
+/** Every variable the configuration reads (deployment files are checked against this list). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   /** PostgreSQL to use; absent means the embedded PostgreSQL in `dataDir`. */
   readonly databaseUrl: string | undefined;
@@ -119,6 +126,15 @@ export interface Config {
    */
   readonly passwordHash: 'auto' | 'bcrypt' | 'argon2id';
   readonly shutdownTimeoutMs: number;
+  /**
+   * On SIGTERM, how long the server keeps serving while `/ready` already answers 503, so a load
+   * balancer or Kubernetes stops sending it traffic before it closes its port.
+   */
+  readonly shutdownDelayMs: number;
+  /** `GET /metrics`: a bearer token it requires (none: open), and a port of its own (none: the main port). */
+  readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
+  /** Operations taking at least this long are logged with their name and duration (0: never). */
+  readonly slowOperationMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
   /** How long a session token stays valid after sign-in, in milliseconds. */
@@ -238,6 +254,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
     passwordHash: values.BEHFLOW_PASSWORD_HASH,
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: values.BEHFLOW_SHUTDOWN_DELAY_MS,
+    metrics: Object.freeze({ token: values.BEHFLOW_METRICS_TOKEN, port: values.BEHFLOW_METRICS_PORT }),
+    slowOperationMs: values.BEHFLOW_SLOW_OPERATION_MS,
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
     sessionTtlMs: Math.round(values.BEHFLOW_SESSION_TTL_DAYS * 86_400_000),

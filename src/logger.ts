@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { currentRequestId } from './system/request-context.js';
 
 export type { Logger };
 
@@ -26,6 +27,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       base: { service: 'behflow-graphql' },
+      // Every line written while serving a request carries its id (also sent back as X-Request-Id).
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId === undefined ? {} : { requestId };
+      },
       redact: {
         paths: [...SECRET_KEYS.flatMap((key) => [key, `*.${key}`]), 'headers.authorization', '*.headers.authorization'],
         censor: '[redacted]',

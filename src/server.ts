@@ -5,7 +5,8 @@ import { createAuthService } from './auth/service.js';
 import { createSessionWatch } from './auth/session-watch.js';
 import { createViewerResolver } from './auth/viewer.js';
 import type { Config } from './config.js';
-import { migrate } from './db/migrate.js';
+import { migrate, readMigrations } from './db/migrate.js';
+import { createMetrics, type Metrics } from './system/metrics.js';
 import { connectDatabase, type Database } from './db/prisma.js';
 import { openDatabaseServer } from './db/server-connection.js';
 import type { Logger } from './logger.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   readonly streams: EventStreams;
   /** The chat service, e.g. to wait until background replies are stored. */
   readonly chat: ChatService;
+  /** What `/metrics` reports. */
+  readonly metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -67,17 +70,22 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const { connectionString } = databaseServer;
 
     const migration = await migrate(connectionString, logger);
+    const migrations = (await readMigrations()).map((migration) => migration.name);
+    const metrics = createMetrics();
 
     const database = connectDatabase({ connectionString, poolSize: config.dbPoolSize, logger, onQuery: options.onQuery });
     cleanup.push(() => database.close());
+    metrics.watchPool(database.pool);
 
     const events: PubSubSystem = createPubSubSystem({ connectionString, pool: database.pool, redisUrl: config.redisUrl, logger });
     cleanup.push(() => events.close());
     await events.ready();
-    const eventLog = createEventLog({ transport: events.transport, logger });
+    // The event system sees the transport with its stream events counted.
+    const transport = metrics.countEvents(events.transport);
+    const eventLog = createEventLog({ transport, logger });
     const streams = createEventStreams({
       sql: database.sql,
-      transport: events.transport,
+      transport,
       logger,
       retentionSeconds: config.events.retentionSeconds,
       sweepIntervalMs: config.events.sweepIntervalMs,
@@ -119,6 +127,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
       now: options.processClock,
     });
     cleanup.push(() => processes.stop());
+    const stopCountingRuns = processes.onOutcome((outcome) => metrics.processOutcome(outcome));
+    cleanup.push(async () => void stopCountingRuns());
     cleanup.push(processes.listenTo(tasks));
     let scheduler: ProcessScheduler | null = null;
     if (config.scheduler.enabled) {
@@ -153,6 +163,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
       prisma: database.prisma,
       pool: database.pool,
       viewers,
+      metrics,
+      migrations,
       streams,
       pubsub: events.pubsub,
       logger,
@@ -168,7 +180,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, events, eventLog, streams, tasks, processes, scheduler, chat, stop: unwind };
+    return { app, port, url, database, events, eventLog, streams, tasks, processes, scheduler, chat, metrics, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

@@ -142,3 +142,22 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, opt
     },
   };
 }
+
+/**
+ * The embedded cluster of `dataDir` if a server is running it now: PostgreSQL writes its pid
+ * and port into `postmaster.pid` while it runs. Lets command-line tools (backups) work beside
+ * a running server instead of needing it stopped.
+ */
+export async function runningEmbeddedPostgres(dataDir: string): Promise<{ connectionString: string } | null> {
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const [pid, , , port] = (await readFile(pidFile, 'utf8')).split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    // EPERM: alive, owned by another user (the `postgres` user when running as root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  const password = (await readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim();
+  return { connectionString: `postgresql://${encodeURIComponent(SUPERUSER)}:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/${DATABASE_NAME}` };
+}

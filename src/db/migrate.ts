@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { fromProjectRoot } from '../system/project-root.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export const MIGRATIONS_DIR = fromProjectRoot('prisma', 'migrations');
 
 /** Any fixed 64-bit number; every instance takes the same lock before touching the schema. */
 const MIGRATION_LOCK_KEY = 72_616_931_001n;

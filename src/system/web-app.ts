@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import type { Logger } from '../logger.js';
+import { fromProjectRoot } from './project-root.js';
 
 /** Where `npm install` (or `npm run web:build`) puts the built web app. */
-export const WEB_APP_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+export const WEB_APP_DIR = fromProjectRoot('web', 'dist');
 
 export type WebAppHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -54,6 +54,9 @@ export function webAppHandler(log: Logger, dir = WEB_APP_DIR): WebAppHandler | n
  * Whether a request is for the web app rather than the API: a GET or HEAD outside `/graphql`
  * and `/health`. A few comparisons, the method first: API requests (POST) stop at the first.
  */
+/** Probes and metrics: never the web app, whatever the method. */
+const OPERATOR_PATHS = new Set(['/health', '/ready', '/metrics']);
+
 export function isWebAppRequest(method: string | undefined, path: string | undefined): boolean {
-  return (method === 'GET' || method === 'HEAD') && path !== undefined && path !== '/graphql' && !path.startsWith('/graphql/') && path !== '/health';
+  return (method === 'GET' || method === 'HEAD') && path !== undefined && path !== '/graphql' && !path.startsWith('/graphql/') && !OPERATOR_PATHS.has(path);
 }

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/db/migrate.js';
@@ -19,6 +21,9 @@ declare module 'vitest' {
 
 /** Starts (or finds) PostgreSQL once for the whole run and migrates a template database. */
 export default async function setup(project: TestProject) {
+  // Tests that run the production start command need dist/ built from these sources.
+  const built = spawnSync(process.execPath, [path.resolve(import.meta.dirname, '../../scripts/ensure-build.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
   const server = await startPostgresServer();
   process.stdout.write(`[tests] PostgreSQL from ${server.source}\n`);
   const testRunId = randomBytes(4).toString('hex');

@@ -35,6 +35,9 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 async function npmStart(dataDir: string): Promise<Started> {
   const port = await findFreePort();
   expect(startCommand).toBe('node');
+  // Production runs the bundle built by `npm run build` (prestart builds it when missing), not TypeScript.
+  expect(startArgs.at(-1)).toBe('dist/main.js');
+  expect(startScript).not.toMatch(/tsx/);
   const child = spawn(process.execPath, startArgs, {
     cwd: projectRoot,
     env: cleanEnv({ BEHFLOW_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }),
@@ -79,7 +82,7 @@ afterAll(async () => {
 });
 
 describe('npm start without DATABASE_URL', () => {
-  it('serves GraphQL and /health on the embedded PostgreSQL, stops on SIGTERM, and keeps its data across restarts', async () => {
+  it('serves GraphQL, /health and /ready on the embedded PostgreSQL, stops on SIGTERM, and keeps its data across restarts', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-start-'));
     dataDirs.push(dataDir);
 
@@ -92,7 +95,10 @@ describe('npm start without DATABASE_URL', () => {
     expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });
     const health = await fetch(`http://127.0.0.1:${first.port}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: { reachable: true } });
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const ready = await fetch(`http://127.0.0.1:${first.port}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: { reachable: true }, migrations: { applied: true } });
 
     const client = await embeddedClient(dataDir, first.embeddedPort);
     await client.query(`INSERT INTO users (username, password_hash, name, lastname) VALUES ('kept_user', 'x', 'Kept', 'User')`);

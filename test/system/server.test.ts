@@ -13,12 +13,15 @@ describe('HTTP endpoint', () => {
     expect(data.serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('reports health with the database reachable', async () => {
+  it('reports itself alive on /health and ready on /ready with the database reachable and migrated', async () => {
     const response = await fetch(`${server.origin}/health`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, any>;
-    expect(body).toMatchObject({ status: 'ok', database: { reachable: true } });
+    expect(body).toMatchObject({ status: 'ok' });
     expect(Date.parse(body.time)).not.toBeNaN();
+    const ready = await fetch(`${server.origin}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: { reachable: true }, migrations: { applied: true, missing: [] }, draining: false });
   });
 
   it('turns a malformed document into a GraphQL error, not a 500', async () => {

@@ -59,5 +59,7 @@ describe('serving the web app', () => {
     expect(isWebAppRequest('GET', '/graphql')).toBe(false);
     expect(isWebAppRequest('GET', '/graphql/stream')).toBe(false);
     expect(isWebAppRequest('GET', '/health')).toBe(false);
+    expect(isWebAppRequest('GET', '/ready')).toBe(false);
+    expect(isWebAppRequest('GET', '/metrics')).toBe(false);
   });
 });
