@@ -21,6 +21,9 @@ import { VERSION } from './system/version.js';
 import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
 import { useSubscriptionsEndOnShutdown } from './system/ending-streams.js';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useErrorContract, withinContract } from './system/error-contract.js';
+import { isDatabaseUnavailable } from './db/unavailable.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -105,6 +108,20 @@ function authorizationOf(initial: InitialContext): string | null {
 }
 
 /**
+ * Headers any of which marks a request as one a browser preflights (CORS) before sending it
+ * cross-site: Yoga's CSRF header, or the credentials this API takes (never a cookie). A GET
+ * or a form-encoded or plain-text POST carrying none of them is refused before parsing.
+ */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'authorization'];
+
+/** SERVICE_UNAVAILABLE in place of a masked error, at the same path. */
+function serviceUnavailableAt(error: unknown): GraphQLError {
+  const located = error instanceof GraphQLError ? error : undefined;
+  const unavailable = new ServiceUnavailableError();
+  return new GraphQLError(unavailable.message, { nodes: located?.nodes, path: located?.path, extensions: unavailable.extensions });
+}
+
+/**
  * Wraps graphql-ws's `onSubscribe`: whatever escapes it would be sent to the client as the
  * close reason and printed to the console, past the log. Expected failures (coded errors,
  * such as SERVICE_UNAVAILABLE) go back as the operation's errors; anything else is logged
@@ -119,6 +136,10 @@ function startsCleanly<A extends unknown[], R>(
       return await onSubscribe(...args);
     } catch (error) {
       if (error instanceof GraphQLError && error.extensions.code) return [error];
+      if (isDatabaseUnavailable(error)) {
+        log.warn({ err: { message: (error as Error).message } }, 'database unavailable for a WebSocket operation');
+        return [serviceUnavailableAt(error)];
+      }
       log.error({ err: error }, 'could not start a WebSocket operation');
       return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
     }
@@ -180,7 +201,23 @@ export function createApp(options: AppOptions): App {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    plugins: [useSubscriptionsEndOnShutdown(shutdown.signal), useSessionBoundSubscriptions(sessionWatch), useDocumentLimits(), useOperationLimits(), useCompiledQueries(), useSharedSubscriptionResults()],
+    plugins: [
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      useErrorContract({ introspection: config.introspection }),
+      useSubscriptionsEndOnShutdown(shutdown.signal),
+      useSessionBoundSubscriptions(sessionWatch),
+      useDocumentLimits(),
+      useOperationLimits(),
+      useCompiledQueries(),
+      useSharedSubscriptionResults(),
+    ],
+    // Same origin only, unless origins are configured: no CORS headers at all means browsers
+    // let no other site read an answer.
+    cors: config.corsOrigins.length === 0 ? false : (request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !config.corsOrigins.includes(origin)) return { origin: [] };
+      return { origin, credentials: true, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'idempotency-key'], methods: ['GET', 'POST'] };
+    },
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
     // pipes every body through a stream transform, a large share of a small request's cost.
     maxRequestBodySize: false,
@@ -191,6 +228,11 @@ export function createApp(options: AppOptions): App {
         const masked = maskError(error, message, false);
         if (masked !== error) {
           const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+          // The database went away under a resolver: an outage the client may retry, not a bug.
+          if (isDatabaseUnavailable(original)) {
+            log.warn({ err: { message: (original as Error).message }, path: error instanceof GraphQLError ? error.path : undefined }, 'database unavailable');
+            return serviceUnavailableAt(error);
+          }
           log.error({ err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error');
         }
         return masked;
@@ -273,6 +315,22 @@ export function createApp(options: AppOptions): App {
   });
 
   const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BYTES });
+  const contract = { suggestions: config.introspection };
+  // A frame over the limit, or one breaking the WebSocket protocol: ws has already closed the
+  // socket with the right code (1009, 1002…) when it emits the error. graphql-ws would print
+  // each one with its stack to stderr, which anyone could fill; one log line says enough.
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const emit = socket.emit.bind(socket);
+    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'error') return emit(event, ...args);
+      const error = args[0] as (Error & { code?: string }) | undefined;
+      log.warn(
+        { err: { message: error?.message, code: error?.code }, client: clientOf(request, config.trustedProxies).address },
+        'WebSocket protocol error; connection closed',
+      );
+      return true;
+    }) as typeof socket.emit;
+  });
   const wsServer = useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
     {
       // A connection without credentials may connect (its operations then need none or fail
@@ -317,10 +375,11 @@ export function createApp(options: AppOptions): App {
         try {
           document = parse(params.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.')];
+          const parseError = error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.');
+          return [withinContract(parseError.extensions.code ? parseError : new GraphQLError(parseError.message, { source: parseError.source, positions: parseError.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }), contract)];
         }
         const errors = validate(envelopedSchema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((error: GraphQLError) => withinContract(error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }), contract));
         const args: ExecutionArgs = {
           schema: envelopedSchema,
           operationName: params.operationName,

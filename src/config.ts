@@ -22,6 +22,13 @@ const booleanFlag = z
 
 const MAX_TRUSTED_PROXIES = 10;
 
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+}
+
 /**
  * `false` (or `0`) trusts no proxy; `true` trusts one (a single nginx or Caddy in front);
  * a number trusts that many proxies in a chain. Anything else is refused rather than guessed.
@@ -52,6 +59,14 @@ const environmentSchema = z.object({
   BEHFLOW_DATA_DIR: z.string().min(1).default('.behflow'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
+  BEHFLOW_INTROSPECTION: booleanFlag.optional(),
+  BEHFLOW_CORS_ORIGINS: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || value.split(',').every((entry) => isOrigin(entry.trim())), {
+      message: 'must be a comma-separated list of origins such as https://todo.example.com (scheme, host and port only)',
+    })
+    .default(''),
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   BEHFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -111,6 +126,16 @@ export interface Config {
   readonly dataDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly graphiql: boolean;
+  /**
+   * Whether introspection queries and "Did you mean …?" suggestions are answered; off by
+   * default in production, where the schema need not be disclosed to anyone who asks.
+   */
+  readonly introspection: boolean;
+  /**
+   * Browser origins other than the server's own allowed to call the API (CORS). Empty: only
+   * pages served from the same origin (the bundled web app, GraphiQL).
+   */
+  readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
@@ -229,6 +254,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(values.BEHFLOW_DATA_DIR),
     logLevel: values.LOG_LEVEL,
     graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
+    introspection: values.BEHFLOW_INTROSPECTION ?? !production,
+    corsOrigins: Object.freeze(
+      values.BEHFLOW_CORS_ORIGINS.split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    ),
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
     dbPoolSize: values.BEHFLOW_DB_POOL_SIZE,
     production,
