@@ -215,7 +215,7 @@ export function createApp(options: AppOptions): App {
     // let no other site read an answer.
     cors: config.corsOrigins.length === 0 ? false : (request) => {
       const origin = request.headers.get('origin');
-      if (!origin || !config.corsOrigins.includes(origin)) return { origin: [] };
+      if (!origin || !config.corsOrigins.includes(origin)) return false;
       return { origin, credentials: true, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'idempotency-key'], methods: ['GET', 'POST'] };
     },
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
