@@ -76,6 +76,7 @@ const environmentSchema = z.object({
   BEHFLOW_ADMIN_USERNAMES: z.string().default(''),
   BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
+  BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME_ANY_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   BEHFLOW_REGISTER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
   BEHFLOW_REGISTER_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -155,12 +156,17 @@ export interface Config {
   /** Usernames that are made administrators at registration and at every start. */
   readonly adminUsernames: readonly string[];
   /**
-   * Failed sign-ins tolerated within a sliding window, per username and per client address;
-   * the state lives in PostgreSQL so the limit holds across instances.
+   * Failed sign-ins tolerated within a sliding window: per username from one client address
+   * (a stranger guessing locks out only their own address, not the owner), per username from
+   * all addresses together (a much higher bound on guessing spread over many addresses), and
+   * per client address. The state lives in PostgreSQL so the limits hold across instances.
    */
   readonly loginRateLimit: {
     readonly windowSeconds: number;
+    /** Per username and client address. */
     readonly maxFailuresPerUsername: number;
+    /** Per username, whatever the address. */
+    readonly maxFailuresPerUsernameAnyAddress: number;
     readonly maxFailuresPerAddress: number;
   };
   /** Registrations (attempts that pass input checks) allowed per client address within a sliding window. */
@@ -274,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: Object.freeze({
       windowSeconds: values.BEHFLOW_LOGIN_WINDOW_SECONDS,
       maxFailuresPerUsername: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME,
+      maxFailuresPerUsernameAnyAddress: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME_ANY_ADDRESS,
       maxFailuresPerAddress: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS,
     }),
     registerRateLimit: Object.freeze({
