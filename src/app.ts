@@ -24,6 +24,7 @@ import { useSubscriptionsEndOnShutdown } from './system/ending-streams.js';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useErrorContract, withinContract } from './system/error-contract.js';
 import { isDatabaseUnavailable } from './db/unavailable.js';
+import { StreamCaps, useStreamCaps } from './system/stream-caps.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -197,6 +198,7 @@ export function createApp(options: AppOptions): App {
 
   // Aborted when the server stops: every subscription stream then completes.
   const shutdown = new AbortController();
+  const streamCaps = new StreamCaps(config.streamCaps);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -204,6 +206,7 @@ export function createApp(options: AppOptions): App {
     plugins: [
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useErrorContract({ introspection: config.introspection }),
+      useStreamCaps(streamCaps),
       useSubscriptionsEndOnShutdown(shutdown.signal),
       useSessionBoundSubscriptions(sessionWatch),
       useDocumentLimits(),
@@ -314,12 +317,27 @@ export function createApp(options: AppOptions): App {
     socket.once('close', () => sockets.delete(socket));
   });
 
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BYTES });
+  // Each connection holds a place among the instance's live streams: refused at the upgrade
+  // (HTTP 503) when none is left. Once its credentials are known (connection_init), one without
+  // a session also takes one of its address's places, or is closed with 4429.
+  const places = new WeakMap<IncomingMessage, { release: () => void }>();
+  const wss = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    maxPayload: MAX_REQUEST_BYTES,
+    verifyClient: ({ req }, accept) => {
+      const place = streamCaps.acquire(null, true);
+      if ('refused' in place) return accept(false, 503, 'Too many live connections');
+      places.set(req, place);
+      accept(true);
+    },
+  });
   const contract = { suggestions: config.introspection };
   // A frame over the limit, or one breaking the WebSocket protocol: ws has already closed the
   // socket with the right code (1009, 1002…) when it emits the error. graphql-ws would print
   // each one with its stack to stderr, which anyone could fill; one log line says enough.
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    socket.once('close', () => places.get(request)?.release());
     const emit = socket.emit.bind(socket);
     socket.emit = ((event: string | symbol, ...args: unknown[]) => {
       if (event !== 'error') return emit(event, ...args);
@@ -338,8 +356,16 @@ export function createApp(options: AppOptions): App {
       // 4403, and so is an accepted one as soon as its session ends.
       onConnect: async (ctx) => {
         const authorization = connectionAuthorization(ctx.connectionParams);
-        if (authorization === undefined || authorization === null) return true;
-        const { socket } = ctx.extra;
+        const { socket, request } = ctx.extra;
+        if (authorization === undefined || authorization === null) {
+          const place = streamCaps.acquire(clientOf(request, config.trustedProxies).address, false, false);
+          if ('refused' in place) {
+            socket.close(4429, 'Too many connections without a session from this address');
+            return false;
+          }
+          socket.once('close', place.release);
+          return true;
+        }
         let viewer;
         try {
           viewer = typeof authorization === 'string' ? await viewers.resolve(authorization) : null;

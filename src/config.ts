@@ -60,6 +60,8 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
   BEHFLOW_INTROSPECTION: booleanFlag.optional(),
+  BEHFLOW_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(8),
   BEHFLOW_CORS_ORIGINS: z
     .string()
     .trim()
@@ -137,6 +139,11 @@ export interface Config {
    * pages served from the same origin (the bundled web app, GraphiQL).
    */
   readonly corsOrigins: readonly string[];
+  /**
+   * Live streams (server-sent event subscriptions and WebSocket connections) open at once on
+   * an instance, and those without a session from one client address.
+   */
+  readonly streamCaps: { readonly total: number; readonly anonymousPerAddress: number };
   readonly shutdownTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly production: boolean;
@@ -261,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
     introspection: values.BEHFLOW_INTROSPECTION ?? !production,
+    streamCaps: Object.freeze({ total: values.BEHFLOW_MAX_STREAMS, anonymousPerAddress: values.BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS }),
     corsOrigins: Object.freeze(
       values.BEHFLOW_CORS_ORIGINS.split(',')
         .map((origin) => origin.trim())
