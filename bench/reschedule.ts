@@ -6,7 +6,9 @@ import pg from 'pg';
 import { connectDatabase } from '../src/db/prisma.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
-import { rescheduleOverdueTasks, rescheduledTaskEvents } from '../src/scheduler/reschedule-remaining-tasks.js';
+import { createEventLog } from '../src/events/log.js';
+import { createPubSubSystem } from '../src/pubsub/index.js';
+import { createTaskService } from '../src/tasks/service.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -37,20 +39,22 @@ try {
       JOIN LATERAL (SELECT user_id FROM users ORDER BY user_id OFFSET (i % ${USERS}) LIMIT 1) u ON true`);
     await database.pool.query('ANALYZE tasks; ANALYZE users');
 
+    const events = createPubSubSystem({ connectionString: url.toString(), pool: recorder.pool, logger });
+    await events.ready();
+    const tasks = createTaskService({ prisma: recorder.prisma, sql: recorder.sql, events: createEventLog({ transport: events.transport, logger }), logger, timeZone: 'Asia/Tehran' });
     const started = performance.now();
-    const outcome = await rescheduleOverdueTasks(recorder.prisma, {
+    // The move, the moved tasks read back and their events written: one transaction.
+    const outcome = await tasks.rescheduleOverdue({
       now: new Date(),
       serviceTimeZone: 'Asia/Tehran',
       includeStatuses: ['pending', 'in_progress'],
       updateToToday: true,
+      timeoutMs: 600_000,
     });
     const rescheduleMs = performance.now() - started;
     const sqlStatements = statements.length;
-
-    const eventsStarted = performance.now();
-    let events = 0;
-    for await (const batch of rescheduledTaskEvents(recorder.prisma, outcome.movedTaskIds)) events += batch.length;
-    const eventsMs = performance.now() - eventsStarted;
+    const [logged] = (await database.pool.query('SELECT count(*)::int AS count FROM stream_events')).rows;
+    await events.close();
 
     const report = {
       machine: `${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -60,9 +64,7 @@ try {
       tasksRescheduled: outcome.tasksRescheduled,
       rescheduleSeconds: Number((rescheduleMs / 1000).toFixed(2)),
       rescheduleSqlStatements: sqlStatements,
-      eventLoadSeconds: Number((eventsMs / 1000).toFixed(2)),
-      eventsBuilt: events,
-      eventSqlStatements: statements.length - sqlStatements,
+      eventsWritten: logged.count,
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {

@@ -14,7 +14,7 @@ import { createEventLog, type EventLog } from './events/log.js';
 import { createEventStreams, type EventStreams } from './events/streams.js';
 import { createAssistantProvider } from './assistant/index.js';
 import { ChatService } from './chat/service.js';
-import { createTaskService } from './tasks/service.js';
+import { createTaskService, type TaskService } from './tasks/service.js';
 import { createProcessRegistry } from './scheduler/processes.js';
 import { ProcessScheduler } from './scheduler/scheduler.js';
 
@@ -31,6 +31,8 @@ export interface RunningServer {
   readonly events: PubSubSystem;
   /** The event log services write their events to. */
   readonly eventLog: EventLog;
+  /** The task domain (what resolvers, the assistant and processes go through). */
+  readonly tasks: TaskService;
   /** This instance's delivery of the log's streams to its subscribers. */
   readonly streams: EventStreams;
   /** The chat service, e.g. to wait until background replies are stored. */
@@ -160,7 +162,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const url = `http://${shownHost}:${port}/graphql`;
     logger.info({ url, embeddedDatabase: !config.databaseUrl }, 'Behflow GraphQL is ready');
 
-    return { app, port, url, database, events, eventLog, streams, processes, scheduler, chat, stop: unwind };
+    return { app, port, url, database, events, eventLog, streams, tasks, processes, scheduler, chat, stop: unwind };
   } catch (error) {
     await unwind();
     throw error;

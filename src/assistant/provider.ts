@@ -1,5 +1,5 @@
 // What every assistant (built-in or a language model) is given and gives back.
-import type { ToolName } from './tools.js';
+import type { ToolName } from './tool-schemas.js';
 
 /** One tool call the assistant made for a reply, kept with the reply (chat_messages.actions). */
 export interface AssistantAction {

@@ -10,6 +10,7 @@ import type { AssistantAction, ToolResult, ToolRunner } from './provider.js';
 import { fold } from './text.js';
 import { formatIsoLocal, formatLocal } from './time.js';
 import { isToolName, TOOL_ARGUMENTS, type ToolArguments, type ToolName } from './tool-schemas.js';
+import { OPEN_STATUSES } from '../tasks/rules.js';
 
 export { isToolName, TOOL_DEFINITIONS, type ToolArguments, type ToolName } from './tool-schemas.js';
 
@@ -76,7 +77,7 @@ async function candidatesFor(context: ToolContext, reference: string): Promise<T
     .sort((left, right) => right.length - left.length)
     .slice(0, 3);
   const batches = await Promise.all([
-    list(context, { statuses: ['pending', 'in_progress'] }, OPEN_CANDIDATES, RECENT_FIRST),
+    list(context, { statuses: [...OPEN_STATUSES] }, OPEN_CANDIDATES, RECENT_FIRST),
     list(context, { statuses: ['completed', 'cancelled'] }, CLOSED_CANDIDATES, RECENT_FIRST),
     ...words.map((word) => list(context, { search: word }, 50, RECENT_FIRST)),
   ]);
@@ -139,7 +140,7 @@ const executors: Executors = {
   async suggest_next(context, args) {
     const [overdue, open] = await Promise.all([
       list(context, { overdue: true }, 50),
-      list(context, { statuses: ['pending', 'in_progress'] }, 200, [{ field: 'PRIORITY', direction: 'DESC' }, ...SOONEST_FIRST]),
+      list(context, { statuses: [...OPEN_STATUSES] }, 200, [{ field: 'PRIORITY', direction: 'DESC' }, ...SOONEST_FIRST]),
     ]);
     const tasks = [...new Map([...overdue, ...open].map((task) => [task.id, task])).values()];
     const ranked = rankNext(tasks, context.now, context.actor.timeZone, args.limit ?? 5);
@@ -155,7 +156,7 @@ const executors: Executors = {
     return { tag: spellings[0] ?? args.tag, tasks: views(await list(context, { tagsAny }, GROUP_LIMIT), context) };
   },
   async group_by_priority(context) {
-    const found = await list(context, { statuses: ['pending', 'in_progress'] }, GROUP_LIMIT);
+    const found = await list(context, { statuses: [...OPEN_STATUSES] }, GROUP_LIMIT);
     const groups = { high: [] as TaskView[], medium: [] as TaskView[], low: [] as TaskView[] };
     for (const task of found) groups[task.priority].push(viewOf(task, context));
     return { groups };

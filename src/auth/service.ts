@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Calendar, Prisma, PrismaClient } from '../db/prisma.js';
 import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
-import type { Viewer } from '../schema/context.js';
+import type { Viewer } from './viewer.js';
 import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../schema/errors.js';
 import { ACCOUNT_SELECT, accountsStatement, type Account, type AccountColumn } from './accounts.js';
 import { createLoginLimiter, createRegistrationLimiter } from './attempt-limiter.js';

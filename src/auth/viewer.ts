@@ -1,8 +1,21 @@
 import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { PubSubSystem } from '../pubsub/index.js';
-import type { Viewer } from '../schema/context.js';
 import { bearerToken, hashSessionToken } from './tokens.js';
+
+export type Role = 'user' | 'admin';
+
+/** Who is asking: the signed-in user behind the request's session token. */
+export interface Viewer {
+  readonly id: string;
+  readonly username: string;
+  readonly role: Role;
+  /** IANA zone used for "today" and for calendar renderings of this viewer's dates. */
+  readonly timeZone: string;
+  /** The session the request was authenticated with. */
+  readonly sessionId: string;
+  readonly sessionExpiresAt: Date;
+}
 
 interface SessionRow {
   sessionId: string;

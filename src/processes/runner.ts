@@ -16,7 +16,7 @@ export interface ExecutionRunnerDependencies {
   readonly registry: ProcessRegistry;
   readonly serviceTimeZone: string;
   readonly leaseSeconds: number;
-  readonly tasks: TaskService | null;
+  readonly tasks: TaskService;
   readonly instanceName: string;
   readonly now: () => Date;
   /** Where execution status changes are logged with the change, and sent on from. */

@@ -39,7 +39,7 @@ export interface ProcessServiceOptions {
   readonly serviceTimeZone: string;
   /** How long a run's lease lasts without renewal; an instance renews it every third of that. */
   readonly leaseSeconds: number;
-  readonly tasks: TaskService | null;
+  readonly tasks: TaskService;
   /** Names this instance in the executions it records and in its log lines. */
   readonly instanceName: string;
   /** The clock a run reads as "now" (tests may set it); leases and durations use the real one. */

@@ -66,7 +66,7 @@ export interface ProcessRunContext<TConfig> {
    * work (transaction and statement timeouts), so it never stops at a library's default.
    */
   remainingMs(): number;
-  readonly tasks: TaskService | null;
+  readonly tasks: TaskService;
   readonly trigger: ExecutionTriggerValue;
   /** Set for event-based runs. */
   readonly event: TaskDomainEvent | null;

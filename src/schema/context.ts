@@ -10,19 +10,8 @@ import type { ChatService } from '../chat/service.js';
 import type { RequestLoaders } from './loaders.js';
 import type { EventStreams } from '../events/streams.js';
 
-export type Role = 'user' | 'admin';
-
-/** Who is asking: the signed-in user behind the request's session token. */
-export interface Viewer {
-  readonly id: string;
-  readonly username: string;
-  readonly role: Role;
-  /** IANA zone used for "today" and for calendar renderings of this viewer's dates. */
-  readonly timeZone: string;
-  /** The session the request was authenticated with. */
-  readonly sessionId: string;
-  readonly sessionExpiresAt: Date;
-}
+export type { Role, Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 
 /** Long-lived parts of the app, made once by `createApp` and shared by every request. */
 export interface AppDependencies {

@@ -3,8 +3,9 @@
 // identifier is written here, every value is a parameter.
 import type { SqlStatement } from '../db/sql.js';
 import type { Task } from '../db/prisma.js';
-import { escapeLike } from './rules.js';
-import type { TaskOrder, TaskPriority, TaskStatus } from './service.js';
+import { escapeLike, overdueSql } from './rules.js';
+import type { CheckedTaskFilter, TaskOrder } from './model.js';
+export type { CheckedTaskFilter } from './model.js';
 
 /** Where each property of a task row is stored. */
 const TASK_COLUMN_SQL = {
@@ -33,18 +34,6 @@ export const ALL_TASK_COLUMNS = Object.keys(TASK_COLUMN_SQL) as TaskColumn[];
 export type TaskRow = Pick<Task, 'id'> & Partial<Task>;
 
 /** A filter already checked by the rules: every value valid, "today" and "now" fixed. */
-export interface CheckedTaskFilter {
-  readonly statuses?: readonly TaskStatus[];
-  readonly priorities?: readonly TaskPriority[];
-  readonly tagsAny?: readonly string[];
-  readonly tagsAll?: readonly string[];
-  readonly dueBefore?: Date;
-  readonly dueAfter?: Date;
-  readonly overdue?: boolean;
-  readonly dueToday?: { readonly start: Date; readonly end: Date; readonly wanted: boolean };
-  readonly searchWords: readonly string[];
-  readonly now: Date;
-}
 
 /** Builds a statement's text and values together, numbering the placeholders. */
 class Statement {
@@ -68,7 +57,7 @@ function whereClause(statement: Statement, userId: string, filter: CheckedTaskFi
   if (filter.dueBefore) conditions.push(`t.due_date_gregorian < ${statement.param(filter.dueBefore, '::timestamptz')}`);
   if (filter.dueAfter) conditions.push(`t.due_date_gregorian > ${statement.param(filter.dueAfter, '::timestamptz')}`);
   if (filter.overdue !== undefined) {
-    const overdue = `t.due_date_gregorian < ${statement.param(filter.now, '::timestamptz')} AND t.status IN ('pending', 'in_progress')`;
+    const overdue = overdueSql(statement.param(filter.now, '::timestamptz'), 't');
     // A task without a due date is not overdue: NULL counts as false both ways.
     conditions.push(filter.overdue ? `(${overdue})` : `NOT COALESCE(${overdue}, false)`);
   }

@@ -2,11 +2,11 @@
 // BadUserInputError naming the offending field, so GraphQL clients and the assistant's tools
 // get the same coded answer.
 import type { Prisma } from '../db/prisma.js';
+import { Priority, TaskStatus as TaskStatusValues } from '../generated/prisma/enums.js';
 import { BadUserInputError } from '../schema/errors.js';
 import { refuseNul } from '../schema/text.js';
 import { dayBounds, type TimeOfDay } from './calendar.js';
-import type { CheckedTaskFilter } from './queries.js';
-import type { Actor, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './service.js';
+import type { Actor, CheckedTaskFilter, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './model.js';
 
 export const TASK_LIMITS = {
   nameLength: 255,
@@ -18,8 +18,11 @@ export const TASK_LIMITS = {
   filterValues: 100,
 } as const;
 
-export const TASK_PRIORITIES: readonly TaskPriority[] = ['low', 'medium', 'high'];
-export const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'in_progress', 'completed', 'cancelled'];
+// The values come from the database's enums, as Prisma generates them: one list each.
+export const TASK_PRIORITIES = Object.values(Priority) as readonly TaskPriority[] as readonly [TaskPriority, ...TaskPriority[]];
+export const TASK_STATUSES = Object.values(TaskStatusValues) as readonly TaskStatus[] as readonly [TaskStatus, ...TaskStatus[]];
+/** A task still to be done: what "overdue" means and what the morning reschedule moves by default. */
+export const OPEN_STATUSES = ['pending', 'in_progress'] as const satisfies readonly TaskStatus[];
 
 /** Lengths in characters as PostgreSQL counts them (code points), not UTF-16 units. */
 const characters = (text: string) => [...text].length;
@@ -209,13 +212,22 @@ export function checkedTaskOrder(orderBy: readonly TaskOrder[] | undefined): rea
   return keys;
 }
 
-/** Due before now and still open (neither completed nor cancelled). */
+// Overdue: due before now and still open. The same rule in the three forms the readers need.
+
+/** As a Prisma condition. */
 export function overdueWhere(now: Date): Prisma.TaskWhereInput {
-  return { dueDateGregorian: { lt: now }, status: { in: ['pending', 'in_progress'] } };
+  return { dueDateGregorian: { lt: now }, status: { in: [...OPEN_STATUSES] } };
 }
 
+/** As SQL over `tasks` columns (prefixed with `alias.` when given), `now` being a parameter placeholder. */
+export function overdueSql(now: string, alias?: string): string {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `${column('due_date_gregorian')} < ${now} AND ${column('status')} IN (${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+}
+
+/** For a task in hand. */
 export function isOverdue(task: { dueDateGregorian: Date | null; status: string }, now = new Date()): boolean {
-  return task.dueDateGregorian !== null && task.dueDateGregorian < now && (task.status === 'pending' || task.status === 'in_progress');
+  return task.dueDateGregorian !== null && task.dueDateGregorian < now && (OPEN_STATUSES as readonly string[]).includes(task.status);
 }
 
 const ORDER_COLUMNS = {

@@ -8,84 +8,14 @@ import type { Logger } from '../logger.js';
 import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import { BadUserInputError, NotFoundError } from '../schema/errors.js';
 import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
-import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type CheckedTaskFilter, type TaskColumn, type TaskRow } from './queries.js';
-import { taskSnapshot, taskStream, type TaskChangedEvent, type TaskEventType } from './snapshot.js';
-import { checkedTaskFilter, checkedTaskOrder, DATE_ONLY_DUE_TIME, isUuid, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
+import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type TaskColumn, type TaskRow } from './queries.js';
+import { movedTasks, rescheduleOutcome, rescheduleStatement, type RescheduleOptions, type RescheduleOutcome, type RescheduleRow } from './reschedule.js';
+import { taskSnapshot, taskStream, type TaskChangedEvent } from './snapshot.js';
+import { overdueSql, checkedTaskFilter, checkedTaskOrder, DATE_ONLY_DUE_TIME, isUuid, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
 
-export type TaskPriority = 'low' | 'medium' | 'high';
-export type TaskStatus = 'pending' | 'in_progress' | 'completed' | 'cancelled';
-
-/** On whose behalf the service acts: a signed-in viewer, the assistant for its user, a process. */
-export interface Actor {
-  readonly id: string;
-  /** IANA zone for "today" and for interpreting local dates. */
-  readonly timeZone: string;
-}
-
-export interface TaskFilter {
-  readonly statuses?: readonly TaskStatus[];
-  readonly priorities?: readonly TaskPriority[];
-  readonly tagsAny?: readonly string[];
-  readonly tagsAll?: readonly string[];
-  readonly dueBefore?: Date;
-  readonly dueAfter?: Date;
-  /** Due before now and neither completed nor cancelled. */
-  readonly overdue?: boolean;
-  /** Due within the actor's current calendar day. */
-  readonly dueToday?: boolean;
-  /** Words that must each appear (any case, any part) in the name, description or a tag. */
-  readonly search?: string;
-}
-
-export type TaskOrderField = 'DUE_AT' | 'PRIORITY' | 'CREATED_AT' | 'UPDATED_AT' | 'NAME';
-export interface TaskOrder {
-  readonly field: TaskOrderField;
-  readonly direction: 'ASC' | 'DESC';
-}
-
-export interface CreateTaskData {
-  readonly name: string;
-  readonly description?: string | null;
-  readonly priority?: TaskPriority;
-  readonly status?: TaskStatus;
-  readonly tags?: readonly string[] | null;
-  readonly dueAt?: Date | null;
-}
-
-/** Partial: an absent key leaves the field as it is; `null` clears a nullable field. */
-export interface UpdateTaskData {
-  readonly name?: string;
-  readonly description?: string | null;
-  readonly priority?: TaskPriority;
-  readonly status?: TaskStatus;
-  readonly tags?: readonly string[] | null;
-  readonly dueAt?: Date | null;
-}
-
-export interface TaskStats {
-  readonly total: number;
-  readonly byStatus: Readonly<Record<TaskStatus, number>>;
-  readonly byPriority: Readonly<Record<TaskPriority, number>>;
-  readonly overdue: number;
-  readonly dueToday: number;
-}
-
-export type { TaskEventType } from './snapshot.js';
-
-/** A change to a task, emitted after its transaction commits. */
-export interface TaskDomainEvent {
-  readonly type: TaskEventType;
-  readonly taskId: string;
-  readonly userId: string;
-  /** The task after the change (before it, for DELETED). */
-  readonly task: Task;
-}
-
-/** Which of an actor's tasks a list holds and in what order, checked (see TaskService.listing). */
-export interface TaskListing {
-  readonly filter: CheckedTaskFilter;
-  readonly orderBy: readonly TaskOrder[];
-}
+export * from './model.js';
+export type { RescheduleOptions, RescheduleOutcome } from './reschedule.js';
+import type { Actor, CreateTaskData, DueDateFormat, TaskDomainEvent, TaskEventType, TaskFilter, TaskListing, TaskOrder, TaskStats, TaskStatus, UpdateTaskData } from './model.js';
 
 /** One page of a listing. */
 export interface TaskPageRequest {
@@ -96,14 +26,6 @@ export interface TaskPageRequest {
   readonly limit: number;
   /** Read from the end backwards (`last`/`before`): rows come last first. */
   readonly inverted?: boolean;
-}
-
-/** How parseDueDate reads a written due date. */
-export interface DueDateFormat {
-  /** Only a wall-clock date or date-time in this calendar; any form when omitted. */
-  readonly calendar?: 'jalali' | 'gregorian';
-  /** The input field named in errors. */
-  readonly field?: string;
 }
 
 export interface TaskService {
@@ -146,8 +68,12 @@ export interface TaskService {
    * `task:changed` pub/sub event instead.
    */
   onEvent(listener: (event: TaskDomainEvent) => void | Promise<void>): () => void;
-  /** Emits events for changes made outside the service (set-based updates by processes). */
-  emitExternalChanges(events: readonly TaskDomainEvent[]): Promise<void>;
+  /**
+   * Moves every owner's unfinished tasks due before their today to today (the
+   * reschedule_remaining_tasks process), set-based; each moved task's UPDATED event commits
+   * with the move.
+   */
+  rescheduleOverdue(options: RescheduleOptions): Promise<RescheduleOutcome>;
 }
 
 export interface TaskServiceDependencies {
@@ -351,7 +277,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
                count(*) FILTER (WHERE priority = 'low')::int AS low,
                count(*) FILTER (WHERE priority = 'medium')::int AS medium,
                count(*) FILTER (WHERE priority = 'high')::int AS high,
-               count(*) FILTER (WHERE due_date_gregorian < $2 AND status IN ('pending', 'in_progress'))::int AS overdue,
+               count(*) FILTER (WHERE ${overdueSql('$2')})::int AS overdue,
                count(*) FILTER (WHERE due_date_gregorian >= $3 AND due_date_gregorian < $4)::int AS due_today
           FROM tasks WHERE user_id = $1::uuid`,
         values: [actor.id, at, today.start, today.end],
@@ -395,9 +321,29 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       return () => listeners.delete(listener);
     },
 
-    async emitExternalChanges(events) {
-      const logged = await prisma.$transaction((tx) => record(tx, events));
+    async rescheduleOverdue(options) {
+      // Prisma's own transaction timeout (5 s) would cut off a statement that merely waited on
+      // a lock; the caller's budget bounds the connection wait, the transaction and the statement.
+      const timeout = Math.max(1, Math.floor(options.timeoutMs));
+      const { row, events, logged } = await prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${timeout}`);
+          const [found] = await tx.$queryRaw<RescheduleRow[]>(rescheduleStatement(options));
+          const moved: TaskDomainEvent[] = [];
+          const written: LoggedEvent[] = [];
+          for await (const tasks of movedTasks(tx, found!.moved_ids)) {
+            const batch = tasks.map((task) => event('UPDATED', task));
+            moved.push(...batch);
+            written.push(...(await record(tx, batch)));
+          }
+          // A run given up while the statement waited must not commit what it did.
+          options.signal?.throwIfAborted();
+          return { row: found!, events: moved, logged: written };
+        },
+        { maxWait: timeout, timeout },
+      );
       committed(logged, events);
+      return rescheduleOutcome(row);
     },
   };
   return service;

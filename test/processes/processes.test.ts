@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rescheduleOverdueTasks } from '../../src/scheduler/reschedule-remaining-tasks.js';
+import type { RescheduleOptions } from '../../src/tasks/service.js';
 import { toJalali } from '../../src/tasks/calendar.js';
 import { seedUser, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
@@ -7,6 +7,9 @@ import { startTestServer } from '../helpers/server.js';
 const server = await startTestServer({ env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
 const admin = await seedUser(server.prisma, { role: 'admin' });
 const member = await seedUser(server.prisma);
+
+/** The task service's set-based reschedule, as the process runs it. */
+const rescheduleOverdueTasks = (options: Omit<RescheduleOptions, 'timeoutMs'>) => server.running.tasks.rescheduleOverdue({ timeoutMs: 30_000, ...options });
 
 const RESCHEDULE = `query { automatedProcess(name: "reschedule_remaining_tasks") { id name triggerType isEnabled nextRunAt processConfig
   schedule { hour minute timeZone expression } lastExecution { id } executions(first: 5) { totalCount edges { node { id status } } } } }`;
@@ -148,7 +151,7 @@ describe('reschedule_remaining_tasks', () => {
     const nyYesterday = await task(newYork.user.id, '2025-12-16T21:15:00-05:00', 'in_progress');
     const viaService = await task(serviceZone.user.id, '2025-12-01T07:30:00+03:30');
 
-    const outcome = await rescheduleOverdueTasks(server.prisma, {
+    const outcome = await rescheduleOverdueTasks({
       now,
       serviceTimeZone: 'Asia/Tehran',
       includeStatuses: ['pending', 'in_progress'],
@@ -163,8 +166,9 @@ describe('reschedule_remaining_tasks', () => {
     const moved = await byId(viaService.id);
     expect(moved.dueDateGregorian?.toISOString()).toBe(new Date('2025-12-18T07:30:00+03:30').toISOString());
     expect(moved.dueDateJalali).toBe('1404-09-27T07:30:00');
-    expect(outcome.movedTaskIds).toEqual(expect.arrayContaining([lateYesterday.id, nyYesterday.id, viaService.id]));
-    expect(outcome.movedTaskIds).not.toContain(justToday.id);
+    const movedIds = outcome.details.map((detail) => detail.task_id);
+    expect(movedIds).toEqual(expect.arrayContaining([lateYesterday.id, nyYesterday.id, viaService.id]));
+    expect(movedIds).not.toContain(justToday.id);
     expect(outcome.details.find((detail) => detail.task_id === viaService.id)).toMatchObject({
       user_id: serviceZone.user.id,
       old_due_date: '2025-12-01T04:00:00.000Z',
@@ -175,7 +179,7 @@ describe('reschedule_remaining_tasks', () => {
   it('keeps the local time of day across a DST change of the owner\'s zone', async () => {
     const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
     const beforeDst = await task(newYork.user.id, '2025-03-07T09:00:00-05:00');
-    await rescheduleOverdueTasks(server.prisma, {
+    await rescheduleOverdueTasks({
       now: new Date('2025-03-10T16:00:00Z'),
       serviceTimeZone: 'Asia/Tehran',
       includeStatuses: ['pending'],
@@ -204,15 +208,22 @@ describe('reschedule_remaining_tasks', () => {
     expect(comment!.text).toMatch(/1700-01-01 to 2124-03-19 only/);
   });
 
-  it('is set-based: one reschedule statement whatever the number of tasks', async () => {
+  it('is set-based: one reschedule statement whatever the number of tasks, the events in the same transaction', async () => {
     const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     for (let i = 0; i < 30; i += 1) await task(owner.user.id, '2025-11-01T10:00:00Z');
     const { result, statements } = await server.queries.record(() =>
-      rescheduleOverdueTasks(server.prisma, { now: new Date('2025-12-18T10:00:00Z'), serviceTimeZone: 'Asia/Tehran', includeStatuses: ['pending'], updateToToday: true }),
+      rescheduleOverdueTasks({ now: new Date('2025-12-18T10:00:00Z'), serviceTimeZone: 'Asia/Tehran', includeStatuses: ['pending'], updateToToday: true }),
     );
     expect(result.tasksRescheduled).toBeGreaterThanOrEqual(30);
-    expect(statements.filter((sql) => /UPDATE/i.test(sql))).toHaveLength(1);
-    expect(statements.length).toBeLessThanOrEqual(4); // BEGIN, SET LOCAL, the statement, COMMIT
+    expect(statements.filter((sql) => /UPDATE tasks/i.test(sql))).toHaveLength(1);
+    // SET LOCAL, the statement, the moved tasks read back and their events written (one batch
+    // each here), COMMIT: the events commit with the move.
+    expect(statements).toHaveLength(5);
+    expect(statements[3]).toMatch(/INSERT INTO stream_events/);
+    expect(statements[4]).toMatch(/^COMMIT/);
+    const [{ count }] = await server.prisma.$queryRaw<[{ count: number }]>`
+      SELECT count(*)::int AS count FROM stream_events WHERE stream = ${`tasks:${owner.user.id}`} AND payload->>'type' = 'UPDATED'`;
+    expect(count).toBe(30);
   });
 });
 

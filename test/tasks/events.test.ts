@@ -23,8 +23,8 @@ afterAll(async () => {
   await otherInstance.close();
 });
 
-const SUBSCRIPTION = `subscription { taskEvents { type taskId task { id name status completedAt owner { username } } } }`;
-type EventData = { taskEvents: { type: string; taskId: string; task: null | { id: string; name: string; status: string; completedAt: string | null } } };
+const SUBSCRIPTION = `subscription { taskEvents { type taskId task { id name status completedAt dueAt owner { username } } } }`;
+type EventData = { taskEvents: { type: string; taskId: string; task: null | { id: string; name: string; status: string; completedAt: string | null; dueAt: string | null } } };
 
 const globalId = (rawId: string) => Buffer.from(`Task:${rawId}`).toString('base64');
 
@@ -85,13 +85,15 @@ describe('taskEvents', () => {
     const bobEvents = await subscribed(bob.token);
 
     const actor = { id: alice.user.id, timeZone: 'Asia/Tehran' };
-    const task = await otherTasks.create(actor, { name: 'From the assistant', tags: ['chat'] });
+    const task = await otherTasks.create(actor, { name: 'From the assistant', tags: ['chat'], dueAt: new Date(Date.now() - 3 * 86_400_000) });
     expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: globalId(task.id), task: { name: 'From the assistant' } });
 
-    // A process's set-based update, announced afterwards.
-    const [rescheduled] = await otherInstance.prisma.task.updateManyAndReturn({ where: { id: task.id }, data: { name: 'Rescheduled' } });
-    await otherTasks.emitExternalChanges([{ type: 'UPDATED', taskId: task.id, userId: alice.user.id, task: rescheduled! }]);
-    expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', task: { name: 'Rescheduled' } });
+    // A process's set-based update (the morning reschedule moves the overdue task to today).
+    const outcome = await otherTasks.rescheduleOverdue({ now: new Date(), serviceTimeZone: 'Asia/Tehran', includeStatuses: ['pending'], updateToToday: true, timeoutMs: 10_000 });
+    expect(outcome.details.map((detail) => detail.task_id)).toContain(task.id);
+    const moved = (await aliceEvents.next()).data?.taskEvents;
+    expect(moved).toMatchObject({ type: 'UPDATED', taskId: globalId(task.id), task: { name: 'From the assistant' } });
+    expect(new Date(moved!.task!.dueAt!).getTime()).toBeGreaterThan(Date.now() - 86_400_000);
 
     // Bob's stream then carries Bob's own change first: none of Alice's events reached it.
     await server.data(`mutation { createTask(input: { name: "Bob's" }) { task { id } } }`, { token: bob.token });

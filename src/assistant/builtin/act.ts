@@ -11,6 +11,7 @@ import type { AssistantState, FollowUp, Pending } from './conversation.js';
 import { isEmptyWhen, type Edit, type Intent, type NewTask, type ReadContext, type TaskRef } from './intent.js';
 import type { Voice } from './voice.js';
 import { dueFrom } from './when.js';
+import { TASK_PRIORITIES } from '../../tasks/rules.js';
 
 export interface Turn {
   readonly content: string;
@@ -105,7 +106,7 @@ async function resolve(scene: Scene, ref: TaskRef, edit: Edit): Promise<Outcome<
   }
 }
 
-const STEPS = ['low', 'medium', 'high'] as const;
+const STEPS = TASK_PRIORITIES;
 /** English names start with a capital, as people write them in lists ("Evening run"). */
 const capitalised = (name: string) => (/^[a-z]/.test(name) ? name.charAt(0).toUpperCase() + name.slice(1) : name);
 

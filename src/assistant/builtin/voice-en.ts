@@ -2,6 +2,7 @@
 import type { Reason } from '../advice.js';
 import type { TaskView } from '../tools.js';
 import { escapeMarkdown, hashTags, taskTitle, type Voice } from './voice.js';
+import { TASK_STATUSES } from '../../tasks/rules.js';
 
 const STATUS_LABELS: Record<string, string> = { pending: 'pending', in_progress: 'in progress', completed: 'completed', cancelled: 'cancelled' };
 const STATUS_HEADINGS: Record<string, string> = { pending: 'Pending', in_progress: 'In progress', completed: 'Completed', cancelled: 'Cancelled' };
@@ -65,7 +66,7 @@ export const englishVoice: Voice = {
     tasks.length ? `Tasks matching "${escapeMarkdown(text)}" (${tasks.length}):\n${taskList(tasks, { numbered: tasks.length > 1 })}` : `No tasks match "${escapeMarkdown(text)}".`,
   statistics(stats) {
     if (stats.total === 0) return 'You have **no tasks** yet. Try *add call mom tomorrow at 6pm*.';
-    const byStatus = (['pending', 'in_progress', 'completed', 'cancelled'] as const).map((status) => `${stats.byStatus[status]} ${STATUS_LABELS[status]}`).join(', ');
+    const byStatus = TASK_STATUSES.map((status) => `${stats.byStatus[status]} ${STATUS_LABELS[status]}`).join(', ');
     const byPriority = (['high', 'medium', 'low'] as const).map((priority) => `${stats.byPriority[priority]} ${priority}`).join(', ');
     return [
       `You have **${stats.total}** task${stats.total === 1 ? '' : 's'}: ${byStatus}.`,
