@@ -25,6 +25,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useErrorContract, withinContract } from './system/error-contract.js';
 import { isDatabaseUnavailable } from './db/unavailable.js';
 import { StreamCaps, useStreamCaps } from './system/stream-caps.js';
+import { useIdempotencyKeys } from './system/idempotency.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -211,6 +212,7 @@ export function createApp(options: AppOptions): App {
       useSessionBoundSubscriptions(sessionWatch),
       useDocumentLimits(),
       useOperationLimits(),
+      useIdempotencyKeys({ windowSeconds: config.idempotencyWindowSeconds }),
       useCompiledQueries(),
       useSharedSubscriptionResults(),
     ],

@@ -60,6 +60,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
   BEHFLOW_INTROSPECTION: booleanFlag.optional(),
+  BEHFLOW_IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   BEHFLOW_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(8),
   BEHFLOW_CORS_ORIGINS: z
@@ -139,6 +140,8 @@ export interface Config {
    * pages served from the same origin (the bundled web app, GraphiQL).
    */
   readonly corsOrigins: readonly string[];
+  /** How long the outcome of a mutation sent with an `Idempotency-Key` is kept for retries. */
+  readonly idempotencyWindowSeconds: number;
   /**
    * Live streams (server-sent event subscriptions and WebSocket connections) open at once on
    * an instance, and those without a session from one client address.
@@ -269,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
     introspection: values.BEHFLOW_INTROSPECTION ?? !production,
     streamCaps: Object.freeze({ total: values.BEHFLOW_MAX_STREAMS, anonymousPerAddress: values.BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS }),
+    idempotencyWindowSeconds: Math.round(values.BEHFLOW_IDEMPOTENCY_WINDOW_HOURS * 3600),
     corsOrigins: Object.freeze(
       values.BEHFLOW_CORS_ORIGINS.split(',')
         .map((origin) => origin.trim())
