@@ -14,11 +14,24 @@ const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 6 || error === null || typeof error !== 'object') return false;
-  const candidate = error as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  const candidate = error as {
+    code?: unknown;
+    kind?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
   const code = typeof candidate.code === 'string' ? candidate.code : undefined;
   if (code && (NETWORK_CODES.has(code) || POSTGRES_CODES.has(code) || PRISMA_CODES.has(code) || /^08/.test(code))) return true;
   if (typeof candidate.kind === 'string' && ADAPTER_KINDS.has(candidate.kind)) return true;
   if (typeof candidate.message === 'string' && MESSAGES.test(candidate.message)) return true;
   if (Array.isArray(candidate.errors) && candidate.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
-  return isDatabaseUnavailable(candidate.cause, depth + 1) || isDatabaseUnavailable(candidate.originalError, depth + 1);
+  return (
+    isDatabaseUnavailable(candidate.cause, depth + 1) ||
+    isDatabaseUnavailable(candidate.originalError, depth + 1) ||
+    // Prisma's known request errors (P2039 and others) carry the driver's error here.
+    isDatabaseUnavailable(candidate.meta?.driverAdapterError, depth + 1)
+  );
 }

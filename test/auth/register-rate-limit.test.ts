@@ -33,7 +33,7 @@ const register = (server: TestServer, input: Record<string, unknown>, forwardedF
 
 function expectRateLimited(result: { data?: unknown; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, any> }> }) {
   // The payload is null: the mutation did nothing.
-  expect(result.data ?? { register: null }).toEqual({ register: null });
+  expect((result.data as object | null | undefined) ?? { register: null }).toEqual({ register: null });
   expect(result.errors).toHaveLength(1);
   const error = result.errors![0]!;
   expect(error.extensions?.code).toBe('RATE_LIMITED');

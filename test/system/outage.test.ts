@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
 import { createLogger } from '../../src/logger.js';
 import { captureLogs } from '../helpers/logs.js';
 import { seedUser } from '../helpers/seed.js';
@@ -53,5 +54,23 @@ describe('with the PostgreSQL cluster stopped', () => {
   it('logs it as an outage, with no "unexpected error"', () => {
     expect(entries().some((entry) => entry.msg === 'database unavailable')).toBe(true);
     expect(entries().filter((entry) => entry.msg === 'unexpected error')).toEqual([]);
+  });
+});
+
+describe('what counts as the database being unavailable', () => {
+  it('includes a server shutting down or restarting, as Prisma reports it inside a transaction', () => {
+    // The shape Prisma 7 gave for a createTask transaction while PostgreSQL was restarting.
+    const shuttingDown = Object.assign(new Error('Database error. Code: `57P03`. Message: `the database system is shutting down`'), {
+      code: 'P2039',
+      meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode: '57P03', kind: 'postgres', code: '57P03', severity: 'FATAL' } } },
+    });
+    expect(isDatabaseUnavailable(shuttingDown)).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('refused'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe(true);
+  });
+
+  it('excludes bugs and constraint violations, which stay masked', () => {
+    expect(isDatabaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002', meta: { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation' } } } }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }))).toBe(false);
   });
 });
