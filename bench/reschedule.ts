@@ -25,7 +25,8 @@ try {
   await migrate(url.toString(), logger);
   const database = connectDatabase({ connectionString: url.toString(), poolSize: 4, logger });
   const statements: string[] = [];
-  const recorder = connectDatabase({ connectionString: url.toString(), poolSize: 4, logger, onQuery: (query) => statements.push(query.sql) });
+  const timings: Array<{ sql: string; ms: number }> = [];
+  const recorder = connectDatabase({ connectionString: url.toString(), poolSize: 4, logger, onQuery: (query) => { statements.push(query.sql); timings.push({ sql: query.sql.replace(/\s+/g, " ").slice(0, 40), ms: query.durationMs }); } });
   try {
     await database.pool.query(`
       INSERT INTO users (username, password_hash, name, lastname, time_zone)
@@ -67,6 +68,11 @@ try {
       eventsWritten: logged.count,
     };
     console.log(JSON.stringify(report, null, 2));
+    if (process.env.BENCH_TIMINGS) {
+      const sums = new Map<string, number>();
+      for (const timing of timings) sums.set(timing.sql, (sums.get(timing.sql) ?? 0) + timing.ms);
+      console.log(sums);
+    }
   } finally {
     await recorder.close();
     await database.close();
