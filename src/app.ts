@@ -9,18 +9,19 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type pg from 'pg';
 import { schema } from './schema/index.js';
-import { useSessionBoundSubscriptions } from './auth/session-bound-subscriptions.js';
+import { useSessionBoundSubscriptions } from './schema/session-bound-subscriptions.js';
 import type { ViewerResolver } from './auth/viewer.js';
 import type { Logger } from './logger.js';
 import type { AppDependencies, Context } from './schema/context.js';
 import { RequestLoaders } from './schema/loaders.js';
 import { useOperationLimits } from './schema/operation-limits.js';
 import { useSharedSubscriptionResults } from './schema/shared-subscription-results.js';
-import { ServiceUnavailableError } from './schema/errors.js';
+import { ServiceUnavailableError } from './errors.js';
+import { expectedGraphQLError, toGraphQLError, useDomainErrors } from './schema/errors.js';
 import { VERSION } from './system/version.js';
-import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './system/limits.js';
+import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from './schema/document-limits.js';
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
-import { useSubscriptionsEndOnShutdown } from './system/ending-streams.js';
+import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useErrorContract, withinContract } from './system/error-contract.js';
 import { isDatabaseUnavailable } from './db/unavailable.js';
@@ -118,9 +119,7 @@ export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'authorization'];
 
 /** SERVICE_UNAVAILABLE in place of a masked error, at the same path. */
 function serviceUnavailableAt(error: unknown): GraphQLError {
-  const located = error instanceof GraphQLError ? error : undefined;
-  const unavailable = new ServiceUnavailableError();
-  return new GraphQLError(unavailable.message, { nodes: located?.nodes, path: located?.path, extensions: unavailable.extensions });
+  return toGraphQLError(new ServiceUnavailableError(), error instanceof GraphQLError ? error : undefined);
 }
 
 /**
@@ -137,7 +136,8 @@ function startsCleanly<A extends unknown[], R>(
     try {
       return await onSubscribe(...args);
     } catch (error) {
-      if (error instanceof GraphQLError && error.extensions.code) return [error];
+      const expected = expectedGraphQLError(error);
+      if (expected?.extensions.code) return [expected];
       if (isDatabaseUnavailable(error)) {
         log.warn({ err: { message: (error as Error).message } }, 'database unavailable for a WebSocket operation');
         return [serviceUnavailableAt(error)];
@@ -205,6 +205,7 @@ export function createApp(options: AppOptions): App {
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     plugins: [
+      useDomainErrors(),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       useErrorContract({ introspection: config.introspection }),
       useStreamCaps(streamCaps),
@@ -230,6 +231,9 @@ export function createApp(options: AppOptions): App {
       isDev: false,
       // Clients get "Unexpected error."; the server log gets what happened, to be fixed.
       maskError: (error, message) => {
+        // Expected failures keep their message and code; anything else is a bug, masked.
+        const expected = expectedGraphQLError(error, schema);
+        if (expected) return expected;
         const masked = maskError(error, message, false);
         if (masked !== error) {
           const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
@@ -262,7 +266,7 @@ export function createApp(options: AppOptions): App {
       } catch (error) {
         // Without the database no operation can be authorized: say so (503), not "500".
         log.error({ err: error }, 'could not resolve the viewer');
-        throw new ServiceUnavailableError();
+        throw toGraphQLError(new ServiceUnavailableError());
       }
       return { ...dependencies, viewer, client, loaders: new RequestLoaders() };
     },

@@ -11,6 +11,7 @@ import { fold } from './text.js';
 import { formatIsoLocal, formatLocal } from './time.js';
 import { isToolName, TOOL_ARGUMENTS, type ToolArguments, type ToolName } from './tool-schemas.js';
 import { OPEN_STATUSES } from '../tasks/rules.js';
+import { BehflowError } from '../errors.js';
 
 export { isToolName, TOOL_DEFINITIONS, type ToolArguments, type ToolName } from './tool-schemas.js';
 
@@ -191,15 +192,12 @@ function describeResult(tool: ToolName, result: unknown): string {
 }
 
 /**
- * A failure the task service means the caller to see (bad input, a task not found): its coded
- * errors carry `extensions.code`. The field it names is put in the tool's own terms (`due`,
- * `name`), never as the API's argument path.
+ * A failure the task service means the caller to see (bad input, a task not found). The field
+ * it names is put in the tool's own terms (`due` for the service's `dueAt`).
  */
 function expectedFailure(error: unknown): string | null {
-  if (!(error instanceof Error)) return null;
-  const extensions = (error as { extensions?: { code?: unknown; field?: unknown } }).extensions;
-  if (typeof extensions?.code !== 'string') return null;
-  const field = typeof extensions.field === 'string' ? extensions.field.replace(/^(?:input|filter)\./, '').replace(/^dueAt$/, 'due') : null;
+  if (!(error instanceof BehflowError)) return null;
+  const field = error.field === 'dueAt' ? 'due' : error.field;
   return field ? `${field}: ${error.message}` : error.message;
 }
 

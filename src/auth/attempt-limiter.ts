@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 import type { AttemptKind, PrismaClient } from '../db/prisma.js';
-import { RateLimitedError } from '../schema/errors.js';
+import { RateLimitedError } from '../errors.js';
 
 /*
  * Sliding-window rate limits whose state lives in PostgreSQL (`login_attempts`), so that every

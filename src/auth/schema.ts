@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../schema/builder.js';
 import type { Context } from '../schema/context.js';
-import { UnauthenticatedError } from '../schema/errors.js';
+import { UnauthenticatedError } from '../errors.js';
 import { columnsOf, selectionOf } from '../schema/selection.js';
 import type { Account, AccountColumn } from './accounts.js';
-import { requireViewer, uuidOrNoMatch } from './ownership.js';
+import { requireViewer, uuidOrNoMatch } from '../schema/ownership.js';
 import type { SignedIn } from './service.js';
 
 export const UserRoleEnum = builder.enumType('UserRole', {

@@ -4,7 +4,7 @@ import type { Calendar, Prisma, PrismaClient } from '../db/prisma.js';
 import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { Viewer } from './viewer.js';
-import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../schema/errors.js';
+import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { ACCOUNT_SELECT, accountsStatement, type Account, type AccountColumn } from './accounts.js';
 import { createLoginLimiter, createRegistrationLimiter } from './attempt-limiter.js';
 import { argon2Passwords, type Passwords } from './passwords.js';
@@ -112,11 +112,11 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
 
   return {
     async register(input, client) {
-      const username = validUsername(input.username, 'input.username');
-      const password = validNewPassword(input.password, 'input.password');
-      const name = validPersonName(input.name, 'input.name');
-      const lastname = validPersonName(input.lastname, 'input.lastname');
-      const timeZone = input.timeZone == null ? null : validTimeZone(input.timeZone, 'input.timeZone');
+      const username = validUsername(input.username, 'username');
+      const password = validNewPassword(input.password, 'password');
+      const name = validPersonName(input.name, 'name');
+      const lastname = validPersonName(input.lastname, 'lastname');
+      const timeZone = input.timeZone == null ? null : validTimeZone(input.timeZone, 'timeZone');
       // After the input checks, so a typo costs nothing; before the name check, so probing
       // for taken names is limited as well.
       await registrations.admit(username, client.address);
@@ -125,7 +125,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
       // a taken name costs no password hash; checked again below where it cannot race.
       const isTaken = async (db: Prisma.TransactionClient) =>
         (await db.user.findFirst({ where: { username: { equals: username, mode: 'insensitive' } }, select: { id: true } })) !== null;
-      if (await isTaken(prisma)) throw new ConflictError('This username is taken.', 'input.username');
+      if (await isTaken(prisma)) throw new ConflictError('This username is taken.', 'username');
 
       const passwordHash = await passwords.hash(password);
       try {
@@ -134,7 +134,7 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
           // it cannot become case-insensitive): registrations of one lower-cased name take turns
           // instead, each seeing whether an earlier one committed.
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(lower(${username})))`;
-          if (await isTaken(tx)) throw new ConflictError('This username is taken.', 'input.username');
+          if (await isTaken(tx)) throw new ConflictError('This username is taken.', 'username');
           const user = await tx.user.create({
             data: { username, passwordHash, name, lastname, timeZone, role: adminUsernames.has(username) ? 'admin' : 'user' },
             select: ACCOUNT_SELECT,
@@ -144,14 +144,14 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
         log.info({ userId: user.id }, 'user registered');
         return { user, ...session };
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError('This username is taken.', 'input.username');
+        if (isUniqueViolation(error)) throw new ConflictError('This username is taken.', 'username');
         throw error;
       }
     },
 
     async login(input, client) {
-      const username = boundedCredential(input.username, 50, 'input.username');
-      const password = boundedCredential(input.password, MAX_LOGIN_PASSWORD, 'input.password');
+      const username = boundedCredential(input.username, 50, 'username');
+      const password = boundedCredential(input.password, MAX_LOGIN_PASSWORD, 'password');
       const attempt = await limiter.begin(username, client.address);
 
       const user = await prisma.user.findUnique({ where: { username } });
@@ -197,12 +197,12 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
 
     async updateProfile(viewer, changes) {
       const data: Prisma.UserUpdateInput = {};
-      if (changes.name != null) data.name = validPersonName(changes.name, 'input.name');
-      if (changes.lastname != null) data.lastname = validPersonName(changes.lastname, 'input.lastname');
+      if (changes.name != null) data.name = validPersonName(changes.name, 'name');
+      if (changes.lastname != null) data.lastname = validPersonName(changes.lastname, 'lastname');
       if (changes.timeZone !== undefined) {
-        data.timeZone = changes.timeZone === null ? null : validTimeZone(changes.timeZone, 'input.timeZone');
+        data.timeZone = changes.timeZone === null ? null : validTimeZone(changes.timeZone, 'timeZone');
       }
-      if (changes.calendar === null) throw new BadUserInputError('calendar cannot be null.', 'input.calendar');
+      if (changes.calendar === null) throw new BadUserInputError('calendar cannot be null.', 'calendar');
       if (changes.calendar !== undefined) data.calendar = changes.calendar;
       if (Object.keys(data).length === 0) return prisma.user.findUniqueOrThrow({ where: { id: viewer.id }, select: ACCOUNT_SELECT });
       const account = await prisma.user.update({ where: { id: viewer.id }, data, select: ACCOUNT_SELECT });
@@ -218,13 +218,13 @@ export function createAuthService(deps: AuthServiceDependencies): AuthService {
     },
 
     async changePassword(viewer, input, client) {
-      const currentPassword = boundedCredential(input.currentPassword, MAX_LOGIN_PASSWORD, 'input.currentPassword');
-      const newPassword = validNewPassword(input.newPassword, 'input.newPassword');
+      const currentPassword = boundedCredential(input.currentPassword, MAX_LOGIN_PASSWORD, 'currentPassword');
+      const newPassword = validNewPassword(input.newPassword, 'newPassword');
       // Someone holding a stolen token must not get unlimited guesses at the password either.
       const attempt = await limiter.begin(viewer.username, client.address);
       const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { passwordHash: true } });
       const check = await passwords.check(user.passwordHash, currentPassword);
-      if (!check.valid) throw new BadUserInputError('The current password is not correct.', 'input.currentPassword');
+      if (!check.valid) throw new BadUserInputError('The current password is not correct.', 'currentPassword');
       await attempt.succeeded();
 
       const passwordHash = await passwords.hash(newPassword);

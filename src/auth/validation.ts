@@ -1,5 +1,5 @@
-import { BadUserInputError } from '../schema/errors.js';
-import { refuseNul } from '../schema/text.js';
+import { BadUserInputError } from '../errors.js';
+import { refuseNul } from '../text.js';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,50}$/;
 

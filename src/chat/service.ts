@@ -19,8 +19,8 @@ import type { ChatMessage, ChatSession, PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
-import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../schema/errors.js';
-import { refuseNul } from '../schema/text.js';
+import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError } from '../errors.js';
+import { refuseNul } from '../text.js';
 import type { Actor, TaskService } from '../tasks/service.js';
 
 export const MAX_MESSAGE_LENGTH = 8_000;
@@ -100,7 +100,7 @@ export class ChatService {
   }
 
   async createSession(actor: ChatActor, title: string | null | undefined): Promise<ChatSession> {
-    return this.options.prisma.chatSession.create({ data: { userId: actor.id, title: checkTitle(title, 'input.title') } });
+    return this.options.prisma.chatSession.create({ data: { userId: actor.id, title: checkTitle(title, 'title') } });
   }
 
   /** Null when missing or not the actor's. */
@@ -109,7 +109,7 @@ export class ChatService {
   }
 
   async renameSession(actor: ChatActor, sessionId: string, title: string | null | undefined): Promise<ChatSession> {
-    const checked = checkTitle(title, 'input.title');
+    const checked = checkTitle(title, 'title');
     return this.updateOwned(actor, sessionId, { title: checked });
   }
 
@@ -139,7 +139,7 @@ export class ChatService {
    */
   async sendMessage(actor: ChatActor, input: { sessionId?: string | null; content: string }): Promise<{ session: ChatSession; message: ChatMessage }> {
     if (this.closed) throw new ConflictError('The server is shutting down; send the message again in a moment.');
-    const content = checkContent(input.content, 'input.content');
+    const content = checkContent(input.content, 'content');
     const now = this.clock();
     const leaseUntil = new Date(now.getTime() + this.options.replyLeaseMs);
     const { prisma } = this.options;
@@ -160,7 +160,7 @@ export class ChatService {
           if (!exists) throw new NotFoundError('Chat session');
           throw new ConflictError(
             'The assistant is still answering the previous message of this session; send this one once that reply has arrived.',
-            'input.sessionId',
+            'sessionId',
           );
         }
       } else {

@@ -2,7 +2,7 @@
 // for all the sessions of a request at once, a bounded number of rows per session (see
 // related-rows.ts for why Prisma's own relation loading is not used here).
 import type { ChatMessage, Prisma, PrismaClient } from '../db/prisma.js';
-import { relatedCount, relatedRows, type Relation, type RowWindow } from '../schema/related-rows.js';
+import { relatedCount, relatedRows, type Relation, type RowWindow } from '../db/related-rows.js';
 
 /** A session's messages, oldest first, through the (session_id, created_at) index. */
 const sessionMessages: Relation<ChatMessage> = {

@@ -2,7 +2,7 @@
 // a schedule (time-based) or events (event-based), and a config its implementation accepts.
 import type { z } from 'zod';
 import type { AutomatedProcess } from '../db/prisma.js';
-import { BadUserInputError } from '../schema/errors.js';
+import { BadUserInputError } from '../errors.js';
 import { MAX_RUN_WINDOW_SECONDS, runPolicySchema, runWindowSeconds, type ProcessImplementation, type ProcessRegistry, type TriggerTypeValue } from '../scheduler/registry.js';
 import { scheduleSchema, type Schedule } from '../scheduler/schedule.js';
 import type { TaskEventType } from '../tasks/service.js';
@@ -33,7 +33,7 @@ export function formatIssues(error: z.ZodError, prefix: string): { message: stri
 export function implementationFor(registry: ProcessRegistry, name: string): ProcessImplementation<any> {
   const implementation = registry.get(name);
   if (!implementation) {
-    throw new BadUserInputError(`No process implementation is named "${name}"; the server knows: ${registry.names().join(', ')}.`, 'input.name');
+    throw new BadUserInputError(`No process implementation is named "${name}"; the server knows: ${registry.names().join(', ')}.`, 'name');
   }
   return implementation;
 }
@@ -45,33 +45,33 @@ export function validateDefinition(registry: ProcessRegistry, input: ProcessInpu
 } {
   const implementation = implementationFor(registry, input.name);
   if (!implementation.triggerTypes.includes(input.triggerType)) {
-    throw new BadUserInputError(`${input.name} cannot be ${input.triggerType}; it supports: ${implementation.triggerTypes.join(', ')}.`, 'input.triggerType');
+    throw new BadUserInputError(`${input.name} cannot be ${input.triggerType}; it supports: ${implementation.triggerTypes.join(', ')}.`, 'triggerType');
   }
   let scheduleConfig: object | null = null;
   if (input.triggerType === 'time_based') {
-    if (!input.schedule) throw new BadUserInputError('A time-based process needs a schedule.', 'input.schedule');
+    if (!input.schedule) throw new BadUserInputError('A time-based process needs a schedule.', 'schedule');
     const parsed = scheduleSchema.safeParse(input.schedule);
     if (!parsed.success) {
-      const { message, field } = formatIssues(parsed.error, 'input.schedule');
+      const { message, field } = formatIssues(parsed.error, 'schedule');
       throw new BadUserInputError(message, field);
     }
     scheduleConfig = parsed.data;
   } else if (input.triggerType === 'event_based') {
     const events = [...new Set(input.events ?? implementation.defaultEvents ?? [])];
-    if (events.length === 0) throw new BadUserInputError('An event-based process needs at least one event.', 'input.events');
+    if (events.length === 0) throw new BadUserInputError('An event-based process needs at least one event.', 'events');
     scheduleConfig = { events } satisfies EventTriggerConfig;
   }
   const config = registry.configSchemaOf(implementation).safeParse(input.processConfig ?? {});
   if (!config.success) {
-    const { message, field } = formatIssues(config.error, 'input.processConfig');
+    const { message, field } = formatIssues(config.error, 'processConfig');
     throw new BadUserInputError(message, field);
   }
   // One execution, every attempt timing out with the delays between them, ends within a day.
   const window = runWindowSeconds(runPolicySchema.parse(config.data));
   if (window > MAX_RUN_WINDOW_SECONDS) {
     throw new BadUserInputError(
-      `input.processConfig.timeoutSeconds: (retries + 1) × timeoutSeconds + retries × retryDelaySeconds is ${window} s; it may be at most ${MAX_RUN_WINDOW_SECONDS} s (under a day).`,
-      'input.processConfig.timeoutSeconds',
+      `processConfig.timeoutSeconds: (retries + 1) × timeoutSeconds + retries × retryDelaySeconds is ${window} s; it may be at most ${MAX_RUN_WINDOW_SECONDS} s (under a day).`,
+      'processConfig.timeoutSeconds',
     );
   }
   return {

@@ -2,13 +2,13 @@
 // read (what a run reported, and where it ran, for administrators only), and its changes live.
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe } from 'graphql-yoga';
-import { NO_ID, uuidOrNoMatch } from '../auth/ownership.js';
+import { NO_ID, uuidOrNoMatch } from '../schema/ownership.js';
 import type { StreamItem } from '../events/streams.js';
 import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
 import type { AutomatedProcessExecution, Prisma } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
-import type { Relation } from '../schema/related-rows.js';
+import type { Relation } from '../db/related-rows.js';
 import { PROCESS_STREAM } from './executions.js';
 import type { ExecutionStatusValue, ReportedStatusValue } from './service.js';
 

@@ -1,11 +1,11 @@
 // Automated processes over GraphQL: readable by any signed-in user, managed and run by
 // administrators (their executions: execution-schema.ts). Resolvers translate; ProcessService decides.
-import { uuidOrNoMatch } from '../auth/ownership.js';
+import { uuidOrNoMatch } from '../schema/ownership.js';
 import type { AutomatedProcess, AutomatedProcessExecution } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { confinedCursor, documentedConnection } from '../schema/connection.js';
-import { BadUserInputError } from '../schema/errors.js';
-import { relatedCount, relatedRows, windowOf } from '../schema/related-rows.js';
+import { BadUserInputError } from '../errors.js';
+import { relatedCount, relatedRows, windowOf } from '../db/related-rows.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../scheduler/schedule.js';
 import type { TaskEventType } from '../tasks/service.js';
 import { ExecutionConnection, ExecutionRef, processExecutions, processIdOf } from './execution-schema.js';
@@ -104,15 +104,6 @@ export const ProcessRef = builder.prismaNode('AutomatedProcess', {
   }),
 });
 
-/** With the errors plugin a selection of only `__typename` arrives as `select: {}`, which Prisma refuses. */
-function usableQuery<T extends object>(query: T): T {
-  const select = (query as { select?: object }).select;
-  if (select && Object.keys(select).length === 0) {
-    const { select: _drop, ...rest } = query as { select?: object };
-    return rest as T;
-  }
-  return query;
-}
 
 // ---- queries -------------------------------------------------------------------------------
 
@@ -160,7 +151,7 @@ builder.queryField('automatedProcess', (t) =>
     resolve: (query, _parent, args, context) => {
       if ((args.id != null ? 1 : 0) + (args.name ? 1 : 0) !== 1) throw new BadUserInputError('Give exactly one of `id` and `name`.', 'id');
       const where = args.id != null ? { id: processIdOf(args.id) } : { name: args.name! };
-      return context.prisma.automatedProcess.findUnique({ ...usableQuery(query), where });
+      return context.prisma.automatedProcess.findUnique({ ...query, where });
     },
   }),
 );

@@ -7,7 +7,7 @@ import type { AutomatedProcess, AutomatedProcessExecution, PrismaClient } from '
 import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
-import { ConflictError, NotFoundError } from '../schema/errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/service.js';
 import { runPolicyOf, type ExecutionTriggerValue, type ProcessRegistry } from '../scheduler/registry.js';
 import { nextSlot, scheduleSchema, type Schedule } from '../scheduler/schedule.js';
@@ -130,11 +130,11 @@ export class ProcessService {
   async create(input: ProcessInput): Promise<AutomatedProcess> {
     const columns = validateDefinition(this.registry, input);
     const existing = await this.prisma.automatedProcess.findUnique({ where: { name: input.name }, select: { id: true } });
-    if (existing) throw new ConflictError(`A process named "${input.name}" exists already.`, 'input.name');
+    if (existing) throw new ConflictError(`A process named "${input.name}" exists already.`, 'name');
     const process = await this.prisma.automatedProcess
       .create({ data: { name: input.name, ...columns, scheduleConfig: columns.scheduleConfig ?? undefined, isEnabled: input.isEnabled ?? true } })
       .catch((error: { code?: string }) => {
-        if (error.code === 'P2002') throw new ConflictError(`A process named "${input.name}" exists already.`, 'input.name');
+        if (error.code === 'P2002') throw new ConflictError(`A process named "${input.name}" exists already.`, 'name');
         throw error;
       });
     await this.scheduleChanged(process.id);
@@ -194,7 +194,7 @@ export class ProcessService {
     const process = await this.prisma.automatedProcess.findUnique({ where: { id: processId } });
     if (!process) throw new NotFoundError('Automated process');
     const execution = await this.startExecution(process, { trigger: 'manual' });
-    if (!execution) throw new ConflictError(`${process.name} is running already; wait for that run to finish.`, 'input.id');
+    if (!execution) throw new ConflictError(`${process.name} is running already; wait for that run to finish.`, 'id');
     void this.runInBackground(process, execution, { trigger: 'manual' });
     return execution;
   }

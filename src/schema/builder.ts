@@ -1,6 +1,5 @@
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
-import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID, resolveNodes } from '@pothos/plugin-relay';
 import { isObjectType, type GraphQLResolveInfo } from 'graphql';
@@ -9,7 +8,7 @@ import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import type { Context } from './context.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, fieldCost } from './cost.js';
-import { BadUserInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
+import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../errors.js';
 
 /** How many objects one `nodes(ids:)` may fetch: more would be one unbounded database read. */
 export const MAX_NODES_PER_REQUEST = 100;
@@ -49,7 +48,7 @@ export const builder = new SchemaBuilder<{
 }>({
   // Non-null unless a field says otherwise: nullable means "may be absent".
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   scopeAuth: {
     // Checked when a subscription starts, not at its first event: no stream is opened for
     // someone who may not have it.
@@ -112,7 +111,6 @@ export const builder = new SchemaBuilder<{
       },
     },
   },
-  errors: {},
   complexity: {
     // Every field's cost, connections by the page they ask for (see cost.ts). The limits are
     // checked on the whole operation before it runs (operation-limits.ts), not per resolver.

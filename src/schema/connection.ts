@@ -1,8 +1,8 @@
 import type { ObjectRef } from '@pothos/core';
-import { uuidOrNoMatch } from '../auth/ownership.js';
+import { uuidOrNoMatch } from './ownership.js';
 import { builder } from './builder.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './cost.js';
-import { BadUserInputError } from './errors.js';
+import { BadUserInputError } from '../errors.js';
 
 /**
  * A named, documented connection type (`<Name>Connection` with `totalCount`, and

@@ -1,70 +1,119 @@
-import { GraphQLError } from 'graphql';
+// Where the domain's errors become GraphQL errors: the one translation of BehflowError (src/errors.ts)
+// into `extensions` (`code`, `field`, `retryAfterSeconds`, and HTTP 503 for SERVICE_UNAVAILABLE).
+import { getNamedType, GraphQLError, isInputObjectType, isObjectType, Kind, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { BehflowError, ErrorCode } from '../errors.js';
+
+const argumentPaths = new WeakMap<GraphQLSchema, Map<string, string>>();
 
 /**
- * The error codes of the whole API (`extensions.code`). Expected failures a client can act
- * on are thrown as one of the classes below; anything else is masked by Yoga as
- * "Unexpected error." so no stack, SQL or secret reaches a client.
+ * The domain names the field of what it was given (`name`, `processConfig.retries`); a client
+ * reads it as the path in its arguments (`input.name`, `filter.tagsAny`). The path is found
+ * from the schema field whose resolver failed: one of its arguments, or a field of one of its
+ * input-object arguments.
  */
-export const ErrorCode = {
-  BadUserInput: 'BAD_USER_INPUT',
-  NotFound: 'NOT_FOUND',
-  Unauthenticated: 'UNAUTHENTICATED',
-  Forbidden: 'FORBIDDEN',
-  Conflict: 'CONFLICT',
-  RateLimited: 'RATE_LIMITED',
-  QueryTooComplex: 'QUERY_TOO_COMPLEX',
-  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-export class BehflowError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
-    this.name = 'BehflowError';
+function argumentPath(schema: GraphQLSchema, schemaField: string, field: string): string {
+  let cache = argumentPaths.get(schema);
+  if (!cache) argumentPaths.set(schema, (cache = new Map()));
+  const key = `${schemaField} ${field}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const head = field.split(/[.[]/, 1)[0]!;
+  let path = field;
+  search: for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const definition = type.getFields()[schemaField];
+    if (!definition) continue;
+    if (definition.args.some((arg) => arg.name === head)) break;
+    for (const arg of definition.args) {
+      const input = getNamedType(arg.type);
+      if (isInputObjectType(input) && input.getFields()[head]) {
+        path = `${arg.name}.${field}`;
+        break search;
+      }
+    }
   }
+  cache.set(key, path);
+  return path;
 }
 
-/** Invalid input; `field` names the offending input field (a dotted path such as `input.name`). */
-export class BadUserInputError extends BehflowError {
-  constructor(message: string, field?: string) {
-    super(ErrorCode.BadUserInput, message, field ? { field } : {});
-  }
+/** What graphql-js and graphql-jit errors have in common: where an error arose. */
+interface ErrorPlace {
+  readonly nodes?: GraphQLError['nodes'];
+  readonly source?: GraphQLError['source'];
+  readonly positions?: GraphQLError['positions'];
+  readonly locations?: GraphQLError['locations'];
+  readonly path?: GraphQLError['path'];
 }
 
-/** Missing, or not the viewer's: the two are deliberately indistinguishable. */
-export class NotFoundError extends BehflowError {
-  constructor(what: string) {
-    super(ErrorCode.NotFound, `${what} not found.`);
-  }
+/** The schema field whose resolver failed: from the document node, else the response path (its key, an alias aside). */
+function failedField(at: ErrorPlace): string | undefined {
+  const node = at.nodes?.[0];
+  if (node?.kind === Kind.FIELD) return node.name.value;
+  const key = at.path?.findLast((segment) => typeof segment === 'string');
+  return typeof key === 'string' ? key : undefined;
 }
 
-export class UnauthenticatedError extends BehflowError {
-  constructor(message = 'You must be signed in to do this.') {
-    super(ErrorCode.Unauthenticated, message);
-  }
+/**
+ * `error` as a GraphQL error; with `at` (the error the executor made of it), at that place in
+ * the document and the response, its field named as the client's argument path.
+ */
+export function toGraphQLError(error: BehflowError, at?: ErrorPlace, schema?: GraphQLSchema): GraphQLError {
+  const http = error.code === ErrorCode.ServiceUnavailable ? { http: { status: 503 } } : {};
+  const schemaField = at && schema ? failedField(at) : undefined;
+  const field = error.field !== undefined && schemaField ? { field: argumentPath(schema!, schemaField, error.field) } : {};
+  const converted = new GraphQLError(error.message, {
+    nodes: at?.nodes,
+    source: at?.source,
+    positions: at?.positions,
+    path: at?.path,
+    extensions: { ...error.details, ...field, ...http, code: error.code },
+  });
+  // graphql-jit's errors carry locations without nodes.
+  if (!converted.locations && at?.locations) Object.defineProperty(converted, 'locations', { value: at.locations, enumerable: true });
+  return converted;
 }
 
-export class ForbiddenError extends BehflowError {
-  constructor(message = 'You are not allowed to do this.') {
-    super(ErrorCode.Forbidden, message);
-  }
+/**
+ * A thrown value as the API reports it, when it is an expected failure: a BehflowError
+ * (thrown, or wrapped by the executor with its place), or an error of GraphQL itself (syntax,
+ * validation). Null for anything else, which is a bug and is masked.
+ */
+export function expectedGraphQLError(error: unknown, schema?: GraphQLSchema): GraphQLError | null {
+  if (error instanceof BehflowError) return toGraphQLError(error);
+  if (!(error instanceof Error) || error.name !== 'GraphQLError') return null;
+  const original = (error as { originalError?: unknown }).originalError;
+  if (original instanceof BehflowError) return toGraphQLError(original, error as ErrorPlace, schema);
+  if (original === undefined || original === null) return error instanceof GraphQLError ? error : null;
+  // Wrapped more than once (a stream's error, a plugin's).
+  return original instanceof Error && original.name === 'GraphQLError' ? expectedGraphQLError(original, schema) : null;
 }
 
-export class ConflictError extends BehflowError {
-  constructor(message: string, field?: string) {
-    super(ErrorCode.Conflict, message, field ? { field } : {});
-  }
+/** Replaces the expected failures among a result's errors by their GraphQL form. */
+function convertErrors(result: ExecutionResult, setResult: (result: ExecutionResult) => void, schema: GraphQLSchema) {
+  if (!result.errors?.length) return;
+  let changed = false;
+  const errors = result.errors.map((error) => {
+    const expected = expectedGraphQLError(error, schema);
+    if (!expected || expected === error) return error;
+    changed = true;
+    return expected;
+  });
+  if (changed) setResult({ ...result, errors });
 }
 
-export class RateLimitedError extends BehflowError {
-  constructor(message: string, retryAfterSeconds: number) {
-    super(ErrorCode.RateLimited, message, { retryAfterSeconds });
-  }
-}
-
-/** The server cannot reach what it needs (the database) right now; answered with HTTP 503. */
-export class ServiceUnavailableError extends BehflowError {
-  constructor() {
-    super(ErrorCode.ServiceUnavailable, 'The service is temporarily unavailable. Try again shortly.', { http: { status: 503 } });
-  }
+/**
+ * Every result's expected failures become GraphQL errors here, before error masking sees them
+ * (anything left with an original error is then a bug, masked and logged): queries, mutations
+ * and each event of a subscription, over every transport.
+ */
+export function useDomainErrors(): Plugin {
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => convertErrors(result, setResult, args.schema)),
+    }),
+    onSubscribe: ({ args }) => ({
+      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => convertErrors(result, setResult, args.schema)),
+    }),
+  };
 }

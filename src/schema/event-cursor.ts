@@ -1,6 +1,6 @@
 // Cursors of subscription events: where an event stands in its stream, to resume after it.
 import type { StreamItem } from '../events/streams.js';
-import { BadUserInputError } from './errors.js';
+import { BadUserInputError } from '../errors.js';
 
 export const eventCursor = (item: Pick<StreamItem, 'stream' | 'sequence'>) => Buffer.from(`E:${item.stream}:${item.sequence}`).toString('base64url');
 

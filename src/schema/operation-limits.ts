@@ -15,8 +15,9 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { BehflowError, ErrorCode } from './errors.js';
+import { BehflowError, ErrorCode } from '../errors.js';
 import { pageSizeErrors } from './page-size.js';
+import { toGraphQLError } from './errors.js';
 
 export const OPERATION_LIMITS = { complexity: 5_000, depth: 12, breadth: 200 } as const;
 
@@ -46,9 +47,9 @@ export function operationLimitErrors(args: Pick<ExecutionArgs, 'schema' | 'docum
       variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
       operationName: args.operationName,
       validate: (result, reportError) => {
-        if (result.depth > limits.depth) reportError(tooComplex('depth', result.depth, limits.depth));
-        else if (result.breadth > limits.breadth) reportError(tooComplex('breadth', result.breadth, limits.breadth));
-        else if (result.complexity > limits.complexity) reportError(tooComplex('complexity', result.complexity, limits.complexity));
+        if (result.depth > limits.depth) reportError(toGraphQLError(tooComplex('depth', result.depth, limits.depth)));
+        else if (result.breadth > limits.breadth) reportError(toGraphQLError(tooComplex('breadth', result.breadth, limits.breadth)));
+        else if (result.complexity > limits.complexity) reportError(toGraphQLError(tooComplex('complexity', result.complexity, limits.complexity)));
       },
     }),
   ]);

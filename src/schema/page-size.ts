@@ -11,7 +11,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { BadUserInputError } from './errors.js';
+import { BadUserInputError } from '../errors.js';
+import { toGraphQLError } from './errors.js';
 
 const PAGE_SIZE_ARGUMENTS = ['first', 'last'] as const;
 
@@ -44,7 +45,7 @@ export function pageSizeErrors(
           for (const name of PAGE_SIZE_ARGUMENTS) {
             const value = args[name];
             if (typeof value === 'number' && value < 0) {
-              errors.push(new BadUserInputError(`\`${name}\` of \`${field.name}\` cannot be negative.`, name));
+              errors.push(toGraphQLError(new BadUserInputError(`\`${name}\` of \`${field.name}\` cannot be negative.`, name)));
             }
           }
         }

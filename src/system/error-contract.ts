@@ -4,7 +4,7 @@
 import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type ExecutionResult } from 'graphql';
 import { handleStreamOrSingleExecutionResult } from '@envelop/core';
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCode } from '../schema/errors.js';
+import { ErrorCode } from '../errors.js';
 
 /** Codes for requests refused before any operation runs (the GraphQL-over-HTTP layer's own). */
 export const RequestErrorCode = {

@@ -8,10 +8,13 @@ import { getOperationAST, GraphQLError, print, type ExecutionResult } from 'grap
 import { isAsyncIterable } from '@envelop/core';
 import type { Plugin } from 'graphql-yoga';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
-import { BadUserInputError, BehflowError, ConflictError, ErrorCode, ServiceUnavailableError } from '../schema/errors.js';
+import { BehflowError, ErrorCode, ServiceUnavailableError } from '../errors.js';
+import { toGraphQLError } from '../schema/errors.js';
 import type { Context } from '../schema/context.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+/** What the refusals name: the header, not an argument. */
+const KEY_FIELD = { field: 'Idempotency-Key' };
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 type Outcome = Pick<ExecutionResult, 'data' | 'errors'>;
@@ -35,12 +38,12 @@ export function useIdempotencyKeys(options: { windowSeconds: number }): Plugin {
       if (key === null || key === undefined) return undefined;
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return undefined;
       const refuse = (error: BehflowError) => {
-        setResultAndStopExecution({ errors: [error] });
+        setResultAndStopExecution({ errors: [toGraphQLError(error)] });
         return undefined;
       };
-      if (!KEY_PATTERN.test(key)) return refuse(new BadUserInputError('The Idempotency-Key header must be 1 to 255 printable ASCII characters.', 'Idempotency-Key'));
+      if (!KEY_PATTERN.test(key)) return refuse(new BehflowError(ErrorCode.BadUserInput, 'The Idempotency-Key header must be 1 to 255 printable ASCII characters.', KEY_FIELD));
       // Outcomes are kept per user; answers to anonymous mutations (session tokens) are not kept at all.
-      if (!context.viewer) return refuse(new BadUserInputError('An Idempotency-Key needs a session: sign in first.', 'Idempotency-Key'));
+      if (!context.viewer) return refuse(new BehflowError(ErrorCode.BadUserInput, 'An Idempotency-Key needs a session: sign in first.', KEY_FIELD));
       const userId = context.viewer.id;
       const requestHash = createHash('sha256')
         .update(JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}]))
@@ -57,14 +60,14 @@ export function useIdempotencyKeys(options: { windowSeconds: number }): Plugin {
       }
       if (inserted === 0) {
         const [first] = await prisma.$queryRaw<Array<{ request_hash: string; response: Outcome | null }>>`SELECT request_hash, response FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key}`;
-        if (!first) return refuse(new ConflictError('A request with this Idempotency-Key was just forgotten; retry it.', 'Idempotency-Key'));
+        if (!first) return refuse(new BehflowError(ErrorCode.Conflict, 'A request with this Idempotency-Key was just forgotten; retry it.', KEY_FIELD));
         if (first.request_hash !== requestHash) {
-          return refuse(new ConflictError('This Idempotency-Key was used for another request: use a new key for each request.', 'Idempotency-Key'));
+          return refuse(new BehflowError(ErrorCode.Conflict, 'This Idempotency-Key was used for another request: use a new key for each request.', KEY_FIELD));
         }
         if (first.response === null) {
           return refuse(
             new BehflowError(ErrorCode.Conflict, 'A request with this Idempotency-Key is still running, or its outcome could not be recorded: retry shortly, or check the data before using a new key.', {
-              field: 'Idempotency-Key',
+              ...KEY_FIELD,
               retryAfterSeconds: 1,
             }),
           );

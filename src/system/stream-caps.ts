@@ -2,9 +2,11 @@
 // toward one global cap; those without a session also toward a cap per client address, so one
 // anonymous address cannot hold the server's sockets and memory.
 import { isAsyncIterable } from '@envelop/core';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { rateLimitKeyOf } from '../auth/attempt-limiter.js';
-import { BehflowError, ErrorCode } from '../schema/errors.js';
+import { BehflowError, ErrorCode } from '../errors.js';
+import { toGraphQLError } from '../schema/errors.js';
 import type { Context } from '../schema/context.js';
 
 export interface StreamCapLimits {
@@ -47,7 +49,11 @@ export class StreamCaps {
   }
 }
 
-export function tooManyStreams(refused: Refusal, limits: StreamCapLimits): BehflowError {
+export function tooManyStreams(refused: Refusal, limits: StreamCapLimits): GraphQLError {
+  return toGraphQLError(tooManyStreamsError(refused, limits));
+}
+
+function tooManyStreamsError(refused: Refusal, limits: StreamCapLimits): BehflowError {
   return refused === 'total'
     ? new BehflowError(ErrorCode.RateLimited, 'The server has as many live streams open as it takes: try again shortly.', { limit: limits.total, retryAfterSeconds: 5, http: { status: 503 } })
     : new BehflowError(ErrorCode.RateLimited, `At most ${limits.anonymousPerAddress} live streams without a session may be open from one address: close one, or sign in.`, {

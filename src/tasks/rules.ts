@@ -3,8 +3,8 @@
 // get the same coded answer.
 import type { Prisma } from '../db/prisma.js';
 import { Priority, TaskStatus as TaskStatusValues } from '../generated/prisma/enums.js';
-import { BadUserInputError } from '../schema/errors.js';
-import { refuseNul } from '../schema/text.js';
+import { BadUserInputError } from '../errors.js';
+import { refuseNul } from '../text.js';
 import { dayBounds, type TimeOfDay } from './calendar.js';
 import type { Actor, CheckedTaskFilter, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './model.js';
 
@@ -27,9 +27,12 @@ export const OPEN_STATUSES = ['pending', 'in_progress'] as const satisfies reado
 /** Lengths in characters as PostgreSQL counts them (code points), not UTF-16 units. */
 const characters = (text: string) => [...text].length;
 
-/** Where in the input a value came from, for error messages (`input.name`, `filter.tagsAny`). */
+/**
+ * Which field of what the caller gave a value came from, for errors (`name`; `tags[2]`). The
+ * API puts it in its own terms (`input.name`, `filter.tagsAny`).
+ */
 export type FieldPath = (name: string) => string;
-export const inputField: FieldPath = (name) => `input.${name}`;
+export const inputField: FieldPath = (name) => name;
 
 export function validName(name: string, field: FieldPath = inputField): string {
   const trimmed = name.trim();
@@ -106,7 +109,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids that cannot be a task id are treated like unknown ones (never a database error). */
 export const isUuid = (id: string) => UUID.test(id);
 
-const filterField: FieldPath = (name) => `filter.${name}`;
+const filterField: FieldPath = inputField;
 
 /** `%`, `_` and `\` are wildcards for LIKE; search text is matched literally. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
@@ -181,7 +184,7 @@ export function taskWhere(actor: Actor, filter: TaskFilter, now: Date, tagMatche
 }
 
 /**
- * A filter with every value checked (BadUserInputError naming `filter.*` otherwise), "now" and
+ * A filter with every value checked (BadUserInputError naming the field otherwise), "now" and
  * the actor's "today" fixed, ready to become SQL.
  */
 export function checkedTaskFilter(actor: Actor, filter: TaskFilter, now: Date): CheckedTaskFilter {

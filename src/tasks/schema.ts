@@ -7,7 +7,7 @@ import type { Task } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { documentedConnection, keysetConnection } from '../schema/connection.js';
 import type { Context } from '../schema/context.js';
-import { BadUserInputError, UnauthenticatedError } from '../schema/errors.js';
+import { BadUserInputError, UnauthenticatedError } from '../errors.js';
 import { OrderDirection } from '../schema/order.js';
 import { columnsOf, selectionOf } from '../schema/selection.js';
 import { toJalali } from './calendar.js';
@@ -364,7 +364,7 @@ function dueDateFromInput(
   const value = input[key];
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  return context.tasks.parseDueDate(actor, value, { calendar: key === 'dueAtJalali' ? 'jalali' : 'gregorian', field: `input.${key}` });
+  return context.tasks.parseDueDate(actor, value, { calendar: key === 'dueAtJalali' ? 'jalali' : 'gregorian', field: key });
 }
 
 const CreateTaskInput = builder.inputType('CreateTaskInput', {

@@ -6,7 +6,7 @@ import type { Sql } from '../db/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
-import { BadUserInputError, NotFoundError } from '../schema/errors.js';
+import { BadUserInputError, NotFoundError } from '../errors.js';
 import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
 import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type TaskColumn, type TaskRow } from './queries.js';
 import { movedTasks, rescheduleOutcome, rescheduleStatement, type RescheduleOptions, type RescheduleOutcome, type RescheduleRow } from './reschedule.js';
@@ -59,7 +59,7 @@ export interface TaskService {
    * that day in the actor's zone: 23:59:00 there. This is the one place that rule lives; every
    * writer of due dates (GraphQL inputs, the assistant) reads them through here.
    * `calendar` accepts only that calendar's wall-clock form. Throws BadUserInputError naming
-   * `field` (default `input.dueAt`).
+   * `field` (default `dueAt`).
    */
   parseDueDate(actor: Actor, text: string, options?: DueDateFormat): Date;
   /**
@@ -306,7 +306,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
     },
 
     parseDueDate(actor, text, options = {}) {
-      const field = options.field ?? 'input.dueAt';
+      const field = options.field ?? 'dueAt';
       const read = options.calendar === 'jalali' ? parseJalali : options.calendar === 'gregorian' ? parseLocalGregorian : parseFlexibleDate;
       try {
         return validDueDate(read(text, actor.timeZone, DATE_ONLY_DUE_TIME), () => field)!;

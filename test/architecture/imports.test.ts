@@ -15,13 +15,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every module's imports of other modules of ours (type-only ones included: they tie the code together too). */
+/** Every module a file imports, as written (type-only ones included: they tie the code together too). */
+const importsOf = (file: string) => ts.preProcessFile(readFileSync(file, 'utf8'), true, false).importedFiles.map((imported) => imported.fileName);
+
+/** Every module's imports of other modules of ours. */
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(SRC)) {
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, false);
-    const local = importedFiles
-      .map((imported) => imported.fileName)
+    const local = importsOf(file)
       .filter((name) => name.startsWith('.'))
       .map((name) => path.resolve(path.dirname(file), name).replace(/\.js$/, '.ts'))
       .filter((target) => !target.includes(`${path.sep}generated${path.sep}`));
@@ -66,5 +67,35 @@ describe('imports', () => {
     const a = path.join(SRC, 'a.ts');
     const b = path.join(SRC, 'b.ts');
     expect(loops(new Map([[a, [b]], [b, [a]]]))).toEqual([['a.ts', 'b.ts']]);
+  });
+});
+
+/**
+ * The GraphQL layer: src/schema/, each area's `schema.ts` / `*-schema.ts` (its types, queries,
+ * mutations and subscriptions), and the HTTP server that hosts them (src/app.ts, the composition
+ * in src/server.ts and src/main.ts). Everything else is the domain: services, rules, jobs, the
+ * assistant, events, pub/sub, the database.
+ */
+const isGraphQLLayer = (file: string) => {
+  const relative = path.relative(SRC, file);
+  return relative.startsWith(`schema${path.sep}`) || /(^|[-/])schema\.ts$/.test(relative) || ['app.ts', 'server.ts', 'main.ts'].includes(relative);
+};
+
+describe('layers', () => {
+  const graph = importGraph();
+  const domain = [...graph.keys()].filter((file) => !isGraphQLLayer(file));
+
+  it('tell the domain from the GraphQL layer', () => {
+    expect(domain.map((file) => path.relative(SRC, file))).toEqual(expect.arrayContaining(['tasks/service.ts', 'errors.ts', 'assistant/tools.ts', 'scheduler/scheduler.ts']));
+    expect(domain.map((file) => path.relative(SRC, file))).not.toContain('tasks/schema.ts');
+  });
+
+  it('keep the domain free of GraphQL: no graphql, no Pothos, nothing of the GraphQL layer', () => {
+    const crossings = domain.flatMap((file) =>
+      importsOf(file)
+        .filter((name) => name === 'graphql' || name.startsWith('graphql/') || name.startsWith('@pothos/') || (name.startsWith('.') && isGraphQLLayer(path.resolve(path.dirname(file), name).replace(/\.js$/, '.ts'))))
+        .map((name) => `${path.relative(SRC, file)} → ${name}`),
+    );
+    expect(crossings).toEqual([]);
   });
 });

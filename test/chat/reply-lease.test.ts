@@ -93,7 +93,7 @@ describe('the reply lease', () => {
     late.release({ content: 'a late answer', tokensUsed: null });
     await eventually(async () => (await database.prisma.chatMessage.count({ where: { sessionId: session.id, content: 'a late answer' } })) === 1, 'late answer stored');
     expect(await leaseOf(session.id)).toEqual(currentLease);
-    await expect(chat.sendMessage(actor, { sessionId: session.id, content: 'third question' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(chat.sendMessage(actor, { sessionId: session.id, content: 'third question' })).rejects.toMatchObject({ code: 'CONFLICT' });
 
     current.release({ content: 'the current answer', tokensUsed: null });
     await chat.idle();

@@ -20,6 +20,11 @@ async function rescheduleProcessId(): Promise<string> {
 }
 
 describe('reading processes', () => {
+  it('answers a selection of only __typename', async () => {
+    const data = await server.data('{ automatedProcess(name: "reschedule_remaining_tasks") { __typename } }', { token: member.token });
+    expect(data.automatedProcess).toEqual({ __typename: 'AutomatedProcess' });
+  });
+
   it('shows the default process to any signed-in user, and nothing to anonymous callers', async () => {
     const data = await server.data(RESCHEDULE, { token: member.token });
     expect(data.automatedProcess).toMatchObject({

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_REQUEST_BYTES } from '../../src/system/limits.js';
+import { MAX_REQUEST_BYTES } from '../../src/schema/document-limits.js';
 import { captureLogs } from '../helpers/logs.js';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_DOCUMENT_TOKENS, MAX_FIELD_SELECTIONS, MAX_OPERATIONS_PER_SOCKET, MAX_REQUEST_BYTES } from '../../src/system/limits.js';
+import { MAX_DOCUMENT_TOKENS, MAX_FIELD_SELECTIONS, MAX_OPERATIONS_PER_SOCKET, MAX_REQUEST_BYTES } from '../../src/schema/document-limits.js';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 

@@ -1,9 +1,10 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { endWhen } from '../system/ending-streams.js';
-import type { Context } from '../schema/context.js';
-import { UnauthenticatedError } from '../schema/errors.js';
-import type { SessionWatch, WatchedSession } from './session-watch.js';
+import { endWhen } from './ending-streams.js';
+import type { Context } from './context.js';
+import { UnauthenticatedError } from '../errors.js';
+import type { SessionWatch, WatchedSession } from '../auth/session-watch.js';
+import { toGraphQLError } from './errors.js';
 
 /**
  * Passes a subscription's results through until the session it was opened with ends, then
@@ -16,7 +17,7 @@ export function endWhenSessionEnds(
   session: WatchedSession,
 ): AsyncIterableIterator<ExecutionResult> {
   // The client learns why the stream ended.
-  return endWhen(source, (end) => sessionWatch.watch(session, () => end({ errors: [new UnauthenticatedError('Your session has ended; sign in again.')] })));
+  return endWhen(source, (end) => sessionWatch.watch(session, () => end({ errors: [toGraphQLError(new UnauthenticatedError('Your session has ended; sign in again.'))] })));
 }
 
 /** Binds every subscription opened by a signed-in viewer to the viewer's session. */

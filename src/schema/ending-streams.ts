@@ -1,6 +1,7 @@
 // Ending subscription streams from outside: when the session they were opened with ends, and
 // when the server shuts down. A stream that ends completes the way the transport says
 // (graphql-ws `complete`, server-sent `event: complete`), so clients know it was meant.
+import { setMaxListeners } from 'node:events';
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, Repeater, type Plugin } from 'graphql-yoga';
 
@@ -43,6 +44,8 @@ export function endWhen(
 
 /** Completes every subscription, open or opened later, once `signal` is aborted (the server is stopping). */
 export function useSubscriptionsEndOnShutdown(signal: AbortSignal): Plugin {
+  // Every open subscription listens: there is no leak to warn of.
+  setMaxListeners(0, signal);
   const watch = (end: () => void) => {
     if (signal.aborted) {
       queueMicrotask(end);

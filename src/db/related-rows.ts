@@ -8,7 +8,7 @@
 // PostgreSQL for at most `take` rows (or one count) per parent, through a LATERAL subquery that
 // probes the (parent, order) index once per parent; the rows are then read by id with whatever
 // the GraphQL selection needs. Statements per field stay constant however many parents.
-import type { PrismaClient } from '../db/prisma.js';
+import type { PrismaClient } from './prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 type Waiters<V> = Map<string, Array<{ resolve: (value: V | undefined) => void; reject: (error: unknown) => void }>>;

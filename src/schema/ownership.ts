@@ -1,5 +1,5 @@
-import type { Context, Viewer } from '../schema/context.js';
-import { UnauthenticatedError } from '../schema/errors.js';
+import type { Context, Viewer } from './context.js';
+import { UnauthenticatedError } from '../errors.js';
 
 /** No row has this id: a filter on it matches nothing, exactly like a missing object. */
 export const NO_ID = '00000000-0000-0000-0000-000000000000';

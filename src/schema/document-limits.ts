@@ -3,7 +3,8 @@
 // a document of aliased `__typename`s, or a huge one that does not even parse, never does.
 import { GraphQLError, Kind, Lexer, Source, TokenKind, parse, type SelectionSetNode, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { BehflowError, ErrorCode } from '../schema/errors.js';
+import { BehflowError, ErrorCode } from '../errors.js';
+import { toGraphQLError } from './errors.js';
 
 /** The largest HTTP request body and WebSocket message read; a GraphQL document needs far less. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -14,8 +15,8 @@ export const MAX_FIELD_SELECTIONS = 1_000;
 /** Operations (subscriptions and queries in progress) one graphql-ws connection may hold at once. */
 export const MAX_OPERATIONS_PER_SOCKET = 100;
 
-function tooManyTokens(limit: number): BehflowError {
-  return new BehflowError(ErrorCode.QueryTooComplex, `The document has more than ${limit} tokens: ask for less in one request.`, { limit });
+function tooManyTokens(limit: number): GraphQLError {
+  return toGraphQLError(new BehflowError(ErrorCode.QueryTooComplex, `The document has more than ${limit} tokens: ask for less in one request.`, { limit }));
 }
 
 /** Throws when `source` has more than `limit` tokens; a lexing error is left for the parser to report. */
@@ -71,10 +72,12 @@ export function maxFieldSelectionsRule(limit: number): ValidationRule {
       OperationDefinition(node) {
         if (count(node.selectionSet) > limit) {
           context.reportError(
-            new BehflowError(
-              ErrorCode.QueryTooComplex,
-              `The operation selects more than ${limit} fields (aliases and fragment uses included): ask for less in one request.`,
-              { limit },
+            toGraphQLError(
+              new BehflowError(
+                ErrorCode.QueryTooComplex,
+                `The operation selects more than ${limit} fields (aliases and fragment uses included): ask for less in one request.`,
+                { limit },
+              ),
             ),
           );
         }
@@ -108,10 +111,8 @@ export function useDocumentLimits(limits: { maxTokens: number; maxFieldSelection
 export function operationsPerSocketError(inProgress: number, limit = MAX_OPERATIONS_PER_SOCKET): GraphQLError[] | null {
   if (inProgress <= limit) return null;
   return [
-    new BehflowError(
-      ErrorCode.RateLimited,
-      `This connection already has ${limit} operations in progress: complete one before starting another.`,
-      { limit },
+    toGraphQLError(
+      new BehflowError(ErrorCode.RateLimited, `This connection already has ${limit} operations in progress: complete one before starting another.`, { limit }),
     ),
   ];
 }
