@@ -23,10 +23,10 @@ import { MAX_REQUEST_BYTES, operationsPerSocketError, useDocumentLimits } from '
 import { isWebAppRequest, webAppHandler } from './system/web-app.js';
 import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useErrorContract, withinContract } from './system/error-contract.js';
+import { useErrorContract, withinContract } from './schema/error-contract.js';
 import { isDatabaseUnavailable } from './db/unavailable.js';
-import { StreamCaps, useStreamCaps } from './system/stream-caps.js';
-import { useIdempotencyKeys } from './system/idempotency.js';
+import { StreamCaps, useStreamCaps } from './schema/stream-caps.js';
+import { useIdempotencyKeys } from './schema/idempotency.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {

@@ -9,8 +9,8 @@ import { isAsyncIterable } from '@envelop/core';
 import type { Plugin } from 'graphql-yoga';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { BehflowError, ErrorCode, ServiceUnavailableError } from '../errors.js';
-import { toGraphQLError } from '../schema/errors.js';
-import type { Context } from '../schema/context.js';
+import { toGraphQLError } from './errors.js';
+import type { Context } from './context.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** What the refusals name: the header, not an argument. */

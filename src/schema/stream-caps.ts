@@ -6,8 +6,8 @@ import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { rateLimitKeyOf } from '../auth/attempt-limiter.js';
 import { BehflowError, ErrorCode } from '../errors.js';
-import { toGraphQLError } from '../schema/errors.js';
-import type { Context } from '../schema/context.js';
+import { toGraphQLError } from './errors.js';
+import type { Context } from './context.js';
 
 export interface StreamCapLimits {
   /** Streams and connections open at once on this instance, whoever holds them. */
