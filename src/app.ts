@@ -27,6 +27,11 @@ import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
 import type { Metrics, Route } from './system/metrics.js';
 import { requestIdFor, withRequestId } from './system/request-context.js';
 import { readiness } from './system/readiness.js';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useErrorContract, withinContract } from './schema/error-contract.js';
+import { isDatabaseUnavailable } from './db/unavailable.js';
+import { StreamCaps, useStreamCaps } from './schema/stream-caps.js';
+import { useIdempotencyKeys } from './schema/idempotency.js';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppOptions extends AppDependencies {
@@ -129,6 +134,18 @@ function authorizationOf(initial: InitialContext): string | null {
 }
 
 /**
+ * Headers any of which marks a request as one a browser preflights (CORS) before sending it
+ * cross-site: Yoga's CSRF header, or the credentials this API takes (never a cookie). A GET
+ * or a form-encoded or plain-text POST carrying none of them is refused before parsing.
+ */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'authorization'];
+
+/** SERVICE_UNAVAILABLE in place of a masked error, at the same path. */
+function serviceUnavailableAt(error: unknown): GraphQLError {
+  return toGraphQLError(new ServiceUnavailableError(), error instanceof GraphQLError ? error : undefined);
+}
+
+/**
  * Wraps graphql-ws's `onSubscribe`: whatever escapes it would be sent to the client as the
  * close reason and printed to the console, past the log. Expected failures (coded errors,
  * such as SERVICE_UNAVAILABLE) go back as the operation's errors; anything else is logged
@@ -144,6 +161,10 @@ function startsCleanly<A extends unknown[], R>(
     } catch (error) {
       const expected = expectedGraphQLError(error);
       if (expected?.extensions.code) return [expected];
+      if (isDatabaseUnavailable(error)) {
+        log.warn({ err: { message: (error as Error).message } }, 'database unavailable for a WebSocket operation');
+        return [serviceUnavailableAt(error)];
+      }
       log.error({ err: error }, 'could not start a WebSocket operation');
       return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
     }
@@ -201,6 +222,7 @@ export function createApp(options: AppOptions): App {
 
   // Aborted when the server stops: every subscription stream then completes.
   const shutdown = new AbortController();
+  const streamCaps = new StreamCaps(config.streamCaps);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -209,14 +231,25 @@ export function createApp(options: AppOptions): App {
       useDomainErrors(),
       // After the domain errors' mapping, so errors are counted by their final code.
       metrics.plugin({ logger, slowOperationMs: config.slowOperationMs }),
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      useErrorContract({ introspection: config.introspection }),
+      useStreamCaps(streamCaps),
       useSubscriptionsEndOnShutdown(shutdown.signal),
       useSessionBoundSubscriptions(sessionWatch),
       useDocumentLimits(),
       useOperationLimits(),
+      useIdempotencyKeys({ windowSeconds: config.idempotencyWindowSeconds }),
       useCompiledQueries(),
       useSharedSubscriptionResults(),
       useHttpClientFormats(),
     ],
+    // Same origin only, unless origins are configured: no CORS headers at all means browsers
+    // let no other site read an answer.
+    cors: config.corsOrigins.length === 0 ? false : (request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !config.corsOrigins.includes(origin)) return false;
+      return { origin, credentials: true, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'idempotency-key'], methods: ['GET', 'POST'] };
+    },
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
     // pipes every body through a stream transform, a large share of a small request's cost.
     maxRequestBodySize: false,
@@ -230,6 +263,11 @@ export function createApp(options: AppOptions): App {
         const masked = maskError(error, message, false);
         if (masked !== error) {
           const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+          // The database went away under a resolver: an outage the client may retry, not a bug.
+          if (isDatabaseUnavailable(original)) {
+            log.warn({ err: { message: (original as Error).message }, path: error instanceof GraphQLError ? error.path : undefined }, 'database unavailable');
+            return serviceUnavailableAt(error);
+          }
           log.error({ err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error');
         }
         return masked;
@@ -362,7 +400,38 @@ export function createApp(options: AppOptions): App {
     socket.once('close', () => sockets.delete(socket));
   });
 
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: MAX_REQUEST_BYTES });
+  // Each connection holds a place among the instance's live streams: refused at the upgrade
+  // (HTTP 503) when none is left. Once its credentials are known (connection_init), one without
+  // a session also takes one of its address's places, or is closed with 4429.
+  const places = new WeakMap<IncomingMessage, { release: () => void }>();
+  const wss = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    maxPayload: MAX_REQUEST_BYTES,
+    verifyClient: ({ req }, accept) => {
+      const place = streamCaps.acquire(null, true);
+      if ('refused' in place) return accept(false, 503, 'Too many live connections');
+      places.set(req, place);
+      accept(true);
+    },
+  });
+  const contract = { suggestions: config.introspection };
+  // A frame over the limit, or one breaking the WebSocket protocol: ws has already closed the
+  // socket with the right code (1009, 1002…) when it emits the error. graphql-ws would print
+  // each one with its stack to stderr, which anyone could fill; one log line says enough.
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    socket.once('close', () => places.get(request)?.release());
+    const emit = socket.emit.bind(socket);
+    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'error') return emit(event, ...args);
+      const error = args[0] as (Error & { code?: string }) | undefined;
+      log.warn(
+        { err: { message: error?.message, code: error?.code }, client: clientOf(request, config.trustedProxies).address },
+        'WebSocket protocol error; connection closed',
+      );
+      return true;
+    }) as typeof socket.emit;
+  });
   const wsServer = useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
     {
       // A connection without credentials may connect (its operations then need none or fail
@@ -370,8 +439,16 @@ export function createApp(options: AppOptions): App {
       // 4403, and so is an accepted one as soon as its session ends.
       onConnect: async (ctx) => {
         const authorization = connectionAuthorization(ctx.connectionParams);
-        if (authorization === undefined || authorization === null) return true;
-        const { socket } = ctx.extra;
+        const { socket, request } = ctx.extra;
+        if (authorization === undefined || authorization === null) {
+          const place = streamCaps.acquire(clientOf(request, config.trustedProxies).address, false, false);
+          if ('refused' in place) {
+            socket.close(4429, 'Too many connections without a session from this address');
+            return false;
+          }
+          socket.once('close', place.release);
+          return true;
+        }
         let viewer;
         try {
           viewer = typeof authorization === 'string' ? await viewers.resolve(authorization) : null;
@@ -408,10 +485,11 @@ export function createApp(options: AppOptions): App {
         try {
           document = parse(params.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.')];
+          const parseError = error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.');
+          return [withinContract(parseError.extensions.code ? parseError : new GraphQLError(parseError.message, { source: parseError.source, positions: parseError.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }), contract)];
         }
         const errors = validate(envelopedSchema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((error: GraphQLError) => withinContract(error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }), contract));
         const args: ExecutionArgs = {
           schema: envelopedSchema,
           operationName: params.operationName,

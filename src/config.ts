@@ -22,6 +22,13 @@ const booleanFlag = z
 
 const MAX_TRUSTED_PROXIES = 10;
 
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+}
+
 /**
  * `false` (or `0`) trusts no proxy; `true` trusts one (a single nginx or Caddy in front);
  * a number trusts that many proxies in a chain. Anything else is refused rather than guessed.
@@ -53,6 +60,17 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
   BEHFLOW_PASSWORD_HASH: z.enum(['auto', 'bcrypt', 'argon2id']).default('auto'),
+  BEHFLOW_INTROSPECTION: booleanFlag.optional(),
+  BEHFLOW_IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  BEHFLOW_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(8),
+  BEHFLOW_CORS_ORIGINS: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || value.split(',').every((entry) => isOrigin(entry.trim())), {
+      message: 'must be a comma-separated list of origins such as https://todo.example.com (scheme, host and port only)',
+    })
+    .default(''),
   BEHFLOW_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   BEHFLOW_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
   BEHFLOW_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).max(512).optional(),
@@ -66,6 +84,7 @@ const environmentSchema = z.object({
   BEHFLOW_ADMIN_USERNAMES: z.string().default(''),
   BEHFLOW_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(10_000).default(5),
+  BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME_ANY_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   BEHFLOW_REGISTER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
   BEHFLOW_REGISTER_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -125,6 +144,23 @@ export interface Config {
    * argon2id on one this server created.
    */
   readonly passwordHash: 'auto' | 'bcrypt' | 'argon2id';
+  /**
+   * Whether introspection queries and "Did you mean …?" suggestions are answered; off by
+   * default in production, where the schema need not be disclosed to anyone who asks.
+   */
+  readonly introspection: boolean;
+  /**
+   * Browser origins other than the server's own allowed to call the API (CORS). Empty: only
+   * pages served from the same origin (the bundled web app, GraphiQL).
+   */
+  readonly corsOrigins: readonly string[];
+  /** How long the outcome of a mutation sent with an `Idempotency-Key` is kept for retries. */
+  readonly idempotencyWindowSeconds: number;
+  /**
+   * Live streams (server-sent event subscriptions and WebSocket connections) open at once on
+   * an instance, and those without a session from one client address.
+   */
+  readonly streamCaps: { readonly total: number; readonly anonymousPerAddress: number };
   readonly shutdownTimeoutMs: number;
   /**
    * On SIGTERM, how long the server keeps serving while `/ready` already answers 503, so a load
@@ -153,12 +189,17 @@ export interface Config {
   /** Usernames that are made administrators at registration and at every start. */
   readonly adminUsernames: readonly string[];
   /**
-   * Failed sign-ins tolerated within a sliding window, per username and per client address;
-   * the state lives in PostgreSQL so the limit holds across instances.
+   * Failed sign-ins tolerated within a sliding window: per username from one client address
+   * (a stranger guessing locks out only their own address, not the owner), per username from
+   * all addresses together (a much higher bound on guessing spread over many addresses), and
+   * per client address. The state lives in PostgreSQL so the limits hold across instances.
    */
   readonly loginRateLimit: {
     readonly windowSeconds: number;
+    /** Per username and client address. */
     readonly maxFailuresPerUsername: number;
+    /** Per username, whatever the address. */
+    readonly maxFailuresPerUsernameAnyAddress: number;
     readonly maxFailuresPerAddress: number;
   };
   /** Registrations (attempts that pass input checks) allowed per client address within a sliding window. */
@@ -253,6 +294,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     graphiql: values.BEHFLOW_GRAPHIQL ?? !production,
     passwordHash: values.BEHFLOW_PASSWORD_HASH,
+    introspection: values.BEHFLOW_INTROSPECTION ?? !production,
+    streamCaps: Object.freeze({ total: values.BEHFLOW_MAX_STREAMS, anonymousPerAddress: values.BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS }),
+    idempotencyWindowSeconds: Math.round(values.BEHFLOW_IDEMPOTENCY_WINDOW_HOURS * 3600),
+    corsOrigins: Object.freeze(
+      values.BEHFLOW_CORS_ORIGINS.split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    ),
     shutdownTimeoutMs: values.BEHFLOW_SHUTDOWN_TIMEOUT_MS,
     shutdownDelayMs: values.BEHFLOW_SHUTDOWN_DELAY_MS,
     metrics: Object.freeze({ token: values.BEHFLOW_METRICS_TOKEN, port: values.BEHFLOW_METRICS_PORT }),
@@ -270,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: Object.freeze({
       windowSeconds: values.BEHFLOW_LOGIN_WINDOW_SECONDS,
       maxFailuresPerUsername: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME,
+      maxFailuresPerUsernameAnyAddress: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME_ANY_ADDRESS,
       maxFailuresPerAddress: values.BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS,
     }),
     registerRateLimit: Object.freeze({

@@ -47,7 +47,7 @@ export function rateLimitKeyOf(address: string | null): string | null {
 }
 
 /** What one limit counts: an action's attempts sharing a username or a client address. */
-type LimitKey = { readonly username: string } | { readonly clientAddress: string | null };
+type LimitKey = { readonly username?: string; readonly clientAddress?: string | null };
 
 interface Limit {
   readonly key: LimitKey;
@@ -97,15 +97,16 @@ async function admit(
 }
 
 export interface LoginAttempt {
-  /** Marks the attempt as successful: it and the username's earlier failures stop counting. */
+  /** Marks the attempt as successful: it and the username's earlier failures from this address stop counting. */
   succeeded(): Promise<void>;
 }
 
 export interface LoginLimiter {
   /**
    * Records a sign-in attempt before the password is checked, and refuses it with
-   * RATE_LIMITED when the username or the client address already failed too often within
-   * the sliding window.
+   * RATE_LIMITED when, within the sliding window, the username already failed too often from
+   * this client address, or far too often from all addresses, or the address did across
+   * usernames. A stranger's failures from another address do not lock the owner out.
    */
   begin(username: string, clientAddress: string | null): Promise<LoginAttempt>;
 }
@@ -119,7 +120,8 @@ export function createLoginLimiter(prisma: PrismaClient, limits: Config['loginRa
         prisma,
         { kind: 'login', username, clientAddress, windowSeconds: limits.windowSeconds },
         [
-          { key: { username }, max: limits.maxFailuresPerUsername },
+          { key: { username, clientAddress }, max: limits.maxFailuresPerUsername },
+          { key: { username }, max: limits.maxFailuresPerUsernameAnyAddress },
           // Without an address there is nothing to group by; the username limit still holds.
           ...(clientAddress !== null ? [{ key: { clientAddress }, max: limits.maxFailuresPerAddress }] : []),
         ],
@@ -127,7 +129,8 @@ export function createLoginLimiter(prisma: PrismaClient, limits: Config['loginRa
       );
       return {
         async succeeded() {
-          await prisma.loginAttempt.deleteMany({ where: { OR: [{ id }, { kind: 'login', username }] } });
+          // Only this address's failures: a success here must not reset a stranger's count elsewhere.
+          await prisma.loginAttempt.deleteMany({ where: { OR: [{ id }, { kind: 'login', username, clientAddress }] } });
         },
       };
     },

@@ -17,7 +17,7 @@ export interface AuthPruneResult {
  */
 export async function pruneAuthRecords(
   prisma: PrismaClient,
-  config: Pick<Config, 'housekeeping' | 'loginRateLimit' | 'registerRateLimit'>,
+  config: Pick<Config, 'housekeeping' | 'loginRateLimit' | 'registerRateLimit'> & Partial<Pick<Config, 'idempotencyWindowSeconds'>>,
   now: Date = new Date(),
 ): Promise<AuthPruneResult> {
   const endedBefore = new Date(now.getTime() - config.housekeeping.sessionRetentionMs);
@@ -33,6 +33,10 @@ export async function pruneAuthRecords(
       },
     }),
   ]);
+  // Outcomes of idempotent requests past their window: a retry that late runs anew anyway.
+  if (config.idempotencyWindowSeconds !== undefined) {
+    await prisma.idempotencyKey.deleteMany({ where: { createdAt: { lt: windowStart(config.idempotencyWindowSeconds) } } });
+  }
   return { sessions: sessions.count, attempts: attempts.count };
 }
 

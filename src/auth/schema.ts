@@ -186,6 +186,7 @@ const LogoutEverywherePayload = sessionsRevokedPayload('LogoutEverywherePayload'
 builder.mutationFields((t) => ({
   register: t.field({
     type: RegisterPayload,
+    nullable: true,
     description:
       'Creates an account and signs it in. Public: needs no session. Too many registrations from one client address give RATE_LIMITED with `retryAfterSeconds`.',
     skipTypeScopes: true,
@@ -194,6 +195,7 @@ builder.mutationFields((t) => ({
   }),
   login: t.field({
     type: LoginPayload,
+    nullable: true,
     description:
       'Signs in and opens a new session. Public. A wrong password and an unknown username give the same UNAUTHENTICATED error; too many failures give RATE_LIMITED with `retryAfterSeconds`.',
     skipTypeScopes: true,
@@ -202,16 +204,19 @@ builder.mutationFields((t) => ({
   }),
   logout: t.field({
     type: LogoutPayload,
+    nullable: true,
     description: 'Signs out the session this request was made with; its token stops working at once, its open subscriptions end.',
     resolve: async (_root, _args, context) => ({ revokedSessions: await context.auth.logout(requireViewer(context)) }),
   }),
   logoutEverywhere: t.field({
     type: LogoutEverywherePayload,
+    nullable: true,
     description: 'Signs out every session of the signed-in user, this one included.',
     resolve: async (_root, _args, context) => ({ revokedSessions: await context.auth.logoutEverywhere(requireViewer(context)) }),
   }),
   updateProfile: t.field({
     type: UpdateProfilePayload,
+    nullable: true,
     description: "Changes the signed-in user's name, last name, time zone or calendar.",
     args: { input: t.arg({ type: UpdateProfileInput, required: true, description: 'The changes.' }) },
     resolve: async (_root, { input }, context) => {
@@ -220,6 +225,7 @@ builder.mutationFields((t) => ({
   }),
   changePassword: t.field({
     type: ChangePasswordPayload,
+    nullable: true,
     description: 'Replaces the password (the current one is required) and signs out every other session.',
     args: { input: t.arg({ type: ChangePasswordInput, required: true, description: 'The current and the new password.' }) },
     resolve: async (_root, { input }, context) => {

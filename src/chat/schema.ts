@@ -256,6 +256,8 @@ const CreateChatSessionPayload = sessionPayload('CreateChatSessionPayload', 'The
 builder.mutationField('createChatSession', (t) =>
   t.field({
     type: CreateChatSessionPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Starts a new, empty chat session. (Sending a message without a session also starts one.)',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: CreateChatSessionInput, required: true, description: 'The session to create.' }) },
@@ -278,6 +280,8 @@ const RenameChatSessionPayload = sessionPayload('RenameChatSessionPayload', 'The
 builder.mutationField('renameChatSession', (t) =>
   t.field({
     type: RenameChatSessionPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Renames one of the viewer\'s chat sessions.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RenameChatSessionInput, required: true, description: 'Which session, and its new title.' }) },
@@ -301,6 +305,8 @@ const ArchiveChatSessionPayload = sessionPayload('ArchiveChatSessionPayload', 'T
 builder.mutationField('archiveChatSession', (t) =>
   t.field({
     type: ArchiveChatSessionPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Archives a chat session: it leaves the default `chatSessions` list but keeps its messages. Sending a message to it brings it back.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ArchiveChatSessionInput, required: true, description: 'Which session, and whether to archive it.' }) },
@@ -329,6 +335,8 @@ const DeleteChatSessionPayload = builder.objectRef<{ sessionId: string }>('Delet
 builder.mutationField('deleteChatSession', (t) =>
   t.field({
     type: DeleteChatSessionPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Deletes a chat session and all its messages, for good. A reply still being produced is dropped.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: DeleteChatSessionInput, required: true, description: 'The session to delete.' }) },
@@ -365,6 +373,8 @@ const SendChatMessagePayload = builder.objectRef<{ sessionId: string; messageId:
 builder.mutationField('sendChatMessage', (t) =>
   t.field({
     type: SendChatMessagePayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description:
       'Stores a message for the assistant and returns at once; the assistant answers in the background. One reply at a time per session: while the assistant is still answering, another message to the same session is refused with CONFLICT (and not stored).',
     authScopes: { authenticated: true },

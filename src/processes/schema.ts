@@ -244,6 +244,8 @@ const RunPayload = builder.objectRef<{ execution: AutomatedProcessExecution }>('
 builder.mutationField('createAutomatedProcess', (t) =>
   t.field({
     type: CreatePayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     authScopes: { admin: true },
     description: 'Creates an automated process (administrators only).',
     args: { input: t.arg({ type: CreateInput, required: true, description: 'The new process.' }) },
@@ -264,6 +266,8 @@ builder.mutationField('createAutomatedProcess', (t) =>
 builder.mutationField('updateAutomatedProcess', (t) =>
   t.field({
     type: UpdatePayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     authScopes: { admin: true },
     description: 'Changes an automated process; a new schedule takes effect at once (administrators only).',
     args: { input: t.arg({ type: UpdateInput, required: true, description: 'The changes.' }) },
@@ -287,6 +291,8 @@ builder.mutationField('updateAutomatedProcess', (t) =>
 builder.mutationField('enableAutomatedProcess', (t) =>
   t.field({
     type: EnablePayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     authScopes: { admin: true },
     description: 'Enables an automated process: its schedule and events start runs again (administrators only).',
     args: { input: t.arg({ type: idInput('EnableAutomatedProcessInput', 'The process to enable.'), required: true, description: 'Which process.' }) },
@@ -297,6 +303,8 @@ builder.mutationField('enableAutomatedProcess', (t) =>
 builder.mutationField('disableAutomatedProcess', (t) =>
   t.field({
     type: DisablePayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     authScopes: { admin: true },
     description: 'Disables an automated process: no scheduled or event runs until enabled; a manual run is still possible (administrators only).',
     args: { input: t.arg({ type: idInput('DisableAutomatedProcessInput', 'The process to disable.'), required: true, description: 'Which process.' }) },
@@ -307,6 +315,8 @@ builder.mutationField('disableAutomatedProcess', (t) =>
 builder.mutationField('deleteAutomatedProcess', (t) =>
   t.field({
     type: DeletePayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     authScopes: { admin: true },
     description: 'Deletes an automated process and its history (administrators only).',
     args: { input: t.arg({ type: idInput('DeleteAutomatedProcessInput', 'The process to delete.'), required: true, description: 'Which process.' }) },
@@ -317,6 +327,8 @@ builder.mutationField('deleteAutomatedProcess', (t) =>
 builder.mutationField('runAutomatedProcess', (t) =>
   t.field({
     type: RunPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     authScopes: { admin: true },
     description: 'Runs an automated process now, in the background; refused while a run of it is going (administrators only).',
     args: { input: t.arg({ type: idInput('RunAutomatedProcessInput', 'The process to run.'), required: true, description: 'Which process.' }) },

@@ -433,6 +433,8 @@ function nonNull<T>(value: T | null | undefined, field: string): T | undefined {
 builder.mutationField('createTask', (t) =>
   t.field({
     type: CreateTaskPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Adds a task for the viewer.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: CreateTaskInput, required: true, description: 'The new task.' }) },
@@ -454,6 +456,8 @@ builder.mutationField('createTask', (t) =>
 builder.mutationField('updateTask', (t) =>
   t.field({
     type: UpdateTaskPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Changes some fields of one of the viewer\'s tasks, leaving the others as they are.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: UpdateTaskInput, required: true, description: 'The task and its changes.' }) },
@@ -475,6 +479,8 @@ builder.mutationField('updateTask', (t) =>
 builder.mutationField('deleteTask', (t) =>
   t.field({
     type: DeleteTaskPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Deletes one of the viewer\'s tasks.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: DeleteTaskInput, required: true, description: 'The task to delete.' }) },
@@ -488,6 +494,8 @@ builder.mutationField('deleteTask', (t) =>
 builder.mutationField('completeTask', (t) =>
   t.field({
     type: CompleteTaskPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Marks one of the viewer\'s tasks as COMPLETED (and sets completedAt, unless it already was completed).',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: CompleteTaskInput, required: true, description: 'The task to complete.' }) },
@@ -500,6 +508,8 @@ builder.mutationField('completeTask', (t) =>
 builder.mutationField('reopenTask', (t) =>
   t.field({
     type: ReopenTaskPayload,
+    // Null when it failed: the document's other mutations still report what they did.
+    nullable: true,
     description: 'Sets one of the viewer\'s tasks back to PENDING (clearing completedAt).',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ReopenTaskInput, required: true, description: 'The task to reopen.' }) },

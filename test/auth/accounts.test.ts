@@ -110,7 +110,7 @@ describe('registration', () => {
     const username = uniqueName('bad');
     const input = { username, password: 'long enough password', name: 'N', lastname: 'L', [key]: value };
     const result = await server.graphql(REGISTER, { variables: { input } });
-    expect(result.data).toBeNull();
+    expect(result.data).toEqual({ register: null });
     expect(errorOf(result).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(await server.prisma.user.count({ where: { username: { in: [username, String(value)] } } })).toBe(0);
   });
@@ -145,7 +145,7 @@ describe('sign-in', () => {
     const { input } = await register();
     const wrongPassword = await login(input.username, 'not the password');
     const unknownUser = await login(uniqueName('ghost'), 'not the password');
-    expect(wrongPassword.data).toBeNull();
+    expect(wrongPassword.data).toEqual({ login: null });
     expect(errorOf(wrongPassword)).toEqual(errorOf(unknownUser));
     expect(errorOf(wrongPassword)).toMatchObject({ message: 'Invalid username or password.', extensions: { code: 'UNAUTHENTICATED' } });
     expect(wrongPassword.status).toBe(unknownUser.status);

@@ -30,8 +30,43 @@ async function registered(server: TestServer) {
 
 const login = (server: TestServer, username: string, password: string) => server.graphql(LOGIN, { variables: { input: { username, password } } });
 
+/** Behind one trusted proxy, so each request says which address it comes from. */
+const proxied = await startTestServer({
+  env: { ...LIMITS, BEHFLOW_TRUST_PROXY: '1', BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME_ANY_ADDRESS: '7' },
+});
+const loginFrom = (address: string, username: string, password: string) =>
+  proxied.graphql(LOGIN, { variables: { input: { username, password } }, headers: { 'x-forwarded-for': address } });
+
+describe('login rate limit across addresses', () => {
+  it('locks out the address that guessed, not the owner signing in from another', async () => {
+    const username = await registered(proxied);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect((await loginFrom('198.51.100.7', username, 'wrong guess')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    expect((await loginFrom('198.51.100.7', username, PASSWORD)).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const owner = await loginFrom('203.0.113.9', username, PASSWORD);
+    expect(owner.errors).toBeUndefined();
+    expect(owner.data?.login?.token).toEqual(expect.any(String));
+    // The owner's success does not lift the stranger's lockout.
+    expect((await loginFrom('198.51.100.7', username, PASSWORD)).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('still bounds guessing spread over many addresses, per username', async () => {
+    const username = await registered(proxied);
+    // 3 addresses × 2 failures, and one more: 7 in all, the most allowed for the username.
+    for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        expect((await loginFrom(address, username, 'wrong guess')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      }
+    }
+    expect((await loginFrom('192.0.2.4', username, 'wrong guess')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const refused = await loginFrom('192.0.2.5', username, 'wrong guess');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+});
+
 describe('login rate limit', () => {
-  it('refuses a username after too many failures, on every instance, even with the right password', async () => {
+  it('refuses a username from an address after too many failures there, on every instance, even with the right password', async () => {
     const username = await registered(first);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const failure = await login(attempt % 2 ? second : first, username, 'wrong guess');
@@ -39,7 +74,7 @@ describe('login rate limit', () => {
     }
     for (const [server, password] of [[second, 'wrong guess'], [first, PASSWORD], [second, PASSWORD]] as const) {
       const refused = await login(server, username, password);
-      expect(refused.data).toBeNull();
+      expect(refused.data).toEqual({ login: null });
       expect(refused.errors).toHaveLength(1);
       const error = refused.errors![0]!;
       expect(error.extensions?.code).toBe('RATE_LIMITED');

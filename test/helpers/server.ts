@@ -79,6 +79,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Every test request comes from 127.0.0.1: files that register many accounts would hit
     // the per-address registration limit. Its own tests set it low.
     BEHFLOW_REGISTER_MAX_PER_ADDRESS: '100000',
+    // Likewise for live streams without a session (heartbeats, sockets not yet signed in).
+    BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: '100000',
     ...options.env,
     DATABASE_URL: databaseUrl,
   });

@@ -48,7 +48,8 @@ describe('serving the web app', () => {
     expect(await graphiql.text()).toContain('GraphiQL');
     const health = await fetch(`${server.origin}/health`);
     expect(((await health.json()) as { status: string }).status).toBe('ok');
-    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ serverInfo { timeZone } }')}`, { headers: { accept: 'application/json' } });
+    // GETs carry Yoga's CSRF header (or credentials), as every non-browser client can.
+    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ serverInfo { timeZone } }')}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
     expect(((await get.json()) as { data: { serverInfo: { timeZone: string } } }).data.serverInfo.timeZone).toBe('Asia/Tehran');
   });
 

@@ -173,7 +173,7 @@ export function ChatScreen({ sessionId }: { sessionId?: string }) {
     setProblem(null);
     const result = await start({ input: {} });
     if (result.error) setProblem(describeError(result.error, t));
-    else if (result.data) {
+    else if (result.data?.createChatSession) {
       refetch({ requestPolicy: 'network-only' });
       navigate(`/chat/${encodeURIComponent(result.data.createChatSession.chatSession.id)}`);
     }

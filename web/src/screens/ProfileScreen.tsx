@@ -31,7 +31,7 @@ function ProfileForm() {
       input: { name: values.name, lastname: values.lastname, calendar: values.calendar, ...(changedZone ? { timeZone: values.timeZone } : {}) },
     });
     if (result.error) setProblem(describeError(result.error, t));
-    else if (result.data) {
+    else if (result.data?.updateProfile) {
       session.viewerChanged(result.data.updateProfile.user);
       setSaved(true);
     }
@@ -98,7 +98,7 @@ function PasswordForm() {
     setDone(null);
     const result = await change({ input: { currentPassword: values.currentPassword, newPassword: values.newPassword } });
     if (result.error) setProblem(describeError(result.error, t));
-    else if (result.data) {
+    else if (result.data?.changePassword) {
       setDone(result.data.changePassword.revokedSessions);
       setValues({ currentPassword: '', newPassword: '', repeat: '' });
     }

@@ -21,7 +21,7 @@ function SignInForm() {
     setProblem(null);
     const result = await signIn({ input: { username: username.trim(), password } });
     if (result.error) setProblem(describeError(result.error, t));
-    else if (result.data) session.signedIn(result.data.login.token, result.data.login.user);
+    else if (result.data?.login) session.signedIn(result.data.login.token, result.data.login.user);
   };
   return (
     <form onSubmit={(event) => void submit(event)} aria-label={t('auth.signIn')}>
@@ -53,7 +53,7 @@ function RegisterForm() {
     setProblem(null);
     const result = await register({ input: { ...values, username: values.username.trim(), timeZone: browserTimeZone() } });
     if (result.error) setProblem(describeError(result.error, t));
-    else if (result.data) session.signedIn(result.data.register.token, result.data.register.user);
+    else if (result.data?.register) session.signedIn(result.data.register.token, result.data.register.user);
   };
   return (
     <form onSubmit={(event) => void submit(event)} aria-label={t('auth.register')}>
