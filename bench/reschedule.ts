@@ -26,7 +26,15 @@ try {
   const database = connectDatabase({ connectionString: url.toString(), poolSize: 4, logger });
   const statements: string[] = [];
   const timings: Array<{ sql: string; ms: number }> = [];
-  const recorder = connectDatabase({ connectionString: url.toString(), poolSize: 4, logger, onQuery: (query) => { statements.push(query.sql); timings.push({ sql: query.sql.replace(/\s+/g, " ").slice(0, 40), ms: query.durationMs }); } });
+  const recorder = connectDatabase({
+    connectionString: url.toString(),
+    poolSize: 4,
+    logger,
+    onQuery: (query) => {
+      statements.push(query.sql);
+      timings.push({ sql: query.sql.replace(/\s+/g, ' ').slice(0, 40), ms: query.durationMs });
+    },
+  });
   try {
     await database.pool.query(`
       INSERT INTO users (username, password_hash, name, lastname, time_zone)
@@ -42,7 +50,13 @@ try {
 
     const events = createPubSubSystem({ connectionString: url.toString(), pool: recorder.pool, logger });
     await events.ready();
-    const tasks = createTaskService({ prisma: recorder.prisma, sql: recorder.sql, events: createEventLog({ transport: events.transport, logger }), logger, timeZone: 'Asia/Tehran' });
+    const tasks = createTaskService({
+      prisma: recorder.prisma,
+      sql: recorder.sql,
+      events: createEventLog({ transport: events.transport, logger }),
+      logger,
+      timeZone: 'Asia/Tehran',
+    });
     const started = performance.now();
     // The move, the moved tasks read back and their events written: one transaction.
     const outcome = await tasks.rescheduleOverdue({

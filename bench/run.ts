@@ -46,7 +46,10 @@ async function benchmarkDatabase(): Promise<{ url: string; cleanup: () => Promis
   if (!admin) {
     const dir = await mkdtemp(path.join(tmpdir(), 'behflow-bench-'));
     const embedded = await startEmbeddedPostgres(dir, createLogger('silent'));
-    return { url: embedded.connectionString, cleanup: async () => (await embedded.stop(), await rm(dir, { recursive: true, force: true })) };
+    return {
+      url: embedded.connectionString,
+      cleanup: async () => (await embedded.stop(), await rm(dir, { recursive: true, force: true })),
+    };
   }
   const name = `behflow_bench_${randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
@@ -69,7 +72,14 @@ async function benchmarkDatabase(): Promise<{ url: string; cleanup: () => Promis
 export async function runBenchmarks(scenarios: readonly Scenario[]): Promise<void> {
   const database = await benchmarkDatabase();
   let statements = 0;
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', BEHFLOW_SCHEDULER: 'false' });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    BEHFLOW_SCHEDULER: 'false',
+  });
   const server = await startServer(config, createLogger('warn'), { onQuery: () => void (statements += 1) });
   const rows: string[] = [];
   try {
@@ -78,9 +88,17 @@ export async function runBenchmarks(scenarios: readonly Scenario[]): Promise<voi
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
       const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
       // Warm-up, and a single request to count its SQL statements exactly.
-      await fetch(`http://127.0.0.1:${server.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      await fetch(`http://127.0.0.1:${server.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       statements = 0;
-      const probe = await fetch(`http://127.0.0.1:${server.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const probe = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       const probeBody = await probe.text();
       if (probe.status !== 200 || probeBody.includes('"errors"')) throw new Error(`${scenario.name} fails: ${probeBody.slice(0, 300)}`);
       const perRequest = statements;

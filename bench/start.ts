@@ -38,7 +38,10 @@ async function once(command: string[], env: Record<string, string>): Promise<Run
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -71,7 +74,12 @@ if (adminUrl) {
   await migrate(externalUrl, createLogger('silent'));
 }
 const external = async () => ({ DATABASE_URL: externalUrl! });
-const compiled = ['node', ...JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).scripts.start.split(' ').slice(1)];
+const compiled = [
+  'node',
+  ...JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'))
+    .scripts.start.split(' ')
+    .slice(1),
+];
 const source = [process.execPath, '--import', 'tsx', 'src/main.ts'];
 const databases: Array<[string, () => Promise<Record<string, string>>]> = [['embedded PostgreSQL (warm cluster)', embedded]];
 if (externalUrl) databases.push(['external PostgreSQL (DATABASE_URL)', external]);
@@ -90,11 +98,15 @@ try {
       results.set(target.name, [...(results.get(target.name) ?? []), run]);
     }
   }
-  console.log(`Node ${process.version}, NODE_ENV=production, medians of ${rounds} interleaved starts; resident memory (VmRSS) at the first 200 from /ready and after ${idleSeconds} s idle.\n`);
+  console.log(
+    `Node ${process.version}, NODE_ENV=production, medians of ${rounds} interleaved starts; resident memory (VmRSS) at the first 200 from /ready and after ${idleSeconds} s idle.\n`,
+  );
   console.log('| start | to ready, ms | RSS at ready, MB | RSS idle, MB |');
   console.log('|---|---|---|---|');
   for (const [name, runs] of results) {
-    console.log(`| ${name} | ${median(runs.map((r) => r.readyMs)).toFixed(0)} | ${median(runs.map((r) => r.rssAtReadyMb)).toFixed(0)} | ${median(runs.map((r) => r.rssIdleMb)).toFixed(0)} |`);
+    console.log(
+      `| ${name} | ${median(runs.map((r) => r.readyMs)).toFixed(0)} | ${median(runs.map((r) => r.rssAtReadyMb)).toFixed(0)} | ${median(runs.map((r) => r.rssIdleMb)).toFixed(0)} |`,
+    );
   }
 } finally {
   await rm(dataDir, { recursive: true, force: true });

@@ -17,7 +17,11 @@ function newest(dir) {
   return latest;
 }
 
-const sources = Math.max(newest(path.join(root, 'src')), statSync(path.join(root, 'package-lock.json')).mtimeMs, statSync(path.join(root, 'scripts', 'build.mjs')).mtimeMs);
+const sources = Math.max(
+  newest(path.join(root, 'src')),
+  statSync(path.join(root, 'package-lock.json')).mtimeMs,
+  statSync(path.join(root, 'scripts', 'build.mjs')).mtimeMs,
+);
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   process.stderr.write('building the server into dist/ (npm run build)\n');
   const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {

@@ -40,13 +40,25 @@ async function seedTasks(token: string, persian: boolean) {
   const now = Date.now();
   const tasks = persian
     ? [
-        { name: 'نوشتن گزارش ماهانه', priority: 'HIGH', tags: ['کار'], dueDate: isoDate(now + DAY) + 'T10:00', description: 'دو صفحه برای جلسهٔ شنبه' },
+        {
+          name: 'نوشتن گزارش ماهانه',
+          priority: 'HIGH',
+          tags: ['کار'],
+          dueDate: `${isoDate(now + DAY)}T10:00`,
+          description: 'دو صفحه برای جلسهٔ شنبه',
+        },
         { name: 'خرید نان و شیر', priority: 'MEDIUM', tags: ['خانه'], dueDate: isoDate(now) },
         { name: 'تمدید گذرنامه', priority: 'HIGH', tags: ['اداری'], dueDate: isoDate(now - 2 * DAY) },
         { name: 'ورزش عصر', priority: 'LOW', tags: ['سلامت', 'daily'], status: 'COMPLETED' },
       ]
     : [
-        { name: 'Write the quarterly report', priority: 'HIGH', tags: ['work'], dueDate: isoDate(now + DAY) + 'T10:00', description: 'Two pages for the Saturday meeting' },
+        {
+          name: 'Write the quarterly report',
+          priority: 'HIGH',
+          tags: ['work'],
+          dueDate: `${isoDate(now + DAY)}T10:00`,
+          description: 'Two pages for the Saturday meeting',
+        },
         { name: 'Buy bread and milk', priority: 'MEDIUM', tags: ['home'], dueDate: isoDate(now) },
         { name: 'Renew passport', priority: 'HIGH', tags: ['admin'], dueDate: isoDate(now - 2 * DAY) },
         { name: 'Call the dentist', priority: 'MEDIUM', tags: ['health'], status: 'IN_PROGRESS' },
@@ -60,7 +72,11 @@ async function shot(page: Page, name: string) {
   if (await page.getByTestId('task').count()) await page.getByTestId('task-stats').waitFor();
   // Fonts and the live connection settle before the picture.
   await page.evaluate(() => document.fonts.ready);
-  await page.locator('[data-live-state="live"]').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('[data-live-state="live"]')
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(() => undefined);
   await page.screenshot({ path: path.join(out, `${name}.png`) });
   process.stdout.write(`docs/screenshots/${name}.png\n`);
 }
@@ -68,8 +84,14 @@ async function shot(page: Page, name: string) {
 try {
   const sara = await registerAccount(origin, 'sara', { name: 'Sara', lastname: 'Rahimi' });
   await seedTasks(sara.token, false);
-  const processes = await callApi<{ automatedProcesses: { edges: Array<{ node: { id: string } }> } }>(origin, sara.token, '{ automatedProcesses { edges { node { id } } } }');
-  await callApi(origin, sara.token, 'mutation ($id: ID!) { runAutomatedProcess(input: { id: $id }) { execution { id } } }', { id: processes.automatedProcesses.edges[0]!.node.id });
+  const processes = await callApi<{ automatedProcesses: { edges: Array<{ node: { id: string } }> } }>(
+    origin,
+    sara.token,
+    '{ automatedProcesses { edges { node { id } } } }',
+  );
+  await callApi(origin, sara.token, 'mutation ($id: ID!) { runAutomatedProcess(input: { id: $id }) { execution { id } } }', {
+    id: processes.automatedProcesses.edges[0]!.node.id,
+  });
 
   {
     const { context, page } = await openApp(browser, origin);

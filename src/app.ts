@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
-import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useServer } from 'graphql-ws/use/ws';
@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type pg from 'pg';
 import { schema } from './schema/index.js';
 import { useSessionBoundSubscriptions } from './schema/session-bound-subscriptions.js';
-import type { ViewerResolver } from './auth/viewer.js';
+import type { Viewer, ViewerResolver } from './auth/viewer.js';
 import type { Logger } from './logger.js';
 import type { AppDependencies, Context } from './schema/context.js';
 import { RequestLoaders } from './schema/loaders.js';
@@ -174,7 +174,12 @@ function startsCleanly<A extends unknown[], R>(
 /** The answer to a body over the limit, in the shape of GraphQL errors. */
 function refuseTooLarge(res: ServerResponse) {
   const body = JSON.stringify({
-    errors: [{ message: `Request bodies may be at most ${MAX_REQUEST_BYTES} bytes.`, extensions: { code: 'REQUEST_TOO_LARGE', limit: MAX_REQUEST_BYTES } }],
+    errors: [
+      {
+        message: `Request bodies may be at most ${MAX_REQUEST_BYTES} bytes.`,
+        extensions: { code: 'REQUEST_TOO_LARGE', limit: MAX_REQUEST_BYTES },
+      },
+    ],
   });
   res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body);
@@ -245,11 +250,19 @@ export function createApp(options: AppOptions): App {
     ],
     // Same origin only, unless origins are configured: no CORS headers at all means browsers
     // let no other site read an answer.
-    cors: config.corsOrigins.length === 0 ? false : (request) => {
-      const origin = request.headers.get('origin');
-      if (!origin || !config.corsOrigins.includes(origin)) return false;
-      return { origin, credentials: true, allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'idempotency-key'], methods: ['GET', 'POST'] };
-    },
+    cors:
+      config.corsOrigins.length === 0
+        ? false
+        : (request) => {
+            const origin = request.headers.get('origin');
+            if (!origin || !config.corsOrigins.includes(origin)) return false;
+            return {
+              origin,
+              credentials: true,
+              allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'idempotency-key'],
+              methods: ['GET', 'POST'],
+            };
+          },
     // Request bodies are bounded before Yoga sees them (see `boundedBody`): Yoga's own limit
     // pipes every body through a stream transform, a large share of a small request's cost.
     maxRequestBodySize: false,
@@ -265,7 +278,10 @@ export function createApp(options: AppOptions): App {
           const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
           // The database went away under a resolver: an outage the client may retry, not a bug.
           if (isDatabaseUnavailable(original)) {
-            log.warn({ err: { message: (original as Error).message }, path: error instanceof GraphQLError ? error.path : undefined }, 'database unavailable');
+            log.warn(
+              { err: { message: (original as Error).message }, path: error instanceof GraphQLError ? error.path : undefined },
+              'database unavailable',
+            );
             return serviceUnavailableAt(error);
           }
           log.error({ err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error');
@@ -287,7 +303,7 @@ export function createApp(options: AppOptions): App {
       // Over graphql-ws `req` is the upgrade request, so the same proxy rules apply.
       const client = clientOf((initial as InitialContext).req, config.trustedProxies);
       // The credentials: the `authorization` header over HTTP, `connectionParams.authorization` over graphql-ws.
-      let viewer;
+      let viewer: Viewer | null;
       try {
         viewer = await viewers.resolve(authorizationOf(initial as InitialContext));
       } catch (error) {
@@ -314,7 +330,12 @@ export function createApp(options: AppOptions): App {
    * (a database outage is no reason to restart every instance) nor on draining.
    */
   const health = (res: ServerResponse) =>
-    json(res, 200, { status: stopping ? 'stopping' : 'ok', version: VERSION, uptimeSeconds: Math.round(process.uptime()), time: new Date().toISOString() });
+    json(res, 200, {
+      status: stopping ? 'stopping' : 'ok',
+      version: VERSION,
+      uptimeSeconds: Math.round(process.uptime()),
+      time: new Date().toISOString(),
+    });
 
   /** Readiness: send traffic here only while the database answers, is migrated, and the server is not draining. */
   const ready = async (res: ServerResponse) => {
@@ -335,8 +356,17 @@ export function createApp(options: AppOptions): App {
   };
 
   const webApp = webAppHandler(log);
-  const routeOf = (path: string): Route => (path === GRAPHQL_PATH ? 'graphql' : path === '/health' ? 'health' : path === '/ready' ? 'ready' : path === '/metrics' ? 'metrics' : 'web');
-  const isProbe = (req: IncomingMessage, path: string) => req.method === 'GET' || req.method === 'HEAD' ? path : undefined;
+  const routeOf = (path: string): Route =>
+    path === GRAPHQL_PATH
+      ? 'graphql'
+      : path === '/health'
+        ? 'health'
+        : path === '/ready'
+          ? 'ready'
+          : path === '/metrics'
+            ? 'metrics'
+            : 'web';
+  const isProbe = (req: IncomingMessage, path: string) => (req.method === 'GET' || req.method === 'HEAD' ? path : undefined);
   const server = createServer((req, res) => {
     const requestId = requestIdFor(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
@@ -346,7 +376,7 @@ export function createApp(options: AppOptions): App {
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
-      if (inFlight === 0) drained.splice(0).forEach((resolve) => resolve());
+      if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
     });
     if (stopping) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0]!;
@@ -449,7 +479,7 @@ export function createApp(options: AppOptions): App {
           socket.once('close', place.release);
           return true;
         }
-        let viewer;
+        let viewer: Viewer | null;
         try {
           viewer = typeof authorization === 'string' ? await viewers.resolve(authorization) : null;
         } catch (error) {
@@ -468,28 +498,56 @@ export function createApp(options: AppOptions): App {
         return true;
       },
       // Each operation of a connection is a request of its own, with its own id in the log.
-      execute: (args) => withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).execute(args)) as never,
-      subscribe: (args) => withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).subscribe(args)) as never,
+      execute: (args) =>
+        withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).execute(args)) as never,
+      subscribe: (args) =>
+        withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).subscribe(args)) as never,
       onSubscribe: startsCleanly(log, async (ctx, _id, params) => {
         // graphql-ws tracks the connection's operations in progress, this one included.
         const refused = operationsPerSocketError(Object.keys(ctx.subscriptions).length);
         if (refused) return refused;
-        const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const {
+          schema: envelopedSchema,
+          execute,
+          subscribe,
+          contextFactory,
+          parse,
+          validate,
+        } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
           connectionParams: ctx.connectionParams ?? {},
         });
-        let document;
+        let document: DocumentNode;
         try {
           document = parse(params.query);
         } catch (error) {
           const parseError = error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.');
-          return [withinContract(parseError.extensions.code ? parseError : new GraphQLError(parseError.message, { source: parseError.source, positions: parseError.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }), contract)];
+          return [
+            withinContract(
+              parseError.extensions.code
+                ? parseError
+                : new GraphQLError(parseError.message, {
+                    source: parseError.source,
+                    positions: parseError.positions,
+                    extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+                  }),
+              contract,
+            ),
+          ];
         }
         const errors = validate(envelopedSchema, document);
-        if (errors.length > 0) return errors.map((error: GraphQLError) => withinContract(error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }), contract));
+        if (errors.length > 0)
+          return errors.map((error: GraphQLError) =>
+            withinContract(
+              error.extensions.code
+                ? error
+                : new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+              contract,
+            ),
+          );
         const args: ExecutionArgs = {
           schema: envelopedSchema,
           operationName: params.operationName,

@@ -51,7 +51,11 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
     .optional(),
-  BEHFLOW_EVENT_RETENTION_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
+  BEHFLOW_EVENT_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(24),
   BEHFLOW_EVENT_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -61,7 +65,11 @@ const environmentSchema = z.object({
   BEHFLOW_GRAPHIQL: booleanFlag.optional(),
   BEHFLOW_PASSWORD_HASH: z.enum(['auto', 'bcrypt', 'argon2id']).default('auto'),
   BEHFLOW_INTROSPECTION: booleanFlag.optional(),
-  BEHFLOW_IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  BEHFLOW_IDEMPOTENCY_WINDOW_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   BEHFLOW_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(8),
   BEHFLOW_CORS_ORIGINS: z

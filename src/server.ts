@@ -102,14 +102,29 @@ export async function startServer(config: Config, logger: Logger, options: Start
       announce: events.announce,
     });
     cleanup.push(() => sessionWatch.close());
-    const viewers = createViewerResolver({ sql: database.sql, events, serviceTimeZone: config.timeZone, cacheMs: config.sessionCacheMs, logger });
+    const viewers = createViewerResolver({
+      sql: database.sql,
+      events,
+      serviceTimeZone: config.timeZone,
+      cacheMs: config.sessionCacheMs,
+      logger,
+    });
     cleanup.push(async () => viewers.close());
     // `auto`: the original's bcrypt on a database adopted from it, so it can still sign everyone in.
     const passwordScheme = config.passwordHash === 'auto' ? (migration.adopted ? 'bcrypt' : 'argon2id') : config.passwordHash;
     if (migration.adopted && passwordScheme === 'argon2id') {
-      logger.warn('BEHFLOW_PASSWORD_HASH=argon2id on an adopted Behflow database: users who sign in here can no longer sign in to the original backend');
+      logger.warn(
+        'BEHFLOW_PASSWORD_HASH=argon2id on an adopted Behflow database: users who sign in here can no longer sign in to the original backend',
+      );
     }
-    const auth = createAuthService({ prisma: database.prisma, sql: database.sql, config, logger, sessionWatch, passwords: passwordsFor(passwordScheme) });
+    const auth = createAuthService({
+      prisma: database.prisma,
+      sql: database.sql,
+      config,
+      logger,
+      sessionWatch,
+      passwords: passwordsFor(passwordScheme),
+    });
     await auth.applyAdminUsernames();
     const housekeeping = startAuthHousekeeping({ prisma: database.prisma, config, logger });
     cleanup.push(() => housekeeping.stop());

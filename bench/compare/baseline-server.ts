@@ -12,7 +12,8 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Numb
 
 const SESSION = `FROM auth_sessions s JOIN users u ON u.user_id = s.user_id
   WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.is_active`;
-const TASK_COLUMNS = 't.task_id, t.name, t.description, t.status, t.priority, t.tags, t.due_date_gregorian, t.date_added_gregorian, t.updated_at';
+const TASK_COLUMNS =
+  't.task_id, t.name, t.description, t.status, t.priority, t.tags, t.due_date_gregorian, t.date_added_gregorian, t.updated_at';
 
 const LIST = {
   name: 'task_page',

@@ -54,7 +54,10 @@ export interface SignedInUser {
  * `users` users with `tasksPerUser` tasks each (varied names, descriptions, priorities,
  * statuses, tags and due dates, written set-based), and a session for the first `signedIn`.
  */
-export async function seedUsersWithTasks(url: string, options: { users: number; tasksPerUser: number; signedIn: number }): Promise<SignedInUser[]> {
+export async function seedUsersWithTasks(
+  url: string,
+  options: { users: number; tasksPerUser: number; signedIn: number },
+): Promise<SignedInUser[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -82,7 +85,9 @@ export async function seedUsersWithTasks(url: string, options: { users: number; 
       [options.tasksPerUser],
     );
     await client.query('ANALYZE');
-    const { rows: users } = await client.query<{ user_id: string }>('SELECT user_id FROM users ORDER BY username LIMIT $1', [options.signedIn]);
+    const { rows: users } = await client.query<{ user_id: string }>('SELECT user_id FROM users ORDER BY username LIMIT $1', [
+      options.signedIn,
+    ]);
     const signedIn: SignedInUser[] = [];
     for (const { user_id: userId } of users) {
       const token = newSessionToken();
@@ -90,7 +95,9 @@ export async function seedUsersWithTasks(url: string, options: { users: number; 
         userId,
         hashSessionToken(token),
       ]);
-      const { rows } = await client.query<{ task_id: string }>('SELECT task_id FROM tasks WHERE user_id = $1 ORDER BY task_id LIMIT 5', [userId]);
+      const { rows } = await client.query<{ task_id: string }>('SELECT task_id FROM tasks WHERE user_id = $1 ORDER BY task_id LIMIT 5', [
+        userId,
+      ]);
       signedIn.push({ userId, token, taskIds: rows.map((row) => row.task_id) });
     }
     return signedIn;

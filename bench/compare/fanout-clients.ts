@@ -16,7 +16,9 @@ let waiting: { name: string; remaining: number; resolve: (all: boolean) => void 
 function open(): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url!, 'graphql-transport-ws', { perMessageDeflate: false });
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} })));
+    socket.on('open', () =>
+      socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} })),
+    );
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string; payload?: { data?: { taskEvents?: { task?: { name?: string } } } } };
       if (message.type === 'connection_ack') {
@@ -51,11 +53,22 @@ for (let opened = 0; opened < count; opened += BATCH) {
 process.stdout.write(`${JSON.stringify({ connected: sockets.length })}\n`);
 
 for await (const line of createInterface({ input: process.stdin })) {
-  const command = JSON.parse(line) as { cmd: string; name?: string; timeoutMs?: number; url?: string; body?: string; headers?: Record<string, string> };
+  const command = JSON.parse(line) as {
+    cmd: string;
+    name?: string;
+    timeoutMs?: number;
+    url?: string;
+    body?: string;
+    headers?: Record<string, string>;
+  };
   if (command.cmd === 'close') break;
   const received = allReceive(command.name!, command.timeoutMs ?? 30_000);
   const started = performance.now();
-  const response = await fetch(command.url!, { method: 'POST', headers: { 'content-type': 'application/json', ...command.headers }, body: command.body });
+  const response = await fetch(command.url!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...command.headers },
+    body: command.body,
+  });
   const text = await response.text();
   if (text.includes('"errors"')) throw new Error(`the mutation failed: ${text}`);
   const all = await received;

@@ -42,8 +42,13 @@ async function subscribe(server: ServerProcess, count: number, token: string): P
   if (connected.connected !== count) throw new Error(`only ${connected.connected} of ${count} subscribers connected`);
   return {
     async event(name, timeoutMs) {
-      const body = JSON.stringify({ query: 'mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', variables: { name } });
-      child.stdin.write(`${JSON.stringify({ cmd: 'event', name, timeoutMs, url: `http://127.0.0.1:${server.port}/graphql`, body, headers: { authorization: `Bearer ${token}` } })}\n`);
+      const body = JSON.stringify({
+        query: 'mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }',
+        variables: { name },
+      });
+      child.stdin.write(
+        `${JSON.stringify({ cmd: 'event', name, timeoutMs, url: `http://127.0.0.1:${server.port}/graphql`, body, headers: { authorization: `Bearer ${token}` } })}\n`,
+      );
       return JSON.parse(await nextLine()) as { all: boolean; lastMs: number; missing: number };
     },
     async close() {
@@ -103,7 +108,10 @@ try {
   const [viewer] = await seedUsersWithTasks(database.url, { users: 1, tasksPerUser: 0, signedIn: 1 });
   const token = viewer!.token;
   // Connections from one address, as a load test has them: the per-address caps are lifted.
-  const ours = await startBehflow(database.url, { profileDir: process.env.BENCH_PROFILE, env: { BEHFLOW_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: '100000' } });
+  const ours = await startBehflow(database.url, {
+    profileDir: process.env.BENCH_PROFILE,
+    env: { BEHFLOW_MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: '100000' },
+  });
   servers.push(ours);
   const plain = await startYardstick('plain', 'bench/compare/plain-ws-server.ts');
   servers.push(plain);
@@ -113,7 +121,9 @@ try {
     for (const server of [plain, ours]) {
       const result = await measureRound(server, token, round);
       results.set(server.name, [...(results.get(server.name) ?? []), result]);
-      process.stderr.write(`round ${round} ${server.name}: last subscriber after ${result.lastMs.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(1)} µs CPU per delivery\n`);
+      process.stderr.write(
+        `round ${round} ${server.name}: last subscriber after ${result.lastMs.toFixed(1)} ms, ${result.cpuUsPerDelivery.toFixed(1)} µs CPU per delivery\n`,
+      );
     }
   }
   const memory = new Map<string, { kb: number; lastMs: number }>();

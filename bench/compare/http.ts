@@ -17,7 +17,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
-const ROOT = path.join(import.meta.dirname, '..', '..');
+const _ROOT = path.join(import.meta.dirname, '..', '..');
 
 const TASK_FIELDS = 'id name description status priority tags dueAt createdAt updatedAt';
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
@@ -31,7 +31,8 @@ interface Operation {
 }
 
 const bearer = (user: SignedInUser) => ({ authorization: `Bearer ${user.token}` });
-const body = (query: string, operationName: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, operationName, variables });
+const body = (query: string, operationName: string, variables: Record<string, unknown> = {}) =>
+  JSON.stringify({ query, operationName, variables });
 
 const ALL_OPERATIONS: Operation[] = [
   {
@@ -50,7 +51,9 @@ const ALL_OPERATIONS: Operation[] = [
       users.flatMap((user) =>
         user.taskIds.slice(0, 2).map((taskId) => ({
           headers: bearer(user),
-          body: body(`query TaskById($id: ID!) { task(id: $id) { ${TASK_FIELDS} owner { id } } }`, 'TaskById', { id: globalId('Task', taskId) }),
+          body: body(`query TaskById($id: ID!) { task(id: $id) { ${TASK_FIELDS} owner { id } } }`, 'TaskById', {
+            id: globalId('Task', taskId),
+          }),
         })),
       ),
   },
@@ -89,7 +92,8 @@ async function measure(server: ServerProcess, script: string, seconds: number): 
   const before = server.cpuMs();
   const result = await runWrk(`http://127.0.0.1:${server.port}/graphql`, script, { connections: CONNECTIONS, seconds });
   const cpu = server.cpuMs() - before;
-  if (result.errors > 0 || result.non2xx > 0) throw new Error(`${server.name}: ${result.errors} socket errors, ${result.non2xx} non-2xx answers`);
+  if (result.errors > 0 || result.non2xx > 0)
+    throw new Error(`${server.name}: ${result.errors} socket errors, ${result.non2xx} non-2xx answers`);
   return { result, cpuMsPerRequest: cpu / result.requests };
 }
 
@@ -120,7 +124,8 @@ try {
   process.stderr.write('answers are byte-identical\n');
 
   const scripts = new Map<string, string>();
-  for (const [index, operation] of OPERATIONS.entries()) scripts.set(operation.name, await writeWrkScript(scratch, `op${index}`, operation.requests(users)));
+  for (const [index, operation] of OPERATIONS.entries())
+    scripts.set(operation.name, await writeWrkScript(scratch, `op${index}`, operation.requests(users)));
 
   const results = new Map<string, Measure[]>();
   const measuringFromMs = Date.now() - spawnedAt;
@@ -161,9 +166,14 @@ try {
   for (const operation of OPERATIONS) {
     const mine = summary(operation, ours);
     const limit = operation.baseline ? summary(operation, baseline) : null;
-    if (limit) lines.push(`| ${operation.name} | node:http + pg (the limit) | ${limit.rps.toFixed(0)} | ${limit.p50.toFixed(2)} | ${limit.p99.toFixed(2)} | ${limit.cpu.toFixed(3)} | 1 |`);
+    if (limit)
+      lines.push(
+        `| ${operation.name} | node:http + pg (the limit) | ${limit.rps.toFixed(0)} | ${limit.p50.toFixed(2)} | ${limit.p99.toFixed(2)} | ${limit.cpu.toFixed(3)} | 1 |`,
+      );
     const ratio = limit ? `**${(mine.cpu / limit.cpu).toFixed(2)}×**` : '–';
-    lines.push(`| ${operation.name} | Behflow GraphQL | ${mine.rps.toFixed(0)} | ${mine.p50.toFixed(2)} | ${mine.p99.toFixed(2)} | ${mine.cpu.toFixed(3)} | ${ratio} |`);
+    lines.push(
+      `| ${operation.name} | Behflow GraphQL | ${mine.rps.toFixed(0)} | ${mine.p50.toFixed(2)} | ${mine.p99.toFixed(2)} | ${mine.cpu.toFixed(3)} | ${ratio} |`,
+    );
   }
   if (OPERATIONS.includes(signedInOperation!) && OPERATIONS.includes(anonymousOperation!)) {
     const ratio = summary(signedInOperation!, ours).cpu / summary(anonymousOperation!, ours).cpu;
@@ -175,7 +185,10 @@ try {
     await ours.stop();
     servers.splice(servers.indexOf(ours), 1);
     // The main thread's profile (thread 0); tsx's loader thread writes one too.
-    const [profile] = (await readdir(PROFILE_DIR)).filter((name) => name.endsWith('.cpuprofile') && name.split('.')[4] === '0').sort().reverse();
+    const [profile] = (await readdir(PROFILE_DIR))
+      .filter((name) => name.endsWith('.cpuprofile') && name.split('.')[4] === '0')
+      .sort()
+      .reverse();
     if (profile) {
       const frames = await topFrames(path.join(PROFILE_DIR, profile), 20, measuringFromMs);
       process.stdout.write(`\nCPU profile of the measured runs, self time as a share of busy time (${profile}):\n\n${frames.join('\n')}\n`);

@@ -75,7 +75,10 @@ export async function startProcess(
  * The GraphQL server under test, with production settings on `databaseUrl`
  * (BENCH_SERVER_COMMAND overrides the command; `profileDir` adds a CPU profile).
  */
-export function startBehflow(databaseUrl: string, options: { profileDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export function startBehflow(
+  databaseUrl: string,
+  options: { profileDir?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const command = process.env.BENCH_SERVER_COMMAND?.split(' ') ?? [process.execPath, '--import', 'tsx', 'src/main.ts'];
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   return startProcess(

@@ -56,13 +56,28 @@ end
   return file;
 }
 
-export async function runWrk(url: string, script: string, options: { connections: number; seconds: number; threads?: number }): Promise<WrkResult> {
-  const { stdout } = await run('wrk', [`-t${options.threads ?? 1}`, `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '10s', '-s', script, url], {
-    maxBuffer: 1 << 20,
-  });
+export async function runWrk(
+  url: string,
+  script: string,
+  options: { connections: number; seconds: number; threads?: number },
+): Promise<WrkResult> {
+  const { stdout } = await run(
+    'wrk',
+    [`-t${options.threads ?? 1}`, `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '10s', '-s', script, url],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
   const line = stdout.split('\n').find((entry) => entry.startsWith('{"requests"'));
   if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
-  const summary = JSON.parse(line) as { requests: number; durationUs: number; errors: number; non2xx: number; p50Us: number; p99Us: number };
+  const summary = JSON.parse(line) as {
+    requests: number;
+    durationUs: number;
+    errors: number;
+    non2xx: number;
+    p50Us: number;
+    p99Us: number;
+  };
   return {
     requests: summary.requests,
     seconds: summary.durationUs / 1e6,

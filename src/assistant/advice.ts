@@ -53,7 +53,11 @@ export function rankNext(tasks: readonly Task[], now: Date, timeZone: string, li
   const ranked = open
     .map((task) => ({ task, ...pressure(task, now, timeZone) }))
     .filter((entry) => entry.reasons.length > 0)
-    .sort((left, right) => right.score - left.score || (left.task.dueDateGregorian?.getTime() ?? Infinity) - (right.task.dueDateGregorian?.getTime() ?? Infinity));
+    .sort(
+      (left, right) =>
+        right.score - left.score ||
+        (left.task.dueDateGregorian?.getTime() ?? Infinity) - (right.task.dueDateGregorian?.getTime() ?? Infinity),
+    );
   if (ranked.length > 0) return ranked.slice(0, limit).map(({ task, reasons }) => ({ task, reasons }));
   return [...open]
     .sort((left, right) => left.dateAddedGregorian.getTime() - right.dateAddedGregorian.getTime())

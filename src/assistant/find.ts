@@ -29,7 +29,26 @@ export interface Match {
 
 /** Words that say "a task" rather than which one. */
 const NOT_NAMING = new Set([
-  ...['the', 'a', 'an', 'my', 'our', 'this', 'that', 'these', 'those', 'task', 'tasks', 'todo', 'todos', 'to-do', 'item', 'items', 'one', 'thing'],
+  ...[
+    'the',
+    'a',
+    'an',
+    'my',
+    'our',
+    'this',
+    'that',
+    'these',
+    'those',
+    'task',
+    'tasks',
+    'todo',
+    'todos',
+    'to-do',
+    'item',
+    'items',
+    'one',
+    'thing',
+  ],
   ...['about', 'for', 'of', 'on', 'to', 'with', 'and', 'called', 'named', 'titled', 'in', 'at', 'by', 'from'],
   ...['کار', 'کاره', 'تسک', 'را', 'رو', 'و', 'برای', 'به', 'از', 'با', 'یک', 'یه', 'این', 'اون', 'آن', 'در', 'مربوط'],
 ]);
@@ -111,7 +130,8 @@ export function decide(matches: readonly Match[]): Decision {
   if (exact.length === 1) return { kind: 'one', id: exact[0]!.id };
   if (exact.length > 1) return { kind: 'choose', ids: exact.slice(0, MAX_CHOICES).map((match) => match.id) };
   const strong = matches.filter((match) => match.strong);
-  if (strong.length === 1 || (strong.length > 1 && strong[0]!.score - strong[1]!.score >= CLEAR_LEAD)) return { kind: 'one', id: strong[0]!.id };
+  if (strong.length === 1 || (strong.length > 1 && strong[0]!.score - strong[1]!.score >= CLEAR_LEAD))
+    return { kind: 'one', id: strong[0]!.id };
   if (strong.length > 1) {
     const close = strong.filter((match) => strong[0]!.score - match.score < CLEAR_LEAD);
     return { kind: 'choose', ids: close.slice(0, MAX_CHOICES).map((match) => match.id) };

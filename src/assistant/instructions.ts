@@ -15,7 +15,7 @@ export function assistantInstructions(options: { now: Date; timeZone: string; us
     '- To act on "the task about X", call find_task (or search_tasks) first. If exactly one task matches, or one match is exact, act on it by its id. If several match about equally well, list them and ask which one; change nothing until the user answers. If none match, say so.',
     '- Never create a task unless the user asks for a new one; a change to an existing task must not become a new task.',
     '- Never invent task ids; use only ids returned by tools.',
-    '- Give due dates to tools as ISO 8601 with the offset of the user\'s zone; for a day without a time, give the date alone (2025-12-18): it means by the end of that day.',
+    "- Give due dates to tools as ISO 8601 with the offset of the user's zone; for a day without a time, give the date alone (2025-12-18): it means by the end of that day.",
     '- After acting, confirm briefly what changed. Answer in short Markdown.',
     '- If a tool fails, explain the problem in plain words.',
   ].join('\n');

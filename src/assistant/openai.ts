@@ -65,6 +65,7 @@ export function errorExcerpt(body: string, apiKey: string | undefined): string {
     .replace(/(bearer|basic)\s+[^\s"',;]+/gi, '$1 [redacted]')
     .replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, '[redacted]')
     .replace(/\/\/[^/\s:@]*:[^/\s@]*@/g, '//[redacted]@')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes from text bound for the log.
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim();
   return text.length > ERROR_EXCERPT_CHARS ? `${text.slice(0, ERROR_EXCERPT_CHARS)}…` : text;
@@ -179,7 +180,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantP
           if (result.tokens !== null) tokens = (tokens ?? 0) + result.tokens;
           if (result.toolCalls.length === 0) break;
           if (rounds >= MAX_TOOL_ROUNDS) {
-            onText(`${content ? '\n\n' : ''}_I stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; please ask again more specifically._`);
+            onText(
+              `${content ? '\n\n' : ''}_I stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; please ask again more specifically._`,
+            );
             break;
           }
           // Arguments that are not JSON go back as {} (with the error in the tool's answer): servers
@@ -188,11 +191,19 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): AssistantP
           messages.push({
             role: 'assistant',
             content: result.text || null,
-            tool_calls: parsedCalls.map(({ call, parsed }) => (parsed.ok ? call : { ...call, function: { ...call.function, arguments: '{}' } })),
+            tool_calls: parsedCalls.map(({ call, parsed }) =>
+              parsed.ok ? call : { ...call, function: { ...call.function, arguments: '{}' } },
+            ),
           });
           for (const { call, parsed } of parsedCalls) {
-            const outcome = parsed.ok ? await request.tools.run(call.function.name, parsed.args) : request.tools.refuse(call.function.name, call.function.arguments, parsed.error);
-            messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(outcome.ok ? outcome.result : { error: outcome.error }) });
+            const outcome = parsed.ok
+              ? await request.tools.run(call.function.name, parsed.args)
+              : request.tools.refuse(call.function.name, call.function.arguments, parsed.error);
+            messages.push({
+              role: 'tool',
+              tool_call_id: call.id,
+              content: JSON.stringify(outcome.ok ? outcome.result : { error: outcome.error }),
+            });
           }
         }
       } catch (error) {

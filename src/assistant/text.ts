@@ -29,9 +29,5 @@ export function isPersianText(text: string): boolean {
 
 /** For comparing: normalised, lower case, half-spaces joined (کار‌ها = کارها), repeated spaces as one. */
 export function fold(text: string): string {
-  return normalizeScript(text)
-    .toLowerCase()
-    .replace(new RegExp(ZWNJ, 'g'), '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return normalizeScript(text).toLowerCase().replace(new RegExp(ZWNJ, 'g'), '').replace(/\s+/g, ' ').trim();
 }

@@ -9,7 +9,9 @@ import type { TaskPriority, TaskStatus } from '../tasks/service.js';
 const priorities = TASK_PRIORITIES as readonly [TaskPriority, ...TaskPriority[]];
 const statuses = TASK_STATUSES as readonly [TaskStatus, ...TaskStatus[]];
 
-const taskId = z.uuid({ message: 'must be the id of a task from an earlier tool result' }).describe('The id of the task, from an earlier tool result.');
+const taskId = z
+  .uuid({ message: 'must be the id of a task from an earlier tool result' })
+  .describe('The id of the task, from an earlier tool result.');
 const limit = z.number().int().min(1).max(100);
 /** Tags are kept as written (the API does not change their case); a leading # is dropped. */
 const tag = z
@@ -58,7 +60,12 @@ export const TOOL_ARGUMENTS = {
   }),
   search_tasks: z.strictObject({ query: z.string().trim().min(1).max(TASK_LIMITS.searchLength), limit: limit.optional() }),
   find_task: z.strictObject({
-    reference: z.string().trim().min(1).max(TASK_LIMITS.nameLength).describe('How the user named the task, e.g. "the groceries" or "gym session".'),
+    reference: z
+      .string()
+      .trim()
+      .min(1)
+      .max(TASK_LIMITS.nameLength)
+      .describe('How the user named the task, e.g. "the groceries" or "gym session".'),
     prefer: z.enum(['open', 'closed']).optional().describe('Rank open tasks (the default) or completed and cancelled ones first.'),
   }),
   overdue_tasks: z.strictObject({}),
@@ -95,7 +102,10 @@ const DESCRIPTIONS: Record<ToolName, string> = {
 export const TOOL_DEFINITIONS: ReadonlyArray<{ name: ToolName; description: string; parameters: Record<string, unknown> }> = (
   Object.keys(TOOL_ARGUMENTS) as ToolName[]
 ).map((tool) => {
-  const { $schema: _dialect, ...parameters } = z.toJSONSchema(TOOL_ARGUMENTS[tool], { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const { $schema: _dialect, ...parameters } = z.toJSONSchema(TOOL_ARGUMENTS[tool], { io: 'input', target: 'draft-7' }) as Record<
+    string,
+    unknown
+  >;
   return { name: tool, description: DESCRIPTIONS[tool], parameters };
 });
 

@@ -102,7 +102,9 @@ const executors: Executors = {
   async update_task(context, args) {
     const { task_id, due, ...fields } = args;
     const dueAt = dueOf(context, due);
-    return { task: viewOf(await context.tasks.update(context.actor, task_id, { ...fields, ...(dueAt !== undefined ? { dueAt } : {}) }), context) };
+    return {
+      task: viewOf(await context.tasks.update(context.actor, task_id, { ...fields, ...(dueAt !== undefined ? { dueAt } : {}) }), context),
+    };
   },
   async change_priority(context, args) {
     return { task: viewOf(await context.tasks.update(context.actor, args.task_id, { priority: args.priority }), context) };
@@ -128,11 +130,21 @@ const executors: Executors = {
   async find_task(context, args) {
     const found = await candidatesFor(context, args.reference);
     const byId = new Map(found.map((task) => [task.id, task]));
-    const candidates = found.map((task) => ({ id: task.id, name: task.name, tags: task.tags, closed: task.status === 'completed' || task.status === 'cancelled' }));
+    const candidates = found.map((task) => ({
+      id: task.id,
+      name: task.name,
+      tags: task.tags,
+      closed: task.status === 'completed' || task.status === 'cancelled',
+    }));
     const matches = rankCandidates(args.reference, candidates, args.prefer ?? 'open').slice(0, MATCHES_SHOWN);
     return {
       reference: args.reference,
-      matches: matches.map((match) => ({ task: viewOf(byId.get(match.id)!, context), score: Number(match.score.toFixed(3)), exact: match.exact, strong: match.strong })),
+      matches: matches.map((match) => ({
+        task: viewOf(byId.get(match.id)!, context),
+        score: Number(match.score.toFixed(3)),
+        exact: match.exact,
+        strong: match.strong,
+      })),
     };
   },
   async overdue_tasks(context) {
@@ -186,7 +198,10 @@ function describeResult(tool: ToolName, result: unknown): string {
   if (value.tasks) return `${value.tasks.length} task(s)`;
   if (value.matches) return `${value.matches.length} match(es)`;
   if (value.suggestions) return `${value.suggestions.length} suggestion(s)`;
-  if (value.groups) return Object.entries(value.groups).map(([group, items]) => `${group}: ${items.length}`).join(', ');
+  if (value.groups)
+    return Object.entries(value.groups)
+      .map(([group, items]) => `${group}: ${items.length}`)
+      .join(', ');
   if (typeof value.total === 'number') return `${value.total} task(s) in all`;
   return 'Done';
 }

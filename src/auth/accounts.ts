@@ -22,10 +22,14 @@ const ACCOUNT_COLUMN_SQL = {
 export type AccountColumn = keyof typeof ACCOUNT_COLUMN_SQL;
 
 /** For Prisma reads and writes that return an account: every column but the password hash. */
-export const ACCOUNT_SELECT = Object.fromEntries(Object.keys(ACCOUNT_COLUMN_SQL).map((key) => [key, true])) as { [K in AccountColumn]: true };
+export const ACCOUNT_SELECT = Object.fromEntries(Object.keys(ACCOUNT_COLUMN_SQL).map((key) => [key, true])) as {
+  [K in AccountColumn]: true;
+};
 
 /** The accounts among `ids`, limited to the one the viewer may see (their own). */
 export function accountsStatement(viewerId: string, ids: readonly string[], columns: readonly AccountColumn[]): SqlStatement {
-  const select = columns.map((column) => `${ACCOUNT_COLUMN_SQL[column]}${column === 'role' || column === 'calendar' ? '::text' : ''} AS "${column}"`).join(', ');
+  const select = columns
+    .map((column) => `${ACCOUNT_COLUMN_SQL[column]}${column === 'role' || column === 'calendar' ? '::text' : ''} AS "${column}"`)
+    .join(', ');
   return { text: `SELECT ${select} FROM users WHERE user_id = ANY($1::uuid[]) AND user_id = $2::uuid`, values: [ids, viewerId] };
 }

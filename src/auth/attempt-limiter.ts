@@ -73,7 +73,9 @@ async function admit(
   const { id } = await prisma.loginAttempt.create({ data: { kind, username, clientAddress }, select: { id: true } });
 
   // The attempt just written is part of each count: over the limit means more than `max`.
-  const counts = await Promise.all(limits.map((limit) => prisma.loginAttempt.count({ where: { kind, ...limit.key, attemptedAt: { gt: since } } })));
+  const counts = await Promise.all(
+    limits.map((limit) => prisma.loginAttempt.count({ where: { kind, ...limit.key, attemptedAt: { gt: since } } })),
+  );
   const exceeded = limits.flatMap((limit, index) => (counts[index]! > limit.max ? [{ limit, count: counts[index]! }] : []));
   if (exceeded.length === 0) return id;
 

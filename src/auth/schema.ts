@@ -66,7 +66,8 @@ export const UserNode = builder.node(builder.objectRef<Account>('User'), {
     name: t.exposeString('name', { description: 'First name.' }),
     lastname: t.exposeString('lastname', { description: 'Last name.' }),
     timeZone: t.string({
-      description: "The user's IANA time zone, used for their \"today\" and their calendar renderings; the service time zone unless they chose one.",
+      description:
+        'The user\'s IANA time zone, used for their "today" and their calendar renderings; the service time zone unless they chose one.',
       resolve: (user, _args, context) => user.timeZone ?? context.config.timeZone,
     }),
     usesServiceTimeZone: t.boolean({
@@ -76,7 +77,8 @@ export const UserNode = builder.node(builder.objectRef<Account>('User'), {
     role: t.field({ type: UserRoleEnum, description: 'What the account may do.', resolve: (user) => user.role }),
     calendar: t.field({
       type: CalendarEnum,
-      description: 'The calendar the user chose to read and type dates in; GREGORIAN unless they chose JALALI. Every date also has a Jalali rendering (`dueAtJalali`, ...) whatever this says.',
+      description:
+        'The calendar the user chose to read and type dates in; GREGORIAN unless they chose JALALI. Every date also has a Jalali rendering (`dueAtJalali`, ...) whatever this says.',
       resolve: (user) => user.calendar,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
@@ -111,7 +113,8 @@ const signedInFields = (kind: 'registered' | 'signed in') =>
         resolve: (payload) => payload.user,
       }),
       token: t.exposeString('token', {
-        description: 'The session token: send it as `Authorization: Bearer <token>` (HTTP) or `connectionParams.authorization` (graphql-ws). Shown only once; keep it secret.',
+        description:
+          'The session token: send it as `Authorization: Bearer <token>` (HTTP) or `connectionParams.authorization` (graphql-ws). Shown only once; keep it secret.',
       }),
       expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the session ends unless it is revoked earlier.' }),
     }),
@@ -123,7 +126,10 @@ const LoginPayload = signedInFields('signed in');
 const RegisterInput = builder.inputType('RegisterInput', {
   description: 'A new account.',
   fields: (t) => ({
-    username: t.string({ required: true, description: 'Unique (ignoring case); 3 to 50 characters, each a letter, digit, `_`, `.` or `-`.' }),
+    username: t.string({
+      required: true,
+      description: 'Unique (ignoring case); 3 to 50 characters, each a letter, digit, `_`, `.` or `-`.',
+    }),
     password: t.string({ required: true, description: '8 to 256 characters.' }),
     name: t.string({ required: true, description: 'First name, 1 to 100 characters.' }),
     lastname: t.string({ required: true, description: 'Last name, 1 to 100 characters.' }),
@@ -140,7 +146,7 @@ const LoginInput = builder.inputType('LoginInput', {
 });
 
 const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
-  description: 'Changes to the signed-in user\'s profile; fields left out stay as they are.',
+  description: "Changes to the signed-in user's profile; fields left out stay as they are.",
   fields: (t) => ({
     name: t.string({ required: false, description: 'New first name, 1 to 100 characters.' }),
     lastname: t.string({ required: false, description: 'New last name, 1 to 100 characters.' }),

@@ -51,7 +51,11 @@ export interface AuthService {
   logoutEverywhere(viewer: Viewer): Promise<number>;
   updateProfile(viewer: Viewer, changes: ProfileChanges): Promise<Account>;
   /** The accounts among `ids` the viewer may see (only their own), with the given columns. */
-  accounts(viewer: Viewer, ids: readonly string[], columns: readonly AccountColumn[]): Promise<Array<Pick<Account, 'id'> & Partial<Account>>>;
+  accounts(
+    viewer: Viewer,
+    ids: readonly string[],
+    columns: readonly AccountColumn[],
+  ): Promise<Array<Pick<Account, 'id'> & Partial<Account>>>;
   /** Replaces the password and revokes every other session of the viewer. */
   changePassword(
     viewer: Viewer,

@@ -110,7 +110,9 @@ export function createSessionWatch(options: SessionWatchOptions): SessionWatch {
   const recheckUser = (userId: string) => recheck([...sessions].filter(([, entry]) => entry.userId === userId).map(([id]) => id));
 
   const recheckAll = (why: string) =>
-    recheck([...sessions.keys()]).catch((error: Error) => log.error({ err: { message: error.message }, why }, 'could not check watched sessions'));
+    recheck([...sessions.keys()]).catch((error: Error) =>
+      log.error({ err: { message: error.message }, why }, 'could not check watched sessions'),
+    );
 
   const recheckSession = async (sessionId: string) => {
     try {

@@ -49,7 +49,7 @@ export function validPersonName(value: string, field: string): string {
  */
 export function validTimeZone(value: string, field: string): string {
   const refuse = () => new BadUserInputError('Not an IANA time zone name such as `Asia/Tehran` or `UTC`.', field);
-  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(value) || value.length > 64) throw refuse();
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value) || value.length > 64) throw refuse();
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {

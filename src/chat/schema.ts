@@ -42,7 +42,10 @@ const ChatRole = builder.enumType('ChatRole', {
   values: {
     USER: { value: 'user', description: 'The signed-in user.' },
     ASSISTANT: { value: 'assistant', description: 'The assistant, answering the user.' },
-    SYSTEM: { value: 'system', description: 'Instructions or notices stored by the system (the original Behflow may store these); not written by the user.' },
+    SYSTEM: {
+      value: 'system',
+      description: 'Instructions or notices stored by the system (the original Behflow may store these); not written by the user.',
+    },
     TOOL: { value: 'tool', description: 'The output of a tool, stored as a message of its own (as OpenAI-style chat histories do).' },
     OTHER: { value: 'other', description: 'A role this API does not know (the column holds any text): `roleName` has it as stored.' },
   } as const,
@@ -85,7 +88,9 @@ export const ChatMessage = builder.prismaNode('ChatMessage', {
       description: 'Who wrote it.',
       resolve: (message) => chatRoleOf(message.role),
     }),
-    roleName: t.exposeString('role', { description: 'The role exactly as stored (`user`, `assistant`, `system`, or whatever another writer stored).' }),
+    roleName: t.exposeString('role', {
+      description: 'The role exactly as stored (`user`, `assistant`, `system`, or whatever another writer stored).',
+    }),
     content: t.exposeString('content', { description: 'The text, in Markdown.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was stored.' }),
     tokensUsed: t.exposeInt('tokensUsed', {
@@ -105,16 +110,24 @@ export const ChatMessage = builder.prismaNode('ChatMessage', {
   }),
 });
 
-const MessageConnection = documentedConnection(ChatMessage, 'ChatMessage', { one: 'chat message', many: 'chat messages' }, 'How many messages the session has in all.');
+const MessageConnection = documentedConnection(
+  ChatMessage,
+  'ChatMessage',
+  { one: 'chat message', many: 'chat messages' },
+  'How many messages the session has in all.',
+);
 
 export const ChatSession = builder.prismaNode('ChatSession', {
-  description: "A conversation between a user and the assistant. Only its owner sees it.",
+  description: 'A conversation between a user and the assistant. Only its owner sees it.',
   id: { field: 'id' },
   nullable: true,
   authScopes: { authenticated: true },
   findUnique: (id, context) => ({ id: UUID.test(id) ? id : NO_USER, userId: context.viewer?.id ?? NO_USER }),
   fields: (t) => ({
-    title: t.exposeString('title', { nullable: true, description: 'The title; a new session sent without one is titled after its first message.' }),
+    title: t.exposeString('title', {
+      nullable: true,
+      description: 'The title; a new session sent without one is titled after its first message.',
+    }),
     isActive: t.exposeBoolean('isActive', { description: 'False once archived.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the session was started.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'The last activity: a message, a rename or an archive change.' }),
@@ -125,8 +138,7 @@ export const ChatSession = builder.prismaNode('ChatSession', {
         cursor: 'id',
         // Read for all the sessions of a list at once, one page per session (see summaries.ts);
         // Prisma's relation loading would read every message of every session.
-        resolve: (query, session, _args, context) =>
-          sessionSummaries(context).messages(session.id, windowOf(query), query as MessageQuery),
+        resolve: (query, session, _args, context) => sessionSummaries(context).messages(session.id, windowOf(query), query as MessageQuery),
         totalCount: (session, _args, context) => sessionSummaries(context).messageCount(session.id),
       },
       MessageConnection,
@@ -152,7 +164,8 @@ const ChatSessionFilter = builder.inputType('ChatSessionFilter', {
     includeArchived: t.boolean({ defaultValue: false, description: 'Also list archived sessions (false by default).' }),
     archivedOnly: t.boolean({ defaultValue: false, description: 'List only archived sessions.' }),
     search: t.string({
-      description: 'Sessions whose title holds every word of this text, in any case and anywhere in it (`plan` finds "Weekly planning"); at most 200 characters and 10 words.',
+      description:
+        'Sessions whose title holds every word of this text, in any case and anywhere in it (`plan` finds "Weekly planning"); at most 200 characters and 10 words.',
     }),
   }),
 });
@@ -160,7 +173,10 @@ const ChatSessionFilter = builder.inputType('ChatSessionFilter', {
 const ChatSessionOrderFieldEnum = builder.enumType('ChatSessionOrderField', {
   description: 'What chat sessions can be sorted by. Ties are broken by ID, so cursors stay stable.',
   values: {
-    LAST_ACTIVITY: { value: 'LAST_ACTIVITY', description: 'When a message was last added to the session, or the session last changed (renamed, archived).' },
+    LAST_ACTIVITY: {
+      value: 'LAST_ACTIVITY',
+      description: 'When a message was last added to the session, or the session last changed (renamed, archived).',
+    },
     CREATED_AT: { value: 'CREATED_AT', description: 'When the session was started.' },
   } as const,
 });
@@ -173,14 +189,20 @@ const ChatSessionOrderInput = builder.inputType('ChatSessionOrder', {
   }),
 });
 
-const SessionConnection = documentedConnection(ChatSession, 'ChatSession', { one: 'chat session', many: 'chat sessions' }, 'How many sessions match the filter in all.');
+const SessionConnection = documentedConnection(
+  ChatSession,
+  'ChatSession',
+  { one: 'chat session', many: 'chat sessions' },
+  'How many sessions match the filter in all.',
+);
 
 builder.queryField('chatSessions', (t) =>
   t.prismaConnection(
     {
       type: 'ChatSession',
       cursor: 'id',
-      description: "The viewer's chat sessions, most recent activity first unless `orderBy` says otherwise; archived ones only when the filter asks.",
+      description:
+        "The viewer's chat sessions, most recent activity first unless `orderBy` says otherwise; archived ones only when the filter asks.",
       authScopes: { authenticated: true },
       args: {
         filter: t.arg({ type: ChatSessionFilter, required: false, description: 'Which sessions to list.' }),
@@ -203,12 +225,11 @@ builder.queryField('chatSessions', (t) =>
   ),
 );
 
-
 builder.queryField('chatSession', (t) =>
   t.prismaField({
     type: 'ChatSession',
     nullable: true,
-    description: 'One of the viewer\'s chat sessions by ID; null when it does not exist or is not the viewer\'s.',
+    description: "One of the viewer's chat sessions by ID; null when it does not exist or is not the viewer's.",
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true, description: 'The global ID of the session.' }) },
     resolve: (query, _root, args, context) => {
@@ -282,7 +303,7 @@ builder.mutationField('renameChatSession', (t) =>
     type: RenameChatSessionPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    description: 'Renames one of the viewer\'s chat sessions.',
+    description: "Renames one of the viewer's chat sessions.",
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RenameChatSessionInput, required: true, description: 'Which session, and its new title.' }) },
     resolve: async (_root, args, context) => {
@@ -307,7 +328,8 @@ builder.mutationField('archiveChatSession', (t) =>
     type: ArchiveChatSessionPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    description: 'Archives a chat session: it leaves the default `chatSessions` list but keeps its messages. Sending a message to it brings it back.',
+    description:
+      'Archives a chat session: it leaves the default `chatSessions` list but keeps its messages. Sending a message to it brings it back.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ArchiveChatSessionInput, required: true, description: 'Which session, and whether to archive it.' }) },
     resolve: async (_root, args, context) => {
@@ -351,14 +373,16 @@ builder.mutationField('deleteChatSession', (t) =>
 const SendChatMessageInput = builder.inputType('SendChatMessageInput', {
   description: 'A message from the viewer to the assistant.',
   fields: (t) => ({
-    sessionId: t.id({ required: false, description: 'The global ID of the session; absent starts a new session titled after the message.' }),
+    sessionId: t.id({
+      required: false,
+      description: 'The global ID of the session; absent starts a new session titled after the message.',
+    }),
     content: t.string({ required: true, description: `The message (1 to ${MAX_MESSAGE_LENGTH} characters, trimmed).` }),
   }),
 });
 
 const SendChatMessagePayload = builder.objectRef<{ sessionId: string; messageId: string }>('SendChatMessagePayload').implement({
-  description:
-    'The result of `sendChatMessage`: the stored message. The reply follows on `chatMessageAdded` and `chatReplyStream`.',
+  description: 'The result of `sendChatMessage`: the stored message. The reply follows on `chatMessageAdded` and `chatReplyStream`.',
   fields: (t) => ({
     chatSession: t.prismaField(sessionField('The session the message was added to (new if none was given).')),
     message: t.prismaField({
@@ -407,7 +431,8 @@ const ChatMessageEventType = builder.enumType('ChatMessageEventType', {
     ADDED: { value: 'ADDED', description: 'A message was stored: `message` is it.' },
     REFETCH: {
       value: 'REFETCH',
-      description: "Events asked for with `after` are no longer kept: read the session's messages again, then go on from this event's `cursor`.",
+      description:
+        "Events asked for with `after` are no longer kept: read the session's messages again, then go on from this event's `cursor`.",
     },
   } as const,
 });
@@ -415,7 +440,11 @@ const ChatMessageEventType = builder.enumType('ChatMessageEventType', {
 const ChatMessageEvent = builder.objectRef<StreamItem>('ChatMessageEvent').implement({
   description: "A new message of one of the viewer's sessions, with its place in the session's stream.",
   fields: (t) => ({
-    type: t.field({ type: ChatMessageEventType, description: 'What this event reports.', resolve: (item) => (item.kind === 'event' ? 'ADDED' : 'REFETCH') }),
+    type: t.field({
+      type: ChatMessageEventType,
+      description: 'What this event reports.',
+      resolve: (item) => (item.kind === 'event' ? 'ADDED' : 'REFETCH'),
+    }),
     cursor: t.string({
       description: 'Where this event stands in the stream: pass it as `after` when subscribing again to get every message since.',
       resolve: (item) => eventCursor(item),
@@ -438,7 +467,9 @@ builder.subscriptionField('chatMessageAdded', (t) =>
     authScopes: { authenticated: true },
     args: {
       sessionId: t.arg.id({ required: true, description: 'The global ID of the session.' }),
-      after: t.arg.string({ description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept." }),
+      after: t.arg.string({
+        description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept.",
+      }),
     },
     subscribe: async (_root, args, context) => {
       const stream = chatStream(await ownedSessionId(context, String(args.sessionId)));
@@ -458,7 +489,7 @@ const ChatReplyEventKind = builder.enumType('ChatReplyEventKind', {
 });
 
 const ChatReplyEvent = builder.objectRef<ChatReplyEventPayload>('ChatReplyEvent').implement({
-  description: 'One step of the assistant\'s reply as it is produced.',
+  description: "One step of the assistant's reply as it is produced.",
   fields: (t) => ({
     kind: t.field({ type: ChatReplyEventKind, description: 'What this step carries.', resolve: (event) => event.kind }),
     text: t.string({
@@ -483,7 +514,8 @@ const ChatReplyEvent = builder.objectRef<ChatReplyEventPayload>('ChatReplyEvent'
 builder.subscriptionField('chatReplyStream', (t) =>
   t.field({
     type: ChatReplyEvent,
-    description: "The assistant's replies in one of the viewer's sessions as they are produced: text deltas, then DONE (or ERROR) with the stored message.",
+    description:
+      "The assistant's replies in one of the viewer's sessions as they are produced: text deltas, then DONE (or ERROR) with the stored message.",
     authScopes: { authenticated: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The global ID of the session.' }) },
     subscribe: async (_root, args, context) => {

@@ -50,7 +50,11 @@ export type ChatRole = 'user' | 'assistant';
 export const chatStream = (sessionId: string) => `chat:${sessionId}`;
 
 /** The event a stored message is logged as, in the transaction that stores it. */
-const messageAdded = (sessionId: string, messageId: string): NewEvent => ({ stream: chatStream(sessionId), topic: 'chat:message-added', payload: { messageId } });
+const messageAdded = (sessionId: string, messageId: string): NewEvent => ({
+  stream: chatStream(sessionId),
+  topic: 'chat:message-added',
+  payload: { messageId },
+});
 
 export interface ChatServiceOptions {
   readonly prisma: PrismaClient;
@@ -138,7 +142,10 @@ export class ChatService {
    * the assistant's reply is produced in the background and arrives through the subscriptions.
    * Sending to an archived session brings it back.
    */
-  async sendMessage(actor: ChatActor, input: { sessionId?: string | null; content: string }): Promise<{ session: ChatSession; message: ChatMessage }> {
+  async sendMessage(
+    actor: ChatActor,
+    input: { sessionId?: string | null; content: string },
+  ): Promise<{ session: ChatSession; message: ChatMessage }> {
     if (this.closed) throw new ConflictError('The server is shutting down; send the message again in a moment.');
     const content = checkContent(input.content, 'content');
     const now = this.clock();
@@ -165,7 +172,8 @@ export class ChatService {
           );
         }
       } else {
-        sessionId = (await tx.chatSession.create({ data: { userId: actor.id, title: titleFrom(content), replyLeaseUntil: leaseUntil } })).id;
+        sessionId = (await tx.chatSession.create({ data: { userId: actor.id, title: titleFrom(content), replyLeaseUntil: leaseUntil } }))
+          .id;
       }
       const replying = await tx.chatSession.count({
         where: { userId: actor.id, id: { not: sessionId }, replyLeaseUntil: { gt: now } },
@@ -233,7 +241,9 @@ export class ChatService {
     });
     // What the reply just before this message left for it (e.g. the question it asked).
     const state = recent[1]?.role === 'assistant' ? recent[1].assistantState : null;
-    const history: HistoryMessage[] = recent.reverse().map((message) => ({ role: message.role === 'assistant' ? 'assistant' : 'user', content: message.content }));
+    const history: HistoryMessage[] = recent
+      .reverse()
+      .map((message) => ({ role: message.role === 'assistant' ? 'assistant' : 'user', content: message.content }));
     const tools = createToolRunner({ tasks: this.options.tasks, actor, now: this.clock, logger: this.log });
 
     let pending = '';
@@ -283,7 +293,14 @@ export class ChatService {
     try {
       ({ message, logged } = await prisma.$transaction(async (tx) => {
         const message = await tx.chatMessage.create({
-          data: { sessionId, role: 'assistant', content, tokensUsed, actions: tools.actions as never, assistantState: (nextState ?? undefined) as never },
+          data: {
+            sessionId,
+            role: 'assistant',
+            content,
+            tokensUsed,
+            actions: tools.actions as never,
+            assistantState: (nextState ?? undefined) as never,
+          },
         });
         // The reply is activity too, stamped in the transaction that stores it.
         await tx.chatSession.updateMany({ where: { id: sessionId }, data: { updatedAt: this.clock() } });
@@ -338,7 +355,8 @@ export function sessionListWhere(userId: string, filter: SessionListFilter | nul
   if (filter?.archivedOnly) conditions.push({ isActive: false });
   else if (!filter?.includeArchived) conditions.push({ isActive: true });
   // Prisma's `contains` passes LIKE wildcards through: escaped, a word matches literally.
-  for (const word of searchWords(filter?.search ?? undefined)) conditions.push({ title: { contains: escapeLike(word), mode: 'insensitive' } });
+  for (const word of searchWords(filter?.search ?? undefined))
+    conditions.push({ title: { contains: escapeLike(word), mode: 'insensitive' } });
   return { AND: conditions };
 }
 

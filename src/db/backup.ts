@@ -51,9 +51,12 @@ export async function backupDatabase(connectionString: string, out: Writable): P
     // One snapshot for every table: the rows agree with each other as they did at one instant.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const tables = await tablesOf(client);
-    if (!tables.some((table) => table.name === '_prisma_migrations')) throw new BackupError('this database has no Behflow schema (no _prisma_migrations table)');
+    if (!tables.some((table) => table.name === '_prisma_migrations'))
+      throw new BackupError('this database has no Behflow schema (no _prisma_migrations table)');
     const migrations = (
-      await client.query<{ name: string }>(`SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`)
+      await client.query<{ name: string }>(
+        `SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
+      )
     ).rows.map((row) => row.name);
     const counted = [];
     for (const table of tables) {
@@ -61,11 +64,15 @@ export async function backupDatabase(connectionString: string, out: Writable): P
       counted.push({ ...table, rows: Number(rows[0]!.n) });
     }
     const sequenceNames = (
-      await client.query<{ name: string }>(`SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY 1`)
+      await client.query<{ name: string }>(
+        `SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY 1`,
+      )
     ).rows;
     const sequences = [];
     for (const { name } of sequenceNames) {
-      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${quote(name)}`);
+      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(
+        `SELECT last_value::text, is_called FROM ${quote(name)}`,
+      );
       sequences.push({ name, lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called });
     }
     const serverVersion = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
@@ -111,7 +118,8 @@ export async function restoreDatabase(connectionString: string, input: Readable,
   } catch {
     throw new BackupError('the backup header is unreadable');
   }
-  if (header.format !== FORMAT) throw new BackupError(`backup format ${header.format} is not supported (this version reads format ${FORMAT})`);
+  if (header.format !== FORMAT)
+    throw new BackupError(`backup format ${header.format} is not supported (this version reads format ${FORMAT})`);
   const expected = (await readMigrations()).map((migration) => migration.name);
   if (JSON.stringify(expected) !== JSON.stringify(header.migrations)) {
     const missing = header.migrations.filter((name) => !expected.includes(name));
@@ -131,7 +139,8 @@ export async function restoreDatabase(connectionString: string, input: Readable,
       if (!tables.has(table.name)) throw new BackupError(`the backup has a table this database lacks: ${table.name}`);
       if (SEEDED_BY_MIGRATIONS.has(table.name)) continue;
       const { rows } = await client.query(`SELECT 1 FROM ${quote(table.name)} LIMIT 1`);
-      if (rows.length > 0) throw new BackupError(`the database already holds data (table ${table.name}); restore into a new, empty database`);
+      if (rows.length > 0)
+        throw new BackupError(`the database already holds data (table ${table.name}); restore into a new, empty database`);
     }
     // Rows go in as they were: no foreign-key checks or triggers (updated_at) on the way.
     await client.query(`SET LOCAL session_replication_role = replica`).catch((error: Error) => {
@@ -151,7 +160,11 @@ export async function restoreDatabase(connectionString: string, input: Readable,
           break;
         }
         if (failure) break;
-        if (!copy.write(`${line}\n`)) await new Promise((resolve) => { copy.once('drain', resolve); copy.once('error', resolve); });
+        if (!copy.write(`${line}\n`))
+          await new Promise((resolve) => {
+            copy.once('drain', resolve);
+            copy.once('error', resolve);
+          });
       }
       if (failure) throw new BackupError(`the backup is damaged in the rows of ${table.name}: ${failure.message}`);
       if (!ended) {
@@ -170,7 +183,8 @@ export async function restoreDatabase(connectionString: string, input: Readable,
       const late = failure as Error | undefined;
       if (late) throw new BackupError(`the backup is damaged in the rows of ${table.name}: ${late.message}`);
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quote(table.name)}`);
-      if (Number(rows[0]!.n) !== table.rows) throw new BackupError(`the backup is damaged: ${table.name} has ${rows[0]!.n} rows, the backup says ${table.rows}`);
+      if (Number(rows[0]!.n) !== table.rows)
+        throw new BackupError(`the backup is damaged: ${table.name} has ${rows[0]!.n} rows, the backup says ${table.rows}`);
     }
     for (const sequence of header.sequences) {
       await client.query(`SELECT setval($1::regclass, $2::bigint, $3)`, [quote(sequence.name), sequence.lastValue, sequence.isCalled]);

@@ -65,7 +65,10 @@ async function letPostgresUserThrough(targets: string[], log: Logger): Promise<v
     }
   }
   if (opened.length > 0) {
-    log.warn({ folders: opened }, 'running as root: let the postgres user pass through these folders (o+x) to reach the embedded PostgreSQL');
+    log.warn(
+      { folders: opened },
+      'running as root: let the postgres user pass through these folders (o+x) to reach the embedded PostgreSQL',
+    );
   }
 }
 
@@ -159,5 +162,7 @@ export async function runningEmbeddedPostgres(dataDir: string): Promise<{ connec
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
   }
   const password = (await readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim();
-  return { connectionString: `postgresql://${encodeURIComponent(SUPERUSER)}:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/${DATABASE_NAME}` };
+  return {
+    connectionString: `postgresql://${encodeURIComponent(SUPERUSER)}:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/${DATABASE_NAME}`,
+  };
 }

@@ -108,9 +108,7 @@ async function isBaseline(client: pg.Client, name: string): Promise<boolean> {
 }
 
 async function migrateLocked(client: pg.Client, migrations: Migration[], log: Logger): Promise<MigrationReport> {
-  const { rows: bookkeeping } = await client.query<{ exists: boolean }>(
-    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`,
-  );
+  const { rows: bookkeeping } = await client.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`);
   const hadBookkeeping = bookkeeping[0]?.exists === true;
   const records = hadBookkeeping
     ? (
@@ -154,7 +152,9 @@ async function migrateLocked(client: pg.Client, migrations: Migration[], log: Lo
 
   const failed = records.find((record) => record.finished_at === null && record.rolled_back_at === null);
   if (failed) {
-    throw new MigrationError(`Migration ${failed.migration_name} failed earlier and was not resolved; fix the database, then mark it rolled back.`);
+    throw new MigrationError(
+      `Migration ${failed.migration_name} failed earlier and was not resolved; fix the database, then mark it rolled back.`,
+    );
   }
   const done = new Map(records.filter((record) => record.rolled_back_at === null).map((record) => [record.migration_name, record]));
 
@@ -186,6 +186,7 @@ async function migrateLocked(client: pg.Client, migrations: Migration[], log: Lo
   }
   // A first migration recorded without running (a baseline, ours or `prisma migrate resolve --applied`)
   // means its schema was already there: the original Behflow's database.
-  const adopted = first !== undefined && done.get(first.name)?.finished_at != null && (baselined !== null || (await isBaseline(client, first.name)));
+  const adopted =
+    first !== undefined && done.get(first.name)?.finished_at != null && (baselined !== null || (await isBaseline(client, first.name)));
   return { baselined, applied, adopted };
 }

@@ -44,8 +44,10 @@ export function connectDatabase(options: DatabaseOptions): Database {
   });
   if (options.onQuery) {
     const onQuery = options.onQuery;
-    prisma.$on('query' as never, ((event: { query: string; duration: number }) =>
-      onQuery({ sql: event.query, durationMs: event.duration })) as never);
+    prisma.$on(
+      'query' as never,
+      ((event: { query: string; duration: number }) => onQuery({ sql: event.query, durationMs: event.duration })) as never,
+    );
   }
 
   return {

@@ -88,7 +88,12 @@ export function windowOf(query: { take: number; skip?: number; cursor?: { id?: u
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The ids of each parent's rows in the window, in the relation's order. */
-async function windowIds(prisma: PrismaClient, relation: Relation<{ id: string }>, parentIds: readonly string[], window: RowWindow): Promise<Map<string, string[]>> {
+async function windowIds(
+  prisma: PrismaClient,
+  relation: Relation<{ id: string }>,
+  parentIds: readonly string[],
+  window: RowWindow,
+): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   // Like Prisma, a cursor that names no row gives an empty page.
   if (window.take === 0 || (window.cursor !== undefined && !UUID.test(window.cursor))) return result;
@@ -139,12 +144,19 @@ async function loadWindows<Row extends { id: string }>(
   const byId = new Map(rows.map((row) => [row.id, row]));
   const result = new Map<string, Row[]>();
   for (const [parentId, rowIds] of idsByParent) {
-    result.set(parentId, rowIds.flatMap((id) => byId.get(id) ?? []));
+    result.set(
+      parentId,
+      rowIds.flatMap((id) => byId.get(id) ?? []),
+    );
   }
   return result;
 }
 
-async function loadCounts(prisma: PrismaClient, relation: Relation<{ id: string }>, parentIds: readonly string[]): Promise<Map<string, number>> {
+async function loadCounts(
+  prisma: PrismaClient,
+  relation: Relation<{ id: string }>,
+  parentIds: readonly string[],
+): Promise<Map<string, number>> {
   const rows = await prisma.$queryRaw<Array<{ parentId: string; count: number }>>`
     SELECT r.${Prisma.raw(relation.parentColumn)}::text AS "parentId", count(*)::int AS count
       FROM ${Prisma.raw(relation.table)} r
@@ -158,7 +170,11 @@ async function loadCounts(prisma: PrismaClient, relation: Relation<{ id: string 
 // loads in one batch per variant.
 const byContext = new WeakMap<object, Map<string, (parentId: string) => Promise<unknown>>>();
 
-function batchFor<V>(context: object, key: string, load: (parentIds: readonly string[]) => Promise<Map<string, V>>): (parentId: string) => Promise<V | undefined> {
+function batchFor<V>(
+  context: object,
+  key: string,
+  load: (parentIds: readonly string[]) => Promise<Map<string, V>>,
+): (parentId: string) => Promise<V | undefined> {
   let batches = byContext.get(context);
   if (!batches) {
     batches = new Map();
@@ -180,7 +196,11 @@ export async function relatedRows<Row extends { id: string }>(
   window: RowWindow,
   selection: RowSelection,
 ): Promise<Row[]> {
-  const normalized: RowWindow = { take: window.take, skip: window.skip ?? 0, ...(window.cursor !== undefined ? { cursor: window.cursor } : {}) };
+  const normalized: RowWindow = {
+    take: window.take,
+    skip: window.skip ?? 0,
+    ...(window.cursor !== undefined ? { cursor: window.cursor } : {}),
+  };
   const shape = { select: selection.select, include: selection.include };
   const key = `rows ${relation.name} ${JSON.stringify(normalized)} ${JSON.stringify(shape)}`;
   const load = batchFor(context, key, (parentIds) => loadWindows(context.prisma, relation, parentIds, normalized, selection));
@@ -188,7 +208,11 @@ export async function relatedRows<Row extends { id: string }>(
 }
 
 /** How many rows the parent has, counted with the others of the request. */
-export async function relatedCount(context: { prisma: PrismaClient }, relation: Relation<{ id: string }>, parentId: string): Promise<number> {
+export async function relatedCount(
+  context: { prisma: PrismaClient },
+  relation: Relation<{ id: string }>,
+  parentId: string,
+): Promise<number> {
   const load = batchFor(context, `count ${relation.name}`, (parentIds) => loadCounts(context.prisma, relation, parentIds));
   return (await load(parentId)) ?? 0;
 }

@@ -88,11 +88,19 @@ export function createEventLog(options: { transport: EventTransport; logger: Log
     publish(events) {
       for (const event of events) {
         const inline = Buffer.byteLength(JSON.stringify(event.payload)) <= MAX_INLINE_PAYLOAD_BYTES;
-        const message: StreamMessage = { stream: event.stream, sequence: event.sequence, topic: event.topic, ...(inline ? { payload: event.payload } : {}) };
+        const message: StreamMessage = {
+          stream: event.stream,
+          sequence: event.sequence,
+          topic: event.topic,
+          ...(inline ? { payload: event.payload } : {}),
+        };
         try {
           options.transport.dispatchEvent(new CustomEvent(streamChannel(event.stream), { detail: message }) as never);
         } catch (error) {
-          log.warn({ err: { message: (error as Error).message }, stream: event.stream }, 'event could not be sent; instances will read it from the log');
+          log.warn(
+            { err: { message: (error as Error).message }, stream: event.stream },
+            'event could not be sent; instances will read it from the log',
+          );
         }
       }
     },

@@ -36,10 +36,12 @@ interface Follower {
 }
 
 const READ_BATCH = 500;
-const EVENTS_AFTER = 'SELECT sequence::int8 AS sequence, topic, payload FROM stream_events WHERE stream = $1 AND sequence > $2 ORDER BY sequence LIMIT $3';
+const EVENTS_AFTER =
+  'SELECT sequence::int8 AS sequence, topic, payload FROM stream_events WHERE stream = $1 AND sequence > $2 ORDER BY sequence LIMIT $3';
 const STREAM_END = 'SELECT sequence::int8 AS sequence FROM event_streams WHERE stream = $1';
 const STREAM_ENDS = 'SELECT stream, sequence::int8 AS sequence FROM event_streams WHERE stream = ANY($1::text[])';
-const DELETE_OLD = 'WITH deleted AS (DELETE FROM stream_events WHERE created_at < now() - make_interval(secs => $1) RETURNING 1) SELECT count(*)::int AS count FROM deleted';
+const DELETE_OLD =
+  'WITH deleted AS (DELETE FROM stream_events WHERE created_at < now() - make_interval(secs => $1) RETURNING 1) SELECT count(*)::int AS count FROM deleted';
 
 export interface EventStreams {
   /**
@@ -68,7 +70,8 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
   const log = options.logger.child({ component: 'events' });
   const followers = new Map<string, Follower>();
 
-  const end = async (stream: string) => Number((await sql.rows<{ sequence: string }>({ text: STREAM_END, values: [stream] }))[0]?.sequence ?? 0);
+  const end = async (stream: string) =>
+    Number((await sql.rows<{ sequence: string }>({ text: STREAM_END, values: [stream] }))[0]?.sequence ?? 0);
 
   const give = (subscriber: Subscriber, item: StreamItem) => {
     if (subscriber.held) {
@@ -96,7 +99,10 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
       do {
         follower.again = false;
         for (;;) {
-          const rows = await sql.rows<{ sequence: string; topic: string; payload: unknown }>({ text: EVENTS_AFTER, values: [stream, follower.last, READ_BATCH] });
+          const rows = await sql.rows<{ sequence: string; topic: string; payload: unknown }>({
+            text: EVENTS_AFTER,
+            values: [stream, follower.last, READ_BATCH],
+          });
           for (const row of rows) {
             const sequence = Number(row.sequence);
             // Rows deleted for age before this instance delivered them.
@@ -162,7 +168,10 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
     const start = subscriber.position;
     let position = start;
     for (;;) {
-      const rows = await sql.rows<{ sequence: string; topic: string; payload: unknown }>({ text: EVENTS_AFTER, values: [stream, position, READ_BATCH] });
+      const rows = await sql.rows<{ sequence: string; topic: string; payload: unknown }>({
+        text: EVENTS_AFTER,
+        values: [stream, position, READ_BATCH],
+      });
       if (position === start) {
         const first = rows[0] ? Number(rows[0].sequence) : null;
         const latest = first === null ? await end(stream) : first - 1;
@@ -201,7 +210,13 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
       }
     }
   };
-  const sweeping = options.sweepIntervalMs > 0 ? setInterval(() => void sweep().catch((error: Error) => log.warn({ err: { message: error.message } }, 'could not check the event log')), options.sweepIntervalMs) : undefined;
+  const sweeping =
+    options.sweepIntervalMs > 0
+      ? setInterval(
+          () => void sweep().catch((error: Error) => log.warn({ err: { message: error.message } }, 'could not check the event log')),
+          options.sweepIntervalMs,
+        )
+      : undefined;
   sweeping?.unref();
   const prune = () =>
     void deleteExpired().then(

@@ -3,7 +3,14 @@
 import type { z } from 'zod';
 import type { AutomatedProcess } from '../db/prisma.js';
 import { BadUserInputError } from '../errors.js';
-import { MAX_RUN_WINDOW_SECONDS, runPolicySchema, runWindowSeconds, type ProcessImplementation, type ProcessRegistry, type TriggerTypeValue } from '../scheduler/registry.js';
+import {
+  MAX_RUN_WINDOW_SECONDS,
+  runPolicySchema,
+  runWindowSeconds,
+  type AnyProcessImplementation,
+  type ProcessRegistry,
+  type TriggerTypeValue,
+} from '../scheduler/registry.js';
 import { scheduleSchema, type Schedule } from '../scheduler/schedule.js';
 import type { TaskEventType } from '../tasks/service.js';
 
@@ -30,7 +37,7 @@ export function formatIssues(error: z.ZodError, prefix: string): { message: stri
   return { message: `${field}: ${issue.message}`, field };
 }
 
-export function implementationFor(registry: ProcessRegistry, name: string): ProcessImplementation<any> {
+export function implementationFor(registry: ProcessRegistry, name: string): AnyProcessImplementation {
   const implementation = registry.get(name);
   if (!implementation) {
     throw new BadUserInputError(`No process implementation is named "${name}"; the server knows: ${registry.names().join(', ')}.`, 'name');
@@ -39,13 +46,19 @@ export function implementationFor(registry: ProcessRegistry, name: string): Proc
 }
 
 /** Checks a whole process definition and returns the columns to store. */
-export function validateDefinition(registry: ProcessRegistry, input: ProcessInput): Pick<AutomatedProcess, 'description' | 'triggerType'> & {
+export function validateDefinition(
+  registry: ProcessRegistry,
+  input: ProcessInput,
+): Pick<AutomatedProcess, 'description' | 'triggerType'> & {
   scheduleConfig: object | undefined;
   processConfig: object;
 } {
   const implementation = implementationFor(registry, input.name);
   if (!implementation.triggerTypes.includes(input.triggerType)) {
-    throw new BadUserInputError(`${input.name} cannot be ${input.triggerType}; it supports: ${implementation.triggerTypes.join(', ')}.`, 'triggerType');
+    throw new BadUserInputError(
+      `${input.name} cannot be ${input.triggerType}; it supports: ${implementation.triggerTypes.join(', ')}.`,
+      'triggerType',
+    );
   }
   let scheduleConfig: object | null = null;
   if (input.triggerType === 'time_based') {

@@ -45,7 +45,8 @@ const SkipReasonEnum = builder.enumType('ProcessExecutionSkipReason', {
     },
     MISSED: {
       value: 'missed',
-      description: 'The slot passed while no scheduler instance was up, and the process\'s catch-up policy (`processConfig.catchUp`) is `none`.',
+      description:
+        "The slot passed while no scheduler instance was up, and the process's catch-up policy (`processConfig.catchUp`) is `none`.",
     },
   } as const,
 });
@@ -80,12 +81,32 @@ export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
     // No `select`: rows carry every column, and a select would re-read the row of an execution
     // returned by a mutation (which has moved on by then) with one more query.
     status: t.field({ type: ExecutionStatusEnum, description: 'Where the run stands.', resolve: reportedStatus }),
-    skipReason: t.expose('skipReason', { type: SkipReasonEnum, nullable: true, description: 'Why the slot was not run, for a SKIPPED execution; null otherwise.' }),
-    triggeredBy: t.expose('triggeredBy', { type: ExecutionTriggerEnum, nullable: true, description: 'What started it; null for runs recorded by the original backend.' }),
-    scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true, description: 'The schedule slot a scheduled run belongs to.' }),
+    skipReason: t.expose('skipReason', {
+      type: SkipReasonEnum,
+      nullable: true,
+      description: 'Why the slot was not run, for a SKIPPED execution; null otherwise.',
+    }),
+    triggeredBy: t.expose('triggeredBy', {
+      type: ExecutionTriggerEnum,
+      nullable: true,
+      description: 'What started it; null for runs recorded by the original backend.',
+    }),
+    scheduledFor: t.expose('scheduledFor', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The schedule slot a scheduled run belongs to.',
+    }),
     queuedAt: t.expose('createdAt', { type: 'DateTime', description: 'When the execution was recorded.' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When it started running; null for a skipped slot.' }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When it completed or failed, or when the slot was skipped.' }),
+    startedAt: t.expose('startedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it started running; null for a skipped slot.',
+    }),
+    completedAt: t.expose('completedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it completed or failed, or when the slot was skipped.',
+    }),
     duration: t.float({
       nullable: true,
       description: 'Seconds from start to end; null until it has ended.',
@@ -98,7 +119,8 @@ export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
     result: t.field({
       type: 'JSON',
       nullable: true,
-      description: 'What the run reported (its shape depends on the process). Administrators only: null for other users, since it can name their tasks.',
+      description:
+        'What the run reported (its shape depends on the process). Administrators only: null for other users, since it can name their tasks.',
       select: { result: true },
       resolve: (execution, _args, context) => (context.viewer?.role === 'admin' ? execution.result : null),
     }),
@@ -126,7 +148,8 @@ export const processExecutions: Relation<AutomatedProcessExecution> = {
   idColumn: 'execution_id',
   orderColumns: ['created_at', 'execution_id'],
   direction: 'desc',
-  findMany: (prisma, args) => prisma.automatedProcessExecution.findMany(args as Prisma.AutomatedProcessExecutionFindManyArgs) as Promise<AutomatedProcessExecution[]>,
+  findMany: (prisma, args) =>
+    prisma.automatedProcessExecution.findMany(args as Prisma.AutomatedProcessExecutionFindManyArgs) as Promise<AutomatedProcessExecution[]>,
 };
 
 export const ExecutionConnection = documentedConnection(
@@ -145,20 +168,23 @@ const ExecutionFilter = builder.inputType('ProcessExecutionFilter', {
 });
 
 builder.queryField('processExecutions', (t) =>
-  t.prismaConnection({
-    type: 'AutomatedProcessExecution',
-    cursor: 'id',
-    authScopes: { authenticated: true },
-    description: 'Executions of automated processes (skipped slots included), newest first.',
-    args: { filter: t.arg({ type: ExecutionFilter, description: 'Which executions to list.' }) },
-    totalCount: (_parent, args, context) => context.prisma.automatedProcessExecution.count({ where: executionWhere(args.filter) }),
-    resolve: (query, _parent, args, context) =>
-      context.prisma.automatedProcessExecution.findMany({
-        ...confinedCursor(query),
-        where: executionWhere(args.filter),
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-  }, ExecutionConnection),
+  t.prismaConnection(
+    {
+      type: 'AutomatedProcessExecution',
+      cursor: 'id',
+      authScopes: { authenticated: true },
+      description: 'Executions of automated processes (skipped slots included), newest first.',
+      args: { filter: t.arg({ type: ExecutionFilter, description: 'Which executions to list.' }) },
+      totalCount: (_parent, args, context) => context.prisma.automatedProcessExecution.count({ where: executionWhere(args.filter) }),
+      resolve: (query, _parent, args, context) =>
+        context.prisma.automatedProcessExecution.findMany({
+          ...confinedCursor(query),
+          where: executionWhere(args.filter),
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        }),
+    },
+    ExecutionConnection,
+  ),
 );
 
 /** SKIPPED is a stored `disabled` with a reason; the stored statuses are those without one. */
@@ -201,7 +227,11 @@ const ExecutionEventType = builder.enumType('ProcessExecutionEventType', {
 const ExecutionEvent = builder.objectRef<StreamItem & { execution?: AutomatedProcessExecution | null }>('ProcessExecutionEvent').implement({
   description: 'An execution changed status, or a schedule slot was recorded as skipped.',
   fields: (t) => ({
-    type: t.field({ type: ExecutionEventType, description: 'What this event reports.', resolve: (item) => (item.kind === 'event' ? 'UPDATED' : 'REFETCH') }),
+    type: t.field({
+      type: ExecutionEventType,
+      description: 'What this event reports.',
+      resolve: (item) => (item.kind === 'event' ? 'UPDATED' : 'REFETCH'),
+    }),
     cursor: t.string({
       description: 'Where this event stands in the stream: pass it as `after` when subscribing again to get every event since.',
       resolve: (item) => eventCursor(item),
@@ -245,7 +275,9 @@ builder.subscriptionField('processExecutionUpdated', (t) =>
       'Every status change of executions (pending, running, completed, failed) and every skipped slot, as it happens, on any server instance, in order. With `after`, the events since that one come first.',
     args: {
       processId: t.arg.id({ description: 'Only executions of this process.' }),
-      after: t.arg.string({ description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept." }),
+      after: t.arg.string({
+        description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept.",
+      }),
     },
     subscribe: (_root, args, context) => {
       const processId = args.processId == null ? null : processIdOf(args.processId);

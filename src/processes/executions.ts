@@ -72,7 +72,12 @@ export const executionEvent = (execution: Pick<AutomatedProcessExecution, 'id' |
 
 export type Claim =
   | { readonly kind: 'started'; readonly execution: AutomatedProcessExecution; readonly logged: readonly LoggedEvent[] }
-  | { readonly kind: 'skipped'; readonly execution: AutomatedProcessExecution; readonly activeExecutionId: string | null; readonly logged: readonly LoggedEvent[] }
+  | {
+      readonly kind: 'skipped';
+      readonly execution: AutomatedProcessExecution;
+      readonly activeExecutionId: string | null;
+      readonly logged: readonly LoggedEvent[];
+    }
   /** The slot has its execution already (another instance got there first). */
   | { readonly kind: 'taken' }
   /** A run of the process is going (manual and scheduled runs take turns). */
@@ -94,7 +99,12 @@ export interface ClaimContext {
  * one process at a time, and never two executions for one schedule slot. The process row is
  * locked meanwhile, so instances deciding at once agree.
  */
-export async function claimExecution(prisma: PrismaClient, process: AutomatedProcess, request: ClaimRequest, context: ClaimContext): Promise<Claim> {
+export async function claimExecution(
+  prisma: PrismaClient,
+  process: AutomatedProcess,
+  request: ClaimRequest,
+  context: ClaimContext,
+): Promise<Claim> {
   return prisma.$transaction(async (tx): Promise<Claim> => {
     const locked = await tx.$queryRaw<Array<{ process_id: string }>>`
       SELECT process_id FROM automated_processes WHERE process_id = ${process.id}::uuid FOR UPDATE`;
@@ -106,7 +116,11 @@ export async function claimExecution(prisma: PrismaClient, process: AutomatedPro
       });
       if (sameSlot) return { kind: 'taken' };
     }
-    const recordSkip = async (reason: SkipReasonValue, result: Record<string, unknown>, activeExecutionId: string | null): Promise<Claim> => {
+    const recordSkip = async (
+      reason: SkipReasonValue,
+      result: Record<string, unknown>,
+      activeExecutionId: string | null,
+    ): Promise<Claim> => {
       // Stored as the upstream `disabled` ("not run"), with the reason in a column of our own.
       const execution = await tx.automatedProcessExecution.create({
         data: {
@@ -120,7 +134,12 @@ export async function claimExecution(prisma: PrismaClient, process: AutomatedPro
           instanceName: context.instanceName,
         },
       });
-      return { kind: 'skipped', execution, activeExecutionId, logged: await context.events.append(tx, [executionEvent(execution, 'skipped')]) };
+      return {
+        kind: 'skipped',
+        execution,
+        activeExecutionId,
+        logged: await context.events.append(tx, [executionEvent(execution, 'skipped')]),
+      };
     };
     if (request.skip) return recordSkip(request.skip.reason, request.skip.result, null);
     // Event runs are one per event and short; the one-at-a-time rule is for whole-table work.
@@ -195,11 +214,22 @@ export interface AbandonedExecution {
  * lease ran out (a live instance renews it). Rows of the original backend carry no lease;
  * they count as abandoned after a day. The database's clock decides, as for writing leases.
  */
-export async function failAbandoned(prisma: PrismaClient, events: EventLog): Promise<{ abandoned: AbandonedExecution[]; logged: readonly LoggedEvent[] }> {
+export async function failAbandoned(
+  prisma: PrismaClient,
+  events: EventLog,
+): Promise<{ abandoned: AbandonedExecution[]; logged: readonly LoggedEvent[] }> {
   return prisma.$transaction(async (tx) => {
-  const rows = await tx.$queryRaw<
-    Array<{ execution_id: string; process_id: string; name: string; triggered_by: ExecutionTriggerValue | null; scheduled_for: Date | null; started_at: Date | null; instance_name: string | null }>
-  >`
+    const rows = await tx.$queryRaw<
+      Array<{
+        execution_id: string;
+        process_id: string;
+        name: string;
+        triggered_by: ExecutionTriggerValue | null;
+        scheduled_for: Date | null;
+        started_at: Date | null;
+        instance_name: string | null;
+      }>
+    >`
     UPDATE automated_process_executions e
     SET status = 'failed',
         completed_at = now(),
@@ -210,16 +240,19 @@ export async function failAbandoned(prisma: PrismaClient, events: EventLog): Pro
       AND e.status IN ('pending', 'running')
       AND (e.lease_expires_at < now() OR (e.lease_expires_at IS NULL AND COALESCE(e.started_at, e.created_at) < now() - interval '1 day'))
     RETURNING e.execution_id, e.process_id, p.name, e.triggered_by, e.scheduled_for, e.started_at, e.instance_name`;
-  const abandoned = rows.map((row) => ({
-    executionId: row.execution_id,
-    processId: row.process_id,
-    processName: row.name,
-    trigger: row.triggered_by,
-    scheduledFor: row.scheduled_for,
-    startedAt: row.started_at,
-    instanceName: row.instance_name,
-  }));
-  const logged = await events.append(tx, abandoned.map((row) => executionEvent({ id: row.executionId, processId: row.processId }, 'failed')));
-  return { abandoned, logged };
+    const abandoned = rows.map((row) => ({
+      executionId: row.execution_id,
+      processId: row.process_id,
+      processName: row.name,
+      trigger: row.triggered_by,
+      scheduledFor: row.scheduled_for,
+      startedAt: row.started_at,
+      instanceName: row.instance_name,
+    }));
+    const logged = await events.append(
+      tx,
+      abandoned.map((row) => executionEvent({ id: row.executionId, processId: row.processId }, 'failed')),
+    );
+    return { abandoned, logged };
   });
 }

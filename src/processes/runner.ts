@@ -36,18 +36,26 @@ export class ExecutionRunner {
    */
   private keepLease(process: AutomatedProcess, execution: AutomatedProcessExecution, controller: AbortController): NodeJS.Timeout {
     let renewing = false;
-    const heartbeat = setInterval(() => {
-      if (renewing || controller.signal.aborted) return;
-      renewing = true;
-      void this.renewLease(execution.id)
-        .then((owned) => {
-          if (owned) return;
-          this.deps.log.warn({ executionId: execution.id, process: process.name }, 'execution lease lost: the run is no longer this instance\'s; stopping it');
-          controller.abort(new Error('the execution was marked failed elsewhere (its lease was lost) while it ran'));
-        })
-        .catch((error: Error) => this.deps.log.warn({ err: { message: error.message }, executionId: execution.id }, 'execution lease renewal failed'))
-        .finally(() => (renewing = false));
-    }, Math.max(1000, (this.deps.leaseSeconds * 1000) / 3));
+    const heartbeat = setInterval(
+      () => {
+        if (renewing || controller.signal.aborted) return;
+        renewing = true;
+        void this.renewLease(execution.id)
+          .then((owned) => {
+            if (owned) return;
+            this.deps.log.warn(
+              { executionId: execution.id, process: process.name },
+              "execution lease lost: the run is no longer this instance's; stopping it",
+            );
+            controller.abort(new Error('the execution was marked failed elsewhere (its lease was lost) while it ran'));
+          })
+          .catch((error: Error) =>
+            this.deps.log.warn({ err: { message: error.message }, executionId: execution.id }, 'execution lease renewal failed'),
+          )
+          .finally(() => (renewing = false));
+      },
+      Math.max(1000, (this.deps.leaseSeconds * 1000) / 3),
+    );
     heartbeat.unref();
     return heartbeat;
   }
@@ -79,9 +87,19 @@ export class ExecutionRunner {
         end = { status: 'failed', error: (error as Error).message || String(error) };
       }
       const completedAt = new Date();
-      const recorded = await finishExecution(this.deps.prisma, this.deps.events, execution, end, completedAt, boundsOf(runPolicyOf(process.processConfig).timeoutSeconds));
+      const recorded = await finishExecution(
+        this.deps.prisma,
+        this.deps.events,
+        execution,
+        end,
+        completedAt,
+        boundsOf(runPolicyOf(process.processConfig).timeoutSeconds),
+      );
       if (!recorded) {
-        const current = await this.deps.prisma.automatedProcessExecution.findUnique({ where: { id: execution.id }, select: { status: true } });
+        const current = await this.deps.prisma.automatedProcessExecution.findUnique({
+          where: { id: execution.id },
+          select: { status: true },
+        });
         this.deps.log.warn(
           { executionId: execution.id, process: process.name, outcome: end.status, recordedStatus: current?.status ?? 'deleted' },
           'execution finished after it was already marked failed (its lease had run out); its outcome is not recorded',

@@ -32,11 +32,29 @@ const TaskEventEnum = builder.enumType('ProcessTaskEvent', {
 const ScheduleRef = builder.objectRef<Schedule>('ProcessSchedule').implement({
   description: 'When a time-based process runs: daily at `hour:minute`, or at the times of a cron expression, in a time zone.',
   fields: (t) => ({
-    timeZone: t.string({ description: 'The IANA time zone the times are read in (DST changes are followed).', resolve: (schedule) => schedule.timezone }),
-    hour: t.int({ nullable: true, description: 'Hour of the day (0-23) for the daily form; null for a cron schedule.', resolve: (s) => (isCronSchedule(s) ? null : s.hour) }),
-    minute: t.int({ nullable: true, description: 'Minute (0-59) for the daily form; null for a cron schedule.', resolve: (s) => (isCronSchedule(s) ? null : s.minute) }),
-    cron: t.string({ nullable: true, description: 'The cron expression, when the schedule was given as one.', resolve: (s) => (isCronSchedule(s) ? s.cron : null) }),
-    expression: t.string({ description: 'The schedule as a cron expression, whichever form it was given in.', resolve: (s) => cronExpressionOf(s) }),
+    timeZone: t.string({
+      description: 'The IANA time zone the times are read in (DST changes are followed).',
+      resolve: (schedule) => schedule.timezone,
+    }),
+    hour: t.int({
+      nullable: true,
+      description: 'Hour of the day (0-23) for the daily form; null for a cron schedule.',
+      resolve: (s) => (isCronSchedule(s) ? null : s.hour),
+    }),
+    minute: t.int({
+      nullable: true,
+      description: 'Minute (0-59) for the daily form; null for a cron schedule.',
+      resolve: (s) => (isCronSchedule(s) ? null : s.minute),
+    }),
+    cron: t.string({
+      nullable: true,
+      description: 'The cron expression, when the schedule was given as one.',
+      resolve: (s) => (isCronSchedule(s) ? s.cron : null),
+    }),
+    expression: t.string({
+      description: 'The schedule as a cron expression, whichever form it was given in.',
+      resolve: (s) => cronExpressionOf(s),
+    }),
   }),
 });
 
@@ -99,11 +117,11 @@ export const ProcessRef = builder.prismaNode('AutomatedProcess', {
       nullable: true,
       description: 'Its most recent run.',
       // One row per process, batched over a list (see related-rows.ts).
-      resolve: async (query, process, _args, context) => (await relatedRows(context, processExecutions, process.id, { take: 1 }, query))[0] ?? null,
+      resolve: async (query, process, _args, context) =>
+        (await relatedRows(context, processExecutions, process.id, { take: 1 }, query))[0] ?? null,
     }),
   }),
 });
-
 
 // ---- queries -------------------------------------------------------------------------------
 
@@ -115,27 +133,35 @@ const ProcessFilter = builder.inputType('AutomatedProcessFilter', {
   }),
 });
 
-const ProcessConnection = documentedConnection(ProcessRef, 'AutomatedProcess', { one: 'automated process', many: 'automated processes' }, 'How many processes match, on all pages.');
+const ProcessConnection = documentedConnection(
+  ProcessRef,
+  'AutomatedProcess',
+  { one: 'automated process', many: 'automated processes' },
+  'How many processes match, on all pages.',
+);
 
 builder.queryField('automatedProcesses', (t) =>
-  t.prismaConnection({
-    type: 'AutomatedProcess',
-    cursor: 'id',
-    authScopes: { authenticated: true },
-    description: 'The automated processes, by name.',
-    args: { filter: t.arg({ type: ProcessFilter, description: 'Which processes to list.' }) },
-    totalCount: (_parent, args, context) =>
-      context.prisma.automatedProcess.count({
-        where: { triggerType: args.filter?.triggerType ?? undefined, isEnabled: args.filter?.isEnabled ?? undefined },
-      }),
-    resolve: (query, _parent, args, context) =>
-      context.prisma.automatedProcess.findMany({
-        // Every signed-in user lists every process; only a malformed cursor needs care.
-        ...confinedCursor(query),
-        where: { triggerType: args.filter?.triggerType ?? undefined, isEnabled: args.filter?.isEnabled ?? undefined },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
-  }, ProcessConnection),
+  t.prismaConnection(
+    {
+      type: 'AutomatedProcess',
+      cursor: 'id',
+      authScopes: { authenticated: true },
+      description: 'The automated processes, by name.',
+      args: { filter: t.arg({ type: ProcessFilter, description: 'Which processes to list.' }) },
+      totalCount: (_parent, args, context) =>
+        context.prisma.automatedProcess.count({
+          where: { triggerType: args.filter?.triggerType ?? undefined, isEnabled: args.filter?.isEnabled ?? undefined },
+        }),
+      resolve: (query, _parent, args, context) =>
+        context.prisma.automatedProcess.findMany({
+          // Every signed-in user lists every process; only a malformed cursor needs care.
+          ...confinedCursor(query),
+          where: { triggerType: args.filter?.triggerType ?? undefined, isEnabled: args.filter?.isEnabled ?? undefined },
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    ProcessConnection,
+  ),
 );
 
 builder.queryField('automatedProcess', (t) =>
@@ -168,14 +194,18 @@ const ScheduleInput = builder.inputType('ProcessScheduleInput', {
   }),
 });
 
-function scheduleFromInput(input: { timeZone: string; hour?: number | null; minute?: number | null; cron?: string | null } | null | undefined): Schedule | null | undefined {
+function scheduleFromInput(
+  input: { timeZone: string; hour?: number | null; minute?: number | null; cron?: string | null } | null | undefined,
+): Schedule | null | undefined {
   if (input === undefined) return undefined;
   if (input === null) return null;
   if (input.cron != null) {
-    if (input.hour != null || input.minute != null) throw new BadUserInputError('Give either `cron` or `hour` and `minute`, not both.', 'input.schedule.cron');
+    if (input.hour != null || input.minute != null)
+      throw new BadUserInputError('Give either `cron` or `hour` and `minute`, not both.', 'input.schedule.cron');
     return { cron: input.cron, timezone: input.timeZone };
   }
-  if (input.hour == null || input.minute == null) throw new BadUserInputError('A daily schedule needs both `hour` and `minute`.', 'input.schedule.hour');
+  if (input.hour == null || input.minute == null)
+    throw new BadUserInputError('A daily schedule needs both `hour` and `minute`.', 'input.schedule.hour');
   return { hour: input.hour, minute: input.minute, timezone: input.timeZone };
 }
 
@@ -186,7 +216,10 @@ const CreateInput = builder.inputType('CreateAutomatedProcessInput', {
     description: t.string({ description: 'What it does.' }),
     triggerType: t.field({ type: TriggerTypeEnum, required: true, description: 'What makes it run.' }),
     schedule: t.field({ type: ScheduleInput, description: 'Required for a time-based process.' }),
-    events: t.field({ type: [TaskEventEnum], description: 'For an event-based process: the task events it reacts to (default: those of its implementation).' }),
+    events: t.field({
+      type: [TaskEventEnum],
+      description: 'For an event-based process: the task events it reacts to (default: those of its implementation).',
+    }),
     processConfig: t.field({ type: 'JSON', description: 'Settings, validated against the implementation.' }),
     isEnabled: t.boolean({ defaultValue: true, description: 'Whether it starts enabled (default true).' }),
   }),
@@ -215,7 +248,9 @@ function idInput(name: string, description: string) {
 function processPayload(name: string, description: string) {
   return builder.objectRef<{ process: AutomatedProcess }>(name).implement({
     description,
-    fields: (t) => ({ process: t.field({ type: ProcessRef, description: 'The process as it is now.', resolve: (payload) => payload.process }) }),
+    fields: (t) => ({
+      process: t.field({ type: ProcessRef, description: 'The process as it is now.', resolve: (payload) => payload.process }),
+    }),
   });
 }
 
@@ -237,7 +272,11 @@ const DeletePayload = builder.objectRef<{ processId: string }>('DeleteAutomatedP
 const RunPayload = builder.objectRef<{ execution: AutomatedProcessExecution }>('RunAutomatedProcessPayload').implement({
   description: 'The result of runAutomatedProcess.',
   fields: (t) => ({
-    execution: t.field({ type: ExecutionRef, description: 'The new execution, still pending: follow it with `processExecutionUpdated`.', resolve: (payload) => payload.execution }),
+    execution: t.field({
+      type: ExecutionRef,
+      description: 'The new execution, still pending: follow it with `processExecutionUpdated`.',
+      resolve: (payload) => payload.execution,
+    }),
   }),
 });
 
@@ -295,7 +334,13 @@ builder.mutationField('enableAutomatedProcess', (t) =>
     nullable: true,
     authScopes: { admin: true },
     description: 'Enables an automated process: its schedule and events start runs again (administrators only).',
-    args: { input: t.arg({ type: idInput('EnableAutomatedProcessInput', 'The process to enable.'), required: true, description: 'Which process.' }) },
+    args: {
+      input: t.arg({
+        type: idInput('EnableAutomatedProcessInput', 'The process to enable.'),
+        required: true,
+        description: 'Which process.',
+      }),
+    },
     resolve: async (_root, { input }, context) => ({ process: await context.processes.setEnabled(processIdOf(input.id), true) }),
   }),
 );
@@ -306,8 +351,15 @@ builder.mutationField('disableAutomatedProcess', (t) =>
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
     authScopes: { admin: true },
-    description: 'Disables an automated process: no scheduled or event runs until enabled; a manual run is still possible (administrators only).',
-    args: { input: t.arg({ type: idInput('DisableAutomatedProcessInput', 'The process to disable.'), required: true, description: 'Which process.' }) },
+    description:
+      'Disables an automated process: no scheduled or event runs until enabled; a manual run is still possible (administrators only).',
+    args: {
+      input: t.arg({
+        type: idInput('DisableAutomatedProcessInput', 'The process to disable.'),
+        required: true,
+        description: 'Which process.',
+      }),
+    },
     resolve: async (_root, { input }, context) => ({ process: await context.processes.setEnabled(processIdOf(input.id), false) }),
   }),
 );
@@ -319,7 +371,13 @@ builder.mutationField('deleteAutomatedProcess', (t) =>
     nullable: true,
     authScopes: { admin: true },
     description: 'Deletes an automated process and its history (administrators only).',
-    args: { input: t.arg({ type: idInput('DeleteAutomatedProcessInput', 'The process to delete.'), required: true, description: 'Which process.' }) },
+    args: {
+      input: t.arg({
+        type: idInput('DeleteAutomatedProcessInput', 'The process to delete.'),
+        required: true,
+        description: 'Which process.',
+      }),
+    },
     resolve: async (_root, { input }, context) => ({ processId: (await context.processes.delete(processIdOf(input.id))).id }),
   }),
 );
@@ -331,7 +389,9 @@ builder.mutationField('runAutomatedProcess', (t) =>
     nullable: true,
     authScopes: { admin: true },
     description: 'Runs an automated process now, in the background; refused while a run of it is going (administrators only).',
-    args: { input: t.arg({ type: idInput('RunAutomatedProcessInput', 'The process to run.'), required: true, description: 'Which process.' }) },
+    args: {
+      input: t.arg({ type: idInput('RunAutomatedProcessInput', 'The process to run.'), required: true, description: 'Which process.' }),
+    },
     resolve: async (_root, { input }, context) => ({ execution: await context.processes.runManually(processIdOf(input.id)) }),
   }),
 );

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/service.js';
-import { runPolicyOf, type ExecutionTriggerValue, type ProcessRegistry } from '../scheduler/registry.js';
+import { runPolicyOf, type ProcessRegistry } from '../scheduler/registry.js';
 import { nextSlot, scheduleSchema, type Schedule } from '../scheduler/schedule.js';
 import { TASK_EVENT_TYPES, validateDefinition, type EventTriggerConfig, type ProcessInput } from './definition.js';
 import {
@@ -20,7 +20,6 @@ import {
   type ClaimRequest,
   type ExecutionOutcome,
   type ExecutionRequest,
-  type ReportedStatusValue,
 } from './executions.js';
 import { ExecutionRunner } from './runner.js';
 
@@ -132,7 +131,9 @@ export class ProcessService {
     const existing = await this.prisma.automatedProcess.findUnique({ where: { name: input.name }, select: { id: true } });
     if (existing) throw new ConflictError(`A process named "${input.name}" exists already.`, 'name');
     const process = await this.prisma.automatedProcess
-      .create({ data: { name: input.name, ...columns, scheduleConfig: columns.scheduleConfig ?? undefined, isEnabled: input.isEnabled ?? true } })
+      .create({
+        data: { name: input.name, ...columns, scheduleConfig: columns.scheduleConfig ?? undefined, isEnabled: input.isEnabled ?? true },
+      })
       .catch((error: { code?: string }) => {
         if (error.code === 'P2002') throw new ConflictError(`A process named "${input.name}" exists already.`, 'name');
         throw error;
@@ -213,7 +214,11 @@ export class ProcessService {
    * (a run of the process is still going, or `skip` says so), or taken by another instance.
    * Only the instance that records a skip publishes, logs and reports it, so each is told once.
    */
-  async claimSlot(process: AutomatedProcess, slot: Date, options: { skip?: ClaimRequest['skip']; missedSlots?: number } = {}): Promise<Claim> {
+  async claimSlot(
+    process: AutomatedProcess,
+    slot: Date,
+    options: { skip?: ClaimRequest['skip']; missedSlots?: number } = {},
+  ): Promise<Claim> {
     const claim = await this.claim(process, { trigger: 'schedule', scheduledFor: slot, recordBusySkip: true, skip: options.skip });
     if (claim.kind === 'skipped') {
       const reason = claim.execution.skipReason!;
@@ -226,7 +231,9 @@ export class ProcessService {
           ...(claim.activeExecutionId ? { activeExecutionId: claim.activeExecutionId } : {}),
           ...(options.missedSlots ? { missedSlots: options.missedSlots } : {}),
         },
-        reason === 'previous_run_active' ? 'slot skipped: the previous run of the process is still going' : 'missed slot not run: the process\'s catch-up policy is none',
+        reason === 'previous_run_active'
+          ? 'slot skipped: the previous run of the process is still going'
+          : "missed slot not run: the process's catch-up policy is none",
       );
       this.options.events.publish(claim.logged);
       this.report({
@@ -281,7 +288,9 @@ export class ProcessService {
   /** Starts event-based runs for the task events of this instance; returns the way to stop listening. */
   listenTo(tasks: TaskService): () => Promise<void> {
     const unsubscribe = tasks.onEvent((event) =>
-      this.handleTaskEvent(event).catch((error: Error) => this.log.error({ err: { message: error.message } }, 'event-based run failed to start')),
+      this.handleTaskEvent(event).catch((error: Error) =>
+        this.log.error({ err: { message: error.message } }, 'event-based run failed to start'),
+      ),
     );
     return async () => unsubscribe();
   }
@@ -337,11 +346,13 @@ export class ProcessService {
     }
     if (abandoned.length > 0) {
       this.log.warn(
-        { count: abandoned.length, executions: abandoned.map((row) => ({ executionId: row.executionId, process: row.processName, ranOn: row.instanceName })) },
+        {
+          count: abandoned.length,
+          executions: abandoned.map((row) => ({ executionId: row.executionId, process: row.processName, ranOn: row.instanceName })),
+        },
         'abandoned executions marked failed',
       );
     }
     return abandoned.length;
   }
-
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import pg from 'pg';
 import type { TypedEvent } from '@graphql-yoga/typed-event-target';
@@ -131,21 +130,24 @@ export function createPostgresEventTarget(options: {
     void previous?.end().catch(() => {});
     if (closed || reconnecting) return;
     reconnecting = true;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      readyPromise = connect(attempt).then(
-        () => {
-          reconnecting = false;
-          // Lost again before this reconnect had settled: go on.
-          if (listener === null && !closed) scheduleReconnect(1);
-        },
-        (error: Error) => {
-          log.error({ err: { message: error.message } }, 'event listener could not reconnect');
-          reconnecting = false;
-          scheduleReconnect(Math.min(attempt + 1, 6));
-        },
-      );
-    }, Math.min(30_000, 250 * 2 ** attempt));
+    reconnectTimer = setTimeout(
+      () => {
+        reconnectTimer = undefined;
+        readyPromise = connect(attempt).then(
+          () => {
+            reconnecting = false;
+            // Lost again before this reconnect had settled: go on.
+            if (listener === null && !closed) scheduleReconnect(1);
+          },
+          (error: Error) => {
+            log.error({ err: { message: error.message } }, 'event listener could not reconnect');
+            reconnecting = false;
+            scheduleReconnect(Math.min(attempt + 1, 6));
+          },
+        );
+      },
+      Math.min(30_000, 250 * 2 ** attempt),
+    );
   };
 
   readyPromise = connect(0);

@@ -12,7 +12,11 @@ export function createRedisTransport(options: { url: string; logger: Logger }): 
   // Commands wait for a connection instead of failing while Redis restarts; a publish that
   // still fails is logged (the event itself is in the event log).
   const connect = (role: string) => {
-    const client = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)) });
+    const client = new Redis(options.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: null,
+      retryStrategy: (attempt) => Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)),
+    });
     client.on('error', (error: Error) => log.warn({ err: { message: error.message }, role }, 'Redis connection error'));
     return client;
   };

@@ -87,19 +87,23 @@ export interface ProcessImplementation<TConfig = unknown> {
   run(context: ProcessRunContext<TConfig>): Promise<Record<string, unknown>>;
 }
 
-export class ProcessRegistry {
-  private readonly implementations = new Map<string, ProcessImplementation<any>>();
+/** An implementation whatever its config type (each has its own; the registry holds them all). */
+// biome-ignore lint/suspicious/noExplicitAny: the config type differs per implementation; each run is checked against its own zod schema.
+export type AnyProcessImplementation = ProcessImplementation<any>;
 
-  constructor(implementations: readonly ProcessImplementation<any>[] = []) {
+export class ProcessRegistry {
+  private readonly implementations = new Map<string, AnyProcessImplementation>();
+
+  constructor(implementations: readonly AnyProcessImplementation[] = []) {
     for (const implementation of implementations) this.register(implementation);
   }
 
-  register(implementation: ProcessImplementation<any>): void {
+  register(implementation: AnyProcessImplementation): void {
     if (this.implementations.has(implementation.name)) throw new Error(`process ${implementation.name} is registered twice`);
     this.implementations.set(implementation.name, implementation);
   }
 
-  get(name: string): ProcessImplementation<any> | undefined {
+  get(name: string): AnyProcessImplementation | undefined {
     return this.implementations.get(name);
   }
 
@@ -108,7 +112,7 @@ export class ProcessRegistry {
   }
 
   /** The full config schema of an implementation: its own keys plus the run policy, nothing else. */
-  configSchemaOf(implementation: ProcessImplementation<any>) {
+  configSchemaOf(implementation: AnyProcessImplementation) {
     return implementation.configSchema.extend(runPolicySchema.shape).strict();
   }
 }

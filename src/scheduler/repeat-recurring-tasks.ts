@@ -126,10 +126,15 @@ export const repeatRecurringTasks: ProcessImplementation<RepeatConfig> = {
       VALUES (${event.taskId}::uuid, COALESCE(${occurrenceDue}::timestamptz, '-infinity'::timestamptz))
       ON CONFLICT DO NOTHING`;
     if (claimed === 0) {
-      return { success: true, created: false, reason: 'the next occurrence of this occurrence exists already', completed_task_id: event.taskId };
+      return {
+        success: true,
+        created: false,
+        reason: 'the next occurrence of this occurrence exists already',
+        completed_task_id: event.taskId,
+      };
     }
     const dueAt = nextDueDate(event.task, recurrence, actor.timeZone, context.now);
-    let created;
+    let created: Task;
     try {
       created = await context.tasks.create(actor, {
         name: event.task.name,

@@ -6,7 +6,10 @@ import { OPEN_STATUSES, TASK_STATUSES } from '../tasks/rules.js';
 import type { ProcessImplementation } from './registry.js';
 
 const configSchema = z.object({
-  include_statuses: z.array(z.enum(TASK_STATUSES)).min(1).default([...OPEN_STATUSES]),
+  include_statuses: z
+    .array(z.enum(TASK_STATUSES))
+    .min(1)
+    .default([...OPEN_STATUSES]),
   /** false reports what would move without moving it. */
   update_to_today: z.boolean().default(true),
 });
@@ -14,7 +17,7 @@ type RescheduleConfig = z.infer<typeof configSchema>;
 
 export const rescheduleRemainingTasks: ProcessImplementation<RescheduleConfig> = {
   name: 'reschedule_remaining_tasks',
-  description: 'Moves unfinished tasks due before the start of their owner\'s today to today, keeping the time of day.',
+  description: "Moves unfinished tasks due before the start of their owner's today to today, keeping the time of day.",
   configSchema,
   triggerTypes: ['manual', 'time_based'],
   async run(context) {

@@ -37,13 +37,17 @@ export const scheduleSchema = z.union([
   z.object({ hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59), timezone: timeZoneSchema }).strict(),
   z
     .object({
-      cron: z.string().trim().min(1).superRefine((expression, context) => {
-        try {
-          parseCron(expression);
-        } catch (error) {
-          context.addIssue({ code: 'custom', message: (error as Error).message });
-        }
-      }),
+      cron: z
+        .string()
+        .trim()
+        .min(1)
+        .superRefine((expression, context) => {
+          try {
+            parseCron(expression);
+          } catch (error) {
+            context.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
       timezone: timeZoneSchema,
     })
     .strict(),

@@ -60,7 +60,12 @@ const MISSED_COUNT_LIMIT = 1000;
 /** How many slots lie in [from, before), counting at most MISSED_COUNT_LIMIT. */
 function slotsBetween(schedule: Schedule, from: Date, before: Date): number {
   let count = 0;
-  for (let slot = nextSlot(schedule, new Date(from.getTime() - 1)); slot && slot < before && count < MISSED_COUNT_LIMIT; slot = nextSlot(schedule, slot)) count += 1;
+  for (
+    let slot = nextSlot(schedule, new Date(from.getTime() - 1));
+    slot && slot < before && count < MISSED_COUNT_LIMIT;
+    slot = nextSlot(schedule, slot)
+  )
+    count += 1;
   return count;
 }
 
@@ -135,7 +140,9 @@ export class ProcessScheduler {
     await this.options.processes.failAbandonedExecutions();
     await this.syncAll();
     const recovery = setInterval(() => {
-      void this.options.processes.failAbandonedExecutions().catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'recovery sweep failed'));
+      void this.options.processes
+        .failAbandonedExecutions()
+        .catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'recovery sweep failed'));
       // A schedule change announced while this instance was not listening (restarting, or its
       // listening connection down) is picked up here at the latest.
       void this.syncAll().catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'schedule resync failed'));
@@ -164,7 +171,7 @@ export class ProcessScheduler {
   async sync(processId: string, after?: Date): Promise<Date | null> {
     if (!this.boss || this.stopping) return null;
     const process = await this.options.prisma.automatedProcess.findUnique({ where: { id: processId } });
-    if (!process || !process.isEnabled) return null;
+    if (!process?.isEnabled) return null;
     return this.queueNext(process, after);
   }
 
@@ -205,12 +212,16 @@ export class ProcessScheduler {
     const schedule = process?.isEnabled ? this.options.processes.scheduleOf(process) : null;
     if (!process || !schedule || !isSlotOf(schedule, jobSlot)) {
       // An edit queued the new schedule's slot itself; this makes sure of it.
-      await this.sync(processId).catch((error: Error) => this.log.error({ err: { message: error.message }, processId }, 'could not queue the next slot'));
+      await this.sync(processId).catch((error: Error) =>
+        this.log.error({ err: { message: error.message }, processId }, 'could not queue the next slot'),
+      );
       return { outcome: 'stale' };
     }
     const now = this.now();
     const due = latestSlotBetween(schedule, jobSlot, now) ?? jobSlot;
-    await this.queueNext(process, due).catch((error: Error) => this.log.error({ err: { message: error.message }, processId }, 'could not queue the next slot'));
+    await this.queueNext(process, due).catch((error: Error) =>
+      this.log.error({ err: { message: error.message }, processId }, 'could not queue the next slot'),
+    );
 
     const grace = missedAfterMs(this.options.pollIntervalSeconds);
     const dueIsLate = now.getTime() - due.getTime() > grace;
@@ -235,7 +246,11 @@ export class ProcessScheduler {
           : 'slots were missed while no scheduler was up; running the current one',
       );
     }
-    const run = this.options.processes.runInBackground(process, claim.execution, { trigger: 'schedule', scheduledFor: due, missedSlots: passedOver });
+    const run = this.options.processes.runInBackground(process, claim.execution, {
+      trigger: 'schedule',
+      scheduledFor: due,
+      missedSlots: passedOver,
+    });
     return { outcome: 'ran', run };
   }
 

@@ -117,7 +117,11 @@ export const builder = new SchemaBuilder<{
         if (args.ids.length > MAX_NODES_PER_REQUEST) {
           throw new BadUserInputError(`Give at most ${MAX_NODES_PER_REQUEST} IDs; ${args.ids.length} were given.`, 'ids');
         }
-        return loadNodes(context, info, args.ids.map((id) => (namesNodeType(id.typename, info) ? id : null)));
+        return loadNodes(
+          context,
+          info,
+          args.ids.map((id) => (namesNodeType(id.typename, info) ? id : null)),
+        );
       },
     },
   },

@@ -10,6 +10,7 @@ import { BadUserInputError } from '../errors.js';
  * Prisma plugin would otherwise make an undocumented connection type per field.
  */
 export function documentedConnection<Shape>(
+  // biome-ignore lint/suspicious/noExplicitAny: any object type of the schema, whatever its parent shape.
   type: ObjectRef<any, Shape>,
   name: string,
   noun: { readonly one: string; readonly many: string },

@@ -1,4 +1,14 @@
-import { getNamedType, getNullableType, isLeafType, isListType, isObjectType, visit, type DocumentNode, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  visit,
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
 import { complexityFromQuery, type FieldComplexityValue } from '@pothos/plugin-complexity';
 
 /** A connection's page when neither `first` nor `last` is given, and the most either may ask for. */
@@ -48,7 +58,11 @@ function isEdgeList<Context>(field: GraphQLField<unknown, Context>): boolean {
  *
  * Calibrated on the screens a client shows (test/fixtures/screens/), see the README.
  */
-export function fieldCost<Context>(args: Record<string, unknown>, _context: Context, field: GraphQLField<unknown, Context>): FieldComplexityValue {
+export function fieldCost<Context>(
+  args: Record<string, unknown>,
+  _context: Context,
+  field: GraphQLField<unknown, Context>,
+): FieldComplexityValue {
   if (field.args.some((arg) => arg.name === 'first')) return { field: 1, multiplier: pageSize(args) };
   // The page's items: 1 each (the connection multiplies by its page), through `edges { node }` or `nodes`.
   if (isEdgeList(field)) return { field: 0, multiplier: 1 };

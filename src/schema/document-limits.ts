@@ -16,7 +16,9 @@ export const MAX_FIELD_SELECTIONS = 1_000;
 export const MAX_OPERATIONS_PER_SOCKET = 100;
 
 function tooManyTokens(limit: number): GraphQLError {
-  return toGraphQLError(new BehflowError(ErrorCode.QueryTooComplex, `The document has more than ${limit} tokens: ask for less in one request.`, { limit }));
+  return toGraphQLError(
+    new BehflowError(ErrorCode.QueryTooComplex, `The document has more than ${limit} tokens: ask for less in one request.`, { limit }),
+  );
 }
 
 /** Throws when `source` has more than `limit` tokens; a lexing error is left for the parser to report. */
@@ -91,7 +93,9 @@ export function maxFieldSelectionsRule(limit: number): ValidationRule {
  * The document limits, for both transports: graphql-ws operations are parsed and validated
  * through the same envelop (see app.ts), so these hooks apply there too.
  */
-export function useDocumentLimits(limits: { maxTokens: number; maxFieldSelections: number } = { maxTokens: MAX_DOCUMENT_TOKENS, maxFieldSelections: MAX_FIELD_SELECTIONS }): Plugin {
+export function useDocumentLimits(
+  limits: { maxTokens: number; maxFieldSelections: number } = { maxTokens: MAX_DOCUMENT_TOKENS, maxFieldSelections: MAX_FIELD_SELECTIONS },
+): Plugin {
   const rule = maxFieldSelectionsRule(limits.maxFieldSelections);
   return {
     onParse({ setParseFn }) {
@@ -112,7 +116,11 @@ export function operationsPerSocketError(inProgress: number, limit = MAX_OPERATI
   if (inProgress <= limit) return null;
   return [
     toGraphQLError(
-      new BehflowError(ErrorCode.RateLimited, `This connection already has ${limit} operations in progress: complete one before starting another.`, { limit }),
+      new BehflowError(
+        ErrorCode.RateLimited,
+        `This connection already has ${limit} operations in progress: complete one before starting another.`,
+        { limit },
+      ),
     ),
   ];
 }

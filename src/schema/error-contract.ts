@@ -34,8 +34,8 @@ export function excerpted(message: string): string {
     // word of the server's own messages is this long.
     .replace(new RegExp(`[^\\s"]{${MAX_QUOTED_CHARACTERS + 1},}`, 'g'), (word) => `${word.slice(0, MAX_QUOTED_CHARACTERS)}…`)
     .replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) =>
-    inner.length > MAX_QUOTED_CHARACTERS ? `"${inner.slice(0, MAX_QUOTED_CHARACTERS)}…"` : quoted,
-  );
+      inner.length > MAX_QUOTED_CHARACTERS ? `"${inner.slice(0, MAX_QUOTED_CHARACTERS)}…"` : quoted,
+    );
   return cut.length > MAX_MESSAGE_CHARACTERS ? `${cut.slice(0, MAX_MESSAGE_CHARACTERS - 1)}…` : cut;
 }
 
@@ -53,7 +53,7 @@ function codeFor(error: GraphQLError, fallback: string): string {
  */
 function pothosRefusal(error: GraphQLError): { message: string; field?: string } | null {
   const cause = error.originalError;
-  if (!cause || cause.name !== 'PothosValidationError') return null;
+  if (cause?.name !== 'PothosValidationError') return null;
   const field = error.nodes?.[0]?.kind === Kind.FIELD ? error.nodes[0].arguments?.map((argument) => argument.name.value) : undefined;
   if (/cursor/i.test(cause.message)) {
     return {
@@ -61,15 +61,21 @@ function pothosRefusal(error: GraphQLError): { message: string; field?: string }
       field: field?.find((name) => name === 'after' || name === 'before'),
     };
   }
-  if (/global ID|is not of type/i.test(cause.message)) return { message: 'This is not an ID this API handed out.', field: field?.find((name) => /ids?$/i.test(name)) };
+  if (/global ID|is not of type/i.test(cause.message))
+    return { message: 'This is not an ID this API handed out.', field: field?.find((name) => /ids?$/i.test(name)) };
   return { message: excerpted(cause.message) };
 }
 
 /** `error` within the contract; the same object when it already is. */
-export function withinContract(error: GraphQLError, options: { suggestions: boolean }, fallbackCode: string = RequestErrorCode.BadRequest): GraphQLError {
-  let message = error.message === CSRF_MESSAGE
-    ? 'This request could come from another site and is refused: send a POST with Content-Type application/json, or an Authorization or X-GraphQL-Yoga-CSRF header.'
-    : excerpted(error.message);
+export function withinContract(
+  error: GraphQLError,
+  options: { suggestions: boolean },
+  fallbackCode: string = RequestErrorCode.BadRequest,
+): GraphQLError {
+  let message =
+    error.message === CSRF_MESSAGE
+      ? 'This request could come from another site and is refused: send a POST with Content-Type application/json, or an Authorization or X-GraphQL-Yoga-CSRF header.'
+      : excerpted(error.message);
   if (!options.suggestions) message = message.replace(/\s*Did you mean [^?]*\?/g, '');
   const refusal = pothosRefusal(error);
   if (refusal) {
@@ -83,8 +89,14 @@ export function withinContract(error: GraphQLError, options: { suggestions: bool
   const { originalError: internal, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
   // Yoga quotes the JSON parser, body fragment included; its name alone still tells Yoga the
   // request itself was bad (HTTP 400).
-  const cause = internal && typeof internal === 'object' && 'message' in internal ? { originalError: { name: String((internal as { name?: unknown }).name ?? 'Error') } } : internal ? { originalError: internal } : {};
-  if (message === error.message && code === error.extensions?.code && !(internal && typeof internal === 'object' && 'message' in internal)) return error;
+  const cause =
+    internal && typeof internal === 'object' && 'message' in internal
+      ? { originalError: { name: String((internal as { name?: unknown }).name ?? 'Error') } }
+      : internal
+        ? { originalError: internal }
+        : {};
+  if (message === error.message && code === error.extensions?.code && !(internal && typeof internal === 'object' && 'message' in internal))
+    return error;
   return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
@@ -108,7 +120,12 @@ export function resultWithinContract<R extends ExecutionResult>(result: R, optio
     const contracted = withinContract(error, options);
     if (!partial || contracted.extensions.code !== ErrorCode.ServiceUnavailable || !contracted.extensions.http) return contracted;
     const { http: _status, ...extensions } = contracted.extensions;
-    return new GraphQLError(contracted.message, { nodes: contracted.nodes, path: contracted.path, originalError: contracted.originalError, extensions });
+    return new GraphQLError(contracted.message, {
+      nodes: contracted.nodes,
+      path: contracted.path,
+      originalError: contracted.originalError,
+      extensions,
+    });
   });
   return { ...result, errors };
 }

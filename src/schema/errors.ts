@@ -124,10 +124,12 @@ function convertErrors(result: ExecutionResult, setResult: (result: ExecutionRes
 export function useDomainErrors(): Plugin {
   return {
     onExecute: ({ args }) => ({
-      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => convertErrors(result, setResult, args.schema)),
+      onExecuteDone: (payload) =>
+        handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => convertErrors(result, setResult, args.schema)),
     }),
     onSubscribe: ({ args }) => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => convertErrors(result, setResult, args.schema)),
+      onSubscribeResult: (payload) =>
+        handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => convertErrors(result, setResult, args.schema)),
     }),
   };
 }

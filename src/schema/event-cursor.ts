@@ -2,7 +2,8 @@
 import type { StreamItem } from '../events/streams.js';
 import { BadUserInputError } from '../errors.js';
 
-export const eventCursor = (item: Pick<StreamItem, 'stream' | 'sequence'>) => Buffer.from(`E:${item.stream}:${item.sequence}`).toString('base64url');
+export const eventCursor = (item: Pick<StreamItem, 'stream' | 'sequence'>) =>
+  Buffer.from(`E:${item.stream}:${item.sequence}`).toString('base64url');
 
 /**
  * The sequence an `after` cursor names in `stream`; BAD_USER_INPUT for anything that is not a
@@ -14,7 +15,10 @@ export function sequenceAfter(cursor: string | null | undefined, stream: string)
   const prefix = `E:${stream}:`;
   const sequence = decoded.startsWith(prefix) ? Number(decoded.slice(prefix.length)) : Number.NaN;
   if (!Number.isSafeInteger(sequence) || sequence < 0) {
-    throw new BadUserInputError('This cursor was not handed out by this subscription: resume with the `cursor` of an event it delivered.', 'after');
+    throw new BadUserInputError(
+      'This cursor was not handed out by this subscription: resume with the `cursor` of an event it delivered.',
+      'after',
+    );
   }
   return sequence;
 }

@@ -44,11 +44,21 @@ function multipartSubscription(result: AsyncIterable<ExecutionResult>, fetchAPI:
           return;
         }
         // Results carry their errors already masked and coded; internals are not serialised.
-        controller.enqueue(part({ payload: { data: value.data ?? null, ...(value.errors ? { errors: value.errors } : {}), ...(value.extensions ? { extensions: value.extensions } : {}) } }));
+        controller.enqueue(
+          part({
+            payload: {
+              data: value.data ?? null,
+              ...(value.errors ? { errors: value.errors } : {}),
+              ...(value.extensions ? { extensions: value.extensions } : {}),
+            },
+          }),
+        );
       } catch {
         // A failure of the stream itself: the protocol's transport error, then the end.
         clearInterval(heartbeat);
-        controller.enqueue(part({ payload: null, errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        controller.enqueue(
+          part({ payload: null, errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+        );
         controller.enqueue(encoder.encode(`\r\n--${BOUNDARY}--\r\n`));
         controller.close();
       }
@@ -94,7 +104,10 @@ export function useHttpClientFormats(heartbeatMs = MULTIPART_HEARTBEAT_MS): Plug
       if (resultProcessor) return;
       const subscription = isAsyncIterable(result);
       if (subscription && acceptsMultipart(request)) {
-        setResultProcessor((value, fetchAPI) => multipartSubscription(value as AsyncIterable<ExecutionResult>, fetchAPI, heartbeatMs), 'multipart/mixed');
+        setResultProcessor(
+          (value, fetchAPI) => multipartSubscription(value as AsyncIterable<ExecutionResult>, fetchAPI, heartbeatMs),
+          'multipart/mixed',
+        );
         return;
       }
       setResultProcessor((_value, fetchAPI) => notAcceptable(fetchAPI, subscription), 'application/json');

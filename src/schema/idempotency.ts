@@ -27,7 +27,9 @@ function recorded(result: ExecutionResult): Outcome {
 /** Whether the outcome is an outage with nothing done: worth running again rather than replaying. */
 function onlyUnavailable(result: ExecutionResult): boolean {
   const nothing = result.data == null || Object.values(result.data).every((value) => value === null);
-  return nothing && (result.errors ?? []).length > 0 && result.errors!.every((error) => error.extensions?.code === ErrorCode.ServiceUnavailable);
+  return (
+    nothing && (result.errors ?? []).length > 0 && result.errors!.every((error) => error.extensions?.code === ErrorCode.ServiceUnavailable)
+  );
 }
 
 export function useIdempotencyKeys(options: { windowSeconds: number }): Plugin {
@@ -41,9 +43,13 @@ export function useIdempotencyKeys(options: { windowSeconds: number }): Plugin {
         setResultAndStopExecution({ errors: [toGraphQLError(error)] });
         return undefined;
       };
-      if (!KEY_PATTERN.test(key)) return refuse(new BehflowError(ErrorCode.BadUserInput, 'The Idempotency-Key header must be 1 to 255 printable ASCII characters.', KEY_FIELD));
+      if (!KEY_PATTERN.test(key))
+        return refuse(
+          new BehflowError(ErrorCode.BadUserInput, 'The Idempotency-Key header must be 1 to 255 printable ASCII characters.', KEY_FIELD),
+        );
       // Outcomes are kept per user; answers to anonymous mutations (session tokens) are not kept at all.
-      if (!context.viewer) return refuse(new BehflowError(ErrorCode.BadUserInput, 'An Idempotency-Key needs a session: sign in first.', KEY_FIELD));
+      if (!context.viewer)
+        return refuse(new BehflowError(ErrorCode.BadUserInput, 'An Idempotency-Key needs a session: sign in first.', KEY_FIELD));
       const userId = context.viewer.id;
       const requestHash = createHash('sha256')
         .update(JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}]))
@@ -53,30 +59,50 @@ export function useIdempotencyKeys(options: { windowSeconds: number }): Plugin {
       try {
         // A key past the window is forgotten, then taken anew in one statement each.
         await prisma.$executeRaw`DELETE FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key} AND created_at < now() - make_interval(secs => ${options.windowSeconds})`;
-        inserted = await prisma.$executeRaw`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (${userId}::uuid, ${key}, ${requestHash}) ON CONFLICT DO NOTHING`;
+        inserted =
+          await prisma.$executeRaw`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (${userId}::uuid, ${key}, ${requestHash}) ON CONFLICT DO NOTHING`;
       } catch (error) {
         if (isDatabaseUnavailable(error)) return refuse(new ServiceUnavailableError());
         throw error;
       }
       if (inserted === 0) {
-        const [first] = await prisma.$queryRaw<Array<{ request_hash: string; response: Outcome | null }>>`SELECT request_hash, response FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key}`;
-        if (!first) return refuse(new BehflowError(ErrorCode.Conflict, 'A request with this Idempotency-Key was just forgotten; retry it.', KEY_FIELD));
+        const [first] = await prisma.$queryRaw<
+          Array<{ request_hash: string; response: Outcome | null }>
+        >`SELECT request_hash, response FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key}`;
+        if (!first)
+          return refuse(
+            new BehflowError(ErrorCode.Conflict, 'A request with this Idempotency-Key was just forgotten; retry it.', KEY_FIELD),
+          );
         if (first.request_hash !== requestHash) {
-          return refuse(new BehflowError(ErrorCode.Conflict, 'This Idempotency-Key was used for another request: use a new key for each request.', KEY_FIELD));
+          return refuse(
+            new BehflowError(
+              ErrorCode.Conflict,
+              'This Idempotency-Key was used for another request: use a new key for each request.',
+              KEY_FIELD,
+            ),
+          );
         }
         if (first.response === null) {
           return refuse(
-            new BehflowError(ErrorCode.Conflict, 'A request with this Idempotency-Key is still running, or its outcome could not be recorded: retry shortly, or check the data before using a new key.', {
-              ...KEY_FIELD,
-              retryAfterSeconds: 1,
-            }),
+            new BehflowError(
+              ErrorCode.Conflict,
+              'A request with this Idempotency-Key is still running, or its outcome could not be recorded: retry shortly, or check the data before using a new key.',
+              {
+                ...KEY_FIELD,
+                retryAfterSeconds: 1,
+              },
+            ),
           );
         }
         // The first answer, errors as the GraphQL errors they were (path and code kept).
         setResultAndStopExecution({
           data: first.response.data,
           ...(first.response.errors
-            ? { errors: first.response.errors.map((error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions })) }
+            ? {
+                errors: first.response.errors.map(
+                  (error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
+                ),
+              }
             : {}),
         } as ExecutionResult);
         return undefined;

@@ -12,7 +12,6 @@ import {
   type ExecutionArgs,
   type FragmentDefinitionNode,
   type GraphQLError,
-  type GraphQLSchema,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BehflowError, ErrorCode } from '../errors.js';
@@ -25,21 +24,33 @@ export const OPERATION_LIMITS = { complexity: 5_000, depth: 12, breadth: 200 } a
 type Limits = { readonly complexity: number; readonly depth: number; readonly breadth: number };
 
 function tooComplex(measure: 'complexity' | 'depth' | 'breadth', actual: number, limit: number): BehflowError {
-  return new BehflowError(ErrorCode.QueryTooComplex, `The query's ${measure} is ${actual}, more than the ${limit} allowed: ask for less in one request.`, {
-    [measure]: actual,
-    limit,
-  });
+  return new BehflowError(
+    ErrorCode.QueryTooComplex,
+    `The query's ${measure} is ${actual}, more than the ${limit} allowed: ask for less in one request.`,
+    {
+      [measure]: actual,
+      limit,
+    },
+  );
 }
 
 /** What is wrong with an operation and its variables; empty when it may run. */
-export function operationLimitErrors(args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues' | 'contextValue'>, limits: Limits = OPERATION_LIMITS): readonly GraphQLError[] {
+export function operationLimitErrors(
+  args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues' | 'contextValue'>,
+  limits: Limits = OPERATION_LIMITS,
+): readonly GraphQLError[] {
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation) return [];
-  const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
+  const variables = getVariableValues(
+    args.schema,
+    operation.variableDefinitions ?? [],
+    (args.variableValues ?? {}) as Record<string, unknown>,
+  );
   // Invalid variables are the executor's to report, in its words.
   if (variables.errors) return [];
   const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const definition of args.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  for (const definition of args.document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
   const pageErrors = pageSizeErrors(args.schema, operation, fragments, variables.coerced);
   if (pageErrors.length > 0) return pageErrors;
   return validate(args.schema, pricedDocument(args.document), [
@@ -50,7 +61,8 @@ export function operationLimitErrors(args: Pick<ExecutionArgs, 'schema' | 'docum
       validate: (result, reportError) => {
         if (result.depth > limits.depth) reportError(toGraphQLError(tooComplex('depth', result.depth, limits.depth)));
         else if (result.breadth > limits.breadth) reportError(toGraphQLError(tooComplex('breadth', result.breadth, limits.breadth)));
-        else if (result.complexity > limits.complexity) reportError(toGraphQLError(tooComplex('complexity', result.complexity, limits.complexity)));
+        else if (result.complexity > limits.complexity)
+          reportError(toGraphQLError(tooComplex('complexity', result.complexity, limits.complexity)));
       },
     }),
   ]);

@@ -51,11 +51,25 @@ export function pageSizeErrors(
             if (typeof value === 'number' && value < 0) {
               errors.push(toGraphQLError(new BadUserInputError(`\`${name}\` of \`${field.name}\` cannot be negative.`, name)));
             } else if (typeof value === 'number' && value > MAX_PAGE_SIZE) {
-              errors.push(toGraphQLError(new BadUserInputError(`\`${name}\` of \`${field.name}\` is ${value}; a page holds at most ${MAX_PAGE_SIZE} items: page with \`after\`/\`before\`.`, name)));
+              errors.push(
+                toGraphQLError(
+                  new BadUserInputError(
+                    `\`${name}\` of \`${field.name}\` is ${value}; a page holds at most ${MAX_PAGE_SIZE} items: page with \`after\`/\`before\`.`,
+                    name,
+                  ),
+                ),
+              );
             }
           }
           if (typeof args.first === 'number' && typeof args.last === 'number') {
-            errors.push(toGraphQLError(new BadUserInputError(`Give \`first\` or \`last\` to \`${field.name}\`, not both: \`first\` pages from the start, \`last\` from the end.`, 'last')));
+            errors.push(
+              toGraphQLError(
+                new BadUserInputError(
+                  `Give \`first\` or \`last\` to \`${field.name}\`, not both: \`first\` pages from the start, \`last\` from the end.`,
+                  'last',
+                ),
+              ),
+            );
           }
         }
         visit(selection.selectionSet, getNamedType(field.type));

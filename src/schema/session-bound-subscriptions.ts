@@ -17,7 +17,11 @@ export function endWhenSessionEnds(
   session: WatchedSession,
 ): AsyncIterableIterator<ExecutionResult> {
   // The client learns why the stream ended.
-  return endWhen(source, (end) => sessionWatch.watch(session, () => end({ errors: [toGraphQLError(new UnauthenticatedError('Your session has ended; sign in again.'))] })));
+  return endWhen(source, (end) =>
+    sessionWatch.watch(session, () =>
+      end({ errors: [toGraphQLError(new UnauthenticatedError('Your session has ended; sign in again.'))] }),
+    ),
+  );
 }
 
 /** Binds every subscription opened by a signed-in viewer to the viewer's session. */
@@ -29,7 +33,11 @@ export function useSessionBoundSubscriptions(sessionWatch: SessionWatch): Plugin
           const viewer = args.contextValue.viewer;
           if (!viewer || !isAsyncIterable(result)) return;
           setResult(
-            endWhenSessionEnds(result, sessionWatch, { sessionId: viewer.sessionId, userId: viewer.id, expiresAt: viewer.sessionExpiresAt }),
+            endWhenSessionEnds(result, sessionWatch, {
+              sessionId: viewer.sessionId,
+              userId: viewer.id,
+              expiresAt: viewer.sessionExpiresAt,
+            }),
           );
         },
       };

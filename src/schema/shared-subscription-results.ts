@@ -38,9 +38,16 @@ export function useSharedSubscriptionResults(): Plugin<Context> {
 
   const shareKey = (args: ExecutionArgs) => {
     let documentId = documentIds.get(args.document);
-    if (documentId === undefined) documentIds.set(args.document, (documentId = (nextDocumentId += 1)));
+    if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId += 1));
     const viewer = (args.contextValue as Context).viewer;
-    return JSON.stringify([documentId, args.operationName ?? null, args.variableValues ?? null, viewer?.id ?? null, viewer?.role ?? null, viewer?.timeZone ?? null]);
+    return JSON.stringify([
+      documentId,
+      args.operationName ?? null,
+      args.variableValues ?? null,
+      viewer?.id ?? null,
+      viewer?.role ?? null,
+      viewer?.timeZone ?? null,
+    ]);
   };
 
   const subscribe = async (args: ExecutionArgs) => {

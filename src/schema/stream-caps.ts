@@ -55,11 +55,19 @@ export function tooManyStreams(refused: Refusal, limits: StreamCapLimits): Graph
 
 function tooManyStreamsError(refused: Refusal, limits: StreamCapLimits): BehflowError {
   return refused === 'total'
-    ? new BehflowError(ErrorCode.RateLimited, 'The server has as many live streams open as it takes: try again shortly.', { limit: limits.total, retryAfterSeconds: 5, http: { status: 503 } })
-    : new BehflowError(ErrorCode.RateLimited, `At most ${limits.anonymousPerAddress} live streams without a session may be open from one address: close one, or sign in.`, {
-        limit: limits.anonymousPerAddress,
-        http: { status: 429 },
-      });
+    ? new BehflowError(ErrorCode.RateLimited, 'The server has as many live streams open as it takes: try again shortly.', {
+        limit: limits.total,
+        retryAfterSeconds: 5,
+        http: { status: 503 },
+      })
+    : new BehflowError(
+        ErrorCode.RateLimited,
+        `At most ${limits.anonymousPerAddress} live streams without a session may be open from one address: close one, or sign in.`,
+        {
+          limit: limits.anonymousPerAddress,
+          http: { status: 429 },
+        },
+      );
 }
 
 /**

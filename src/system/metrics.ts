@@ -150,12 +150,24 @@ export function createMetrics(): Metrics {
       const finish = (args: ExecutionArgs, started: number, result: ExecutionResult | undefined) => {
         const seconds = (performance.now() - started) / 1000;
         const operation = getOperationAST(args.document, args.operationName);
-        const labels = { operation_name: nameOf(args), operation_type: operation?.operation ?? 'unknown', outcome: result?.errors?.length ? 'error' : 'ok' };
+        const labels = {
+          operation_name: nameOf(args),
+          operation_type: operation?.operation ?? 'unknown',
+          outcome: result?.errors?.length ? 'error' : 'ok',
+        };
         operations.observe(labels, seconds);
         countErrors(result?.errors);
         if (slowOperationMs > 0 && seconds * 1000 >= slowOperationMs) {
           // The name and the time only: variables may hold passwords and tokens.
-          log.warn({ operationName: operation?.name?.value ?? null, operationType: labels.operation_type, durationMs: Math.round(seconds * 1000), outcome: labels.outcome }, 'slow operation');
+          log.warn(
+            {
+              operationName: operation?.name?.value ?? null,
+              operationType: labels.operation_type,
+              durationMs: Math.round(seconds * 1000),
+              outcome: labels.outcome,
+            },
+            'slow operation',
+          );
         }
       };
       return {
@@ -166,7 +178,9 @@ export function createMetrics(): Metrics {
         },
         onValidate() {
           return ({ valid, result }) => {
-            if (!valid) for (const error of result) errors.inc({ code: errorCode(error as GraphQLError).replace('INTERNAL_SERVER_ERROR', 'GRAPHQL_VALIDATION_FAILED') });
+            if (!valid)
+              for (const error of result)
+                errors.inc({ code: errorCode(error as GraphQLError).replace('INTERNAL_SERVER_ERROR', 'GRAPHQL_VALIDATION_FAILED') });
           };
         },
         onExecute({ args }) {

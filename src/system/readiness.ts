@@ -18,7 +18,12 @@ export interface Readiness {
  * probe's time, and every migration this build knows recorded as applied (one missing means
  * the database was restored from an older backup, or another version rolled it back).
  */
-export async function readiness(options: { pool: pg.Pool; migrations: readonly string[]; draining: boolean; log: Logger }): Promise<Readiness> {
+export async function readiness(options: {
+  pool: pg.Pool;
+  migrations: readonly string[];
+  draining: boolean;
+  log: Logger;
+}): Promise<Readiness> {
   const started = Date.now();
   let reachable = false;
   let missing: readonly string[] = options.migrations;

@@ -58,5 +58,11 @@ export function webAppHandler(log: Logger, dir = WEB_APP_DIR): WebAppHandler | n
 const OPERATOR_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export function isWebAppRequest(method: string | undefined, path: string | undefined): boolean {
-  return (method === 'GET' || method === 'HEAD') && path !== undefined && path !== '/graphql' && !path.startsWith('/graphql/') && !OPERATOR_PATHS.has(path);
+  return (
+    (method === 'GET' || method === 'HEAD') &&
+    path !== undefined &&
+    path !== '/graphql' &&
+    !path.startsWith('/graphql/') &&
+    !OPERATOR_PATHS.has(path)
+  );
 }

@@ -147,5 +147,7 @@ export function parseFlexibleDate(text: string, timeZone: string, dateOnlyTime: 
   }
   const year = Number(/^(\d{4})/.exec(normalized)?.[1] ?? NaN);
   if (Number.isNaN(year)) throw new CalendarInputError('Expected an ISO 8601 date-time, a Jalali date-time or a date `YYYY-MM-DD`.');
-  return year < JALALI_YEAR_LIMIT ? parseJalali(normalized, timeZone, dateOnlyTime) : parseLocalGregorian(normalized, timeZone, dateOnlyTime);
+  return year < JALALI_YEAR_LIMIT
+    ? parseJalali(normalized, timeZone, dateOnlyTime)
+    : parseLocalGregorian(normalized, timeZone, dateOnlyTime);
 }

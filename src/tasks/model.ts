@@ -62,7 +62,6 @@ export interface TaskStats {
   readonly dueToday: number;
 }
 
-
 /** A change to a task, emitted after its transaction commits. */
 export interface TaskDomainEvent {
   readonly type: TaskEventType;

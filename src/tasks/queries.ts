@@ -53,8 +53,10 @@ function whereClause(statement: Statement, userId: string, filter: CheckedTaskFi
   if (filter.statuses) conditions.push(`t.status = ANY(${statement.param(filter.statuses, '::status_enum[]')})`);
   if (filter.priorities) conditions.push(`t.priority = ANY(${statement.param(filter.priorities, '::priority_enum[]')})`);
   // Tags in any case, as search reads them (an index over the lower-cased tags answers both).
-  if (filter.tagsAny) conditions.push(`behflow_task_tags_lower(t.tags) && behflow_task_tags_lower(${statement.param(filter.tagsAny, '::text[]')})`);
-  if (filter.tagsAll) conditions.push(`behflow_task_tags_lower(t.tags) @> behflow_task_tags_lower(${statement.param(filter.tagsAll, '::text[]')})`);
+  if (filter.tagsAny)
+    conditions.push(`behflow_task_tags_lower(t.tags) && behflow_task_tags_lower(${statement.param(filter.tagsAny, '::text[]')})`);
+  if (filter.tagsAll)
+    conditions.push(`behflow_task_tags_lower(t.tags) @> behflow_task_tags_lower(${statement.param(filter.tagsAll, '::text[]')})`);
   if (filter.dueBefore) conditions.push(`t.due_date_gregorian < ${statement.param(filter.dueBefore, '::timestamptz')}`);
   if (filter.dueAfter) conditions.push(`t.due_date_gregorian > ${statement.param(filter.dueAfter, '::timestamptz')}`);
   if (filter.overdue !== undefined) {

@@ -100,27 +100,34 @@ export const TaskRef = builder.node(builder.objectRef<Task>('Task'), {
   loadWithoutCache: (id, context, info) => (context.viewer ? loadTask(context, info, isUuid(id) ? id : NO_SUCH_ID) : null),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'What to do (1–255 characters).' }),
-    description: t.exposeString('description', { nullable: true, description: 'Details (up to 20,000 characters); null when there are none.' }),
+    description: t.exposeString('description', {
+      nullable: true,
+      description: 'Details (up to 20,000 characters); null when there are none.',
+    }),
     priority: t.expose('priority', { type: TaskPriorityEnum, description: 'How important the task is.' }),
     status: t.expose('status', { type: TaskStatusEnum, description: 'Where the task stands.' }),
     tags: t.stringList({
       description: 'Labels for grouping and filtering, in the order given (never null; empty when there are none).',
       resolve: (task) => task.tags ?? [],
     }),
-    dueAt: t.expose('dueDateGregorian', { type: 'DateTime', nullable: true, description: 'When the task is due; null when it has no due date.' }),
+    dueAt: t.expose('dueDateGregorian', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the task is due; null when it has no due date.',
+    }),
     dueAtJalali: t.string({
       nullable: true,
-      description: 'The due date in the Jalali (Persian) calendar, `YYYY-MM-DDTHH:MM:SS` on the viewer\'s wall clock (their time zone).',
+      description: "The due date in the Jalali (Persian) calendar, `YYYY-MM-DDTHH:MM:SS` on the viewer's wall clock (their time zone).",
       resolve: (task, _args, context) => jalaliIn(context, task.dueDateGregorian),
     }),
     createdAt: t.expose('dateAddedGregorian', { type: 'DateTime', description: 'When the task was added.' }),
     createdAtJalali: t.string({
-      description: 'When the task was added, in the Jalali calendar on the viewer\'s wall clock (`YYYY-MM-DDTHH:MM:SS`).',
+      description: "When the task was added, in the Jalali calendar on the viewer's wall clock (`YYYY-MM-DDTHH:MM:SS`).",
       resolve: (task, _args, context) => jalaliIn(context, task.dateAddedGregorian)!,
     }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the task last changed.' }),
     updatedAtJalali: t.string({
-      description: 'When the task last changed, in the Jalali calendar on the viewer\'s wall clock (`YYYY-MM-DDTHH:MM:SS`).',
+      description: "When the task last changed, in the Jalali calendar on the viewer's wall clock (`YYYY-MM-DDTHH:MM:SS`).",
       resolve: (task, _args, context) => jalaliIn(context, task.updatedAt)!,
     }),
     completedAt: t.expose('completedAt', {
@@ -130,7 +137,7 @@ export const TaskRef = builder.node(builder.objectRef<Task>('Task'), {
     }),
     completedAtJalali: t.string({
       nullable: true,
-      description: 'When the task was completed, in the Jalali calendar on the viewer\'s wall clock; null unless completed.',
+      description: "When the task was completed, in the Jalali calendar on the viewer's wall clock; null unless completed.",
       resolve: (task, _args, context) => jalaliIn(context, task.completedAt),
     }),
     isOverdue: t.boolean({
@@ -173,12 +180,16 @@ const TaskFilterInput = builder.inputType('TaskFilter', {
   fields: (t) => ({
     statuses: t.field({ type: [TaskStatusEnum], description: 'Tasks with any of these statuses.' }),
     priorities: t.field({ type: [TaskPriorityEnum], description: 'Tasks with any of these priorities.' }),
-    tagsAny: t.stringList({ description: 'Tasks with at least one of these tags, in any case (`work` finds `Work`), as `search` reads them.' }),
+    tagsAny: t.stringList({
+      description: 'Tasks with at least one of these tags, in any case (`work` finds `Work`), as `search` reads them.',
+    }),
     tagsAll: t.stringList({ description: 'Tasks with all of these tags, each in any case (`work` finds `Work`).' }),
     dueBefore: t.field({ type: 'DateTime', description: 'Tasks due strictly before this instant.' }),
     dueAfter: t.field({ type: 'DateTime', description: 'Tasks due strictly after this instant.' }),
-    overdue: t.boolean({ description: 'true: only overdue tasks (due in the past, still PENDING or IN_PROGRESS); false: only the others.' }),
-    dueToday: t.boolean({ description: 'true: only tasks due today in the viewer\'s time zone; false: only the others.' }),
+    overdue: t.boolean({
+      description: 'true: only overdue tasks (due in the past, still PENDING or IN_PROGRESS); false: only the others.',
+    }),
+    dueToday: t.boolean({ description: "true: only tasks due today in the viewer's time zone; false: only the others." }),
     search: t.string({
       description:
         'Words that must each appear, in any case and anywhere inside a word, in the name, the description or one of the tags (`hom` finds the tag `Home`). At most 200 characters.',
@@ -189,7 +200,7 @@ const TaskFilterInput = builder.inputType('TaskFilter', {
 /** GraphQL's "absent" is undefined and "null" is null; a filter treats both as "no condition". */
 function filterFromArgs(filter: typeof TaskFilterInput.$inferInput | null | undefined): TaskFilter {
   if (!filter) return {};
-  const present = <T,>(value: T | null | undefined) => (value === null ? undefined : value);
+  const present = <T>(value: T | null | undefined) => (value === null ? undefined : value);
   return {
     statuses: present(filter.statuses),
     priorities: present(filter.priorities),
@@ -203,7 +214,12 @@ function filterFromArgs(filter: typeof TaskFilterInput.$inferInput | null | unde
   };
 }
 
-const TaskConnection = documentedConnection(TaskRef, 'Task', { one: 'task', many: 'tasks' }, 'How many tasks match the filter, on all pages.');
+const TaskConnection = documentedConnection(
+  TaskRef,
+  'Task',
+  { one: 'task', many: 'tasks' },
+  'How many tasks match the filter, on all pages.',
+);
 
 /** What a `tasks` selection reads of each task: the fields below `edges.node` and `nodes`. */
 const pageSelection = selectionOf('Task', [['edges', 'node'], ['nodes']]);
@@ -235,7 +251,8 @@ builder.queryField('tasks', (t) =>
         const columns = taskColumns(pageSelection(info));
         return keysetConnection(
           args,
-          (window) => (readsRows ? context.tasks.page(actor, listing, { columns, ...window, cursorTaskId: window.cursorId }) : Promise.resolve([])),
+          (window) =>
+            readsRows ? context.tasks.page(actor, listing, { columns, ...window, cursorTaskId: window.cursorId }) : Promise.resolve([]),
           { totalCount },
         ) as never;
       },
@@ -248,7 +265,7 @@ builder.queryField('task', (t) =>
   t.field({
     type: TaskRef,
     nullable: true,
-    description: 'One of the viewer\'s tasks by ID; null when there is no such task or it is not the viewer\'s.',
+    description: "One of the viewer's tasks by ID; null when there is no such task or it is not the viewer's.",
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true, description: 'The global ID of the task.' }) },
     resolve: (_root, args, context, info) => {
@@ -267,7 +284,7 @@ const TaskStatusCount = builder.objectRef<CountShape<'pending' | 'in_progress' |
   description: 'How many tasks have one status.',
   fields: (t) => ({
     status: t.field({ type: TaskStatusEnum, description: 'The status.', resolve: (entry) => entry.key }),
-    count: t.exposeInt('count', { description: 'How many of the viewer\'s tasks have it.' }),
+    count: t.exposeInt('count', { description: "How many of the viewer's tasks have it." }),
   }),
 });
 
@@ -275,7 +292,7 @@ const TaskPriorityCount = builder.objectRef<CountShape<'low' | 'medium' | 'high'
   description: 'How many tasks have one priority.',
   fields: (t) => ({
     priority: t.field({ type: TaskPriorityEnum, description: 'The priority.', resolve: (entry) => entry.key }),
-    count: t.exposeInt('count', { description: 'How many of the viewer\'s tasks have it.' }),
+    count: t.exposeInt('count', { description: "How many of the viewer's tasks have it." }),
   }),
 });
 
@@ -291,14 +308,18 @@ const TaskStatsRef = builder.objectRef<TaskStatsShape>('TaskStats').implement({
   description: "Counts over all the viewer's tasks.",
   fields: (t) => ({
     total: t.exposeInt('total', { description: 'All tasks.' }),
-    byStatus: t.field({ type: [TaskStatusCount], description: 'Tasks per status, every status listed (zero counts included).', resolve: (s) => s.byStatus }),
+    byStatus: t.field({
+      type: [TaskStatusCount],
+      description: 'Tasks per status, every status listed (zero counts included).',
+      resolve: (s) => s.byStatus,
+    }),
     byPriority: t.field({
       type: [TaskPriorityCount],
       description: 'Tasks per priority, every priority listed (zero counts included).',
       resolve: (s) => s.byPriority,
     }),
     overdue: t.exposeInt('overdue', { description: 'Tasks due in the past that are still PENDING or IN_PROGRESS.' }),
-    dueToday: t.exposeInt('dueToday', { description: 'Tasks (any status) due today in the viewer\'s time zone.' }),
+    dueToday: t.exposeInt('dueToday', { description: "Tasks (any status) due today in the viewer's time zone." }),
   }),
 });
 
@@ -312,7 +333,10 @@ builder.queryField('taskStats', (t) =>
       return {
         total: stats.total,
         byStatus: (Object.keys(stats.byStatus) as Array<keyof typeof stats.byStatus>).map((key) => ({ key, count: stats.byStatus[key] })),
-        byPriority: (Object.keys(stats.byPriority) as Array<keyof typeof stats.byPriority>).map((key) => ({ key, count: stats.byPriority[key] })),
+        byPriority: (Object.keys(stats.byPriority) as Array<keyof typeof stats.byPriority>).map((key) => ({
+          key,
+          count: stats.byPriority[key],
+        })),
         overdue: stats.overdue,
         dueToday: stats.dueToday,
       };
@@ -340,7 +364,10 @@ builder.queryField('tags', (t) =>
 // ---- Mutations ----
 
 const dueDateFields = (t: Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0]) => ({
-  dueAt: t.field({ type: 'DateTime', description: 'The due date as an instant. Give at most one of dueAt, dueAtJalali and dueDate; null clears it.' }),
+  dueAt: t.field({
+    type: 'DateTime',
+    description: 'The due date as an instant. Give at most one of dueAt, dueAtJalali and dueDate; null clears it.',
+  }),
   dueAtJalali: t.string({
     description:
       "The due date in the Jalali calendar on the viewer's wall clock: `1404-09-27T07:30[:00]`, or a date alone `1404-09-27` meaning by the end of that day (23:59 in the viewer's time zone, rendered `1404-09-27T23:59:00`). Null clears it.",
@@ -386,7 +413,10 @@ const UpdateTaskInput = builder.inputType('UpdateTaskInput', {
     name: t.string({ description: 'A new name (1–255 characters); cannot be null.' }),
     description: t.string({ description: 'New details (up to 20,000 characters); null removes them.' }),
     priority: t.field({ type: TaskPriorityEnum, description: 'A new priority; cannot be null.' }),
-    status: t.field({ type: TaskStatusEnum, description: 'A new status; cannot be null. COMPLETED sets completedAt, leaving it clears completedAt.' }),
+    status: t.field({
+      type: TaskStatusEnum,
+      description: 'A new status; cannot be null. COMPLETED sets completedAt, leaving it clears completedAt.',
+    }),
     tags: t.stringList({ description: 'The new tags, replacing the old ones (same rules as on creation); null removes all.' }),
     ...dueDateFields(t),
   }),
@@ -458,7 +488,7 @@ builder.mutationField('updateTask', (t) =>
     type: UpdateTaskPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    description: 'Changes some fields of one of the viewer\'s tasks, leaving the others as they are.',
+    description: "Changes some fields of one of the viewer's tasks, leaving the others as they are.",
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: UpdateTaskInput, required: true, description: 'The task and its changes.' }) },
     resolve: async (_root, { input }, context) => {
@@ -481,7 +511,7 @@ builder.mutationField('deleteTask', (t) =>
     type: DeleteTaskPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    description: 'Deletes one of the viewer\'s tasks.',
+    description: "Deletes one of the viewer's tasks.",
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: DeleteTaskInput, required: true, description: 'The task to delete.' }) },
     resolve: async (_root, { input }, context) => {
@@ -496,7 +526,7 @@ builder.mutationField('completeTask', (t) =>
     type: CompleteTaskPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    description: 'Marks one of the viewer\'s tasks as COMPLETED (and sets completedAt, unless it already was completed).',
+    description: "Marks one of the viewer's tasks as COMPLETED (and sets completedAt, unless it already was completed).",
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: CompleteTaskInput, required: true, description: 'The task to complete.' }) },
     resolve: async (_root, { input }, context) => {
@@ -510,7 +540,7 @@ builder.mutationField('reopenTask', (t) =>
     type: ReopenTaskPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    description: 'Sets one of the viewer\'s tasks back to PENDING (clearing completedAt).',
+    description: "Sets one of the viewer's tasks back to PENDING (clearing completedAt).",
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ReopenTaskInput, required: true, description: 'The task to reopen.' }) },
     resolve: async (_root, { input }, context) => {
@@ -530,7 +560,8 @@ const TaskEventTypeEnum = builder.enumType('TaskEventType', {
     DELETED: { value: 'DELETED', description: 'The task was deleted: `task` is null, `taskId` says which one.' },
     REFETCH: {
       value: 'REFETCH',
-      description: 'Events asked for with `after` are no longer kept: read the tasks again, then go on from this event\'s `cursor`. `taskId` and `task` are null.',
+      description:
+        "Events asked for with `after` are no longer kept: read the tasks again, then go on from this event's `cursor`. `taskId` and `task` are null.",
     },
   } as const,
 });
@@ -585,7 +616,9 @@ builder.subscriptionField('taskEvents', (t) =>
       "Every change to the viewer's tasks, as it happens, in order. Only the viewer's own tasks are ever reported. With `after`, the changes since that event come first (see the README for how long they are kept).",
     authScopes: { authenticated: true },
     args: {
-      after: t.arg.string({ description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept." }),
+      after: t.arg.string({
+        description: "Resume after this event's `cursor`: the events since come first, or a single REFETCH when they are no longer kept.",
+      }),
     },
     // The viewer's own stream is the server-side filter: no other user's event reaches it.
     subscribe: (_root, args, context) => {

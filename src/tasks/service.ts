@@ -9,13 +9,44 @@ import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
 import { BadUserInputError, NotFoundError } from '../errors.js';
 import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
 import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type TaskColumn, type TaskRow } from './queries.js';
-import { movedTasks, rescheduleOutcome, rescheduleStatement, type RescheduleOptions, type RescheduleOutcome, type RescheduleRow } from './reschedule.js';
+import {
+  movedTasks,
+  rescheduleOutcome,
+  rescheduleStatement,
+  type RescheduleOptions,
+  type RescheduleOutcome,
+  type RescheduleRow,
+} from './reschedule.js';
 import { taskSnapshot, taskStream, type TaskChangedEvent } from './snapshot.js';
-import { overdueSql, checkedTaskFilter, checkedTaskOrder, DATE_ONLY_DUE_TIME, isUuid, validDescription, validDueDate, validName, validPriority, validStatus, validTags } from './rules.js';
+import {
+  overdueSql,
+  checkedTaskFilter,
+  checkedTaskOrder,
+  DATE_ONLY_DUE_TIME,
+  isUuid,
+  validDescription,
+  validDueDate,
+  validName,
+  validPriority,
+  validStatus,
+  validTags,
+} from './rules.js';
 
 export * from './model.js';
 export type { RescheduleOptions, RescheduleOutcome } from './reschedule.js';
-import type { Actor, CreateTaskData, DueDateFormat, TaskDomainEvent, TaskEventType, TaskFilter, TaskListing, TaskOrder, TaskStats, TaskStatus, UpdateTaskData } from './model.js';
+import type {
+  Actor,
+  CreateTaskData,
+  DueDateFormat,
+  TaskDomainEvent,
+  TaskEventType,
+  TaskFilter,
+  TaskListing,
+  TaskOrder,
+  TaskStats,
+  TaskStatus,
+  UpdateTaskData,
+} from './model.js';
 
 /** One page of a listing. */
 export interface TaskPageRequest {
@@ -184,19 +215,19 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       const at = now();
       const { task, events, logged } = await prisma.$transaction(async (tx) => {
         const task = await tx.task.create({
-        data: {
-          userId: actor.id,
-          name,
-          description,
-          priority,
-          status,
-          tags,
-          dueDateGregorian: dueAt,
-          dateAddedGregorian: at,
-          updatedAt: at,
-          completedAt: completedAtFor(null, status, at),
-          ...jalaliColumns({ dueDateGregorian: dueAt, dateAddedGregorian: at }, timeZone),
-        } as Prisma.TaskUncheckedCreateInput,
+          data: {
+            userId: actor.id,
+            name,
+            description,
+            priority,
+            status,
+            tags,
+            dueDateGregorian: dueAt,
+            dateAddedGregorian: at,
+            updatedAt: at,
+            completedAt: completedAtFor(null, status, at),
+            ...jalaliColumns({ dueDateGregorian: dueAt, dateAddedGregorian: at }, timeZone),
+          } as Prisma.TaskUncheckedCreateInput,
         });
         const events = [event('CREATED', task)];
         return { task, events, logged: await record(tx, events) };
@@ -286,7 +317,12 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       const count = (key: string) => Number(counts[key] ?? 0);
       return {
         total: count('total'),
-        byStatus: { pending: count('pending'), in_progress: count('in_progress'), completed: count('completed'), cancelled: count('cancelled') },
+        byStatus: {
+          pending: count('pending'),
+          in_progress: count('in_progress'),
+          completed: count('completed'),
+          cancelled: count('cancelled'),
+        },
         byPriority: { low: count('low'), medium: count('medium'), high: count('high') },
         overdue: count('overdue'),
         dueToday: count('due_today'),

@@ -5,7 +5,9 @@ import type { Task } from '../db/prisma.js';
 export type TaskEventType = 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED';
 
 /** A task's columns as JSON (instants as ISO strings). */
-export type TaskSnapshot = { readonly [K in keyof Task]: Task[K] extends Date ? string : Task[K] extends Date | null ? string | null : Task[K] };
+export type TaskSnapshot = {
+  readonly [K in keyof Task]: Task[K] extends Date ? string : Task[K] extends Date | null ? string | null : Task[K];
+};
 
 /** The event stream of one user's tasks. */
 export const taskStream = (userId: string) => `tasks:${userId}`;

@@ -16,7 +16,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every module a file imports, as written (type-only ones included: they tie the code together too). */
-const importsOf = (file: string) => ts.preProcessFile(readFileSync(file, 'utf8'), true, false).importedFiles.map((imported) => imported.fileName);
+const importsOf = (file: string) =>
+  ts.preProcessFile(readFileSync(file, 'utf8'), true, false).importedFiles.map((imported) => imported.fileName);
 
 /** Every module's imports of other modules of ours. */
 function importGraph(): Map<string, string[]> {
@@ -55,7 +56,9 @@ describe('imports', () => {
 
   it('are resolved: every relative import names a module that exists', () => {
     expect(graph.size).toBeGreaterThan(50);
-    const missing = [...graph].flatMap(([file, targets]) => targets.filter((target) => !graph.has(target)).map((target) => `${path.relative(SRC, file)} → ${path.relative(SRC, target)}`));
+    const missing = [...graph].flatMap(([file, targets]) =>
+      targets.filter((target) => !graph.has(target)).map((target) => `${path.relative(SRC, file)} → ${path.relative(SRC, target)}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -66,7 +69,14 @@ describe('imports', () => {
   it('would report a loop (the check itself works)', () => {
     const a = path.join(SRC, 'a.ts');
     const b = path.join(SRC, 'b.ts');
-    expect(loops(new Map([[a, [b]], [b, [a]]]))).toEqual([['a.ts', 'b.ts']]);
+    expect(
+      loops(
+        new Map([
+          [a, [b]],
+          [b, [a]],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts']]);
   });
 });
 
@@ -78,7 +88,11 @@ describe('imports', () => {
  */
 const isGraphQLLayer = (file: string) => {
   const relative = path.relative(SRC, file);
-  return relative.startsWith(`schema${path.sep}`) || /(^|[-/])schema\.ts$/.test(relative) || ['app.ts', 'server.ts', 'main.ts'].includes(relative);
+  return (
+    relative.startsWith(`schema${path.sep}`) ||
+    /(^|[-/])schema\.ts$/.test(relative) ||
+    ['app.ts', 'server.ts', 'main.ts'].includes(relative)
+  );
 };
 
 describe('layers', () => {
@@ -86,14 +100,22 @@ describe('layers', () => {
   const domain = [...graph.keys()].filter((file) => !isGraphQLLayer(file));
 
   it('tell the domain from the GraphQL layer', () => {
-    expect(domain.map((file) => path.relative(SRC, file))).toEqual(expect.arrayContaining(['tasks/service.ts', 'errors.ts', 'assistant/tools.ts', 'scheduler/scheduler.ts']));
+    expect(domain.map((file) => path.relative(SRC, file))).toEqual(
+      expect.arrayContaining(['tasks/service.ts', 'errors.ts', 'assistant/tools.ts', 'scheduler/scheduler.ts']),
+    );
     expect(domain.map((file) => path.relative(SRC, file))).not.toContain('tasks/schema.ts');
   });
 
   it('keep the domain free of GraphQL: no graphql, no Pothos, nothing of the GraphQL layer', () => {
     const crossings = domain.flatMap((file) =>
       importsOf(file)
-        .filter((name) => name === 'graphql' || name.startsWith('graphql/') || name.startsWith('@pothos/') || (name.startsWith('.') && isGraphQLLayer(path.resolve(path.dirname(file), name).replace(/\.js$/, '.ts'))))
+        .filter(
+          (name) =>
+            name === 'graphql' ||
+            name.startsWith('graphql/') ||
+            name.startsWith('@pothos/') ||
+            (name.startsWith('.') && isGraphQLLayer(path.resolve(path.dirname(file), name).replace(/\.js$/, '.ts'))),
+        )
         .map((name) => `${path.relative(SRC, file)} → ${name}`),
     );
     expect(crossings).toEqual([]);

@@ -33,7 +33,10 @@ export interface Conversation {
   task(name: string): Promise<Task>;
 }
 
-export function assistantKit(database: { prisma: PrismaClient; sql: Sql; eventLog: EventLog }, options: { now?: Date; zone?: string } = {}) {
+export function assistantKit(
+  database: { prisma: PrismaClient; sql: Sql; eventLog: EventLog },
+  options: { now?: Date; zone?: string } = {},
+) {
   const { prisma, sql, eventLog } = database;
   const now = options.now ?? NOW;
   const zone = options.zone ?? ZONE;
@@ -82,7 +85,16 @@ export const wrote = (said: Said) => said.tools.filter((tool) => WRITING_TOOLS.h
 
 /** The tasks as comparable rows: a reply that changed nothing leaves these exactly as they were. */
 export const snapshot = (list: Task[]) =>
-  list.map((task) => [task.id, task.name, task.status, task.priority, task.tags.join(','), task.description, task.dueDateGregorian?.getTime() ?? null, task.updatedAt.getTime()]);
+  list.map((task) => [
+    task.id,
+    task.name,
+    task.status,
+    task.priority,
+    task.tags.join(','),
+    task.description,
+    task.dueDateGregorian?.getTime() ?? null,
+    task.updatedAt.getTime(),
+  ]);
 
 /** Five ordinary tasks, as a user would have them. */
 export const ORDINARY: CreateTaskData[] = [

@@ -14,7 +14,14 @@ const ZONE = 'Asia/Tehran';
 /** Wednesday 2026-03-11, 10:00 in Tehran (+03:30). */
 const NOW = new Date('2026-03-11T06:30:00Z');
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger, timeZone: ZONE, now: () => NOW });
+const tasks = createTaskService({
+  prisma: server.prisma,
+  sql: server.running.database.sql,
+  events: server.running.eventLog,
+  logger,
+  timeZone: ZONE,
+  now: () => NOW,
+});
 const provider = createBuiltinProvider();
 
 const at = (iso: string) => new Date(iso);
@@ -52,9 +59,21 @@ const rows: Row[] = [
     reply: /^Added \*\*Call mom\*\* \(high priority, due 2026-03-12 18:00, #family\)\.$/,
     tools: ['add_task'],
     then: ([task]) =>
-      expect(task).toMatchObject({ name: 'Call mom', priority: 'high', tags: ['family'], status: 'pending', dueDateGregorian: at('2026-03-12T14:30:00Z'), dueDateJalali: '1404-12-21T18:00:00' }),
+      expect(task).toMatchObject({
+        name: 'Call mom',
+        priority: 'high',
+        tags: ['family'],
+        status: 'pending',
+        dueDateGregorian: at('2026-03-12T14:30:00Z'),
+        dueDateJalali: '1404-12-21T18:00:00',
+      }),
   },
-  { say: 'add buy milk', reply: /Added \*\*Buy milk\*\* \(medium priority\)/, tools: ['add_task'], then: ([task]) => expect(task).toMatchObject({ name: 'Buy milk', dueDateGregorian: null, tags: [] }) },
+  {
+    say: 'add buy milk',
+    reply: /Added \*\*Buy milk\*\* \(medium priority\)/,
+    tools: ['add_task'],
+    then: ([task]) => expect(task).toMatchObject({ name: 'Buy milk', dueDateGregorian: null, tags: [] }),
+  },
   {
     say: 'create a task: write report by next friday',
     reply: /Added \*\*Write report\*\*.*due 2026-03-20 23:59/,
@@ -77,20 +96,36 @@ const rows: Row[] = [
     say: 'add urgent: renew passport today',
     reply: /Added \*\*Renew passport\*\* \(high priority, due 2026-03-11 23:59\)/,
     tools: ['add_task'],
-    then: ([task]) => expect(task).toMatchObject({ name: 'Renew passport', priority: 'high', dueDateGregorian: at('2026-03-11T20:29:00Z') }),
+    then: ([task]) =>
+      expect(task).toMatchObject({ name: 'Renew passport', priority: 'high', dueDateGregorian: at('2026-03-11T20:29:00Z') }),
   },
   { say: 'add a task', reply: /What should the new task be called\?/, tools: [], then: (after) => expect(after).toEqual([]) },
-  { say: 'show my tasks', given: [REPORT, MILK], reply: /^Your tasks \(2\):\n(?=[^]*^\d\. \*\*Write report\*\*$)(?=[^]*^\d\. \*\*Buy milk\*\* · low$)/m, tools: ['list_tasks'] },
+  {
+    say: 'show my tasks',
+    given: [REPORT, MILK],
+    reply: /^Your tasks \(2\):\n(?=[^]*^\d\. \*\*Write report\*\*$)(?=[^]*^\d\. \*\*Buy milk\*\* · low$)/m,
+    tools: ['list_tasks'],
+  },
   {
     say: 'list pending tasks',
     given: [REPORT, { name: 'Old chore', status: 'completed' }],
     reply: /Your pending tasks \(1\):\n- \*\*Write report\*\*$/,
     tools: ['list_tasks'],
   },
-  { say: 'show completed tasks', given: [REPORT, { name: 'Old chore', status: 'completed' }], reply: /completed tasks \(1\):\n- \*\*Old chore\*\*$/, tools: ['list_tasks'] },
+  {
+    say: 'show completed tasks',
+    given: [REPORT, { name: 'Old chore', status: 'completed' }],
+    reply: /completed tasks \(1\):\n- \*\*Old chore\*\*$/,
+    tools: ['list_tasks'],
+  },
   { say: 'show my in progress tasks', given: [REPORT], reply: /^You have no in progress tasks\.$/, tools: ['list_tasks'] },
   { say: 'show 2 tasks', given: [REPORT, MILK, GYM], reply: /Your tasks \(2\):/, tools: ['list_tasks'] },
-  { say: 'show high priority tasks', given: [{ name: 'Taxes', priority: 'high' }, MILK], reply: /high priority tasks \(1\):\n- \*\*Taxes\*\* · high$/, tools: ['list_tasks'] },
+  {
+    say: 'show high priority tasks',
+    given: [{ name: 'Taxes', priority: 'high' }, MILK],
+    reply: /high priority tasks \(1\):\n- \*\*Taxes\*\* · high$/,
+    tools: ['list_tasks'],
+  },
   {
     say: 'show my overdue tasks',
     given: [{ name: 'Call bank', dueAt: YESTERDAY_NOON }, DENTIST],
@@ -104,7 +139,12 @@ const rows: Row[] = [
     reply: /tasks due today \(1\):\n- \*\*Pick up parcel\*\* · due 2026-03-11 18:00$/,
     tools: ['list_tasks'],
   },
-  { say: 'search for report', given: [REPORT, MILK], reply: /Tasks matching "report" \(1\):\n- \*\*Write report\*\*$/, tools: ['find_task'] },
+  {
+    say: 'search for report',
+    given: [REPORT, MILK],
+    reply: /Tasks matching "report" \(1\):\n- \*\*Write report\*\*$/,
+    tools: ['find_task'],
+  },
   { say: 'find tasks about milk', given: [REPORT, MILK], reply: /matching "milk" \(1\)/, notInReply: /report/, tools: ['find_task'] },
   {
     say: 'mark the report task done',
@@ -120,8 +160,20 @@ const rows: Row[] = [
     tools: ['find_task', 'complete_task'],
     then: ([task]) => expect(task!.status).toBe('completed'),
   },
-  { say: 'delete the gym task', given: [GYM, MILK], reply: /^Deleted \*\*Gym\*\*\.$/, tools: ['find_task', 'remove_task'], then: (after) => expect(after.map((task) => task.name)).toEqual(['Buy milk']) },
-  { say: 'remove buy milk', given: [GYM, MILK], reply: /^Deleted \*\*Buy milk\*\*\.$/, tools: ['find_task', 'remove_task'], then: (after) => expect(after.map((task) => task.name)).toEqual(['Gym']) },
+  {
+    say: 'delete the gym task',
+    given: [GYM, MILK],
+    reply: /^Deleted \*\*Gym\*\*\.$/,
+    tools: ['find_task', 'remove_task'],
+    then: (after) => expect(after.map((task) => task.name)).toEqual(['Buy milk']),
+  },
+  {
+    say: 'remove buy milk',
+    given: [GYM, MILK],
+    reply: /^Deleted \*\*Buy milk\*\*\.$/,
+    tools: ['find_task', 'remove_task'],
+    then: (after) => expect(after.map((task) => task.name)).toEqual(['Gym']),
+  },
   {
     say: 'change the priority of the report task to high',
     given: [REPORT],
@@ -129,8 +181,20 @@ const rows: Row[] = [
     tools: ['find_task', 'change_priority'],
     then: ([task]) => expect(task!.priority).toBe('high'),
   },
-  { say: 'make the gym task low priority', given: [GYM], reply: /is now \*\*low\*\* priority/, tools: ['find_task', 'change_priority'], then: ([task]) => expect(task!.priority).toBe('low') },
-  { say: 'start the report task', given: [REPORT], reply: /is now \*\*in progress\*\*/, tools: ['find_task', 'update_task'], then: ([task]) => expect(task!.status).toBe('in_progress') },
+  {
+    say: 'make the gym task low priority',
+    given: [GYM],
+    reply: /is now \*\*low\*\* priority/,
+    tools: ['find_task', 'change_priority'],
+    then: ([task]) => expect(task!.priority).toBe('low'),
+  },
+  {
+    say: 'start the report task',
+    given: [REPORT],
+    reply: /is now \*\*in progress\*\*/,
+    tools: ['find_task', 'update_task'],
+    then: ([task]) => expect(task!.status).toBe('in_progress'),
+  },
   {
     say: 'rename the gym task to evening run',
     given: [GYM],
@@ -145,38 +209,87 @@ const rows: Row[] = [
     tools: ['find_task', 'update_task'],
     then: ([task]) => expect(task).toMatchObject({ dueDateGregorian: at('2026-03-16T06:30:00Z'), dueDateJalali: '1404-12-25T10:00:00' }),
   },
-  { say: 'tag the report task #work', given: [{ ...REPORT, tags: ['q1'] }], reply: /is now tagged #q1 #work/, tools: ['find_task', 'update_task'], then: ([task]) => expect(task!.tags).toEqual(['q1', 'work']) },
+  {
+    say: 'tag the report task #work',
+    given: [{ ...REPORT, tags: ['q1'] }],
+    reply: /is now tagged #q1 #work/,
+    tools: ['find_task', 'update_task'],
+    then: ([task]) => expect(task!.tags).toEqual(['q1', 'work']),
+  },
   {
     say: 'how many tasks do I have',
     given: [{ name: 'Call bank', dueAt: YESTERDAY_NOON, priority: 'high' }, REPORT, { name: 'Old chore', status: 'completed' }],
-    reply: /^You have \*\*3\*\* tasks: 2 pending, 0 in progress, 1 completed, 0 cancelled\.\n- By priority: 1 high, 2 medium, 0 low\n- Overdue: \*\*1\*\*/,
+    reply:
+      /^You have \*\*3\*\* tasks: 2 pending, 0 in progress, 1 completed, 0 cancelled\.\n- By priority: 1 high, 2 medium, 0 low\n- Overdue: \*\*1\*\*/,
     tools: ['task_statistics'],
   },
-  { say: 'show tasks tagged #health', given: [GYM, MILK], reply: /^Tasks tagged #health \(1\):\n- \*\*Gym\*\* · #health$/, tools: ['tasks_by_tag'] },
+  {
+    say: 'show tasks tagged #health',
+    given: [GYM, MILK],
+    reply: /^Tasks tagged #health \(1\):\n- \*\*Gym\*\* · #health$/,
+    tools: ['tasks_by_tag'],
+  },
   {
     say: 'group my tasks by priority',
     given: [{ name: 'Taxes', priority: 'high' }, REPORT, MILK],
-    reply: /^\*\*High priority\*\* \(1\)\n- \*\*Taxes\*\*\n\n\*\*Medium priority\*\* \(1\)\n- \*\*Write report\*\*\n\n\*\*Low priority\*\* \(1\)\n- \*\*Buy milk\*\*$/,
+    reply:
+      /^\*\*High priority\*\* \(1\)\n- \*\*Taxes\*\*\n\n\*\*Medium priority\*\* \(1\)\n- \*\*Write report\*\*\n\n\*\*Low priority\*\* \(1\)\n- \*\*Buy milk\*\*$/,
     tools: ['group_by_priority'],
   },
-  { say: 'group by status', given: [REPORT, { name: 'Old chore', status: 'completed' }], reply: /\*\*Pending\*\* \(1\)\n- \*\*Write report\*\*\n\n\*\*Completed\*\* \(1\)\n- \*\*Old chore\*\*/, tools: ['group_by_status'] },
+  {
+    say: 'group by status',
+    given: [REPORT, { name: 'Old chore', status: 'completed' }],
+    reply: /\*\*Pending\*\* \(1\)\n- \*\*Write report\*\*\n\n\*\*Completed\*\* \(1\)\n- \*\*Old chore\*\*/,
+    tools: ['group_by_status'],
+  },
   {
     say: 'complete the report task',
     given: [REPORT, { name: 'Read report' }],
-    reply: /^Several tasks match "report"\. Which one do you mean\?\n(?=[^]*^\d\. \*\*Write report\*\*$)(?=[^]*^\d\. \*\*Read report\*\*$)/m,
+    reply:
+      /^Several tasks match "report"\. Which one do you mean\?\n(?=[^]*^\d\. \*\*Write report\*\*$)(?=[^]*^\d\. \*\*Read report\*\*$)/m,
     tools: ['find_task'],
     then: unchanged,
   },
-  { say: 'complete "Write report"', given: [REPORT, { name: 'Write report draft' }], reply: /\*\*Write report\*\* is completed/, tools: ['find_task', 'complete_task'] },
-  { say: 'delete the unicorn task', given: [GYM], reply: /^I could not find a task matching "unicorn"/, tools: ['find_task'], then: unchanged },
-  { say: 'cancel the gym task', given: [GYM], reply: /is now \*\*cancelled\*\*/, tools: ['find_task', 'update_task'], then: ([task]) => expect(task!.status).toBe('cancelled') },
-  { say: 'reopen the report task', given: [{ ...REPORT, status: 'completed' }], reply: /is now \*\*pending\*\*/, tools: ['find_task', 'update_task'], then: ([task]) => expect(task).toMatchObject({ status: 'pending', completedAt: null }) },
+  {
+    say: 'complete "Write report"',
+    given: [REPORT, { name: 'Write report draft' }],
+    reply: /\*\*Write report\*\* is completed/,
+    tools: ['find_task', 'complete_task'],
+  },
+  {
+    say: 'delete the unicorn task',
+    given: [GYM],
+    reply: /^I could not find a task matching "unicorn"/,
+    tools: ['find_task'],
+    then: unchanged,
+  },
+  {
+    say: 'cancel the gym task',
+    given: [GYM],
+    reply: /is now \*\*cancelled\*\*/,
+    tools: ['find_task', 'update_task'],
+    then: ([task]) => expect(task!.status).toBe('cancelled'),
+  },
+  {
+    say: 'reopen the report task',
+    given: [{ ...REPORT, status: 'completed' }],
+    reply: /is now \*\*pending\*\*/,
+    tools: ['find_task', 'update_task'],
+    then: ([task]) => expect(task).toMatchObject({ status: 'pending', completedAt: null }),
+  },
   { say: 'hello', reply: /^Hello! I manage your tasks\.\n\nHere is what I can do:/, tools: [] },
-  { say: 'sing me a song', given: [REPORT], reply: /^Sorry, I did not understand that, so I changed nothing\.\n\nHere is what I can do:\n- \*\*Add\*\*/, tools: [], then: unchanged },
+  {
+    say: 'sing me a song',
+    given: [REPORT],
+    reply: /^Sorry, I did not understand that, so I changed nothing\.\n\nHere is what I can do:\n- \*\*Add\*\*/,
+    tools: [],
+    then: unchanged,
+  },
   {
     say: 'what should I do first?',
     given: [{ name: 'Call bank', dueAt: YESTERDAY_NOON }, { name: 'Taxes', priority: 'high' }, MILK],
-    reply: /^I would start with these, most pressing first:\n1\. \*\*Call bank\*\*: overdue since 2026-03-10 12:00\n2\. \*\*Taxes\*\*: high priority$/,
+    reply:
+      /^I would start with these, most pressing first:\n1\. \*\*Call bank\*\*: overdue since 2026-03-10 12:00\n2\. \*\*Taxes\*\*: high priority$/,
     tools: ['suggest_next'],
   },
   {
@@ -246,7 +359,7 @@ describe('the built-in assistant', () => {
     if (!row.then && !row.tools.some((tool) => /add|remove|update|complete|change/.test(tool))) unchanged(after, before);
   });
 
-  it('never touches another user\'s tasks, even when they match', async () => {
+  it("never touches another user's tasks, even when they match", async () => {
     const owner = await seedUser(server.prisma, { timeZone: ZONE });
     const stranger = await seedUser(server.prisma, { timeZone: ZONE });
     await tasks.create({ id: stranger.user.id, timeZone: ZONE }, { name: 'Secret report' });

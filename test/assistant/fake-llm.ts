@@ -61,7 +61,9 @@ export function streamToolCalls(calls: Array<{ name: string; args: Record<string
     calls.forEach((call, index) => {
       const json = JSON.stringify(call.args);
       const cut = Math.ceil(json.length / 2);
-      events.push(chunk({ delta: { tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] } }));
+      events.push(
+        chunk({ delta: { tool_calls: [{ index, id: `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }] } }),
+      );
       events.push(chunk({ delta: { tool_calls: [{ index, function: { arguments: json.slice(0, cut) } }] } }));
       events.push(chunk({ delta: { tool_calls: [{ index, function: { arguments: json.slice(cut) } }] } }));
     });

@@ -36,7 +36,9 @@ describe('a failed language model request', () => {
       }),
     ).rejects.toBeInstanceOf(AssistantUnavailableError);
 
-    const entry = lines.map((line) => JSON.parse(line) as Record<string, any>).find((logged) => logged.msg === 'language model request failed');
+    const entry = lines
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .find((logged) => logged.msg === 'language model request failed');
     expect(entry).toMatchObject({ status: 401 });
     expect(entry!.detail).toMatch(/^Invalid key \[redacted\]; you sent authorization: Bearer \[redacted\] x+…$/);
     expect(entry!.detail.length).toBeLessThanOrEqual(161);

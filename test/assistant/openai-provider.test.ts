@@ -27,17 +27,26 @@ describe('OpenAI-compatible assistant', () => {
   it('calls tools on the task service, streams its answer, and keeps what it did', async () => {
     const { token, user } = await seedUser(server.prisma, { timeZone: 'Europe/Berlin' });
     llm.script(
-      streamToolCalls([{ name: 'add_task', args: { name: 'Call mom', priority: 'high', tags: ['family'], due: '2030-01-02T18:00:00+01:00' } }], 100),
+      streamToolCalls(
+        [{ name: 'add_task', args: { name: 'Call mom', priority: 'high', tags: ['family'], due: '2030-01-02T18:00:00+01:00' } }],
+        100,
+      ),
       streamText(['Added **Call mom** ', 'for tomorrow ', 'at 18:00.'], 50),
     );
     const before = llm.requests.length;
     const session = await server.data(`mutation { createChatSession(input: { title: "LLM" }) { chatSession { id } } }`, { token });
     const sessionId = session.createChatSession.chatSession.id;
-    const added = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { id role content } } }`, { token, variables: { id: sessionId } });
-    const stream = server.subscribe(`subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { content } } }`, {
+    const added = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { id role content } } }`, {
       token,
       variables: { id: sessionId },
     });
+    const stream = server.subscribe(
+      `subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { content } } }`,
+      {
+        token,
+        variables: { id: sessionId },
+      },
+    );
     // Both subscriptions are live once a heartbeat-free round trip on each socket has happened.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -60,7 +69,12 @@ describe('OpenAI-compatible assistant', () => {
     stream.close();
 
     const task = await server.prisma.task.findFirstOrThrow({ where: { userId: user.id } });
-    expect(task).toMatchObject({ name: 'Call mom', priority: 'high', tags: ['family'], dueDateGregorian: new Date('2030-01-02T17:00:00Z') });
+    expect(task).toMatchObject({
+      name: 'Call mom',
+      priority: 'high',
+      tags: ['family'],
+      dueDateGregorian: new Date('2030-01-02T17:00:00Z'),
+    });
 
     const [, assistant] = await messagesOf(token, sessionId);
     expect(assistant.tokensUsed).toBe(150);
@@ -77,21 +91,37 @@ describe('OpenAI-compatible assistant', () => {
     expect(first!.path).toBe('/v1/chat/completions');
     expect(first!.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(first!.body).toMatchObject({ model: 'fake-model', stream: true });
-    expect(first!.body.tools.map((tool: any) => tool.function.name).sort()).toEqual(
-      [
-        ...['add_task', 'change_priority', 'complete_task', 'find_task', 'get_task', 'group_by_priority', 'group_by_status', 'list_tasks', 'overdue_tasks'],
-        ...['remove_task', 'search_tasks', 'suggest_next', 'task_statistics', 'tasks_by_tag', 'update_task'],
+    expect(first!.body.tools.map((tool: any) => tool.function.name).sort()).toEqual([
+      ...[
+        'add_task',
+        'change_priority',
+        'complete_task',
+        'find_task',
+        'get_task',
+        'group_by_priority',
+        'group_by_status',
+        'list_tasks',
+        'overdue_tasks',
       ],
-    );
+      ...['remove_task', 'search_tasks', 'suggest_next', 'task_statistics', 'tasks_by_tag', 'update_task'],
+    ]);
     const system = first!.body.messages[0];
     expect(system.role).toBe('system');
-    expect(system.content).toMatch(/Current time: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00 \(\w+day\) in the Gregorian calendar; 14\d\d-\d\d-\d\dT\d\d:\d\d:\d\d in the Jalali/);
+    expect(system.content).toMatch(
+      /Current time: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00 \(\w+day\) in the Gregorian calendar; 14\d\d-\d\d-\d\dT\d\d:\d\d:\d\d in the Jalali/,
+    );
     expect(system.content).toContain("The user's time zone: Europe/Berlin");
     expect(system.content).toMatch(/call find_task \(or search_tasks\) first/);
-    expect(first!.body.messages.at(-1)).toEqual({ role: 'user', content: 'add a high priority task to call mom on 2 January 2030 at 6pm #family' });
+    expect(first!.body.messages.at(-1)).toEqual({
+      role: 'user',
+      content: 'add a high priority task to call mom on 2 January 2030 at 6pm #family',
+    });
     // The second round carries the tool call and its result.
     const [assistantTurn, toolTurn] = second!.body.messages.slice(-2);
-    expect(assistantTurn).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'add_task' } }] });
+    expect(assistantTurn).toMatchObject({
+      role: 'assistant',
+      tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'add_task' } }],
+    });
     expect(JSON.parse(assistantTurn.tool_calls[0].function.arguments)).toMatchObject({ name: 'Call mom' });
     expect(toolTurn).toMatchObject({ role: 'tool', tool_call_id: 'call_0' });
     expect(JSON.parse(toolTurn.content).task).toMatchObject({ id: task.id, name: 'Call mom', priority: 'high' });
@@ -132,7 +162,10 @@ describe('OpenAI-compatible assistant', () => {
   it('reports tool failures to the model instead of failing the reply', async () => {
     const { token } = await seedUser(server.prisma);
     llm.script(
-      streamToolCalls([{ name: 'complete_task', args: { task_id: '11111111-1111-4111-8111-111111111111' } }, { name: 'drop_database', args: {} }]),
+      streamToolCalls([
+        { name: 'complete_task', args: { task_id: '11111111-1111-4111-8111-111111111111' } },
+        { name: 'drop_database', args: {} },
+      ]),
       streamText(['I could not find that task.']),
     );
     const sent = await send(token, 'complete task 1111');
@@ -144,10 +177,13 @@ describe('OpenAI-compatible assistant', () => {
       { tool: 'drop_database', outcome: 'FAILED', detail: 'There is no tool named drop_database.' },
     ]);
     const toolResults = llm.requests.at(-1)!.body.messages.filter((message: any) => message.role === 'tool');
-    expect(toolResults.map((message: any) => JSON.parse(message.content).error)).toEqual([expect.stringMatching(/not found/i), 'There is no tool named drop_database.']);
+    expect(toolResults.map((message: any) => JSON.parse(message.content).error)).toEqual([
+      expect.stringMatching(/not found/i),
+      'There is no tool named drop_database.',
+    ]);
   });
 
-  it('turns a model error into an assistant message, keeping the user\'s', async () => {
+  it("turns a model error into an assistant message, keeping the user's", async () => {
     const { token } = await seedUser(server.prisma);
     llm.script(failWith(500));
     const sent = await send(token, 'hello?');
@@ -178,7 +214,11 @@ describe('OpenAI-compatible assistant', () => {
       variables: { id: sent.chatSession.id },
     });
     const event = (await stream.next(10_000)).data!.chatReplyStream;
-    expect(event).toMatchObject({ kind: 'ERROR', text: expect.stringMatching(/did not answer within 2 s/), message: { role: 'ASSISTANT' } });
+    expect(event).toMatchObject({
+      kind: 'ERROR',
+      text: expect.stringMatching(/did not answer within 2 s/),
+      message: { role: 'ASSISTANT' },
+    });
     held.release(streamText(['too late']));
     stream.close();
     const messages = await messagesOf(token, sent.chatSession.id);
@@ -203,7 +243,12 @@ describe('OpenAI-compatible assistant', () => {
     llm.script(streamText(['second answer']));
     await send(token, 'second', sent.chatSession.id);
     await server.running.chat.idle();
-    expect((await messagesOf(token, sent.chatSession.id)).map((message: any) => message.content)).toEqual(['first', 'first answer', 'second', 'second answer']);
+    expect((await messagesOf(token, sent.chatSession.id)).map((message: any) => message.content)).toEqual([
+      'first',
+      'first answer',
+      'second',
+      'second answer',
+    ]);
   });
 });
 

@@ -12,7 +12,13 @@ import { chunkOf, startFakeLLM, streamEvents, streamText, type RecordedRequest }
 const llm = await startFakeLLM();
 const server = await startTestServer();
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger, timeZone: 'Asia/Tehran' });
+const tasks = createTaskService({
+  prisma: server.prisma,
+  sql: server.running.database.sql,
+  events: server.running.eventLog,
+  logger,
+  timeZone: 'Asia/Tehran',
+});
 const provider = createOpenAIProvider({ baseUrl: llm.baseUrl, apiKey: undefined, model: 'fake-model', timeoutMs: 5_000, logger });
 
 const usage = { ...chunkOf({}), choices: [], usage: { total_tokens: 7 } };
@@ -159,7 +165,17 @@ describe('streamed tool calls', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
-            choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'add_task', arguments: '{"name":"Whole"}' } }] } }],
+            choices: [
+              {
+                index: 0,
+                finish_reason: 'tool_calls',
+                message: {
+                  role: 'assistant',
+                  content: null,
+                  tool_calls: [{ id: 'c1', type: 'function', function: { name: 'add_task', arguments: '{"name":"Whole"}' } }],
+                },
+              },
+            ],
           }),
         );
       },

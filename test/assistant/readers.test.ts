@@ -65,7 +65,8 @@ describe("dates in the user's time zone", () => {
   });
 
   it('reads Jalali dates, Persian and Arabic-Indic digits, weekdays, relative days and times', () => {
-    const fa = (text: string, current: Date | null = null) => dueFrom(readPersianWhen(normalizeScript(text), TEHRAN)!.when, { ...TEHRAN, current });
+    const fa = (text: string, current: Date | null = null) =>
+      dueFrom(readPersianWhen(normalizeScript(text), TEHRAN)!.when, { ...TEHRAN, current });
     expect(fa('۱۴۰۵/۹/۲۰')).toBe('2026-12-11');
     expect(fa('١٤٠٥-٠٩-٢٠ ساعت ٩:١٥')).toBe('2026-12-11T09:15:00+03:30');
     expect(fa('۲۰ آذر')).toBe('2026-12-11');
@@ -85,7 +86,11 @@ describe("dates in the user's time zone", () => {
 });
 
 const summary = (intent: Intent) =>
-  intent.kind === 'edit' ? `${intent.edit.type}:${intent.ref.kind === 'named' ? intent.ref.text : intent.ref.kind}` : intent.kind === 'add' ? `add:${intent.task.name}` : intent.kind;
+  intent.kind === 'edit'
+    ? `${intent.edit.type}:${intent.ref.kind === 'named' ? intent.ref.text : intent.ref.kind}`
+    : intent.kind === 'add'
+      ? `add:${intent.task.name}`
+      : intent.kind;
 
 describe('reading a message as an intent and its slots', () => {
   it.each([
@@ -131,13 +136,17 @@ describe('reading a message as an intent and its slots', () => {
     for (const text of edits) expect(readEnglish(text, TEHRAN).kind, text).toBe('edit');
   });
 
-  it('takes the priority, tags and quotes out of a new task\'s name', () => {
+  it("takes the priority, tags and quotes out of a new task's name", () => {
     const read = (text: string) => readEnglish(text, TEHRAN) as Extract<Intent, { kind: 'add' }>;
     expect(read('add task book the venue #party urgent').task).toEqual({ name: 'Book the venue', priority: 'high', tags: ['party'] });
     expect(read('add "Buy milk, eggs and bread", low priority').task).toEqual({ name: 'Buy milk, eggs and bread', priority: 'low' });
     expect(read("add 'Call the bank',").task).toEqual({ name: 'Call the bank' });
     expect(read('add urgent: renew passport').task).toEqual({ name: 'Renew passport', priority: 'high' });
-    expect(read('add pay the bill on the 15th #home').task).toEqual({ name: 'Pay the bill', tags: ['home'], when: { date: { year: 2026, month: 3, day: 15 } } });
+    expect(read('add pay the bill on the 15th #home').task).toEqual({
+      name: 'Pay the bill',
+      tags: ['home'],
+      when: { date: { year: 2026, month: 3, day: 15 } },
+    });
   });
 
   it.each([
@@ -158,7 +167,6 @@ describe('reading a message as an intent and its slots', () => {
   });
 });
 
-
 describe("the README's examples", () => {
   it.each([
     ['put milk on my list', 'add:Milk'],
@@ -170,12 +178,12 @@ describe("the README's examples", () => {
     ['I paid the rent', 'complete:rent'],
     ['cross the groceries off my list', 'complete:groceries'],
     ["I'm working on the groceries", 'status:groceries'],
-    ['the report isn\'t done', 'status:report'],
+    ["the report isn't done", 'status:report'],
     ["I won't do the gym session", 'status:gym session'],
     ['get rid of the old chore', 'delete:old chore'],
     ['remove the groceries from my list', 'delete:groceries'],
     ['make the slides more important', 'priority-step:slides'],
-    ['the slides aren\'t urgent anymore', 'priority:slides'],
+    ["the slides aren't urgent anymore", 'priority:slides'],
     ['call the gym session "Morning workout" instead', 'rename:gym session'],
     ['rename the gym task', 'rename:gym'],
     ['move the flight to 6pm', 'due:flight'],
@@ -216,7 +224,13 @@ describe('the stored question', () => {
 
   it('is read back only when it has the shape this version writes', () => {
     expect(readState({ language: 'en', pending: choose })).toEqual({ language: 'en', pending: choose });
-    for (const stored of [null, 'text', { language: 'de' }, { language: 'en', pending: { kind: 'choose', ids: ['not-a-uuid'], names: [], edit: { type: 'complete' } } }, { language: 'en', pending: { kind: 'launch' } }]) {
+    for (const stored of [
+      null,
+      'text',
+      { language: 'de' },
+      { language: 'en', pending: { kind: 'choose', ids: ['not-a-uuid'], names: [], edit: { type: 'complete' } } },
+      { language: 'en', pending: { kind: 'launch' } },
+    ]) {
       expect(readState(stored)).toBeNull();
     }
   });
@@ -241,7 +255,8 @@ describe('the stored question', () => {
 
 describe('streaming the built-in reply', () => {
   it('cuts after lines and sentences, never inside a numbered item, and joins back exactly', () => {
-    const reply = 'Hello! I manage your tasks.\n\nSeveral tasks match "report". Which one do you mean?\n1. **Report** — due 2030-01-02\n2. Report v2. Final';
+    const reply =
+      'Hello! I manage your tasks.\n\nSeveral tasks match "report". Which one do you mean?\n1. **Report** — due 2030-01-02\n2. Report v2. Final';
     const pieces = streamingPieces(reply);
     expect(pieces).toEqual([
       'Hello! ',
@@ -267,7 +282,9 @@ describe('assistant configuration', () => {
       model: 'llama3.1',
       timeoutMs: 60_000,
     });
-    expect(loadConfig({ BEHFLOW_LLM_BASE_URL: 'http://localhost:11434/v1', BEHFLOW_ASSISTANT_PROVIDER: 'builtin' }).assistant.provider).toBe('builtin');
+    expect(
+      loadConfig({ BEHFLOW_LLM_BASE_URL: 'http://localhost:11434/v1', BEHFLOW_ASSISTANT_PROVIDER: 'builtin' }).assistant.provider,
+    ).toBe('builtin');
   });
 
   it('refuses an OpenAI provider without a base URL, without echoing secrets', () => {
@@ -283,7 +300,11 @@ describe('assistant configuration', () => {
   });
 
   it('refuses credentials in the base URL, naming the variable without echoing the value', () => {
-    for (const url of ['https://alice:s3cr3t-pass@llm.example/v1', 'https://only-user-s3cr3t@llm.example/v1', 'http://:s3cr3t-pass@localhost:11434/v1']) {
+    for (const url of [
+      'https://alice:s3cr3t-pass@llm.example/v1',
+      'https://only-user-s3cr3t@llm.example/v1',
+      'http://:s3cr3t-pass@localhost:11434/v1',
+    ]) {
       let error: unknown;
       try {
         loadConfig({ BEHFLOW_LLM_BASE_URL: url });

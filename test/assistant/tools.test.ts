@@ -13,15 +13,25 @@ import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
 const logger = createLogger('silent');
-const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger, timeZone: 'Asia/Tehran' });
+const tasks = createTaskService({
+  prisma: server.prisma,
+  sql: server.running.database.sql,
+  events: server.running.eventLog,
+  logger,
+  timeZone: 'Asia/Tehran',
+});
 
 async function runner() {
   const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
-  return { tools: createToolRunner({ tasks, actor: { id: user.id, timeZone: 'Asia/Tehran' }, now: () => new Date(), logger }), userId: user.id, token };
+  return {
+    tools: createToolRunner({ tasks, actor: { id: user.id, timeZone: 'Asia/Tehran' }, now: () => new Date(), logger }),
+    userId: user.id,
+    token,
+  };
 }
 
 describe('assistant tools', () => {
-  it('accept what the API accepts: the service\'s description length and tag count, tags in their own case', async () => {
+  it("accept what the API accepts: the service's description length and tag count, tags in their own case", async () => {
     const { tools, token } = await runner();
     const description = 'd'.repeat(TASK_LIMITS.descriptionLength);
     const tags = Array.from({ length: TASK_LIMITS.tagCount }, (_, index) => `Tag${index}`);
@@ -35,9 +45,12 @@ describe('assistant tools', () => {
     expect(viaApi.createTask.task.tags[0]).toBe('Home');
   });
 
-  it('refuse what the service refuses, in the tools\' own terms, never naming an API argument path', async () => {
+  it("refuse what the service refuses, in the tools' own terms, never naming an API argument path", async () => {
     const { tools } = await runner();
-    const tooMany = await tools.run('add_task', { name: 'x', tags: Array.from({ length: TASK_LIMITS.tagCount + 1 }, (_, index) => `t${index}`) });
+    const tooMany = await tools.run('add_task', {
+      name: 'x',
+      tags: Array.from({ length: TASK_LIMITS.tagCount + 1 }, (_, index) => `t${index}`),
+    });
     expect(tooMany).toEqual({ ok: false, error: expect.stringMatching(/^tags: /) });
     const longName = await tools.run('add_task', { name: 'n'.repeat(TASK_LIMITS.nameLength + 1) });
     expect(longName).toEqual({ ok: false, error: expect.stringMatching(/^name: /) });
@@ -59,7 +72,10 @@ describe('assistant tools', () => {
 
   it('show a model the JSON Schema of the very schemas that check the arguments', () => {
     for (const definition of TOOL_DEFINITIONS) {
-      const { $schema: _dialect, ...expected } = z.toJSONSchema(TOOL_ARGUMENTS[definition.name], { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+      const { $schema: _dialect, ...expected } = z.toJSONSchema(TOOL_ARGUMENTS[definition.name], {
+        io: 'input',
+        target: 'draft-7',
+      }) as Record<string, unknown>;
       expect(definition.parameters).toEqual(expected);
       expect(definition.parameters).toMatchObject({ type: 'object', additionalProperties: false });
     }

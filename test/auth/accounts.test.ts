@@ -45,7 +45,14 @@ describe('registration', () => {
   it('creates the account, signs it in and stores only an argon2id hash and the token digest', async () => {
     const before = Date.now();
     const { input, token, expiresAt, user } = await register();
-    expect(user).toMatchObject({ username: input.username, name: 'Sara', lastname: 'Ahmadi', role: 'USER', timeZone: 'Asia/Tehran', usesServiceTimeZone: true });
+    expect(user).toMatchObject({
+      username: input.username,
+      name: 'Sara',
+      lastname: 'Ahmadi',
+      role: 'USER',
+      timeZone: 'Asia/Tehran',
+      usesServiceTimeZone: true,
+    });
     // The default session lifetime is 30 days.
     const lifetimeDays = (Date.parse(expiresAt) - before) / 86_400_000;
     expect(lifetimeDays).toBeGreaterThan(29.99);
@@ -80,7 +87,12 @@ describe('registration', () => {
 
   it('lets only one of concurrent registrations of case variants of a name through', async () => {
     const base = uniqueName('race');
-    const variants = [base, base.toUpperCase(), `${base[0]!.toUpperCase()}${base.slice(1)}`, base.replace(/[a-z]$/, (c) => c.toUpperCase())];
+    const variants = [
+      base,
+      base.toUpperCase(),
+      `${base[0]!.toUpperCase()}${base.slice(1)}`,
+      base.replace(/[a-z]$/, (c) => c.toUpperCase()),
+    ];
     const results = await Promise.all(
       variants.map((username) =>
         server.graphql(REGISTER, { variables: { input: { username, password: 'correct horse battery', name: 'R', lastname: 'C' } } }),
@@ -136,7 +148,10 @@ describe('sign-in', () => {
 
   it('records the client user agent on the session', async () => {
     const { input } = await register();
-    await server.graphql(LOGIN, { variables: { input: { username: input.username, password: input.password } }, headers: { 'user-agent': 'behflow-test/1.0' } });
+    await server.graphql(LOGIN, {
+      variables: { input: { username: input.username, password: input.password } },
+      headers: { 'user-agent': 'behflow-test/1.0' },
+    });
     const sessions = await server.prisma.authSession.findMany({ where: { user: { username: input.username } } });
     expect(sessions.map((session) => session.userAgent)).toContain('behflow-test/1.0');
   });
@@ -187,7 +202,10 @@ describe('session required', () => {
       for (const token of [undefined, 'A'.repeat(43)]) {
         const result = await server.graphql(query, { token });
         // Nothing resolved: no data at all, or null in the (nullable) field.
-        expect(Object.values(result.data ?? {}).filter((value) => value !== null), query).toEqual([]);
+        expect(
+          Object.values(result.data ?? {}).filter((value) => value !== null),
+          query,
+        ).toEqual([]);
         expect(errorOf(result).extensions, query).toMatchObject({ code: 'UNAUTHENTICATED' });
       }
     }
@@ -225,9 +243,17 @@ describe('profile and password', () => {
       token,
       variables: { input: { name: '  Reza ', lastname: 'Karimi', timeZone: 'America/New_York' } },
     });
-    expect(changed.updateProfile.user).toEqual({ name: 'Reza', lastname: 'Karimi', timeZone: 'America/New_York', usesServiceTimeZone: false });
+    expect(changed.updateProfile.user).toEqual({
+      name: 'Reza',
+      lastname: 'Karimi',
+      timeZone: 'America/New_York',
+      usesServiceTimeZone: false,
+    });
 
-    const reset = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(UPDATE, { token, variables: { input: { timeZone: null } } });
+    const reset = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(UPDATE, {
+      token,
+      variables: { input: { timeZone: null } },
+    });
     expect(reset.updateProfile.user).toEqual({ name: 'Reza', lastname: 'Karimi', timeZone: 'Asia/Tehran', usesServiceTimeZone: true });
   });
 
@@ -235,10 +261,16 @@ describe('profile and password', () => {
     const { token } = await register();
     const CALENDAR = 'mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { user { calendar name } } }';
     expect((await server.data<{ me: { calendar: string } }>('{ me { calendar } }', { token })).me.calendar).toBe('GREGORIAN');
-    const changed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, { token, variables: { input: { calendar: 'JALALI' } } });
+    const changed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, {
+      token,
+      variables: { input: { calendar: 'JALALI' } },
+    });
     expect(changed.updateProfile.user).toMatchObject({ calendar: 'JALALI' });
     // Another change leaves it as it is.
-    const renamed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, { token, variables: { input: { name: 'Sara' } } });
+    const renamed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, {
+      token,
+      variables: { input: { name: 'Sara' } },
+    });
     expect(renamed.updateProfile.user).toEqual({ calendar: 'JALALI', name: 'Sara' });
     const refused = await server.graphql(CALENDAR, { token, variables: { input: { calendar: null } } });
     expect(errorOf(refused).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.calendar' });
@@ -264,7 +296,10 @@ describe('profile and password', () => {
     const other = (await login(input.username, input.password)).data!.login.token;
     const third = (await login(input.username, input.password)).data!.login.token;
 
-    const wrong = await server.graphql(CHANGE, { token, variables: { input: { currentPassword: 'not it at all', newPassword: 'brand new secret' } } });
+    const wrong = await server.graphql(CHANGE, {
+      token,
+      variables: { input: { currentPassword: 'not it at all', newPassword: 'brand new secret' } },
+    });
     expect(errorOf(wrong).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currentPassword' });
     const weak = await server.graphql(CHANGE, { token, variables: { input: { currentPassword: input.password, newPassword: 'short' } } });
     expect(errorOf(weak).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.newPassword' });
@@ -297,11 +332,14 @@ describe('sign-out', () => {
     expect(session.revokedAt).not.toBeNull();
   });
 
-  it('logoutEverywhere revokes every session of the user and no one else\'s', async () => {
+  it("logoutEverywhere revokes every session of the user and no one else's", async () => {
     const { input, token } = await register();
     const other = (await login(input.username, input.password)).data!.login.token;
     const bystander = await seedUser(server.prisma);
-    const result = await server.data<{ logoutEverywhere: { revokedSessions: number } }>('mutation { logoutEverywhere { revokedSessions } }', { token });
+    const result = await server.data<{ logoutEverywhere: { revokedSessions: number } }>(
+      'mutation { logoutEverywhere { revokedSessions } }',
+      { token },
+    );
     expect(result.logoutEverywhere.revokedSessions).toBe(2);
     for (const revoked of [token, other]) {
       expect(errorOf(await server.graphql(ME, { token: revoked })).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });

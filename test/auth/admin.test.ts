@@ -42,7 +42,9 @@ describe('administrators', () => {
     expect(await roleOf(existing.token)).toBe('ADMIN');
 
     const missing = uniqueName('nobody');
-    const failure = await run('npm', ['run', '--silent', 'user:promote', '--', missing], { env }).catch((error) => error as { code: number; stderr: string });
+    const failure = await run('npm', ['run', '--silent', 'user:promote', '--', missing], { env }).catch(
+      (error) => error as { code: number; stderr: string },
+    );
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toContain(`No user is named "${missing}".`);
   }, 60_000);

@@ -54,7 +54,12 @@ describe('configuration of the account limits', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     expect(message).toMatch(/BEHFLOW_TRUST_PROXY: must be false, true/);
-    for (const name of ['BEHFLOW_REGISTER_MAX_PER_ADDRESS', 'BEHFLOW_REGISTER_WINDOW_SECONDS', 'BEHFLOW_SESSION_RETENTION_DAYS', 'BEHFLOW_HOUSEKEEPING_INTERVAL_SECONDS']) {
+    for (const name of [
+      'BEHFLOW_REGISTER_MAX_PER_ADDRESS',
+      'BEHFLOW_REGISTER_WINDOW_SECONDS',
+      'BEHFLOW_SESSION_RETENTION_DAYS',
+      'BEHFLOW_HOUSEKEEPING_INTERVAL_SECONDS',
+    ]) {
       expect(message).toContain(`${name}:`);
     }
     expect(message).not.toContain('everyone');

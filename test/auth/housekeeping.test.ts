@@ -37,7 +37,9 @@ async function sessionsOf(prisma: PrismaClient, userId: string) {
 
 async function attempts(prisma: PrismaClient, username: string) {
   const attempt = (kind: 'login' | 'register', ageMs: number) =>
-    prisma.loginAttempt.create({ data: { kind, username, clientAddress: '192.0.2.1', attemptedAt: ago(ageMs) }, select: { id: true } }).then((row) => row.id);
+    prisma.loginAttempt
+      .create({ data: { kind, username, clientAddress: '192.0.2.1', attemptedAt: ago(ageMs) }, select: { id: true } })
+      .then((row) => row.id);
   return {
     loginOutsideWindow: await attempt('login', 901_000),
     loginInsideWindow: await attempt('login', 600_000),
@@ -64,7 +66,9 @@ describe('auth housekeeping', () => {
     expect(await existingSessions(server.prisma, [active, ...Object.values(sessions)])).toEqual(
       new Set([active, sessions.revokedRecently, sessions.expiredRecently]),
     );
-    expect(await existingAttempts(server.prisma, Object.values(rows))).toEqual(new Set([rows.loginInsideWindow, rows.registerInsideWindow]));
+    expect(await existingAttempts(server.prisma, Object.values(rows))).toEqual(
+      new Set([rows.loginInsideWindow, rows.registerInsideWindow]),
+    );
     // The live session is untouched and still signs its user in.
     expect((await server.graphql('{ me { id } }', { token })).data).toMatchObject({ me: { id: expect.any(String) } });
 
@@ -90,7 +94,11 @@ describe('auth housekeeping', () => {
       (await existingAttempts(ticking.prisma, [rows.loginOutsideWindow, rows.registerOutsideWindow])).size === 0;
     // Waits for the timer's next run; asserts what it did, not when.
     for (let poll = 0; poll < 100 && !(await pruned()); poll += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await existingSessions(ticking.prisma, Object.values(sessions))).toEqual(new Set([sessions.revokedRecently, sessions.expiredRecently]));
-    expect(await existingAttempts(ticking.prisma, Object.values(rows))).toEqual(new Set([rows.loginInsideWindow, rows.registerInsideWindow]));
+    expect(await existingSessions(ticking.prisma, Object.values(sessions))).toEqual(
+      new Set([sessions.revokedRecently, sessions.expiredRecently]),
+    );
+    expect(await existingAttempts(ticking.prisma, Object.values(rows))).toEqual(
+      new Set([rows.loginInsideWindow, rows.registerInsideWindow]),
+    );
   });
 });

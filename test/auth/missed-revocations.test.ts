@@ -21,7 +21,10 @@ const databaseUrl = await createTestDatabase();
 const first = await startTestServer({ databaseUrl, env: NO_PERIODIC });
 const second = await startTestServer({ databaseUrl, env: NO_PERIODIC });
 const periodicUrl = await createTestDatabase();
-const periodic = await startTestServer({ databaseUrl: periodicUrl, env: { BEHFLOW_SESSION_RECHECK_SECONDS: '1', BEHFLOW_SCHEDULER: 'false' } });
+const periodic = await startTestServer({
+  databaseUrl: periodicUrl,
+  env: { BEHFLOW_SESSION_RECHECK_SECONDS: '1', BEHFLOW_SCHEDULER: 'false' },
+});
 
 const HEARTBEAT = 'subscription { heartbeat(intervalSeconds: 1) { sequence } }';
 const SESSION_ENDED = { errors: [{ message: 'Your session has ended; sign in again.', extensions: { code: 'UNAUTHENTICATED' } }] };
@@ -78,7 +81,9 @@ async function liveHeartbeat(server: TestServer, token: string): Promise<LiveHea
   const results: unknown[] = [];
   let firstBeat!: () => void;
   const started = new Promise<void>((resolve) => (firstBeat = resolve));
-  const closeCode = new Promise<number | undefined>((resolve) => client.on('closed', (event) => resolve((event as { code?: number }).code)));
+  const closeCode = new Promise<number | undefined>((resolve) =>
+    client.on('closed', (event) => resolve((event as { code?: number }).code)),
+  );
   const ended = new Promise<void>((resolve) =>
     client.subscribe(
       { query: HEARTBEAT },

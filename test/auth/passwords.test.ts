@@ -29,7 +29,9 @@ describe('accounts made by the original Behflow (bcrypt)', () => {
     expect((await server.prisma.user.findUniqueOrThrow({ where: { username } })).passwordHash).toBe(legacyHash);
 
     const first = await server.data<{ login: { token: string } }>(LOGIN, { variables: { input: { username, password } } });
-    expect((await server.data<{ me: { username: string } }>('{ me { username } }', { token: first.login.token })).me.username).toBe(username);
+    expect((await server.data<{ me: { username: string } }>('{ me { username } }', { token: first.login.token })).me.username).toBe(
+      username,
+    );
 
     const upgraded = (await server.prisma.user.findUniqueOrThrow({ where: { username } })).passwordHash;
     expect(upgraded).toMatch(/^\$argon2id\$/);
@@ -52,7 +54,7 @@ describe('accounts made by the original Behflow (bcrypt)', () => {
 });
 
 describe('no user enumeration through timing', () => {
-  it('checks an unknown username\'s password against a hash as costly as a real one', async () => {
+  it("checks an unknown username's password against a hash as costly as a real one", async () => {
     const checked: string[] = [];
     const counting: Passwords = {
       ...argon2Passwords,
@@ -66,13 +68,24 @@ describe('no user enumeration through timing', () => {
     const pubsub = createPubSub() as unknown as BehflowPubSub;
     const logger = createLogger('silent');
     const sessionWatch = createSessionWatch({ prisma: server.prisma, pubsub, logger });
-    const auth = createAuthService({ prisma: server.prisma, sql: server.running.database.sql, config, logger, sessionWatch, passwords: counting });
+    const auth = createAuthService({
+      prisma: server.prisma,
+      sql: server.running.database.sql,
+      config,
+      logger,
+      sessionWatch,
+      passwords: counting,
+    });
     const client = { address: null, userAgent: null };
 
     const { user } = await auth.register({ username: uniqueName('real'), password: 'real password!', name: 'R', lastname: 'U' }, client);
 
-    await expect(auth.login({ username: user.username, password: 'wrong password' }, client)).rejects.toThrow('Invalid username or password.');
-    await expect(auth.login({ username: uniqueName('ghost'), password: 'wrong password' }, client)).rejects.toThrow('Invalid username or password.');
+    await expect(auth.login({ username: user.username, password: 'wrong password' }, client)).rejects.toThrow(
+      'Invalid username or password.',
+    );
+    await expect(auth.login({ username: uniqueName('ghost'), password: 'wrong password' }, client)).rejects.toThrow(
+      'Invalid username or password.',
+    );
     await sessionWatch.close();
     const { passwordHash } = await server.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
 

@@ -28,7 +28,8 @@ async function registered(server: TestServer) {
   return username;
 }
 
-const login = (server: TestServer, username: string, password: string) => server.graphql(LOGIN, { variables: { input: { username, password } } });
+const login = (server: TestServer, username: string, password: string) =>
+  server.graphql(LOGIN, { variables: { input: { username, password } } });
 
 /** Behind one trusted proxy, so each request says which address it comes from. */
 const proxied = await startTestServer({
@@ -72,7 +73,11 @@ describe('login rate limit', () => {
       const failure = await login(attempt % 2 ? second : first, username, 'wrong guess');
       expect(failure.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
-    for (const [server, password] of [[second, 'wrong guess'], [first, PASSWORD], [second, PASSWORD]] as const) {
+    for (const [server, password] of [
+      [second, 'wrong guess'],
+      [first, PASSWORD],
+      [second, PASSWORD],
+    ] as const) {
       const refused = await login(server, username, password);
       expect(refused.data).toEqual({ login: null });
       expect(refused.errors).toHaveLength(1);
@@ -122,7 +127,8 @@ describe('login rate limit', () => {
 
   it('limits password-change guesses with a stolen session too', async () => {
     const username = await registered(first);
-    const { token } = (await first.data<{ login: { token: string } }>(LOGIN, { variables: { input: { username, password: PASSWORD } } })).login;
+    const { token } = (await first.data<{ login: { token: string } }>(LOGIN, { variables: { input: { username, password: PASSWORD } } }))
+      .login;
     const change = (currentPassword: string) =>
       first.graphql('mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }', {
         token,

@@ -67,7 +67,8 @@ async function registerOverWebSocket(server: TestServer, input: Record<string, u
 const registeredUsernames: string[] = [];
 const LOGIN = 'mutation L($input: LoginInput!) { login(input: $input) { token } }';
 
-const attemptsFrom = (server: TestServer, clientAddress: string) => server.prisma.loginAttempt.count({ where: { kind: 'register', clientAddress } });
+const attemptsFrom = (server: TestServer, clientAddress: string) =>
+  server.prisma.loginAttempt.count({ where: { kind: 'register', clientAddress } });
 
 describe('registration rate limit', () => {
   it('refuses an address after too many registrations, on every instance, without creating the account', async () => {

@@ -28,7 +28,10 @@ describe('the session cache', () => {
       for (let i = 0; i < 20; i += 1) await a.data('{ __typename }', { token });
       // The last_used_at write does not hold up the request: wait for it to land.
       await expect
-        .poll(async () => Date.now() - (await a.prisma.authSession.findUniqueOrThrow({ where: { id: sessionId } })).lastUsedAt.getTime(), { timeout: 5_000, interval: 20 })
+        .poll(async () => Date.now() - (await a.prisma.authSession.findUniqueOrThrow({ where: { id: sessionId } })).lastUsedAt.getTime(), {
+          timeout: 5_000,
+          interval: 20,
+        })
         .toBeLessThan(60_000);
     });
     const sent = statements.filter((sql) => /auth_sessions/.test(sql) && !/"public"\."auth_sessions"/.test(sql));
@@ -49,9 +52,11 @@ describe('the session cache', () => {
   it('forgets every session on sign-out everywhere and password change, on every instance', async () => {
     const { input, token } = await registered();
     const login = async () =>
-      (await a.data<{ login: { token: string } }>('mutation($input: LoginInput!) { login(input: $input) { token } }', {
-        variables: { input: { username: input.username, password: input.password } },
-      })).login.token;
+      (
+        await a.data<{ login: { token: string } }>('mutation($input: LoginInput!) { login(input: $input) { token } }', {
+          variables: { input: { username: input.username, password: input.password } },
+        })
+      ).login.token;
     const [second, third] = [await login(), await login()];
     for (const session of [token, second, third]) expect(await refused(session)).toBeUndefined();
     await a.data('mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }', {
@@ -72,7 +77,12 @@ describe('the session cache', () => {
       { token },
     );
     const rendered = async () =>
-      (await b.data<{ task: { dueAtJalali: string } }>('query($id: ID!) { task(id: $id) { dueAtJalali } }', { token, variables: { id: createTask.task.id } })).task.dueAtJalali;
+      (
+        await b.data<{ task: { dueAtJalali: string } }>('query($id: ID!) { task(id: $id) { dueAtJalali } }', {
+          token,
+          variables: { id: createTask.task.id },
+        })
+      ).task.dueAtJalali;
     expect(await rendered()).toBe('1409-10-11T12:00:00');
     await a.data('mutation { updateProfile(input: { timeZone: "Asia/Tehran" }) { user { timeZone } } }', { token });
     expect(await rendered()).toBe('1409-10-11T15:30:00');
@@ -84,7 +94,9 @@ describe('the session cache', () => {
     expect(await refused(token)).toBeUndefined();
     expect(await refused(other.token)).toBeUndefined();
     // Cut the listening connections (the instances reconnect on their own).
-    await a.prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
+    await a.prisma.$executeRawUnsafe(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+    );
     await expect.poll(() => b.running.events.isListening(), { timeout: 5_000, interval: 10 }).toBe(false);
     // Revoked behind every instance's back: no announcement can arrive now.
     await a.prisma.authSession.updateMany({ where: { userId: user.id }, data: { revokedAt: new Date() } });

@@ -19,12 +19,16 @@ describe('a database failure while a WebSocket connection starts', () => {
   it('closes the socket with a generic reason (try again later) and logs the cause', async () => {
     const client = server.wsClient({ token });
     const closed = new Promise<{ code?: number; reason?: string }>((resolve) => client.on('closed', (event) => resolve(event as never)));
-    const outcome = await new Promise<unknown>((resolve) => client.subscribe({ query: '{ serverInfo { version } }' }, { next: resolve, error: resolve, complete: () => resolve('completed') }));
+    const outcome = await new Promise<unknown>((resolve) =>
+      client.subscribe({ query: '{ serverInfo { version } }' }, { next: resolve, error: resolve, complete: () => resolve('completed') }),
+    );
     const close = await closed;
 
     expect(close).toMatchObject({ code: 1013, reason: 'Try again later' });
     expect(JSON.stringify(outcome)).not.toMatch(/auth_sessions|relation|prisma/i);
-    const logged = lines.map((line) => JSON.parse(line) as Record<string, any>).find((entry) => entry.msg === 'could not resolve the viewer of a WebSocket connection');
+    const logged = lines
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .find((entry) => entry.msg === 'could not resolve the viewer of a WebSocket connection');
     expect(JSON.stringify(logged?.err)).toMatch(/auth_sessions/);
     expect(consoleError).not.toHaveBeenCalled();
   });

@@ -12,7 +12,11 @@ const second = await startTestServer({ databaseUrl });
 
 async function userWith(names: string[]) {
   const seeded = await seedUser(first.prisma, { timeZone: 'Asia/Tehran' });
-  for (const name of names) await first.data(`mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }`, { token: seeded.token, variables: { name } });
+  for (const name of names)
+    await first.data(`mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }`, {
+      token: seeded.token,
+      variables: { name },
+    });
   return seeded;
 }
 
@@ -69,7 +73,7 @@ describe('follow-up answers across instances', () => {
     expect(await first.prisma.task.count({ where: { userId: user.id } })).toBe(1);
   });
 
-  it('keeps the question in the stored reply, not in the API\'s actions', async () => {
+  it("keeps the question in the stored reply, not in the API's actions", async () => {
     const { token, user } = await userWith(['Write report', 'Read report']);
     await converse(first, token, 'complete the report');
     const reply = await first.prisma.chatMessage.findFirstOrThrow({ where: { role: 'assistant', session: { userId: user.id } } });

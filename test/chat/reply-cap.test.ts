@@ -11,14 +11,17 @@ const server = await startTestServer({
   env: { BEHFLOW_LLM_BASE_URL: llm.baseUrl, BEHFLOW_LLM_MODEL: 'fake-model', BEHFLOW_LLM_TIMEOUT_MS: '60000' },
 });
 
-const send = (token: string, content: string, sessionId?: string) => server.graphql(SEND, { token, variables: { input: { content, sessionId } } });
+const send = (token: string, content: string, sessionId?: string) =>
+  server.graphql(SEND, { token, variables: { input: { content, sessionId } } });
 
 describe('replies in progress per user', () => {
   it('refuses a new reply while the cap is held (by any instance), writing nothing', async () => {
     const { user, token } = await seedUser(server.prisma);
     const leaseUntil = new Date(Date.now() + 3_600_000);
     const busy = await Promise.all(
-      Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () => server.prisma.chatSession.create({ data: { userId: user.id, replyLeaseUntil: leaseUntil } })),
+      Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () =>
+        server.prisma.chatSession.create({ data: { userId: user.id, replyLeaseUntil: leaseUntil } }),
+      ),
     );
     const idle = await server.prisma.chatSession.create({ data: { userId: user.id } });
 
@@ -45,7 +48,9 @@ describe('replies in progress per user', () => {
     const held = Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () => hold());
     llm.script(...held.map((h) => h.answer));
 
-    const results = await Promise.all(Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER + 4 }, (_, index) => send(token, `message ${index}`)));
+    const results = await Promise.all(
+      Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER + 4 }, (_, index) => send(token, `message ${index}`)),
+    );
     const codes = results.map((result) => result.errors?.[0]?.extensions?.code ?? 'OK');
     expect(codes.filter((code) => code === 'OK')).toHaveLength(MAX_CONCURRENT_REPLIES_PER_USER);
     expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(4);

@@ -58,7 +58,16 @@ beforeAll(async () => {
   await events.ready();
   const eventLog = createEventLog({ transport: events.transport, logger });
   const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, events: eventLog, logger, timeZone: 'UTC' });
-  chat = new ChatService({ prisma: database.prisma, pubsub: events.pubsub, events: eventLog, logger, tasks, provider, replyLeaseMs: LEASE_MS, clock: () => now });
+  chat = new ChatService({
+    prisma: database.prisma,
+    pubsub: events.pubsub,
+    events: eventLog,
+    logger,
+    tasks,
+    provider,
+    replyLeaseMs: LEASE_MS,
+    clock: () => now,
+  });
 });
 afterAll(async () => {
   await chat?.close();
@@ -71,7 +80,8 @@ async function newActor(): Promise<ChatActor> {
   return { id: user.id, timeZone: 'UTC', username: user.username };
 }
 
-const leaseOf = async (sessionId: string) => (await database.prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } })).replyLeaseUntil;
+const leaseOf = async (sessionId: string) =>
+  (await database.prisma.chatSession.findUniqueOrThrow({ where: { id: sessionId } })).replyLeaseUntil;
 
 describe('the reply lease', () => {
   it('is released only by the reply holding it, not by an older one that outlived its lease', async () => {
@@ -91,7 +101,10 @@ describe('the reply lease', () => {
     expect(currentLease).toEqual(new Date(now.getTime() + LEASE_MS));
 
     late.release({ content: 'a late answer', tokensUsed: null });
-    await eventually(async () => (await database.prisma.chatMessage.count({ where: { sessionId: session.id, content: 'a late answer' } })) === 1, 'late answer stored');
+    await eventually(
+      async () => (await database.prisma.chatMessage.count({ where: { sessionId: session.id, content: 'a late answer' } })) === 1,
+      'late answer stored',
+    );
     expect(await leaseOf(session.id)).toEqual(currentLease);
     await expect(chat.sendMessage(actor, { sessionId: session.id, content: 'third question' })).rejects.toMatchObject({ code: 'CONFLICT' });
 

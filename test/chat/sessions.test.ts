@@ -69,16 +69,22 @@ describe('chat sessions', () => {
     const first = await converse(server, token, 'hi');
     await converse(server, token, 'help', first.sessionId);
     await converse(server, token, 'what can you do', first.sessionId);
-    const data = await server.data(`query($id: ID!) { chatSession(id: $id) { messageCount messages(first: 2) { pageInfo { hasNextPage endCursor } edges { node { role content } } } } }`, {
-      token,
-      variables: { id: first.sessionId },
-    });
+    const data = await server.data(
+      `query($id: ID!) { chatSession(id: $id) { messageCount messages(first: 2) { pageInfo { hasNextPage endCursor } edges { node { role content } } } } }`,
+      {
+        token,
+        variables: { id: first.sessionId },
+      },
+    );
     expect(data.chatSession.messageCount).toBe(6);
     expect(data.chatSession.messages.edges.map((edge: any) => edge.node.content.slice(0, 4))).toEqual(['hi', 'Hell']);
-    const rest = await server.data(`query($id: ID!, $after: String) { chatSession(id: $id) { messages(first: 10, after: $after) { edges { node { role content } } } } }`, {
-      token,
-      variables: { id: first.sessionId, after: data.chatSession.messages.pageInfo.endCursor },
-    });
+    const rest = await server.data(
+      `query($id: ID!, $after: String) { chatSession(id: $id) { messages(first: 10, after: $after) { edges { node { role content } } } } }`,
+      {
+        token,
+        variables: { id: first.sessionId, after: data.chatSession.messages.pageInfo.endCursor },
+      },
+    );
     expect(rest.chatSession.messages.edges.map((edge: any) => edge.node.role)).toEqual(['USER', 'ASSISTANT', 'USER', 'ASSISTANT']);
     expect(rest.chatSession.messages.edges[0].node.content).toBe('help');
     expect(rest.chatSession.messages.edges[2].node.content).toBe('what can you do');
@@ -97,10 +103,13 @@ describe('chat sessions', () => {
     expect(list.chatSessions.edges.map((edge: any) => edge.node.title)).toEqual(['one', 'three', 'two']);
     expect(list.chatSessions.totalCount).toBe(3);
 
-    const archived = await server.data(`mutation($input: ArchiveChatSessionInput!) { archiveChatSession(input: $input) { chatSession { id isActive } } }`, {
-      token,
-      variables: { input: { id: ids[2] } },
-    });
+    const archived = await server.data(
+      `mutation($input: ArchiveChatSessionInput!) { archiveChatSession(input: $input) { chatSession { id isActive } } }`,
+      {
+        token,
+        variables: { input: { id: ids[2] } },
+      },
+    );
     expect(archived.archiveChatSession.chatSession.isActive).toBe(false);
     list = await server.data(LIST, { token });
     expect(list.chatSessions.edges.map((edge: any) => edge.node.title)).toEqual(['one', 'two']);
@@ -124,18 +133,27 @@ describe('chat sessions', () => {
   it('renames and deletes a session (its messages go with it)', async () => {
     const { token } = await seedUser(server.prisma);
     const { sessionId } = await converse(server, token, 'hello');
-    const renamed = await server.data(`mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id title } } }`, {
-      token,
-      variables: { input: { id: sessionId, title: 'Groceries' } },
-    });
+    const renamed = await server.data(
+      `mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id title } } }`,
+      {
+        token,
+        variables: { input: { id: sessionId, title: 'Groceries' } },
+      },
+    );
     expect(renamed.renameChatSession.chatSession).toEqual({ id: sessionId, title: 'Groceries' });
 
-    const deleted = await server.data(`mutation($input: DeleteChatSessionInput!) { deleteChatSession(input: $input) { deletedChatSessionId } }`, {
-      token,
-      variables: { input: { id: sessionId } },
-    });
+    const deleted = await server.data(
+      `mutation($input: DeleteChatSessionInput!) { deleteChatSession(input: $input) { deletedChatSessionId } }`,
+      {
+        token,
+        variables: { input: { id: sessionId } },
+      },
+    );
     expect(deleted.deleteChatSession.deletedChatSessionId).toBe(sessionId);
-    const after = await server.data(`query($id: ID!) { chatSession(id: $id) { id } node(id: $id) { id } }`, { token, variables: { id: sessionId } });
+    const after = await server.data(`query($id: ID!) { chatSession(id: $id) { id } node(id: $id) { id } }`, {
+      token,
+      variables: { id: sessionId },
+    });
     expect(after).toEqual({ chatSession: null, node: null });
     const user = await server.prisma.chatSession.count({ where: { title: 'Groceries' } });
     expect(user).toBe(0);
@@ -144,10 +162,13 @@ describe('chat sessions', () => {
   it('refetches sessions and messages through node()', async () => {
     const { token } = await seedUser(server.prisma);
     const { sessionId, reply } = await converse(server, token, 'hello');
-    const data = await server.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on ChatMessage { role session { id } } } }`, {
-      token,
-      variables: { ids: [sessionId, reply.id] },
-    });
+    const data = await server.data(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on ChatMessage { role session { id } } } }`,
+      {
+        token,
+        variables: { ids: [sessionId, reply.id] },
+      },
+    );
     expect(data.nodes).toEqual([
       { id: sessionId, __typename: 'ChatSession' },
       { id: reply.id, __typename: 'ChatMessage', role: 'ASSISTANT', session: { id: sessionId } },
@@ -206,7 +227,11 @@ describe('listing sessions with long histories', () => {
     const manyRun = await server.queries.record(() => server.data(LIST_SUMMARIES, { token: many.token }));
     expect(fewRun.result.chatSessions.edges).toHaveLength(2);
     expect(manyRun.result.chatSessions.edges).toHaveLength(6);
-    expect(manyRun.result.chatSessions.edges.every((edge: any) => edge.node.messageCount === 10 && /message 9$/.test(edge.node.lastMessage.content))).toBe(true);
+    expect(
+      manyRun.result.chatSessions.edges.every(
+        (edge: any) => edge.node.messageCount === 10 && /message 9$/.test(edge.node.lastMessage.content),
+      ),
+    ).toBe(true);
     expect(manyRun.statements.length).toBe(fewRun.statements.length);
   });
 });
@@ -229,9 +254,18 @@ describe('listing sessions with their first messages', () => {
       const messages = byTitle[`long ${index}`].messages;
       expect(contents(messages)).toEqual([`session ${index} message 0`, `session ${index} message 1`]);
       expect(messages.totalCount).toBe(40);
-      expect(messages.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: messages.edges[0].cursor, endCursor: messages.edges[1].cursor });
+      expect(messages.pageInfo).toMatchObject({
+        hasNextPage: true,
+        hasPreviousPage: false,
+        startCursor: messages.edges[0].cursor,
+        endCursor: messages.edges[1].cursor,
+      });
     }
-    expect(byTitle.empty.messages).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, edges: [] });
+    expect(byTitle.empty.messages).toEqual({
+      totalCount: 0,
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      edges: [],
+    });
     // 120 messages exist; a page of two reads at most three (one more, for hasNextPage) per session.
     expect(rowsPerStatement.length).toBeGreaterThan(0);
     expect(Math.max(...rowsPerStatement)).toBeLessThanOrEqual(9);
@@ -254,10 +288,22 @@ describe('listing sessions with their first messages', () => {
     const session = await server.prisma.chatSession.create({ data: { userId: user.id, title: 'same instant' } });
     const at = new Date(Date.now() - 60_000);
     await server.prisma.chatMessage.createMany({
-      data: Array.from({ length: 5 }, (_, position) => ({ sessionId: session.id, role: 'user', content: `tied ${position}`, createdAt: at })),
+      data: Array.from({ length: 5 }, (_, position) => ({
+        sessionId: session.id,
+        role: 'user',
+        content: `tied ${position}`,
+        createdAt: at,
+      })),
     });
-    const stored = await server.prisma.chatMessage.findMany({ where: { sessionId: session.id }, orderBy: { id: 'asc' }, select: { content: true } });
-    const list = await server.data(`{ chatSessions(first: 20) { edges { node { messages(first: 3) { pageInfo { endCursor } edges { node { content } } } } } } }`, { token });
+    const stored = await server.prisma.chatMessage.findMany({
+      where: { sessionId: session.id },
+      orderBy: { id: 'asc' },
+      select: { content: true },
+    });
+    const list = await server.data(
+      `{ chatSessions(first: 20) { edges { node { messages(first: 3) { pageInfo { endCursor } edges { node { content } } } } } } }`,
+      { token },
+    );
     const page = list.chatSessions.edges[0].node.messages;
     expect(contents(page)).toEqual(stored.slice(0, 3).map((row) => row.content));
     const id = sessionGlobalId(session.id);
@@ -273,7 +319,11 @@ describe('listing sessions with their first messages', () => {
     const fewRun = await server.queries.record(() => server.data(LIST_PAGES, { token: few.token }));
     const manyRun = await server.queries.record(() => server.data(LIST_PAGES, { token: many.token }));
     expect(manyRun.result.chatSessions.edges).toHaveLength(6);
-    expect(manyRun.result.chatSessions.edges.every((edge: any) => edge.node.messages.totalCount === 10 && /message 1$/.test(edge.node.messages.edges[1].node.content))).toBe(true);
+    expect(
+      manyRun.result.chatSessions.edges.every(
+        (edge: any) => edge.node.messages.totalCount === 10 && /message 1$/.test(edge.node.messages.edges[1].node.content),
+      ),
+    ).toBe(true);
     expect(manyRun.statements.length).toBe(fewRun.statements.length);
   });
 });
@@ -298,10 +348,13 @@ describe('bad input', () => {
     const { sessionId } = await converse(server, token, 'hi');
     const sessions = await server.graphql(LIST, { token, variables: { first: -1 } });
     expect(sessions.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
-    const messages = await server.graphql(`query($id: ID!, $last: Int) { chatSession(id: $id) { ...M } } fragment M on ChatSession { messages(last: $last) { totalCount } }`, {
-      token,
-      variables: { id: sessionId, last: -2 },
-    });
+    const messages = await server.graphql(
+      `query($id: ID!, $last: Int) { chatSession(id: $id) { ...M } } fragment M on ChatSession { messages(last: $last) { totalCount } }`,
+      {
+        token,
+        variables: { id: sessionId, last: -2 },
+      },
+    );
     expect(messages.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'last' });
     const nested = await server.graphql(`{ chatSessions(first: 5) { edges { node { messages(first: -3) { totalCount } } } } }`, { token });
     expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -314,10 +367,13 @@ describe('bad input', () => {
     const nulTitle = await server.graphql(CREATE, { token, variables: { input: { title: 'plans\u0000' } } });
     expect(nulTitle.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     const created = await server.data(CREATE, { token, variables: { input: { title: 'plans' } } });
-    const renamed = await server.graphql(`mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }`, {
-      token,
-      variables: { input: { id: created.createChatSession.chatSession.id, title: '\u0000' } },
-    });
+    const renamed = await server.graphql(
+      `mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }`,
+      {
+        token,
+        variables: { input: { id: created.createChatSession.chatSession.id, title: '\u0000' } },
+      },
+    );
     expect(renamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     const malformed = await server.graphql(SEND, { token, variables: { input: { content: 'hi', sessionId: 'not-an-id' } } });
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.sessionId' });

@@ -18,7 +18,12 @@ async function newSession(token: string): Promise<string> {
  * graphql-ws has no "subscribed" acknowledgement, so a subscription is proven live by sending
  * probe messages until events arrive, then consuming events up to the last probe's reply.
  */
-async function live<T>(subscription: Subscription<T>, token: string, sessionId: string, messageIdOf: (data: T) => string | null): Promise<void> {
+async function live<T>(
+  subscription: Subscription<T>,
+  token: string,
+  sessionId: string,
+  messageIdOf: (data: T) => string | null,
+): Promise<void> {
   for (let attempt = 0; subscription.pending.length === 0; attempt += 1) {
     if (attempt === 50) throw new Error('subscription never became live');
     await server.data(SEND, { token, variables: { input: { content: 'hello', sessionId } } });
@@ -29,7 +34,11 @@ async function live<T>(subscription: Subscription<T>, token: string, sessionId: 
 }
 
 /** Consumes events until the one about the session's newest message. */
-async function drainToLastMessage<T>(subscription: Subscription<T>, sessionId: string, messageIdOf: (data: T) => string | null): Promise<void> {
+async function drainToLastMessage<T>(
+  subscription: Subscription<T>,
+  sessionId: string,
+  messageIdOf: (data: T) => string | null,
+): Promise<void> {
   const last = await server.prisma.chatMessage.findFirstOrThrow({
     where: { sessionId: decodeGlobalID(sessionId).id },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -55,9 +64,19 @@ describe('chatMessageAdded', () => {
     const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
     for (const subscription of [first, second]) {
       const user = (await subscription.next()).data!.chatMessageAdded.message;
-      expect(user).toEqual({ id: sent.sendChatMessage.message.id, role: 'USER', content: 'add buy bread tomorrow', actions: null, session: { id: sessionId } });
+      expect(user).toEqual({
+        id: sent.sendChatMessage.message.id,
+        role: 'USER',
+        content: 'add buy bread tomorrow',
+        actions: null,
+        session: { id: sessionId },
+      });
       const reply = (await subscription.next()).data!.chatMessageAdded.message;
-      expect(reply).toMatchObject({ role: 'ASSISTANT', content: expect.stringMatching(/^Added \*\*Buy bread\*\*/), actions: [{ tool: 'add_task', outcome: 'SUCCEEDED' }] });
+      expect(reply).toMatchObject({
+        role: 'ASSISTANT',
+        content: expect.stringMatching(/^Added \*\*Buy bread\*\*/),
+        actions: [{ tool: 'add_task', outcome: 'SUCCEEDED' }],
+      });
       subscription.close();
     }
   });

@@ -12,7 +12,10 @@ const server = await startTestServer();
 const { token } = await seedUser(server.prisma);
 
 const create = (name: string, tags: string[]) =>
-  server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', { token, variables: { input: { name, tags } } });
+  server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
+    token,
+    variables: { input: { name, tags } },
+  });
 
 // Every connection of the schema, top-level and nested, as a client would page it.
 const CONNECTIONS: Record<string, (size: string) => string> = {
@@ -27,7 +30,10 @@ const CONNECTIONS: Record<string, (size: string) => string> = {
 describe('page sizes', () => {
   for (const [name, query] of Object.entries(CONNECTIONS)) {
     it(`${name}: more than 100 is refused naming the argument, over HTTP and graphql-ws`, async () => {
-      for (const [size, argument] of [['first: 500', 'first'], ['last: 101', 'last']] as const) {
+      for (const [size, argument] of [
+        ['first: 500', 'first'],
+        ['last: 101', 'last'],
+      ] as const) {
         const result = await server.graphql(query(size), { token });
         expect(result.errors?.[0]?.extensions, `${name}(${size})`).toMatchObject({ code: 'BAD_USER_INPUT', field: argument });
         expect(result.errors?.[0]?.message).toMatch(/at most 100/);
@@ -64,8 +70,13 @@ describe('tag filters', () => {
     await create('Buy milk', ['home']);
     await create('Plan trip', ['TRAVEL', 'home']);
     const names = async (filter: Record<string, unknown>) =>
-      (await server.data<{ tasks: { nodes: Array<{ name: string }> } }>('query($filter: TaskFilter) { tasks(filter: $filter, first: 100) { nodes { name } } }', { token, variables: { filter } }))
-        .tasks.nodes.map((task) => task.name)
+      (
+        await server.data<{ tasks: { nodes: Array<{ name: string }> } }>(
+          'query($filter: TaskFilter) { tasks(filter: $filter, first: 100) { nodes { name } } }',
+          { token, variables: { filter } },
+        )
+      ).tasks.nodes
+        .map((task) => task.name)
         .sort();
     expect(await names({ tagsAny: ['work'] })).toEqual(['Quarterly report']);
     expect(await names({ tagsAny: ['WORK', 'travel'] })).toEqual(['Plan trip', 'Quarterly report']);
@@ -73,7 +84,10 @@ describe('tag filters', () => {
     expect(await names({ tagsAll: ['Home', 'Travel'] })).toEqual(['Plan trip']);
     expect(await names({ search: 'work' })).toEqual(await names({ tagsAny: ['work'] }));
     // Tags keep the case they were written in.
-    const tags = await server.data<{ tasks: { nodes: Array<{ tags: string[] }> } }>('{ tasks(filter: { tagsAny: ["work"] }) { nodes { tags } } }', { token });
+    const tags = await server.data<{ tasks: { nodes: Array<{ tags: string[] }> } }>(
+      '{ tasks(filter: { tagsAny: ["work"] }) { nodes { tags } } }',
+      { token },
+    );
     expect(tags.tasks.nodes[0]!.tags).toEqual(['Work', 'Urgent']);
   });
 });
@@ -87,25 +101,38 @@ describe('nodes on connections', () => {
     expect(data.tasks.nodes).toHaveLength(2);
     expect(data.tasks.nodes).toEqual(data.tasks.edges.map((edge) => edge.node));
     // A hundred per page nested in a hundred is still refused through `nodes`.
-    const amplifying = await server.graphql('{ chatSessions(first: 100) { nodes { messages(first: 100) { nodes { content } } } } }', { token });
+    const amplifying = await server.graphql('{ chatSessions(first: 100) { nodes { messages(first: 100) { nodes { content } } } } }', {
+      token,
+    });
     expect(amplifying.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('exists on every connection type of the schema', async () => {
-    const data = await server.data<{ __schema: { types: Array<{ name: string; fields: Array<{ name: string }> | null }> } }>('{ __schema { types { name fields { name } } } }');
+    const data = await server.data<{ __schema: { types: Array<{ name: string; fields: Array<{ name: string }> | null }> } }>(
+      '{ __schema { types { name fields { name } } } }',
+    );
     const connections = data.__schema.types.filter((type) => type.name.endsWith('Connection'));
     expect(connections.length).toBeGreaterThanOrEqual(4);
-    for (const connection of connections) expect(connection.fields!.map((field) => field.name), connection.name).toContain('nodes');
+    for (const connection of connections)
+      expect(
+        connection.fields!.map((field) => field.name),
+        connection.name,
+      ).toContain('nodes');
   });
 });
 
 describe('chatSessions ordering and search', () => {
   it('orders by last activity or creation, either way, and searches titles in any case', async () => {
     const start = async (title: string) =>
-      (await server.data<{ createChatSession: { chatSession: { id: string } } }>('mutation($input: CreateChatSessionInput!) { createChatSession(input: $input) { chatSession { id } } }', {
-        token,
-        variables: { input: { title } },
-      })).createChatSession.chatSession.id;
+      (
+        await server.data<{ createChatSession: { chatSession: { id: string } } }>(
+          'mutation($input: CreateChatSessionInput!) { createChatSession(input: $input) { chatSession { id } } }',
+          {
+            token,
+            variables: { input: { title } },
+          },
+        )
+      ).createChatSession.chatSession.id;
     const weekly = await start('Weekly planning');
     const trip = await start('Trip to Shiraz');
     const budget = await start('Budget plan 100%');
@@ -115,7 +142,9 @@ describe('chatSessions ordering and search', () => {
       variables: { input: { id: weekly, title: 'Weekly Planning' } },
     });
     const list = async (args: string) =>
-      (await server.data<{ chatSessions: { nodes: Array<{ id: string }> } }>(`{ chatSessions(${args}) { nodes { id } } }`, { token })).chatSessions.nodes.map((node) => node.id);
+      (
+        await server.data<{ chatSessions: { nodes: Array<{ id: string }> } }>(`{ chatSessions(${args}) { nodes { id } } }`, { token })
+      ).chatSessions.nodes.map((node) => node.id);
     expect(await list('first: 10')).toEqual([weekly, budget, trip]);
     expect(await list('first: 10, orderBy: [{ field: LAST_ACTIVITY, direction: ASC }]')).toEqual([trip, budget, weekly]);
     expect(await list('first: 10, orderBy: [{ field: CREATED_AT, direction: ASC }]')).toEqual([weekly, trip, budget]);
@@ -129,7 +158,9 @@ describe('chatSessions ordering and search', () => {
       '{ chatSessions(first: 2, orderBy: [{ field: CREATED_AT, direction: ASC }]) { nodes { id } pageInfo { endCursor } } }',
       { token },
     );
-    const rest = await list(`first: 2, after: "${firstPage.chatSessions.pageInfo.endCursor}", orderBy: [{ field: CREATED_AT, direction: ASC }]`);
+    const rest = await list(
+      `first: 2, after: "${firstPage.chatSessions.pageInfo.endCursor}", orderBy: [{ field: CREATED_AT, direction: ASC }]`,
+    );
     expect([...firstPage.chatSessions.nodes.map((node) => node.id), ...rest]).toEqual([weekly, trip, budget]);
     const tooLong = await server.graphql(`{ chatSessions(filter: { search: "${'x'.repeat(201)}" }) { totalCount } }`, { token });
     expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });

@@ -58,15 +58,16 @@ describe('rows of every kind written by the original Behflow', () => {
     server = await startTestServer({ databaseUrl: url });
     // Administrators read executions' results; the original has no roles of its own.
     await server.prisma.user.update({ where: { id: USER }, data: { role: 'admin' } });
-    const login = await server.data<{ login: { token: string } }>('mutation { login(input: { username: "legacy_user", password: "behflow-legacy-pass" }) { token } }');
+    const login = await server.data<{ login: { token: string } }>(
+      'mutation { login(input: { username: "legacy_user", password: "behflow-legacy-pass" }) { token } }',
+    );
     token = login.login.token;
   });
 
   it('reads every priority and status, and NULL, empty and mixed-case tags, as stored', async () => {
-    const data = await server.data<{ tasks: { totalCount: number; nodes: Array<{ name: string; priority: string; status: string; tags: string[]; dueAt: null }> } }>(
-      '{ tasks(first: 100) { totalCount nodes { name priority status tags dueAt } } }',
-      { token },
-    );
+    const data = await server.data<{
+      tasks: { totalCount: number; nodes: Array<{ name: string; priority: string; status: string; tags: string[]; dueAt: null }> };
+    }>('{ tasks(first: 100) { totalCount nodes { name priority status tags dueAt } } }', { token });
     expect(data.tasks.totalCount).toBe(PRIORITIES.length * STATUSES.length);
     const read = Object.fromEntries(data.tasks.nodes.map((task) => [task.name, task]));
     for (const p of PRIORITIES) {
@@ -91,8 +92,11 @@ describe('rows of every kind written by the original Behflow', () => {
       { token },
     );
     const processes = Object.fromEntries(data.automatedProcesses.nodes.map((process) => [process.name, process]));
-    for (const t of TRIGGERS) expect(processes[`upstream_${t}`]).toEqual({ name: `upstream_${t}`, triggerType: t.toUpperCase(), isEnabled: t !== 'manual' });
-    expect(data.processExecutions.nodes.map((execution) => execution.status).sort()).toEqual(EXECUTION_STATUSES.map((s) => s.toUpperCase()).sort());
+    for (const t of TRIGGERS)
+      expect(processes[`upstream_${t}`]).toEqual({ name: `upstream_${t}`, triggerType: t.toUpperCase(), isEnabled: t !== 'manual' });
+    expect(data.processExecutions.nodes.map((execution) => execution.status).sort()).toEqual(
+      EXECUTION_STATUSES.map((s) => s.toUpperCase()).sort(),
+    );
     const byStatus = Object.fromEntries(data.processExecutions.nodes.map((execution) => [execution.status, execution]));
     expect(byStatus.COMPLETED).toMatchObject({ result: { updated_count: 3 }, errorMessage: null, skipReason: null });
     expect(byStatus.FAILED).toMatchObject({ result: null, errorMessage: 'database is locked' });
@@ -102,7 +106,13 @@ describe('rows of every kind written by the original Behflow', () => {
 
   it('reads every chat role as what it is, a `system` message included, and inactive sessions as archived (isActive false)', async () => {
     const data = await server.data<{
-      chatSessions: { nodes: Array<{ title: string | null; isActive: boolean; messages: { nodes: Array<{ role: string; roleName: string; content: string; tokensUsed: number | null }> } }> };
+      chatSessions: {
+        nodes: Array<{
+          title: string | null;
+          isActive: boolean;
+          messages: { nodes: Array<{ role: string; roleName: string; content: string; tokensUsed: number | null }> };
+        }>;
+      };
     }>(
       '{ chatSessions(first: 10, filter: { includeArchived: true }) { nodes { title isActive messages(first: 10) { nodes { role roleName content tokensUsed } } } } }',
       { token },
@@ -118,7 +128,9 @@ describe('rows of every kind written by the original Behflow', () => {
   });
 
   it('reads a role no one here writes as OTHER, with the stored text', async () => {
-    await server.prisma.chatMessage.create({ data: { sessionId: '5e5e5e5e-0000-4000-8000-00000000000a', role: 'function', content: 'from elsewhere' } });
+    await server.prisma.chatMessage.create({
+      data: { sessionId: '5e5e5e5e-0000-4000-8000-00000000000a', role: 'function', content: 'from elsewhere' },
+    });
     const data = await server.data<{ chatSessions: { nodes: Array<{ messages: { nodes: Array<{ role: string; roleName: string }> } }> } }>(
       '{ chatSessions(first: 1) { nodes { messages(last: 1) { nodes { role roleName } } } } }',
       { token },

@@ -50,7 +50,9 @@ const storedHash = async (server: TestServer, username: string) =>
   (await server.prisma.user.findUniqueOrThrow({ where: { username }, select: { passwordHash: true } })).passwordHash;
 
 const signIn = (server: TestServer, username: string, password: string) =>
-  server.data<{ login: { token: string } }>('mutation($input: LoginInput!) { login(input: $input) { token } }', { variables: { input: { username, password } } });
+  server.data<{ login: { token: string } }>('mutation($input: LoginInput!) { login(input: $input) { token } }', {
+    variables: { input: { username, password } },
+  });
 
 describe('an adopted database stays usable by the original backend (BEHFLOW_PASSWORD_HASH=auto, the default)', () => {
   let url: string;

@@ -194,7 +194,9 @@ describe('migrating', () => {
     const after = await withClient(url, catalog);
     expect(after).toEqual(before);
     expect(after.some((entry) => entry.name === '_prisma_migrations')).toBe(false);
-    await withClient(url, async (client) => expect((await client.query('SELECT username FROM users')).rows).toEqual([{ username: 'kept' }]));
+    await withClient(url, async (client) =>
+      expect((await client.query('SELECT username FROM users')).rows).toEqual([{ username: 'kept' }]),
+    );
   });
 
   it('stops at a failed migration, leaving no half-applied change and no success record', async () => {
@@ -206,7 +208,10 @@ describe('migrating', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'behflow-migrations-'));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
     await mkdir(path.join(dir, '99999999999999_broken'));
-    await writeFile(path.join(dir, '99999999999999_broken', 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT no_such_function();\n');
+    await writeFile(
+      path.join(dir, '99999999999999_broken', 'migration.sql'),
+      'CREATE TABLE half_done (id int);\nSELECT no_such_function();\n',
+    );
     await expect(migrate(url, silent, dir)).rejects.toThrow(/99999999999999_broken failed/);
     await withClient(url, async (client) => {
       const table = await client.query(`SELECT to_regclass('half_done') AS t`);

@@ -33,7 +33,14 @@ function parsePrismaSchema(source: string): ExpectedColumn[] {
     for (const line of body.split('\n')) {
       const field = /^\s+(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
       if (!field || line.trim().startsWith('//') || line.trim().startsWith('@@')) continue;
-      const [, name, type, list, optional, attributes] = field as unknown as [string, string, string, string | undefined, string | undefined, string];
+      const [, name, type, list, optional, attributes] = field as unknown as [
+        string,
+        string,
+        string,
+        string | undefined,
+        string | undefined,
+        string,
+      ];
       if (modelNames.has(type)) continue; // a relation, not a column
       const column = /@map\("([^"]+)"\)/.exec(attributes)?.[1] ?? name;
       const native = /@db\.(\w+)(?:\((\d+)\))?/.exec(attributes);

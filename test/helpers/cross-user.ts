@@ -100,7 +100,11 @@ async function runSubscription(
  * object: the answer is exactly the answer for an id that does not exist (same status, data,
  * errors, events), it contains none of the victim's secrets, and the victim's object is unchanged.
  */
-export async function expectIndistinguishableFromMissing(server: TestServer, attackerToken: string, testCase: CrossUserCase): Promise<void> {
+export async function expectIndistinguishableFromMissing(
+  server: TestServer,
+  attackerToken: string,
+  testCase: CrossUserCase,
+): Promise<void> {
   const foreignId = testCase.foreignId();
   const missingId = testCase.missingId?.() ?? missingGlobalId(Buffer.from(foreignId, 'base64').toString('utf8').split(':')[0]!);
   const isSubscription = /^\s*subscription\b/.test(testCase.document);

@@ -97,7 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const wsUrl = `ws://127.0.0.1:${running.port}/graphql`;
   const clients = new Set<Client>();
 
-  const graphql = async <TData,>(query: string, request: RequestOptions = {}): Promise<GraphQLResponse<TData>> => {
+  const graphql = async <TData>(query: string, request: RequestOptions = {}): Promise<GraphQLResponse<TData>> => {
     const response = await fetch(url, {
       method: 'POST',
       headers: {

@@ -21,14 +21,20 @@ afterAll(async () => {
 
 /** Runs an npm script's command the way `npm run <script> -- <file>` does, with the given environment. */
 async function runScript(script: 'db:backup' | 'db:restore', file: string, env: Record<string, string>) {
-  const command = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[script]!;
+  const command = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
+    script
+  ]!;
   const [tool, ...args] = command.split(' ');
   expect(tool).toBe('tsx');
   const clean = { ...process.env, ...env };
   delete clean.DATABASE_URL;
   delete clean.TEST_DATABASE_URL;
   if (env.DATABASE_URL) clean.DATABASE_URL = env.DATABASE_URL;
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [...args, file], { cwd: root, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [...args, file], {
+    cwd: root,
+    env: clean,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -41,13 +47,19 @@ async function contents(connectionString: string) {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const tables = (await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows;
+    const tables = (await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`))
+      .rows;
     const result: Record<string, unknown> = {};
     for (const { name } of tables) {
-      result[name] = (await client.query(`SELECT to_jsonb(t) AS row FROM "${name}" t ORDER BY to_jsonb(t)::text`)).rows.map((row) => row.row);
+      result[name] = (await client.query(`SELECT to_jsonb(t) AS row FROM "${name}" t ORDER BY to_jsonb(t)::text`)).rows.map(
+        (row) => row.row,
+      );
     }
-    const sequences = (await client.query<{ name: string }>(`SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1`)).rows;
-    for (const { name } of sequences) result[`sequence ${name}`] = (await client.query(`SELECT last_value::text, is_called FROM "${name}"`)).rows;
+    const sequences = (
+      await client.query<{ name: string }>(`SELECT sequencename AS name FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1`)
+    ).rows;
+    for (const { name } of sequences)
+      result[`sequence ${name}`] = (await client.query(`SELECT last_value::text, is_called FROM "${name}"`)).rows;
     return result;
   } finally {
     await client.end();
@@ -55,7 +67,9 @@ async function contents(connectionString: string) {
 }
 
 describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
-  it('backs up beside the running server, the data folder is wiped, restore brings back every row, and the account still signs in', { timeout: 240_000 }, async () => {
+  it('backs up beside the running server, the data folder is wiped, restore brings back every row, and the account still signs in', {
+    timeout: 240_000,
+  }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-backup-'));
     folders.push(dataDir);
     const backupFile = path.join(await mkdtemp(path.join(tmpdir(), 'behflow-backup-file-')), 'behflow.backup');
@@ -77,10 +91,24 @@ describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
     const token = registered.register.token;
     await server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
       token,
-      variables: { input: { name: 'خرید نان', description: 'line one\nline two\ttabbed \\ backslash "quoted"', tags: ['خانه', 'errands'], priority: 'HIGH', dueAt: '2026-12-24T18:30:00.000Z' } },
+      variables: {
+        input: {
+          name: 'خرید نان',
+          description: 'line one\nline two\ttabbed \\ backslash "quoted"',
+          tags: ['خانه', 'errands'],
+          priority: 'HIGH',
+          dueAt: '2026-12-24T18:30:00.000Z',
+        },
+      },
     });
-    await server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', { token, variables: { input: { name: 'No details' } } });
-    await server.data('mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { message { id } } }', { token, variables: { input: { content: 'show my tasks' } } });
+    await server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
+      token,
+      variables: { input: { name: 'No details' } },
+    });
+    await server.data('mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { message { id } } }', {
+      token,
+      variables: { input: { content: 'show my tasks' } },
+    });
     await server.running.chat.idle();
     const admin = await seedUser(server.prisma, { role: 'admin' });
     expect(admin.token).toBeTruthy();
@@ -110,9 +138,12 @@ describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
       expect(await contents(again.connectionString)).toEqual(before);
       const restored = await startTestServer({ databaseUrl: again.connectionString });
       try {
-        const login = await restored.data<{ login: { token: string } }>('mutation($input: LoginInput!) { login(input: $input) { token } }', {
-          variables: { input: { username: 'backed_up_user', password } },
-        });
+        const login = await restored.data<{ login: { token: string } }>(
+          'mutation($input: LoginInput!) { login(input: $input) { token } }',
+          {
+            variables: { input: { username: 'backed_up_user', password } },
+          },
+        );
         const tasks = await restored.data<{ tasks: { totalCount: number } }>('{ tasks { totalCount } }', { token: login.login.token });
         expect(tasks.tasks.totalCount).toBe(2);
         // The session made before the backup is still valid: sessions were restored too.
@@ -174,7 +205,10 @@ describe('restore refuses rather than mixing data', () => {
     const targetUrl = await createEmptyDatabase();
     await expect(restoreDatabase(targetUrl, createReadStream(notBackup), silent)).rejects.toThrow(/not a Behflow backup/);
     const other = path.join(dir, 'other.backup');
-    await writeFile(other, `-- Behflow database backup\n${JSON.stringify({ format: 1, createdAt: '', serverVersion: '18', migrations: ['0_init'], tables: [], sequences: [] })}\n`);
+    await writeFile(
+      other,
+      `-- Behflow database backup\n${JSON.stringify({ format: 1, createdAt: '', serverVersion: '18', migrations: ['0_init'], tables: [], sequences: [] })}\n`,
+    );
     await expect(restoreDatabase(targetUrl, createReadStream(other), silent)).rejects.toThrow(/another version of the server/);
   });
 });

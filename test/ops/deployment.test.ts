@@ -61,19 +61,31 @@ describe('Dockerfile', () => {
   it('builds with the commands CI runs, and starts the way npm start does', async () => {
     const stages = stagesOf(await read('Dockerfile'));
     const ci = await read('.ci/run');
-    const npmRuns = stages[0]!.filter((i) => i.keyword === 'RUN' && i.args.startsWith('npm ') && !i.args.startsWith('npm prune')).map((i) => i.args);
+    const npmRuns = stages[0]!
+      .filter((i) => i.keyword === 'RUN' && i.args.startsWith('npm ') && !i.args.startsWith('npm prune'))
+      .map((i) => i.args);
     expect(npmRuns).toEqual(['npm ci --no-audit --no-fund', 'npm run build']);
     for (const command of npmRuns) expect(ci.split('\n').map((line) => line.trim())).toContain(command);
     const cmd = JSON.parse(stages.at(-1)!.find((i) => i.keyword === 'CMD')!.args) as string[];
     expect(cmd).toEqual(pkg.scripts.start!.split(' '));
     // What the final stage copies exists after those commands (the build's outputs and the sources the tools load).
-    const copied = stages.at(-1)!.filter((i) => i.keyword === 'COPY').map((i) => i.args.split(/\s+/).at(-2)!.replace(/^\/app\//, ''));
+    const copied = stages
+      .at(-1)!
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) =>
+        i.args
+          .split(/\s+/)
+          .at(-2)!
+          .replace(/^\/app\//, ''),
+      );
     expect(copied).toEqual(expect.arrayContaining(['dist', 'web/dist', 'prisma', 'node_modules']));
   });
 });
 
 describe('compose.yaml', () => {
-  const compose = read('compose.yaml').then((text) => parse(text, { merge: true }) as { services: Record<string, any>; volumes?: Record<string, unknown> });
+  const compose = read('compose.yaml').then(
+    (text) => parse(text, { merge: true }) as { services: Record<string, any>; volumes?: Record<string, unknown> },
+  );
 
   it('runs PostgreSQL as upstream Behflow does (port 15432, behflow / behflow_dev), Redis, and two app instances sharing them', async () => {
     const { services } = await compose;
@@ -104,8 +116,13 @@ describe('compose.yaml', () => {
     const { services } = await compose;
     for (const [name, service] of Object.entries(services)) {
       if (service.build === undefined && service.image !== 'behflow-graphql') continue;
-      const environment = Object.fromEntries(Object.entries(service.environment as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
-      expect(Object.keys(environment).filter((key) => !CONFIG_VARIABLES.includes(key)), name).toEqual([]);
+      const environment = Object.fromEntries(
+        Object.entries(service.environment as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+      );
+      expect(
+        Object.keys(environment).filter((key) => !CONFIG_VARIABLES.includes(key)),
+        name,
+      ).toEqual([]);
       const config = loadConfig(environment);
       expect(config.production).toBe(true);
       expect(config.databaseUrl).toBe(environment.DATABASE_URL);

@@ -47,8 +47,20 @@ describe('/metrics', () => {
     expect(sample(text, 'behflow_graphql_operation_duration_seconds_count', ok)).toBe(2);
     expect(sample(text, 'behflow_graphql_operation_duration_seconds_bucket', { ...ok, le: '+Inf' })).toBe(2);
     expect(sample(text, 'behflow_graphql_operation_duration_seconds_sum', ok)).toBeGreaterThan(0);
-    expect(sample(text, 'behflow_graphql_operation_duration_seconds_count', { operation_name: 'MetricsAnonymous', operation_type: 'query', outcome: 'error' })).toBe(1);
-    expect(sample(text, 'behflow_graphql_operation_duration_seconds_count', { operation_name: 'MetricsCreate', operation_type: 'mutation', outcome: 'error' })).toBe(1);
+    expect(
+      sample(text, 'behflow_graphql_operation_duration_seconds_count', {
+        operation_name: 'MetricsAnonymous',
+        operation_type: 'query',
+        outcome: 'error',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'behflow_graphql_operation_duration_seconds_count', {
+        operation_name: 'MetricsCreate',
+        operation_type: 'mutation',
+        outcome: 'error',
+      }),
+    ).toBe(1);
     expect(sample(text, 'behflow_graphql_errors_total', { code: 'UNAUTHENTICATED' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'behflow_graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'behflow_graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBeGreaterThanOrEqual(1);
@@ -60,9 +72,15 @@ describe('/metrics', () => {
   it('reports open WebSockets and subscriptions, the pool, events published, received and delivered', async () => {
     const { token } = await seedUser(server.prisma);
     const before = (await scrape(`${server.origin}/metrics`)).text;
-    const subscription = server.subscribe<{ taskEvents: { type: string } }>('subscription MetricsTaskEvents { taskEvents { type } }', { token });
+    const subscription = server.subscribe<{ taskEvents: { type: string } }>('subscription MetricsTaskEvents { taskEvents { type } }', {
+      token,
+    });
     await expect
-      .poll(async () => sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_graphql_subscriptions_open', { operation_name: 'MetricsTaskEvents' }))
+      .poll(async () =>
+        sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_graphql_subscriptions_open', {
+          operation_name: 'MetricsTaskEvents',
+        }),
+      )
       .toBe(1);
     await server.data('mutation { createTask(input: { name: "Counted" }) { task { id } } }', { token });
     expect((await subscription.next()).data?.taskEvents.type).toBeDefined();
@@ -70,8 +88,12 @@ describe('/metrics', () => {
     const during = (await scrape(`${server.origin}/metrics`)).text;
     expect(sample(during, 'behflow_websocket_connections')).toBeGreaterThanOrEqual(1);
     const counter = (text: string, name: string, labels: Record<string, string>) => sample(text, name, labels) ?? 0;
-    expect(counter(during, 'behflow_events_published_total', { topic: 'task:changed' })).toBe(counter(before, 'behflow_events_published_total', { topic: 'task:changed' }) + 1);
-    expect(counter(during, 'behflow_events_received_total', { topic: 'task:changed' })).toBeGreaterThan(counter(before, 'behflow_events_received_total', { topic: 'task:changed' }));
+    expect(counter(during, 'behflow_events_published_total', { topic: 'task:changed' })).toBe(
+      counter(before, 'behflow_events_published_total', { topic: 'task:changed' }) + 1,
+    );
+    expect(counter(during, 'behflow_events_received_total', { topic: 'task:changed' })).toBeGreaterThan(
+      counter(before, 'behflow_events_received_total', { topic: 'task:changed' }),
+    );
     expect(counter(during, 'behflow_subscription_events_delivered_total', { operation_name: 'MetricsTaskEvents' })).toBe(1);
     expect(sample(during, 'behflow_db_pool_connections', { state: 'max' })).toBe(10);
     expect(sample(during, 'behflow_db_pool_connections', { state: 'idle' })).toBeGreaterThanOrEqual(0);
@@ -80,7 +102,11 @@ describe('/metrics', () => {
 
     subscription.close();
     await expect
-      .poll(async () => sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_graphql_subscriptions_open', { operation_name: 'MetricsTaskEvents' }))
+      .poll(async () =>
+        sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_graphql_subscriptions_open', {
+          operation_name: 'MetricsTaskEvents',
+        }),
+      )
       .toBe(0);
   });
 
@@ -94,16 +120,22 @@ describe('/metrics', () => {
       token: admin.token,
       variables: { input: { id: processId } },
     });
-    await expect.poll(async () => sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_process_runs_total', labels), { timeout: 10_000 }).toBe(before + 1);
+    await expect
+      .poll(async () => sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_process_runs_total', labels), { timeout: 10_000 })
+      .toBe(before + 1);
   });
 
   it('labels at most 200 operation names; the rest count as "other"', async () => {
     const { token } = await seedUser(server.prisma);
     for (let i = 0; i < 210; i += 1) await server.data(`query Flood${i} { me { id } }`, { token });
     const { text } = await scrape(`${server.origin}/metrics`);
-    const names = new Set([...text.matchAll(/^behflow_graphql_operation_duration_seconds_count\{[^}]*operation_name="([^"]+)"/gm)].map((m) => m[1]));
+    const names = new Set(
+      [...text.matchAll(/^behflow_graphql_operation_duration_seconds_count\{[^}]*operation_name="([^"]+)"/gm)].map((m) => m[1]),
+    );
     expect(names.size).toBeLessThanOrEqual(201);
-    expect(sample(text, 'behflow_graphql_operation_duration_seconds_count', { operation_name: 'other', operation_type: 'query', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(
+      sample(text, 'behflow_graphql_operation_duration_seconds_count', { operation_name: 'other', operation_type: 'query', outcome: 'ok' }),
+    ).toBeGreaterThan(0);
   });
 });
 

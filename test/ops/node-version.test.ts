@@ -63,7 +63,9 @@ describe('Node version', () => {
         const range = Array.isArray(engines) ? undefined : engines?.node;
         return range !== undefined && !semver.satisfies(oldest, range);
       })
-      .map(([key, trail]) => `${trail} (${lock.packages[key]!.version}) wants Node ${(lock.packages[key]!.engines as { node: string }).node}`);
+      .map(
+        ([key, trail]) => `${trail} (${lock.packages[key]!.version}) wants Node ${(lock.packages[key]!.engines as { node: string }).node}`,
+      );
     expect(refusing).toEqual([]);
   });
 

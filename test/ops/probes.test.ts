@@ -11,13 +11,23 @@ describe('/ready', () => {
         `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`,
       );
       // As after restoring a backup taken before the newest migration.
-      await server.prisma.$executeRawUnsafe(`UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = $1`, last!.migration_name);
+      await server.prisma.$executeRawUnsafe(
+        `UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = $1`,
+        last!.migration_name,
+      );
       const stale = await fetch(`${server.origin}/ready`);
       expect(stale.status).toBe(503);
-      expect(await stale.json()).toMatchObject({ status: 'not ready', database: { reachable: true }, migrations: { applied: false, missing: [last!.migration_name] } });
+      expect(await stale.json()).toMatchObject({
+        status: 'not ready',
+        database: { reachable: true },
+        migrations: { applied: false, missing: [last!.migration_name] },
+      });
       expect((await fetch(`${server.origin}/health`)).status).toBe(200);
 
-      await server.prisma.$executeRawUnsafe(`UPDATE "_prisma_migrations" SET rolled_back_at = NULL WHERE migration_name = $1`, last!.migration_name);
+      await server.prisma.$executeRawUnsafe(
+        `UPDATE "_prisma_migrations" SET rolled_back_at = NULL WHERE migration_name = $1`,
+        last!.migration_name,
+      );
       expect((await fetch(`${server.origin}/ready`)).status).toBe(200);
     } finally {
       await server.stop();
@@ -69,13 +79,23 @@ describe('request ids and slow operations', () => {
       const registered = await fetch(server.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': 'req-logged-1' },
-        body: JSON.stringify({ query: 'mutation { register(input: { username: "request_id_user", password: "a long enough password", name: "R", lastname: "I" }) { __typename } }' }),
+        body: JSON.stringify({
+          query:
+            'mutation { register(input: { username: "request_id_user", password: "a long enough password", name: "R", lastname: "I" }) { __typename } }',
+        }),
       });
       expect(registered.headers.get('x-request-id')).toBe('req-logged-1');
-      await expect.poll(() => logs.entries().filter((entry) => entry.requestId === 'req-logged-1').map((entry) => entry.msg)).toEqual(
-        // Yoga's own lines, the service's and the slow-operation line.
-        expect.arrayContaining(['Parsing request to extract GraphQL parameters', 'user registered', 'slow operation']),
-      );
+      await expect
+        .poll(() =>
+          logs
+            .entries()
+            .filter((entry) => entry.requestId === 'req-logged-1')
+            .map((entry) => entry.msg),
+        )
+        .toEqual(
+          // Yoga's own lines, the service's and the slow-operation line.
+          expect.arrayContaining(['Parsing request to extract GraphQL parameters', 'user registered', 'slow operation']),
+        );
       // Lines not written for a request carry none.
       expect(logs.entries().some((entry) => entry.requestId === undefined)).toBe(true);
     } finally {
@@ -93,7 +113,9 @@ describe('request ids and slow operations', () => {
         variables: { input: { username: 'slow_op_user', password, name: 'Slow', lastname: 'Op' } },
         headers: { 'x-request-id': 'req-slow-1' },
       });
-      await expect.poll(() => logs.entries().find((entry) => entry.msg === 'slow operation' && entry.operationName === 'SlowRegister')).toBeDefined();
+      await expect
+        .poll(() => logs.entries().find((entry) => entry.msg === 'slow operation' && entry.operationName === 'SlowRegister'))
+        .toBeDefined();
       const line = logs.entries().find((entry) => entry.msg === 'slow operation' && entry.operationName === 'SlowRegister')!;
       expect(line).toMatchObject({ operationType: 'mutation', requestId: 'req-slow-1' });
       expect(line.durationMs).toBeGreaterThanOrEqual(1);

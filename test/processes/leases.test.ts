@@ -27,7 +27,7 @@ async function databaseNow(): Promise<Date> {
 afterEach(() => vi.useRealTimers());
 
 describe('execution leases', () => {
-  it('are written and checked on the database clock, whatever this instance\'s clock says', async () => {
+  it("are written and checked on the database clock, whatever this instance's clock says", async () => {
     const { execution } = await manualRun();
     // This instance's clock runs an hour ahead of the database's.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3_600_000 });
@@ -42,7 +42,10 @@ describe('execution leases', () => {
     expect(await processes.failAbandonedExecutions()).toBe(0);
     vi.useRealTimers();
     expect((await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: execution.id } })).status).toBe('running');
-    await server.prisma.automatedProcessExecution.update({ where: { id: execution.id }, data: { status: 'completed', leaseExpiresAt: null } });
+    await server.prisma.automatedProcessExecution.update({
+      where: { id: execution.id },
+      data: { status: 'completed', leaseExpiresAt: null },
+    });
   });
 
   it('a renewal against an execution recovery marked failed reports it lost', async () => {

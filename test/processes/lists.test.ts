@@ -72,7 +72,9 @@ describe('listing processes with their executions', () => {
 
     // lastExecution alone reads one row per process.
     const lastOnly = await rowsRead('automated_process_executions', () =>
-      server.data(`{ automatedProcesses(first: 100, filter: { triggerType: MANUAL }) { edges { node { lastExecution { id } } } } }`, { token: member.token }),
+      server.data(`{ automatedProcesses(first: 100, filter: { triggerType: MANUAL }) { edges { node { lastExecution { id } } } } }`, {
+        token: member.token,
+      }),
     );
     expect(lastOnly.rowsPerStatement.length).toBeGreaterThan(0);
     expect(Math.max(...lastOnly.rowsPerStatement)).toBeLessThanOrEqual(5);
@@ -81,7 +83,10 @@ describe('listing processes with their executions', () => {
     const PAGE = `query($id: ID!, $first: Int, $after: String, $last: Int) { node(id: $id) { ... on AutomatedProcess {
       executions(first: $first, after: $after, last: $last) { pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } } }`;
     const expected = await newestFirst(names[2]!);
-    const next = await server.data(PAGE, { token: member.token, variables: { id: nodes[2].id, first: 3, after: nodes[2].executions.pageInfo.endCursor } });
+    const next = await server.data(PAGE, {
+      token: member.token,
+      variables: { id: nodes[2].id, first: 3, after: nodes[2].executions.pageInfo.endCursor },
+    });
     expect(next.node.executions.edges.map((edge: any) => edge.node.id)).toEqual(expected.slice(2, 5));
     expect(next.node.executions.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
     const oldest = await server.data(PAGE, { token: member.token, variables: { id: nodes[2].id, last: 2 } });

@@ -9,7 +9,8 @@ const admin = await seedUser(server.prisma, { role: 'admin' });
 const member = await seedUser(server.prisma);
 
 /** The task service's set-based reschedule, as the process runs it. */
-const rescheduleOverdueTasks = (options: Omit<RescheduleOptions, 'timeoutMs'>) => server.running.tasks.rescheduleOverdue({ timeoutMs: 30_000, ...options });
+const rescheduleOverdueTasks = (options: Omit<RescheduleOptions, 'timeoutMs'>) =>
+  server.running.tasks.rescheduleOverdue({ timeoutMs: 30_000, ...options });
 
 const RESCHEDULE = `query { automatedProcess(name: "reschedule_remaining_tasks") { id name triggerType isEnabled nextRunAt processConfig
   schedule { hour minute timeZone expression } lastExecution { id } executions(first: 5) { totalCount edges { node { id status } } } } }`;
@@ -59,11 +60,16 @@ describe('managing processes', () => {
     }
     expect(await server.prisma.automatedProcessExecution.count()).toBe(0);
     // Nothing was created: the default recurring process is still the only one of its name, unchanged.
-    expect(await server.prisma.automatedProcess.findMany({ where: { name: 'repeat_recurring_tasks' }, select: { isEnabled: true } })).toEqual([{ isEnabled: true }]);
+    expect(
+      await server.prisma.automatedProcess.findMany({ where: { name: 'repeat_recurring_tasks' }, select: { isEnabled: true } }),
+    ).toEqual([{ isEnabled: true }]);
   });
 
   it('refuses a process without an implementation, naming the field', async () => {
-    const result = await server.graphql(CREATE, { token: admin.token, variables: { input: { name: uniqueName('nothing'), triggerType: 'MANUAL' } } });
+    const result = await server.graphql(CREATE, {
+      token: admin.token,
+      variables: { input: { name: uniqueName('nothing'), triggerType: 'MANUAL' } },
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
     expect(result.errors?.[0]?.message).toMatch(/No process implementation/);
   });
@@ -71,9 +77,15 @@ describe('managing processes', () => {
   it('validates the config against the implementation and the schedule', async () => {
     const id = await rescheduleProcessId();
     const UPDATE = `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression timeZone } nextRunAt } } }`;
-    const badConfig = await server.graphql(UPDATE, { token: admin.token, variables: { input: { id, processConfig: { include_statuses: ['someday'] } } } });
+    const badConfig = await server.graphql(UPDATE, {
+      token: admin.token,
+      variables: { input: { id, processConfig: { include_statuses: ['someday'] } } },
+    });
     expect(badConfig.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.processConfig.include_statuses.0' });
-    const badCron = await server.graphql(UPDATE, { token: admin.token, variables: { input: { id, schedule: { cron: '0 25 * * *', timeZone: 'UTC' } } } });
+    const badCron = await server.graphql(UPDATE, {
+      token: admin.token,
+      variables: { input: { id, schedule: { cron: '0 25 * * *', timeZone: 'UTC' } } },
+    });
     expect(badCron.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const unchanged = await server.data(RESCHEDULE, { token: admin.token });
     expect(unchanged.automatedProcess.schedule.expression).toBe('30 7 * * *');
@@ -86,14 +98,31 @@ describe('managing processes', () => {
       token: admin.token,
       variables: { input: { id: existing.automatedProcess.id } },
     });
-    const created = await server.data(CREATE, { token: admin.token, variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } } });
+    const created = await server.data(CREATE, {
+      token: admin.token,
+      variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } },
+    });
     const process = created.createAutomatedProcess.process;
-    expect(process).toMatchObject({ name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED', events: ['TASK_COMPLETED'], isEnabled: true });
-    const disabled = await server.data(`mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`, { token: admin.token, variables: { input: { id: process.id } } });
+    expect(process).toMatchObject({
+      name: 'repeat_recurring_tasks',
+      triggerType: 'EVENT_BASED',
+      events: ['TASK_COMPLETED'],
+      isEnabled: true,
+    });
+    const disabled = await server.data(
+      `mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      { token: admin.token, variables: { input: { id: process.id } } },
+    );
     expect(disabled.disableAutomatedProcess.process.isEnabled).toBe(false);
-    const enabled = await server.data(`mutation($input: EnableAutomatedProcessInput!) { enableAutomatedProcess(input: $input) { process { isEnabled } } }`, { token: admin.token, variables: { input: { id: process.id } } });
+    const enabled = await server.data(
+      `mutation($input: EnableAutomatedProcessInput!) { enableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      { token: admin.token, variables: { input: { id: process.id } } },
+    );
     expect(enabled.enableAutomatedProcess.process.isEnabled).toBe(true);
-    const deleted = await server.data(`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, { token: admin.token, variables: { input: { id: process.id } } });
+    const deleted = await server.data(
+      `mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+      { token: admin.token, variables: { input: { id: process.id } } },
+    );
     expect(deleted.deleteAutomatedProcess.deletedProcessId).toBe(process.id);
     expect(await server.prisma.automatedProcess.count({ where: { name: 'repeat_recurring_tasks' } })).toBe(0);
   });
@@ -107,10 +136,13 @@ describe('running a process', () => {
       { token: member.token, variables: { processId: id } },
     );
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription reach the server
-    const run = await server.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`, {
-      token: admin.token,
-      variables: { input: { id } },
-    });
+    const run = await server.data(
+      `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`,
+      {
+        token: admin.token,
+        variables: { input: { id } },
+      },
+    );
     expect(run.runAutomatedProcess.execution).toMatchObject({ status: 'PENDING', triggeredBy: 'MANUAL' });
     const statuses: string[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -127,7 +159,12 @@ describe('running a process', () => {
     const history = await server.data(HISTORY, { token: admin.token, variables });
     const execution = history.processExecutions.edges[0].node;
     expect(execution.id).toBe(run.runAutomatedProcess.execution.id);
-    expect(execution.result).toMatchObject({ success: true, tasks_found: expect.any(Number), tasks_rescheduled: expect.any(Number), task_details: expect.any(Array) });
+    expect(execution.result).toMatchObject({
+      success: true,
+      tasks_found: expect.any(Number),
+      tasks_rescheduled: expect.any(Number),
+      task_details: expect.any(Array),
+    });
     expect(execution.duration).toBeGreaterThanOrEqual(0);
 
     // The result names users' tasks: a member sees the run, not what it reported.
@@ -143,7 +180,7 @@ describe('reschedule_remaining_tasks', () => {
     });
   }
 
-  it('moves tasks due before the start of their owner\'s today to today, at the same local time, with the Jalali column', async () => {
+  it("moves tasks due before the start of their owner's today to today, at the same local time, with the Jalali column", async () => {
     const tehran = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
     const serviceZone = await seedUser(server.prisma, { timeZone: null });
@@ -181,7 +218,7 @@ describe('reschedule_remaining_tasks', () => {
     });
   });
 
-  it('keeps the local time of day across a DST change of the owner\'s zone', async () => {
+  it("keeps the local time of day across a DST change of the owner's zone", async () => {
     const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
     const beforeDst = await task(newYork.user.id, '2025-03-07T09:00:00-05:00');
     await rescheduleOverdueTasks({
@@ -217,7 +254,12 @@ describe('reschedule_remaining_tasks', () => {
     const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     for (let i = 0; i < 30; i += 1) await task(owner.user.id, '2025-11-01T10:00:00Z');
     const { result, statements } = await server.queries.record(() =>
-      rescheduleOverdueTasks({ now: new Date('2025-12-18T10:00:00Z'), serviceTimeZone: 'Asia/Tehran', includeStatuses: ['pending'], updateToToday: true }),
+      rescheduleOverdueTasks({
+        now: new Date('2025-12-18T10:00:00Z'),
+        serviceTimeZone: 'Asia/Tehran',
+        includeStatuses: ['pending'],
+        updateToToday: true,
+      }),
     );
     expect(result.tasksRescheduled).toBeGreaterThanOrEqual(30);
     expect(statements.filter((sql) => /UPDATE tasks/i.test(sql))).toHaveLength(1);
@@ -236,10 +278,22 @@ describe('crash recovery', () => {
   it('marks failed an execution left running by an instance that is gone', async () => {
     const id = (await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } })).id;
     const orphan = await server.prisma.automatedProcessExecution.create({
-      data: { processId: id, status: 'running', triggeredBy: 'schedule', startedAt: new Date(Date.now() - 600_000), leaseExpiresAt: new Date(Date.now() - 60_000) },
+      data: {
+        processId: id,
+        status: 'running',
+        triggeredBy: 'schedule',
+        startedAt: new Date(Date.now() - 600_000),
+        leaseExpiresAt: new Date(Date.now() - 60_000),
+      },
     });
     const alive = await server.prisma.automatedProcessExecution.create({
-      data: { processId: id, status: 'running', triggeredBy: 'manual', startedAt: new Date(), leaseExpiresAt: new Date(Date.now() + 600_000) },
+      data: {
+        processId: id,
+        status: 'running',
+        triggeredBy: 'manual',
+        startedAt: new Date(),
+        leaseExpiresAt: new Date(Date.now() + 600_000),
+      },
     });
     const subscription = server.subscribe(`subscription { processExecutionUpdated { status executionId } }`, { token: member.token });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -256,4 +310,3 @@ describe('crash recovery', () => {
     await server.prisma.automatedProcessExecution.delete({ where: { id: alive.id } });
   });
 });
-

@@ -7,7 +7,7 @@ const server = await startTestServer({ env: { BEHFLOW_SCHEDULER: 'false' } });
 const admin = await seedUser(server.prisma, { role: 'admin' });
 
 describe('next occurrence dates', () => {
-  it('advances by a day, a week or a month in the owner\'s wall-clock time, across DST', () => {
+  it("advances by a day, a week or a month in the owner's wall-clock time, across DST", () => {
     // 09:00 EST on 2025-03-08, next day is EDT: still 09:00 local.
     expect(advance(new Date('2025-03-08T14:00:00Z'), 'daily', 'America/New_York').toISOString()).toBe('2025-03-09T13:00:00.000Z');
     expect(advance(new Date('2025-12-18T04:00:00Z'), 'weekly', 'Asia/Tehran').toISOString()).toBe('2025-12-25T04:00:00.000Z');
@@ -21,15 +21,17 @@ describe('next occurrence dates', () => {
     expect(advance(new Date('2025-03-10T07:30:00Z'), 'daily', 'America/New_York').toISOString()).toBe('2025-03-11T07:30:00.000Z');
     // Completed late: the next occurrence is the first one still ahead.
     const now = new Date('2025-12-20T10:00:00Z');
-    expect(nextDueDate({ dueDateGregorian: new Date('2025-12-15T04:00:00Z'), completedAt: now }, 'daily', 'Asia/Tehran', now).toISOString()).toBe(
-      '2025-12-21T04:00:00.000Z',
-    );
+    expect(
+      nextDueDate({ dueDateGregorian: new Date('2025-12-15T04:00:00Z'), completedAt: now }, 'daily', 'Asia/Tehran', now).toISOString(),
+    ).toBe('2025-12-21T04:00:00.000Z');
   });
 });
 
 describe('repeat_recurring_tasks', () => {
   it('is installed and enabled by default, reacting to task completions', async () => {
-    const data = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { triggerType isEnabled events } }`, { token: admin.token });
+    const data = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { triggerType isEnabled events } }`, {
+      token: admin.token,
+    });
     expect(data.automatedProcess).toEqual({ triggerType: 'EVENT_BASED', isEnabled: true, events: ['TASK_COMPLETED'] });
   });
 
@@ -37,15 +39,17 @@ describe('repeat_recurring_tasks', () => {
     const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     const due = new Date(Date.now() + 3_600_000);
     due.setUTCMilliseconds(0);
-    const created = await server.data(
-      `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`,
-      { token: owner.token, variables: { input: { name: 'Water the plants', tags: ['#weekly', 'home'], dueAt: due.toISOString(), priority: 'HIGH' } } },
-    );
+    const created = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
+      token: owner.token,
+      variables: { input: { name: 'Water the plants', tags: ['#weekly', 'home'], dueAt: due.toISOString(), priority: 'HIGH' } },
+    });
     const plain = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
       token: owner.token,
       variables: { input: { name: 'One-off', dueAt: due.toISOString() } },
     });
-    const subscription = server.subscribe(`subscription { processExecutionUpdated { status execution { triggeredBy result } } }`, { token: owner.token });
+    const subscription = server.subscribe(`subscription { processExecutionUpdated { status execution { triggeredBy result } } }`, {
+      token: owner.token,
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await server.data(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, {
       token: owner.token,
@@ -93,7 +97,8 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
     return { owner, taskId: created.createTask.task.id as string };
   }
 
-  const finishedEventRuns = () => server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event', status: { in: ['completed', 'failed'] } } });
+  const finishedEventRuns = () =>
+    server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event', status: { in: ['completed', 'failed'] } } });
 
   /**
    * Event runs start in the background once a mutation has returned: does `change`, then waits
@@ -114,7 +119,9 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
     await new Promise((resolve) => setTimeout(resolve, 300));
     let results: Array<{ errors?: unknown; data?: unknown }> = [];
     await withEventRun(async () => {
-      results = await Promise.all([1, 2, 3].map(() => server.graphql(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } })));
+      results = await Promise.all(
+        [1, 2, 3].map(() => server.graphql(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } })),
+      );
     });
     expect(results.every((result) => !result.errors && (result.data as any).completeTask.task.status === 'COMPLETED')).toBe(true);
     expect(await openOccurrences(owner.user.id, name)).toBe(1);

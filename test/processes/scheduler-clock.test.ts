@@ -39,7 +39,14 @@ describe('sub-daily schedules across DST changes, through the scheduler', () => 
    * Sets the schedule with the clock at `from`, then fires `count` slots the way pg-boss
    * would: each time the next slot the scheduler queued, with the clock just past it.
    */
-  async function runSlots(server: TestServer, db: pg.Client, clock: TestClock, schedule: { cron: string; timezone: string }, from: string, count: number) {
+  async function runSlots(
+    server: TestServer,
+    db: pg.Client,
+    clock: TestClock,
+    schedule: { cron: string; timezone: string },
+    from: string,
+    count: number,
+  ) {
     const process = await reschedule(server);
     clock.set(from);
     await server.running.processes.update(process.id, { schedule, processConfig: { catchUp: 'none' } });
@@ -67,11 +74,17 @@ describe('sub-daily schedules across DST changes, through the scheduler', () => 
     const db = await connect(databaseUrl);
     // 01:00 EDT, 01:00 EST, 02:00 EST, 03:00 EST.
     expect(await runSlots(server, db, clock, { cron: '0 * * * *', timezone: 'America/New_York' }, '2025-11-02T04:30:00Z', 4)).toEqual([
-      '2025-11-02T05:00:00.000Z', '2025-11-02T06:00:00.000Z', '2025-11-02T07:00:00.000Z', '2025-11-02T08:00:00.000Z',
+      '2025-11-02T05:00:00.000Z',
+      '2025-11-02T06:00:00.000Z',
+      '2025-11-02T07:00:00.000Z',
+      '2025-11-02T08:00:00.000Z',
     ]);
     // 01:00 and 01:30 CET, then 03:00 and 03:30 CEST: the clocks never show 02:xx that night.
     expect(await runSlots(server, db, clock, { cron: '*/30 * * * *', timezone: 'Europe/Berlin' }, '2025-03-29T23:50:00Z', 4)).toEqual([
-      '2025-03-30T00:00:00.000Z', '2025-03-30T00:30:00.000Z', '2025-03-30T01:00:00.000Z', '2025-03-30T01:30:00.000Z',
+      '2025-03-30T00:00:00.000Z',
+      '2025-03-30T00:30:00.000Z',
+      '2025-03-30T01:00:00.000Z',
+      '2025-03-30T01:30:00.000Z',
     ]);
   });
 });
@@ -86,7 +99,11 @@ describe('catch-up after every instance was down', () => {
     const databaseUrl = await createTestDatabase();
     const db = await connect(databaseUrl);
     const clock = testClock('2025-06-01T09:00:00.200Z');
-    const before = await startTestServer({ databaseUrl, processClock: clock.now, env: { ...IDLE_WORKER, BEHFLOW_INSTANCE_NAME: 'before' } });
+    const before = await startTestServer({
+      databaseUrl,
+      processClock: clock.now,
+      env: { ...IDLE_WORKER, BEHFLOW_INSTANCE_NAME: 'before' },
+    });
     const process = await reschedule(before);
     await before.running.processes.update(process.id, {
       schedule: { cron: '0 * * * *', timezone: 'UTC' },
@@ -107,8 +124,13 @@ describe('catch-up after every instance was down', () => {
     const outcomes: ExecutionOutcome[] = [];
     after.running.processes.onOutcome((outcome) => outcomes.push(outcome));
     // pg-boss counts a job's delay on the real clock, and this outage happened on ours.
-    await db.query(`UPDATE pgboss.job SET start_after = now() WHERE name = 'behflow-process-slot' AND state = 'created' AND data->>'slot' = '2025-06-01T10:00:00.000Z'`);
-    await eventually(() => outcomes.length, (count) => count > 0);
+    await db.query(
+      `UPDATE pgboss.job SET start_after = now() WHERE name = 'behflow-process-slot' AND state = 'created' AND data->>'slot' = '2025-06-01T10:00:00.000Z'`,
+    );
+    await eventually(
+      () => outcomes.length,
+      (count) => count > 0,
+    );
     const executions = await after.prisma.automatedProcessExecution.findMany({
       where: { processId: process.id, scheduledFor: { gt: new Date('2025-06-01T09:00:00Z') } },
       orderBy: { scheduledFor: 'asc' },
@@ -118,9 +140,17 @@ describe('catch-up after every instance was down', () => {
 
   it('runs the latest missed slot once by default (catchUp: latest), and no other', async () => {
     const { after, process, outcomes, executions, logs, queued } = await outage(undefined);
-    expect(executions.map((row) => [row.scheduledFor!.toISOString(), row.status, row.instanceName])).toEqual([['2025-06-01T13:00:00.000Z', 'completed', 'after']]);
+    expect(executions.map((row) => [row.scheduledFor!.toISOString(), row.status, row.instanceName])).toEqual([
+      ['2025-06-01T13:00:00.000Z', 'completed', 'after'],
+    ]);
     expect(outcomes).toEqual([
-      expect.objectContaining({ processId: process.id, status: 'completed', scheduledFor: new Date('2025-06-01T13:00:00Z'), missedSlots: 3, instanceName: 'after' }),
+      expect.objectContaining({
+        processId: process.id,
+        status: 'completed',
+        scheduledFor: new Date('2025-06-01T13:00:00Z'),
+        missedSlots: 3,
+        instanceName: 'after',
+      }),
     ]);
     const told = logs.entries().filter((entry) => /slots were missed/.test(entry.msg ?? ''));
     expect(told).toHaveLength(1);
@@ -133,7 +163,10 @@ describe('catch-up after every instance was down', () => {
     const member = await seedUser(after.prisma);
     const HISTORY = `{ processExecutions(filter: { status: [COMPLETED] }) { edges { node { scheduledFor instanceName } } } }`;
     const asAdmin = await after.data(HISTORY, { token: admin.token });
-    expect(asAdmin.processExecutions.edges.map((edge: any) => edge.node)).toContainEqual({ scheduledFor: '2025-06-01T13:00:00.000Z', instanceName: 'after' });
+    expect(asAdmin.processExecutions.edges.map((edge: any) => edge.node)).toContainEqual({
+      scheduledFor: '2025-06-01T13:00:00.000Z',
+      instanceName: 'after',
+    });
     const asMember = await after.data(HISTORY, { token: member.token });
     expect(asMember.processExecutions.edges.map((edge: any) => edge.node.instanceName).every((name: unknown) => name === null)).toBe(true);
   });
@@ -148,7 +181,9 @@ describe('catch-up after every instance was down', () => {
       startedAt: null,
       result: { skipped: true, reason: 'missed', missed_slots: 4, first_missed_slot: '2025-06-01T10:00:00.000Z', catch_up: 'none' },
     });
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'skipped', skipReason: 'missed', missedSlots: 4, executionId: executions[0]!.id })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ status: 'skipped', skipReason: 'missed', missedSlots: 4, executionId: executions[0]!.id }),
+    ]);
     expect(queued).toContain('2025-06-01T14:00:00.000Z');
 
     const admin = await seedUser(after.prisma, { role: 'admin' });
@@ -157,7 +192,10 @@ describe('catch-up after every instance was down', () => {
       `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { totalCount edges { node { status skipReason scheduledFor } } } }`,
       { token: admin.token, variables: { filter: { process: id, status: ['SKIPPED'] } } },
     );
-    expect(skipped.processExecutions).toEqual({ totalCount: 1, edges: [{ node: { status: 'SKIPPED', skipReason: 'MISSED', scheduledFor: '2025-06-01T13:00:00.000Z' } }] });
+    expect(skipped.processExecutions).toEqual({
+      totalCount: 1,
+      edges: [{ node: { status: 'SKIPPED', skipReason: 'MISSED', scheduledFor: '2025-06-01T13:00:00.000Z' } }],
+    });
     // DISABLED means a row of the original backend, not a skipped slot.
     const disabled = await after.data(`query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { totalCount } }`, {
       token: admin.token,

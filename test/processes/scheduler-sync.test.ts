@@ -96,7 +96,10 @@ describe('schedule changes made on an instance without the scheduler', () => {
       variables: { input: { id, processConfig: {}, schedule: { cron: '15 3 1 2 *', timeZone: 'UTC' } } },
     });
     const nextRunAt = new Date(edited.updateAutomatedProcess.process.nextRunAt).toISOString();
-    const slots = await eventually(() => queuedSlots(process.id), (queued) => queued.includes(nextRunAt));
+    const slots = await eventually(
+      () => queuedSlots(process.id),
+      (queued) => queued.includes(nextRunAt),
+    );
     expect(slots).toContain(nextRunAt);
   });
 
@@ -107,13 +110,28 @@ describe('schedule changes made on an instance without the scheduler', () => {
       where: { id: process.id },
       data: { scheduleConfig: { cron: '45 4 3 3 *', timezone: 'UTC' } },
     });
-    const expected = serving.running.processes.nextRunAt({ ...process, scheduleConfig: { cron: '45 4 3 3 *', timezone: 'UTC' } })!.toISOString();
-    const resyncing = await startTestServer({ databaseUrl, env: { BEHFLOW_PROCESS_RECOVERY_SECONDS: '1', BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
+    const expected = serving.running.processes
+      .nextRunAt({ ...process, scheduleConfig: { cron: '45 4 3 3 *', timezone: 'UTC' } })!
+      .toISOString();
+    const resyncing = await startTestServer({
+      databaseUrl,
+      env: { BEHFLOW_PROCESS_RECOVERY_SECONDS: '1', BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' },
+    });
     try {
       // Its start-up sync queues the slot too; drop that job, and the periodic resync must queue it again.
-      await eventually(() => queuedSlots(process.id), (queued) => queued.includes(expected));
-      await boss.query(`DELETE FROM pgboss.job WHERE name = 'behflow-process-slot' AND data->>'processId' = $1 AND data->>'slot' = $2`, [process.id, expected]);
-      const slots = await eventually(() => queuedSlots(process.id), (queued) => queued.includes(expected), 50);
+      await eventually(
+        () => queuedSlots(process.id),
+        (queued) => queued.includes(expected),
+      );
+      await boss.query(`DELETE FROM pgboss.job WHERE name = 'behflow-process-slot' AND data->>'processId' = $1 AND data->>'slot' = $2`, [
+        process.id,
+        expected,
+      ]);
+      const slots = await eventually(
+        () => queuedSlots(process.id),
+        (queued) => queued.includes(expected),
+        50,
+      );
       expect(slots).toContain(expected);
     } finally {
       await resyncing.stop();

@@ -41,7 +41,8 @@ async function liveJobs(since: number, until: number): Promise<string[]> {
   return rows.map((row) => row.slot);
 }
 
-const executionsOfSlot = (slot: Date) => first.prisma.automatedProcessExecution.findMany({ where: { processId: process.id, scheduledFor: slot } });
+const executionsOfSlot = (slot: Date) =>
+  first.prisma.automatedProcessExecution.findMany({ where: { processId: process.id, scheduledFor: slot } });
 
 describe('the scheduler with two instances on one database', () => {
   it('runs a slot once when both instances fire it at the same moment, and records which instance ran it', async () => {
@@ -63,32 +64,51 @@ describe('the scheduler with two instances on one database', () => {
 
   it('records a slot that comes while a run is going as skipped, on one instance, and tells subscribers', async () => {
     const member = await seedUser(first.prisma);
-    const subscription = second.subscribe(`subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status execution { skipReason } } }`, {
-      token: member.token,
-      variables: { processId: globalId },
-    });
+    const subscription = second.subscribe(
+      `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status execution { skipReason } } }`,
+      {
+        token: member.token,
+        variables: { processId: globalId },
+      },
+    );
     const skipped: ExecutionOutcome[] = [];
-    const stopListening = [first, second].map((server) => server.running.processes.onOutcome((outcome) => outcome.status === 'skipped' && skipped.push(outcome)));
+    const stopListening = [first, second].map((server) =>
+      server.running.processes.onOutcome((outcome) => outcome.status === 'skipped' && skipped.push(outcome)),
+    );
     // A manual run held inside its UPDATE of tasks.
     const blocker = new pg.Client({ connectionString: databaseUrl });
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE tasks IN EXCLUSIVE MODE');
-    const manual = await first.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, {
-      token: admin.token,
-      variables: { input: { id: globalId } },
-    });
+    const manual = await first.data(
+      `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+      {
+        token: admin.token,
+        variables: { input: { id: globalId } },
+      },
+    );
     const manualId = Buffer.from(manual.runAutomatedProcess.execution.id, 'base64').toString().split(':')[1]!;
     try {
-      await eventually(() => first.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: manualId } }), (row) => row.status === 'running');
+      await eventually(
+        () => first.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: manualId } }),
+        (row) => row.status === 'running',
+      );
       const slot = new Date('2025-12-19T04:00:00Z');
       clock.set('2025-12-19T04:00:00.200Z');
-      const outcomes = await Promise.all([first.running.scheduler!.fire(process.id, slot), second.running.scheduler!.fire(process.id, slot)]);
+      const outcomes = await Promise.all([
+        first.running.scheduler!.fire(process.id, slot),
+        second.running.scheduler!.fire(process.id, slot),
+      ]);
       expect(outcomes.sort()).toEqual(['skipped', 'taken']);
       const rows = await executionsOfSlot(slot);
       expect(rows).toHaveLength(1);
       // Stored with the upstream status the original backend knows; the reason is our own column.
-      expect(rows[0]).toMatchObject({ status: 'disabled', skipReason: 'previous_run_active', startedAt: null, result: { skipped: true, active_execution_id: manualId } });
+      expect(rows[0]).toMatchObject({
+        status: 'disabled',
+        skipReason: 'previous_run_active',
+        startedAt: null,
+        result: { skipped: true, active_execution_id: manualId },
+      });
       const logged = [...logs.first.entries(), ...logs.second.entries()].filter((entry) => /slot skipped/.test(entry.msg ?? ''));
       expect(logged).toHaveLength(1);
       expect(logged[0]).toMatchObject({ executionId: rows[0]!.id, activeExecutionId: manualId, instance: rows[0]!.instanceName });
@@ -105,14 +125,19 @@ describe('the scheduler with two instances on one database', () => {
       stopListening.forEach((stop) => stop());
       subscription.close();
     }
-    await eventually(() => first.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: manualId } }), (row) => row.status === 'completed');
+    await eventually(
+      () => first.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: manualId } }),
+      (row) => row.status === 'completed',
+    );
   });
 
   it('fires every slot through pg-boss exactly once, whichever instance fetches it, and stops when disabled', async () => {
     clock.set(new Date()); // the real time: pg-boss fires jobs when their slots come
     const scheduled: ExecutionOutcome[] = [];
     const stopListening = [first, second].map((server) =>
-      server.running.processes.onOutcome((outcome) => outcome.processId === process.id && outcome.trigger === 'schedule' && scheduled.push(outcome)),
+      server.running.processes.onOutcome(
+        (outcome) => outcome.processId === process.id && outcome.trigger === 'schedule' && scheduled.push(outcome),
+      ),
     );
     const editedAt = Date.now();
     const edited = await first.data(
@@ -120,17 +145,31 @@ describe('the scheduler with two instances on one database', () => {
       { token: admin.token, variables: { input: { id: globalId, schedule: { cron: '* * * * * *', timeZone: 'America/New_York' } } } },
     );
     expect(edited.updateAutomatedProcess.process.schedule.expression).toBe('* * * * * *');
-    await eventually(() => scheduled.filter((outcome) => outcome.status === 'completed').length, (count) => count >= 4, 20_000);
+    await eventually(
+      () => scheduled.filter((outcome) => outcome.status === 'completed').length,
+      (count) => count >= 4,
+      20_000,
+    );
 
-    await first.data(`mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`, {
-      token: admin.token,
-      variables: { input: { id: globalId } },
-    });
+    await first.data(
+      `mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      {
+        token: admin.token,
+        variables: { input: { id: globalId } },
+      },
+    );
     const disabledAt = Date.now();
     // The job already queued fires, finds the process disabled and queues nothing more. (Jobs
     // for the daily slots of before the edit wait for their day, then find the schedule changed.)
-    expect(await eventually(() => liveJobs(editedAt, disabledAt + 60_000), (jobs) => jobs.length === 0, 10_000)).toEqual([]);
-    const active = () => first.prisma.automatedProcessExecution.count({ where: { processId: process.id, status: { in: ['pending', 'running'] } } });
+    expect(
+      await eventually(
+        () => liveJobs(editedAt, disabledAt + 60_000),
+        (jobs) => jobs.length === 0,
+        10_000,
+      ),
+    ).toEqual([]);
+    const active = () =>
+      first.prisma.automatedProcessExecution.count({ where: { processId: process.id, status: { in: ['pending', 'running'] } } });
     expect(await eventually(active, (count) => count === 0)).toBe(0);
     stopListening.forEach((stop) => stop());
 

@@ -19,7 +19,12 @@ const process = await server.prisma.automatedProcess.findUniqueOrThrow({ where: 
 
 async function overdueTask() {
   return server.prisma.task.create({
-    data: { userId: owner.user.id, name: uniqueName('overdue'), dueDateGregorian: new Date('2025-01-06T09:00:00Z'), dateAddedJalali: '1403-10-17T00:00:00' },
+    data: {
+      userId: owner.user.id,
+      name: uniqueName('overdue'),
+      dueDateGregorian: new Date('2025-01-06T09:00:00Z'),
+      dateAddedJalali: '1403-10-17T00:00:00',
+    },
   });
 }
 
@@ -62,7 +67,12 @@ describe('a run waiting on a lock', () => {
     const { execution, run } = await runWithTimeout(20);
     try {
       // The reschedule's statement is queued behind the lock.
-      expect(await eventually(() => waitingOnLock('WITH candidates'), (count) => count === 1)).toBe(1);
+      expect(
+        await eventually(
+          () => waitingOnLock('WITH candidates'),
+          (count) => count === 1,
+        ),
+      ).toBe(1);
       // The holder keeps its lock for six seconds, longer than Prisma's transaction default.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, lock.lockedAt + 6_000 - Date.now())));
     } finally {
@@ -72,7 +82,10 @@ describe('a run waiting on a lock', () => {
     const done = await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: execution.id } });
     expect(done).toMatchObject({ status: 'completed', errorMessage: null });
     expect(done.completedAt!.getTime() - done.startedAt!.getTime()).toBeGreaterThan(5_000);
-    expect(done.result).toMatchObject({ success: true, task_details: expect.arrayContaining([expect.objectContaining({ task_id: task.id })]) });
+    expect(done.result).toMatchObject({
+      success: true,
+      task_details: expect.arrayContaining([expect.objectContaining({ task_id: task.id })]),
+    });
     const moved = await server.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(moved.dueDateGregorian!.getTime()).toBeGreaterThan(task.dueDateGregorian!.getTime());
   }, 30_000);
@@ -87,7 +100,12 @@ describe('a run waiting on a lock', () => {
       expect(failed.status).toBe('failed');
       expect(failed.errorMessage).toBe("timed out after 2 s (the process's timeoutSeconds)");
       // The statement gave up with the run (its own timeout is the run's), lock or no lock.
-      expect(await eventually(() => waitingOnLock('WITH candidates'), (count) => count === 0)).toBe(0);
+      expect(
+        await eventually(
+          () => waitingOnLock('WITH candidates'),
+          (count) => count === 0,
+        ),
+      ).toBe(0);
     } finally {
       await lock.release();
     }
@@ -95,7 +113,7 @@ describe('a run waiting on a lock', () => {
     expect(untouched.dueDateGregorian).toEqual(task.dueDateGregorian);
   }, 30_000);
 
-  it('bounds the bookkeeping transaction that starts a run by the same setting, not by Prisma\'s 5 s', async () => {
+  it("bounds the bookkeeping transaction that starts a run by the same setting, not by Prisma's 5 s", async () => {
     // Prisma checks a transaction's time at its next statement: a claim that waited 1.5 s on
     // the process row fails against timeoutSeconds 1 (it would pass under the 5 s default).
     const configured = await processes.update(process.id, { processConfig: { timeoutSeconds: 1 } });
@@ -105,12 +123,19 @@ describe('a run waiting on a lock', () => {
       (error: Error) => error,
     );
     try {
-      expect(await eventually(() => waitingOnLock('FROM automated_processes'), (count) => count === 1)).toBe(1);
+      expect(
+        await eventually(
+          () => waitingOnLock('FROM automated_processes'),
+          (count) => count === 1,
+        ),
+      ).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, lock.lockedAt + 1_500 - Date.now())));
     } finally {
       await lock.release();
     }
     expect((await claim)?.message).toMatch(/timeout for this transaction was 1000 ms/);
-    expect(await server.prisma.automatedProcessExecution.count({ where: { processId: process.id, status: { in: ['pending', 'running'] } } })).toBe(0);
+    expect(
+      await server.prisma.automatedProcessExecution.count({ where: { processId: process.id, status: { in: ['pending', 'running'] } } }),
+    ).toBe(0);
   });
 });

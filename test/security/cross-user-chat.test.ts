@@ -18,17 +18,32 @@ describe('chat across users', () => {
       `query($id: ID!, $message: ID!) { chatSession(id: $id) { id } node(id: $id) { id } message: node(id: $message) { id } nodes(ids: [$id, $message]) { id } chatSessions(filter: { includeArchived: true }) { totalCount edges { node { id } } } }`,
       { token, variables: { id: sessionId, message: reply.id } },
     );
-    expect(reads).toEqual({ chatSession: null, node: null, message: null, nodes: [null, null], chatSessions: { totalCount: 0, edges: [] } });
+    expect(reads).toEqual({
+      chatSession: null,
+      node: null,
+      message: null,
+      nodes: [null, null],
+      chatSessions: { totalCount: 0, edges: [] },
+    });
 
     const mutations: Array<[string, Record<string, unknown>]> = [
-      [`mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }`, { id: sessionId, title: 'mine now' }],
+      [
+        `mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }`,
+        { id: sessionId, title: 'mine now' },
+      ],
       [`mutation($input: ArchiveChatSessionInput!) { archiveChatSession(input: $input) { chatSession { id } } }`, { id: sessionId }],
       [`mutation($input: DeleteChatSessionInput!) { deleteChatSession(input: $input) { deletedChatSessionId } }`, { id: sessionId }],
-      [`mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { message { id } } }`, { sessionId, content: 'hello from someone else' }],
+      [
+        `mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { message { id } } }`,
+        { sessionId, content: 'hello from someone else' },
+      ],
     ];
     for (const [mutation, input] of mutations) {
       const foreign = await server.graphql(mutation, { token, variables: { input } });
-      const missing = await server.graphql(mutation, { token, variables: { input: { ...input, id: input.id && missingSessionId, sessionId: input.sessionId && missingSessionId } } });
+      const missing = await server.graphql(mutation, {
+        token,
+        variables: { input: { ...input, id: input.id && missingSessionId, sessionId: input.sessionId && missingSessionId } },
+      });
       expect(foreign.errors?.[0]?.extensions?.code, mutation).toBe('NOT_FOUND');
       // Indistinguishable from a session that does not exist.
       expect(foreign.errors?.[0]?.message).toBe(missing.errors?.[0]?.message);
@@ -46,7 +61,10 @@ describe('chat across users', () => {
     }
 
     // The owner's session is untouched.
-    const after = await server.data(`query($id: ID!) { chatSession(id: $id) { title isActive messageCount } }`, { token: owner.token, variables: { id: sessionId } });
+    const after = await server.data(`query($id: ID!) { chatSession(id: $id) { title isActive messageCount } }`, {
+      token: owner.token,
+      variables: { id: sessionId },
+    });
     expect(after.chatSession).toEqual({ title: 'hello', isActive: true, messageCount: 2 });
   });
 
@@ -54,7 +72,10 @@ describe('chat across users', () => {
     const owner = await seedUser(server.prisma);
     const other = await seedUser(server.prisma);
     const { sessionId: othersSession } = await converse(server, other.token, 'hello');
-    const mine = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { content } } }`, { token: owner.token, variables: { id: othersSession } });
+    const mine = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { content } } }`, {
+      token: owner.token,
+      variables: { id: othersSession },
+    });
     expect((await mine.next()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     await converse(server, other.token, 'help', othersSession);
     expect(mine.pending).toEqual([]);

@@ -1,12 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import {
-  getNamedType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  type GraphQLArgument,
-  type GraphQLInputType,
-} from 'graphql';
+import { getNamedType, isInputObjectType, isListType, isNonNullType, type GraphQLArgument, type GraphQLInputType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 
@@ -19,7 +12,10 @@ import { schema } from '../../src/schema/index.js';
 /** Objects every signed-in user shares, so there is no "other user's" object to try. */
 const SHARED = new Map([
   ['automatedProcess', 'automated processes are server-wide: readable by every signed-in user, changed by admins only'],
-  ['processExecutions', 'executions of server-wide processes, readable by every signed-in user; their results, which name tasks, by admins only (test/processes)'],
+  [
+    'processExecutions',
+    'executions of server-wide processes, readable by every signed-in user; their results, which name tasks, by admins only (test/processes)',
+  ],
   ['processExecutionUpdated', 'status changes of server-wide processes, readable by every signed-in user; their results by admins only'],
   ['updateAutomatedProcess', 'admin-only; non-admins are refused (test/processes)'],
   ['deleteAutomatedProcess', 'admin-only; non-admins are refused (test/processes)'],
@@ -38,7 +34,9 @@ function takesId(type: GraphQLInputType, seen = new Set<string>()): boolean {
 
 const operationsTakingIds = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
   .flatMap((type) => (type ? Object.values(type.getFields()) : []))
-  .filter((field) => field.args.some((arg: GraphQLArgument) => takesId(isNonNullType(arg.type) || isListType(arg.type) ? arg.type : arg.type)))
+  .filter((field) =>
+    field.args.some((arg: GraphQLArgument) => takesId(isNonNullType(arg.type) || isListType(arg.type) ? arg.type : arg.type)),
+  )
   .map((field) => field.name)
   .sort();
 
@@ -66,7 +64,9 @@ describe('cross-user coverage', () => {
   // The shared ones are about server-wide processes, and their tests (where non-admins are refused) use them.
   it.each([...SHARED.keys()])('%s is about server-wide processes and is exercised by their tests', (operation) => {
     expect(operationsTakingIds).toContain(operation);
-    const field = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].map((type) => type?.getFields()[operation]).find(Boolean)!;
+    const field = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
+      .map((type) => type?.getFields()[operation])
+      .find(Boolean)!;
     expect(getNamedType(field.type).name).toMatch(/Process/);
     expect(processTests).toMatch(new RegExp(`\\b${operation}\\s*\\(`));
   });

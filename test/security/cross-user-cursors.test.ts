@@ -32,7 +32,13 @@ async function asBob(query: string, cursorIds: readonly string[], variables: Rec
 describe('a cursor naming a row the viewer may not list pages like one naming a missing row', () => {
   it("tasks: Alice's task as cursor, in every order and direction", async () => {
     const secret = await createTask(alice.token, 'M secret', '2030-06-15');
-    for (const [name, due] of [['A', '2030-01-01'], ['C', '2030-03-01'], ['N', '2030-09-01'], ['Z', '2030-12-01']] as const) await createTask(bob.token, name, due);
+    for (const [name, due] of [
+      ['A', '2030-01-01'],
+      ['C', '2030-03-01'],
+      ['N', '2030-09-01'],
+      ['Z', '2030-12-01'],
+    ] as const)
+      await createTask(bob.token, name, due);
 
     for (const order of ['NAME', 'DUE_AT', 'CREATED_AT', 'PRIORITY']) {
       for (const direction of ['ASC', 'DESC']) {
@@ -50,8 +56,11 @@ describe('a cursor naming a row the viewer may not list pages like one naming a 
   });
 
   it("chatSessions: Alice's session as cursor", async () => {
-    const secret = await server.prisma.chatSession.create({ data: { userId: alice.user.id, title: 'secret', updatedAt: new Date('2030-01-02') } });
-    for (const day of ['2029-12-31', '2030-01-01', '2030-01-03', '2030-01-04']) await server.prisma.chatSession.create({ data: { userId: bob.user.id, title: day, updatedAt: new Date(day) } });
+    const secret = await server.prisma.chatSession.create({
+      data: { userId: alice.user.id, title: 'secret', updatedAt: new Date('2030-01-02') },
+    });
+    for (const day of ['2029-12-31', '2030-01-01', '2030-01-03', '2030-01-04'])
+      await server.prisma.chatSession.create({ data: { userId: bob.user.id, title: day, updatedAt: new Date(day) } });
     for (const page of ['first: 10, after: $cursor', 'last: 10, before: $cursor']) {
       const query = `query($cursor: String) { chatSessions(${page}) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { title } } } }`;
       const [foreign, missing, malformed] = await asBob(query, [secret.id, randomUUID(), 'not-a-uuid']);
@@ -64,7 +73,9 @@ describe('a cursor naming a row the viewer may not list pages like one naming a 
   it("chat messages: a message of Alice's session as cursor into Bob's session", async () => {
     const aliceSession = await server.prisma.chatSession.create({ data: { userId: alice.user.id, title: 'hers' } });
     const bobSession = await server.prisma.chatSession.create({ data: { userId: bob.user.id, title: 'his' } });
-    const secret = await server.prisma.chatMessage.create({ data: { sessionId: aliceSession.id, role: 'user', content: 'secret', createdAt: new Date('2030-01-02') } });
+    const secret = await server.prisma.chatMessage.create({
+      data: { sessionId: aliceSession.id, role: 'user', content: 'secret', createdAt: new Date('2030-01-02') },
+    });
     for (const day of ['2029-12-31', '2030-01-01', '2030-01-03', '2030-01-04']) {
       await server.prisma.chatMessage.create({ data: { sessionId: bobSession.id, role: 'user', content: day, createdAt: new Date(day) } });
     }
@@ -79,10 +90,19 @@ describe('a cursor naming a row the viewer may not list pages like one naming a 
 
   it("executions: another process's execution as cursor into a process's history", async () => {
     const [listed, other] = await Promise.all(
-      ['listed', 'other'].map((suffix) => server.prisma.automatedProcess.create({ data: { name: `cursor-${suffix}-${randomUUID()}`, triggerType: 'manual', isEnabled: false } })),
+      ['listed', 'other'].map((suffix) =>
+        server.prisma.automatedProcess.create({
+          data: { name: `cursor-${suffix}-${randomUUID()}`, triggerType: 'manual', isEnabled: false },
+        }),
+      ),
     );
-    const foreignRun = await server.prisma.automatedProcessExecution.create({ data: { processId: other!.id, status: 'completed', createdAt: new Date('2030-01-02') } });
-    for (const day of ['2029-12-31', '2030-01-01', '2030-01-03', '2030-01-04']) await server.prisma.automatedProcessExecution.create({ data: { processId: listed!.id, status: 'completed', createdAt: new Date(day) } });
+    const foreignRun = await server.prisma.automatedProcessExecution.create({
+      data: { processId: other!.id, status: 'completed', createdAt: new Date('2030-01-02') },
+    });
+    for (const day of ['2029-12-31', '2030-01-01', '2030-01-03', '2030-01-04'])
+      await server.prisma.automatedProcessExecution.create({
+        data: { processId: listed!.id, status: 'completed', createdAt: new Date(day) },
+      });
     for (const page of ['first: 10, after: $cursor', 'last: 10, before: $cursor']) {
       const query = `query($name: String!, $cursor: String) { automatedProcess(name: $name) { executions(${page}) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { queuedAt } } } } }`;
       const [foreign, missing] = await asBob(query, [foreignRun.id, randomUUID()], { name: listed!.name });

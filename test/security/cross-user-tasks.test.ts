@@ -41,7 +41,11 @@ describe("another user's task is indistinguishable from a missing one", () => {
   }
 
   const mutations: Array<[string, string, (id: string) => Record<string, unknown>]> = [
-    ['updateTask', `mutation($input: UpdateTaskInput!) { updateTask(input: $input) { task { id } } }`, (id) => ({ input: { id, name: 'pwned', dueAt: null } })],
+    [
+      'updateTask',
+      `mutation($input: UpdateTaskInput!) { updateTask(input: $input) { task { id } } }`,
+      (id) => ({ input: { id, name: 'pwned', dueAt: null } }),
+    ],
     ['completeTask', `mutation($id: ID!) { completeTask(input: { id: $id }) { task { id } } }`, (id) => ({ id })],
     ['reopenTask', `mutation($id: ID!) { reopenTask(input: { id: $id }) { task { id } } }`, (id) => ({ id })],
     ['deleteTask', `mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`, (id) => ({ id })],
@@ -73,7 +77,10 @@ describe("another user's task is indistinguishable from a missing one", () => {
       token: alice.token,
       variables: { id: aliceTaskId },
     });
-    const data = await server.data<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { token: bob.token, variables: { id: owner.task.owner.id } });
+    const data = await server.data<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, {
+      token: bob.token,
+      variables: { id: owner.task.owner.id },
+    });
     expect(data.node).toBeNull();
   });
 

@@ -31,7 +31,7 @@ const cases: CrossUserCase[] = [
     foreignId: () => aliceId,
   },
   {
-    name: 'nodes(ids:) with a User among the viewer\'s own',
+    name: "nodes(ids:) with a User among the viewer's own",
     document: `query ($ids: [ID!]!) { nodes(ids: $ids) { ${USER_FIELDS} } }`,
     variables: (id) => ({ ids: [bobId, id, bobId] }),
     foreignId: () => aliceId,
@@ -60,7 +60,7 @@ const cases: CrossUserCase[] = [
   },
 ];
 
-describe('another user\'s objects look exactly like missing ones', () => {
+describe("another user's objects look exactly like missing ones", () => {
   it.each(cases.filter((testCase) => !testCase.name.startsWith('logoutEverywhere')))('$name', async (testCase) => {
     await expectIndistinguishableFromMissing(server, bob.token, testCase);
   });
@@ -82,7 +82,10 @@ describe('another user\'s objects look exactly like missing ones', () => {
 
   it('a missing, foreign or malformed User id is a plain null, without errors', async () => {
     for (const id of [missingGlobalId('User'), aliceId, encodeGlobalID('User', 'not-a-uuid')]) {
-      const result = await server.graphql(`query ($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, { token: bob.token, variables: { id } });
+      const result = await server.graphql(`query ($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, {
+        token: bob.token,
+        variables: { id },
+      });
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual({ node: null, nodes: [null] });
     }

@@ -68,10 +68,17 @@ describe('cross-site requests', () => {
   it.each([
     ['application/x-www-form-urlencoded', (query: string) => `query=${encodeURIComponent(query)}`],
     ['text/plain', (query: string) => JSON.stringify({ query })],
-    ['multipart/form-data; boundary=X', (query: string) => `--X\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query })}\r\n--X--\r\n`],
+    [
+      'multipart/form-data; boundary=X',
+      (query: string) => `--X\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query })}\r\n--X--\r\n`,
+    ],
   ])('refuses a %s POST (a form or fetch a page may send without preflight) and runs nothing', async (contentType, body) => {
     const username = `csrf${randomUUID().slice(0, 8)}`;
-    const response = await fetch(development.url, { method: 'POST', headers: { 'content-type': contentType, origin: 'https://evil.example' }, body: body(register(username)) });
+    const response = await fetch(development.url, {
+      method: 'POST',
+      headers: { 'content-type': contentType, origin: 'https://evil.example' },
+      body: body(register(username)),
+    });
     expect(response.status).toBe(403);
     expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(await accountExists(username)).toBe(false);
@@ -98,18 +105,29 @@ describe('cross-site requests', () => {
   it('sends no CORS headers to another origin by default: the browser lets no other site read an answer', async () => {
     const preflight = await fetch(development.url, {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
-    const post = await fetch(development.url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const post = await fetch(development.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(post.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('allows exactly the origins in BEHFLOW_CORS_ORIGINS', async () => {
     const server = await startTestServer({ env: { BEHFLOW_CORS_ORIGINS: 'https://todo.example.com, http://localhost:5173' } });
     const preflight = (origin: string) =>
-      fetch(server.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+      fetch(server.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      });
     const allowed = await preflight('https://todo.example.com');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://todo.example.com');
     expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
@@ -131,7 +149,9 @@ describe('committed work is never hidden', () => {
     expect(result.data?.first?.task.name).toBe('kept');
     expect(result.data?.gone).toBeNull();
     expect(result.data?.last?.task.name).toBe('also kept');
-    expect(result.errors).toEqual([expect.objectContaining({ path: ['gone'], extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ path: ['gone'], extensions: expect.objectContaining({ code: 'NOT_FOUND' }) }),
+    ]);
   });
 });
 

@@ -38,14 +38,22 @@ describe('process IDs that name no process answer like a missing process', () =>
     ['automatedProcess(id:)', `query($id: ID!) { automatedProcess(id: $id) { id name } }`, (id) => ({ id })],
     ['node(id:)', `query($id: ID!) { node(id: $id) { id } }`, (id) => ({ id })],
     ['nodes(ids:)', `query($id: ID!) { nodes(ids: [$id]) { id } }`, (id) => ({ id })],
-    ['processExecutions(filter: { process })', `query($id: ID!) { processExecutions(filter: { process: $id }) { totalCount edges { node { id } } } }`, (id) => ({ id })],
+    [
+      'processExecutions(filter: { process })',
+      `query($id: ID!) { processExecutions(filter: { process: $id }) { totalCount edges { node { id } } } }`,
+      (id) => ({ id }),
+    ],
   ];
   const mutations: Array<[string, string, (id: string) => Record<string, unknown>]> = [
     ['runAutomatedProcess', `mutation($id: ID!) { runAutomatedProcess(input: { id: $id }) { execution { id } } }`, (id) => ({ id })],
     ['enableAutomatedProcess', `mutation($id: ID!) { enableAutomatedProcess(input: { id: $id }) { process { id } } }`, (id) => ({ id })],
     ['disableAutomatedProcess', `mutation($id: ID!) { disableAutomatedProcess(input: { id: $id }) { process { id } } }`, (id) => ({ id })],
     ['deleteAutomatedProcess', `mutation($id: ID!) { deleteAutomatedProcess(input: { id: $id }) { deletedProcessId } }`, (id) => ({ id })],
-    ['updateAutomatedProcess', `mutation($id: ID!) { updateAutomatedProcess(input: { id: $id, description: "x" }) { process { id } } }`, (id) => ({ id })],
+    [
+      'updateAutomatedProcess',
+      `mutation($id: ID!) { updateAutomatedProcess(input: { id: $id, description: "x" }) { process { id } } }`,
+      (id) => ({ id }),
+    ],
   ];
   for (const [what, id] of notProcesses) {
     for (const [name, document, variables] of reads) {
@@ -65,7 +73,10 @@ describe('process IDs that name no process answer like a missing process', () =>
   }
 
   it('a missing process is null through node(id:) and nodes(ids:)', async () => {
-    const data = await server.data(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id, $id]) { id } }`, { token: admin.token, variables: { id: missingProcess } });
+    const data = await server.data(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id, $id]) { id } }`, {
+      token: admin.token,
+      variables: { id: missingProcess },
+    });
     expect(data).toEqual({ node: null, nodes: [null, null] });
   });
 });
@@ -82,15 +93,23 @@ describe('node(id:) and nodes(ids:) with IDs that name no object give null', () 
   ];
   for (const [what, id] of nothing) {
     it(what, async () => {
-      const result = await server.graphql(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, { token: admin.token, variables: { id } });
+      const result = await server.graphql(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, {
+        token: admin.token,
+        variables: { id },
+      });
       expect(result).toEqual({ status: 200, data: { node: null, nodes: [null] } });
     });
   }
 
   it('still loads the objects that exist next to such IDs', async () => {
-    const process = await server.prisma.automatedProcess.create({ data: { name: `ids-${randomUUID()}`, triggerType: 'manual', isEnabled: false } });
+    const process = await server.prisma.automatedProcess.create({
+      data: { name: `ids-${randomUUID()}`, triggerType: 'manual', isEnabled: false },
+    });
     const id = globalId('AutomatedProcess', process.id);
-    const data = await server.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids: ['!!', id, globalId('NoSuchType', 'x')] } });
+    const data = await server.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+      token: admin.token,
+      variables: { ids: ['!!', id, globalId('NoSuchType', 'x')] },
+    });
     expect(data).toEqual({ nodes: [null, { id }, null] });
   });
 });
@@ -106,15 +125,23 @@ describe('nodes(ids:) loads at most 100 objects', () => {
   // (Far larger lists are refused earlier still: by the query cost, or as a body over 1 MiB.)
   it('refuses 2,000 IDs the same way, before reading anything', async () => {
     const ids = Array.from({ length: 2_000 }, () => globalId('Task', randomUUID()));
-    const { result, statements } = await server.queries.record(() => server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } }));
+    const { result, statements } = await server.queries.record(() =>
+      server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } }),
+    );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
     expect(statements.filter((sql) => /\btasks\b/.test(sql))).toEqual([]);
   });
 
   it('answers 100 IDs', async () => {
-    const created = await server.data<{ createTask: { task: { id: string } } }>(`mutation { createTask(input: { name: "mine" }) { task { id } } }`, { token: admin.token });
+    const created = await server.data<{ createTask: { task: { id: string } } }>(
+      `mutation { createTask(input: { name: "mine" }) { task { id } } }`,
+      { token: admin.token },
+    );
     const ids = [created.createTask.task.id, ...Array.from({ length: 99 }, () => globalId('Task', randomUUID()))];
-    const data = await server.data<{ nodes: Array<{ id: string } | null> }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } });
+    const data = await server.data<{ nodes: Array<{ id: string } | null> }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+      token: admin.token,
+      variables: { ids },
+    });
     expect(data.nodes).toHaveLength(100);
     expect(data.nodes[0]).toEqual({ id: created.createTask.task.id });
     expect(data.nodes.slice(1).every((node) => node === null)).toBe(true);

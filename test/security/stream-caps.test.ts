@@ -10,7 +10,12 @@ const HEARTBEAT = 'subscription { heartbeat(intervalSeconds: 3600) { sequence } 
 async function openStream(server: TestServer, address: string, token?: string) {
   const controller = new AbortController();
   const response = await fetch(`${server.url}?query=${encodeURIComponent(HEARTBEAT)}`, {
-    headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', 'x-forwarded-for': address, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      accept: 'text/event-stream',
+      'x-graphql-yoga-csrf': '1',
+      'x-forwarded-for': address,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     signal: controller.signal,
   });
   const reader = response.body!.getReader();
@@ -54,11 +59,13 @@ describe('streams without a session, per address', () => {
     expect(signedIn.text).toContain('"sequence":0');
 
     open[0]!.close();
-    await expect.poll(async () => {
-      const again = await openStream(server, '198.51.100.1');
-      again.close();
-      return again.text.includes('"sequence":0');
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const again = await openStream(server, '198.51.100.1');
+        again.close();
+        return again.text.includes('"sequence":0');
+      })
+      .toBe(true);
     for (const stream of [open[1]!, other, signedIn]) stream.close();
   });
 
@@ -72,12 +79,14 @@ describe('streams without a session, per address', () => {
     expect(await openSocket(server, '203.0.113.6').outcome).toBe('acked');
     expect(await openSocket(server, '203.0.113.5', { authorization: `Bearer ${token}` }).outcome).toBe('acked');
     first.socket.close();
-    await expect.poll(async () => {
-      const again = openSocket(server, '203.0.113.5');
-      const outcome = await again.outcome;
-      again.socket.close();
-      return outcome;
-    }).toBe('acked');
+    await expect
+      .poll(async () => {
+        const again = openSocket(server, '203.0.113.5');
+        const outcome = await again.outcome;
+        again.socket.close();
+        return outcome;
+      })
+      .toBe('acked');
   });
 });
 
@@ -85,16 +94,21 @@ describe('the global cap', () => {
   it('refuses WebSocket upgrades past BEHFLOW_MAX_STREAMS with 503, and SSE streams with RATE_LIMITED', async () => {
     const server = await startTestServer({ env: { BEHFLOW_MAX_STREAMS: '2' } });
     const { token } = await seedUser(server.prisma);
-    const sockets = [openSocket(server, '127.0.0.1', { authorization: `Bearer ${token}` }), openSocket(server, '127.0.0.1', { authorization: `Bearer ${token}` })];
+    const sockets = [
+      openSocket(server, '127.0.0.1', { authorization: `Bearer ${token}` }),
+      openSocket(server, '127.0.0.1', { authorization: `Bearer ${token}` }),
+    ];
     expect(await Promise.all(sockets.map((each) => each.outcome))).toEqual(['acked', 'acked']);
     expect(await openSocket(server, '127.0.0.1').outcome).toBe(503);
     const stream = await openStream(server, '127.0.0.1', token);
     expect(stream.text).toContain('RATE_LIMITED');
     sockets[0]!.socket.close();
-    await expect.poll(async () => {
-      const again = await openStream(server, '127.0.0.1', token);
-      again.close();
-      return again.text.includes('"sequence":0');
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const again = await openStream(server, '127.0.0.1', token);
+        again.close();
+        return again.text.includes('"sequence":0');
+      })
+      .toBe(true);
   });
 });

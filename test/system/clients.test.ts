@@ -35,22 +35,34 @@ describe('subscriptions over HTTP', () => {
       }
     })();
     await expect
-      .poll(async () => {
-        created += 1;
-        await server.data('mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', { token, variables: { name: `multipart ${created}` } });
-        return text.includes('"CREATED"');
-      }, { timeout: 15_000, interval: 200 })
+      .poll(
+        async () => {
+          created += 1;
+          await server.data('mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', {
+            token,
+            variables: { name: `multipart ${created}` },
+          });
+          return text.includes('"CREATED"');
+        },
+        { timeout: 15_000, interval: 200 },
+      )
       .toBe(true);
     await read;
     abort.abort();
     const part = text.split('\r\n--graphql').find((chunk) => chunk.includes('"CREATED"'))!;
     const [headers, body] = part.split('\r\n\r\n');
     expect(headers!.toLowerCase()).toContain('content-type: application/json');
-    expect(JSON.parse(body!)).toEqual({ payload: { data: { taskEvents: { type: 'CREATED', task: { name: expect.stringMatching(/^multipart \d+$/) } } } } });
+    expect(JSON.parse(body!)).toEqual({
+      payload: { data: { taskEvents: { type: 'CREATED', task: { name: expect.stringMatching(/^multipart \d+$/) } } } },
+    });
   });
 
   it('answers a subscription that cannot start (no session) as one JSON result, which Apollo reads as the error', async () => {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: APOLLO_ACCEPT }, body: SUBSCRIPTION });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: APOLLO_ACCEPT },
+      body: SUBSCRIPTION,
+    });
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
@@ -61,7 +73,11 @@ describe('subscriptions over HTTP', () => {
       ['text/plain', SUBSCRIPTION, /text\/event-stream.*multipart\/mixed.*graphql-ws/],
       ['text/plain', JSON.stringify({ query: '{ __typename }' }), /application\/json/],
     ] as const) {
-      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` }, body });
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` },
+        body,
+      });
       expect(response.status).toBe(406);
       const answer = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
       expect(answer.errors[0]!.extensions.code).toBe('NOT_ACCEPTABLE');

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_DOCUMENT_TOKENS, MAX_FIELD_SELECTIONS, MAX_OPERATIONS_PER_SOCKET, MAX_REQUEST_BYTES } from '../../src/schema/document-limits.js';
+import {
+  MAX_DOCUMENT_TOKENS,
+  MAX_FIELD_SELECTIONS,
+  MAX_OPERATIONS_PER_SOCKET,
+  MAX_REQUEST_BYTES,
+} from '../../src/schema/document-limits.js';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -91,10 +96,12 @@ describe('operations per graphql-ws connection', () => {
     const stops: Array<() => void> = [];
     // Each heartbeat answers at once: once all have, all are held by the server.
     await Promise.all(
-      Array.from({ length: MAX_OPERATIONS_PER_SOCKET }, () =>
-        new Promise<void>((resolve, reject) => {
-          stops.push(client.subscribe({ query }, { next: () => resolve(), error: reject, complete: () => undefined }));
-        }),
+      Array.from(
+        { length: MAX_OPERATIONS_PER_SOCKET },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            stops.push(client.subscribe({ query }, { next: () => resolve(), error: reject, complete: () => undefined }));
+          }),
       ),
     );
 

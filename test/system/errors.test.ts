@@ -15,7 +15,9 @@ describe('an unexpected failure', () => {
 
     const result = await server.graphql('{ chatSessions { edges { node { title messageCount } } } }', { token });
     expect(result.status).toBe(200);
-    expect(result.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+    ]);
     expect(JSON.stringify(result)).not.toMatch(/chat_messages|relation|prisma|SELECT/i);
 
     const logged = lines.join('');

@@ -10,7 +10,12 @@ describe('/health and /ready when the database is gone', () => {
     expect((await fetch(`${server.origin}/health`)).status).toBe(200);
     const before = await fetch(`${server.origin}/ready`);
     expect(before.status).toBe(200);
-    expect(await before.json()).toMatchObject({ status: 'ready', database: { reachable: true }, migrations: { applied: true, missing: [] }, draining: false });
+    expect(await before.json()).toMatchObject({
+      status: 'ready',
+      database: { reachable: true },
+      migrations: { applied: true, missing: [] },
+      draining: false,
+    });
 
     // Take the database away from under the running server.
     const name = new URL(databaseUrl).pathname.slice(1);

@@ -23,7 +23,11 @@ describe('query limits', () => {
     await server.data('{ __typename }', { token });
     const wide = `{ tasks(first: 1) { edges { node { ${Array.from({ length: 201 }, (_, index) => `n${index}: name`).join(' ')} } } } }`;
     const costly = '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { content } } } } } } }';
-    for (const [query, measure] of [[TOO_DEEP, 'depth'], [wide, 'breadth'], [costly, 'complexity']] as const) {
+    for (const [query, measure] of [
+      [TOO_DEEP, 'depth'],
+      [wide, 'breadth'],
+      [costly, 'complexity'],
+    ] as const) {
       const { result, statements } = await server.queries.record(() => server.graphql(query, { token }));
       expect(result.errors?.[0]?.extensions, measure).toMatchObject({ code: 'QUERY_TOO_COMPLEX', [measure]: expect.any(Number) });
       expect(result, measure).not.toHaveProperty('data');
@@ -48,9 +52,15 @@ describe('query limits', () => {
   });
 
   it('costs the same document by the page sizes its variables ask for, each time', async () => {
-    const query = 'query($n: Int, $id: ID!) { chatSessions(first: $n) { edges { node { messages(first: $n) { edges { node { content } } } } } } node(id: $id) { id } }';
+    const query =
+      'query($n: Int, $id: ID!) { chatSessions(first: $n) { edges { node { messages(first: $n) { edges { node { content } } } } } } node(id: $id) { id } }';
     const id = Buffer.from('Task:00000000-0000-0000-0000-000000000001').toString('base64');
-    for (const [n, refused] of [[2, false], [100, true], [3, false], [100, true]] as const) {
+    for (const [n, refused] of [
+      [2, false],
+      [100, true],
+      [3, false],
+      [100, true],
+    ] as const) {
       const result = await server.graphql(query, { token, variables: { n, id } });
       expect(result.errors?.[0]?.extensions?.code === 'QUERY_TOO_COMPLEX', `first: ${n}`).toBe(refused);
     }

@@ -16,7 +16,10 @@ describe('log redaction', () => {
       apiKey: 'sk-api-key-value',
       authorization: 'Bearer auth-value',
     };
-    logger.info({ ...secrets, user: { id: 'u1', ...secrets }, input: secrets, headers: { authorization: 'Bearer header-value' } }, 'secrets');
+    logger.info(
+      { ...secrets, user: { id: 'u1', ...secrets }, input: secrets, headers: { authorization: 'Bearer header-value' } },
+      'secrets',
+    );
 
     const entry = JSON.parse(lines[0]!) as Record<string, any>;
     for (const key of Object.keys(secrets)) {

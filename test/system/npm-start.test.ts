@@ -13,8 +13,8 @@ import { findFreePort } from '../../src/db/embedded.js';
  * process manager should run that command rather than `npm start`).
  */
 const projectRoot = path.resolve(import.meta.dirname, '../..');
-const startScript = (JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } })
-  .scripts.start;
+const startScript = (JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+  .start;
 const [startCommand, ...startArgs] = startScript.split(' ');
 
 interface Started {

@@ -17,7 +17,11 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-outage-'));
 const postgres = await startEmbeddedPostgres(dataDir, createLogger('silent'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 const { logger, entries } = captureLogs('warn');
-const server = await startTestServer({ databaseUrl: postgres.connectionString, logger, env: { BEHFLOW_SCHEDULER: 'false', REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' } });
+const server = await startTestServer({
+  databaseUrl: postgres.connectionString,
+  logger,
+  env: { BEHFLOW_SCHEDULER: 'false', REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+});
 const { token } = await seedUser(server.prisma);
 // The session is answered from the instance's cache from now on: what fails below is the resolvers' own reads and writes.
 expect((await server.graphql('{ me { id } tasks { totalCount } }', { token })).errors).toBeUndefined();
@@ -38,7 +42,10 @@ describe('with the PostgreSQL cluster stopped', () => {
   });
 
   it('answers 200 with what succeeded beside the SERVICE_UNAVAILABLE of what did not', async () => {
-    const result = await server.graphql(`{ serverInfo { timeZone } task(id: "${Buffer.from(`Task:${randomUUID()}`).toString('base64')}") { id } }`, { token });
+    const result = await server.graphql(
+      `{ serverInfo { timeZone } task(id: "${Buffer.from(`Task:${randomUUID()}`).toString('base64')}") { id } }`,
+      { token },
+    );
     expect(result.status).toBe(200);
     expect(result.data?.serverInfo).toEqual({ timeZone: expect.any(String) });
     expect(result.data?.task).toBeNull();
@@ -48,7 +55,9 @@ describe('with the PostgreSQL cluster stopped', () => {
   it('answers SERVICE_UNAVAILABLE over graphql-ws', async () => {
     const query = server.subscribe('{ tasks { totalCount } }', { token });
     const result = await query.next();
-    expect(result.errors).toEqual([expect.objectContaining({ message: unavailable.message, extensions: expect.objectContaining(unavailable.extensions) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ message: unavailable.message, extensions: expect.objectContaining(unavailable.extensions) }),
+    ]);
   });
 
   it('logs it as an outage, with no "unexpected error"', () => {
@@ -62,15 +71,29 @@ describe('what counts as the database being unavailable', () => {
     // The shape Prisma 7 gave for a createTask transaction while PostgreSQL was restarting.
     const shuttingDown = Object.assign(new Error('Database error. Code: `57P03`. Message: `the database system is shutting down`'), {
       code: 'P2039',
-      meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode: '57P03', kind: 'postgres', code: '57P03', severity: 'FATAL' } } },
+      meta: {
+        driverAdapterError: {
+          name: 'DriverAdapterError',
+          cause: { originalCode: '57P03', kind: 'postgres', code: '57P03', severity: 'FATAL' },
+        },
+      },
     });
     expect(isDatabaseUnavailable(shuttingDown)).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error('refused'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error('refused'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) })),
+    ).toBe(true);
   });
 
   it('excludes bugs and constraint violations, which stay masked', () => {
     expect(isDatabaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
-    expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002', meta: { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation' } } } }))).toBe(false);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error('Unique constraint failed'), {
+          code: 'P2002',
+          meta: { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation' } } },
+        }),
+      ),
+    ).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }))).toBe(false);
   });
 });

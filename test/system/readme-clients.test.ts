@@ -16,7 +16,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Clients'), readme.indexOf('\n## ', readme.indexOf('## Clients') + 1));
-const examples = [...section.matchAll(/```ts\n\/\/ example: ([a-z-]+)\n([\s\S]*?)```/g)].map((match) => ({ name: match[1]!, code: match[2]! }));
+const examples = [...section.matchAll(/```ts\n\/\/ example: ([a-z-]+)\n([\s\S]*?)```/g)].map((match) => ({
+  name: match[1]!,
+  code: match[2]!,
+}));
 const DIR = path.join(ROOT, 'test', '.readme-examples');
 
 // Browsers have a WebSocket; Node 20 does not. Counting constructions counts connection attempts.
@@ -42,7 +45,11 @@ async function adapt(client: any): Promise<Adapter> {
   if (typeof client.watchQuery === 'function') {
     return {
       query: async (query) => (await client.query({ query: gql(query), fetchPolicy: 'no-cache' })).data,
-      subscribe: (query, next, fail) => client.subscribe({ query: gql(query) }).subscribe({ next: (value: { data?: unknown; errors?: unknown }) => (value.errors ? fail(value.errors) : next(value.data)), error: fail }),
+      subscribe: (query, next, fail) =>
+        client.subscribe({ query: gql(query) }).subscribe({
+          next: (value: { data?: unknown; errors?: unknown }) => (value.errors ? fail(value.errors) : next(value.data)),
+          error: fail,
+        }),
     };
   }
   return {
@@ -51,7 +58,10 @@ async function adapt(client: any): Promise<Adapter> {
       if (result.error) throw result.error;
       return result.data;
     },
-    subscribe: (query, next, fail) => void client.subscription(query, {}).subscribe((result: { data?: unknown; error?: unknown }) => (result.error ? fail(result.error) : next(result.data))),
+    subscribe: (query, next, fail) =>
+      void client
+        .subscription(query, {})
+        .subscribe((result: { data?: unknown; error?: unknown }) => (result.error ? fail(result.error) : next(result.data))),
   };
 }
 
@@ -64,14 +74,22 @@ describe('the README’s client examples', () => {
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(DIR, { recursive: true });
     for (const example of examples) {
-      const code = example.code.replaceAll('http://localhost:4000/graphql', server.url).replaceAll('ws://localhost:4000/graphql', server.wsUrl);
+      const code = example.code
+        .replaceAll('http://localhost:4000/graphql', server.url)
+        .replaceAll('ws://localhost:4000/graphql', server.wsUrl);
       writeFileSync(path.join(DIR, `${example.name}.ts`), code);
     }
   });
   afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
   it('are all there: Apollo Client and urql, each over graphql-ws and over HTTP', () => {
-    expect(examples.map((example) => example.name).sort()).toEqual(['apollo-graphql-ws', 'apollo-http', 'apollo-sse', 'urql-graphql-ws', 'urql-sse']);
+    expect(examples.map((example) => example.name).sort()).toEqual([
+      'apollo-graphql-ws',
+      'apollo-http',
+      'apollo-sse',
+      'urql-graphql-ws',
+      'urql-sse',
+    ]);
   });
 
   for (const name of ['apollo-graphql-ws', 'apollo-http', 'apollo-sse', 'urql-graphql-ws', 'urql-sse']) {
@@ -81,16 +99,26 @@ describe('the README’s client examples', () => {
       expect(await client.query('query { me { username } }')).toMatchObject({ me: { username: expect.stringMatching(/^readme_/) } });
       const events: Array<{ taskEvents: { type: string; task: { name: string } | null } }> = [];
       const failures: unknown[] = [];
-      client.subscribe('subscription { taskEvents { type task { name } } }', (value) => events.push(value as never), (error) => failures.push(error));
+      client.subscribe(
+        'subscription { taskEvents { type task { name } } }',
+        (value) => events.push(value as never),
+        (error) => failures.push(error),
+      );
       // The subscription starts asynchronously: tasks are created until one is reported.
       let created = 0;
       await expect
-        .poll(async () => {
-          if (failures.length > 0) return failures;
-          created += 1;
-          await server.data('mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', { token, variables: { name: `${name} ${created}` } });
-          return events.map((event) => event.taskEvents.type);
-        }, { timeout: 15_000, interval: 200 })
+        .poll(
+          async () => {
+            if (failures.length > 0) return failures;
+            created += 1;
+            await server.data('mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', {
+              token,
+              variables: { name: `${name} ${created}` },
+            });
+            return events.map((event) => event.taskEvents.type);
+          },
+          { timeout: 15_000, interval: 200 },
+        )
         .toContain('CREATED');
       expect(events[0]!.taskEvents.task!.name).toMatch(new RegExp(`^${name} \\d+$`));
       if ('stop' in client) (client as { stop: () => void }).stop();
@@ -104,7 +132,11 @@ describe('the README’s client examples', () => {
       const before = sockets;
       const client = await adapt(createBehflowClient('not-a-valid-token', () => (signedOut += 1)));
       const failures: Array<{ code?: number; message?: string; networkError?: { code?: number; message?: string } }> = [];
-      client.subscribe('subscription { taskEvents { type } }', () => {}, (error) => failures.push(error as never));
+      client.subscribe(
+        'subscription { taskEvents { type } }',
+        () => {},
+        (error) => failures.push(error as never),
+      );
       await expect.poll(() => signedOut, { timeout: 10_000 }).toBe(1);
       await expect.poll(() => failures.length, { timeout: 10_000 }).toBe(1);
       // urql hands over the close event as its network error; Apollo's link an error naming its code.
@@ -119,9 +151,15 @@ describe('the README’s client examples', () => {
       const { createBehflowClient } = await import(pathToFileURL(path.join(DIR, `${name}.ts`)).href);
       const client = await adapt(createBehflowClient('not-a-valid-token'));
       const failures: unknown[] = [];
-      client.subscribe('subscription { taskEvents { type } }', () => {}, (error) => failures.push(error));
+      client.subscribe(
+        'subscription { taskEvents { type } }',
+        () => {},
+        (error) => failures.push(error),
+      );
       await expect.poll(() => failures.length, { timeout: 10_000 }).toBeGreaterThan(0);
-      const failure = failures[0] as { message?: string; graphQLErrors?: Array<{ message: string; extensions?: { code?: string } }> } | Array<{ message: string; extensions?: { code?: string } }>;
+      const failure = failures[0] as
+        | { message?: string; graphQLErrors?: Array<{ message: string; extensions?: { code?: string } }> }
+        | Array<{ message: string; extensions?: { code?: string } }>;
       const errors = Array.isArray(failure) ? failure : (failure.graphQLErrors ?? []);
       expect(errors.map((error) => error.extensions?.code ?? error.message)).toEqual([expect.stringMatching(/UNAUTHENTICATED|signed in/)]);
     });

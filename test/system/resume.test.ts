@@ -34,9 +34,9 @@ interface Case {
 }
 
 const logged = async (stream: string) =>
-  (await server.prisma.$queryRaw<{ sequence: bigint }[]>`SELECT sequence FROM stream_events WHERE stream = ${stream} ORDER BY sequence`).map((row) =>
-    eventCursor({ stream, sequence: Number(row.sequence) }),
-  );
+  (
+    await server.prisma.$queryRaw<{ sequence: bigint }[]>`SELECT sequence FROM stream_events WHERE stream = ${stream} ORDER BY sequence`
+  ).map((row) => eventCursor({ stream, sequence: Number(row.sequence) }));
 
 const CREATE_TASK = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }';
 
@@ -66,7 +66,9 @@ const cases: Case[] = [
     field: 'chatMessageAdded',
     async prepare() {
       const { token } = await seedUser(server.prisma);
-      const newSession = async () => (await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token })).createChatSession.chatSession.id as string;
+      const newSession = async () =>
+        (await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token })).createChatSession.chatSession
+          .id as string;
       const sessionId = await newSession();
       const send = async (id: string) => {
         await server.data(SEND, { token, variables: { input: { content: 'list my tasks', sessionId: id } } });
@@ -99,10 +101,16 @@ const cases: Case[] = [
         query: 'subscription($after: String) { processExecutionUpdated(after: $after) { type cursor status } }',
         variables: {},
         change: async () => {
-          const run = await server.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, { token, variables: { input: { id: processId } } });
+          const run = await server.data(
+            `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+            { token, variables: { input: { id: processId } } },
+          );
           const executionId = decodeGlobalID(run.runAutomatedProcess.execution.id).id;
           await expect
-            .poll(async () => (await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: executionId } })).status, { timeout: 10_000, interval: 50 })
+            .poll(async () => (await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: executionId } })).status, {
+              timeout: 10_000,
+              interval: 50,
+            })
             .toBe('completed');
           // The end of the run is written with it; wait for nothing else.
         },
@@ -130,7 +138,9 @@ describe.each(cases)('resuming $name', ({ field, prepare }) => {
     },
   });
 
-  it('gives what was missed since the cursor, once and in order, then the live events; REFETCH once they are gone', { timeout: 60_000 }, async () => {
+  it('gives what was missed since the cursor, once and in order, then the live events; REFETCH once they are gone', {
+    timeout: 60_000,
+  }, async () => {
     const { stream, token, query, variables, change } = await prepare();
 
     // A first connection: live once a change reaches it; it keeps the cursor of the last event.
@@ -138,7 +148,10 @@ describe.each(cases)('resuming $name', ({ field, prepare }) => {
     for (let attempt = 0; first.pending.length === 0; attempt += 1) {
       if (attempt === 40) throw new Error('the subscription never became live');
       await change();
-      await first.next(250).then((result) => first.pending.unshift(result), () => undefined);
+      await first.next(250).then(
+        (result) => first.pending.unshift(result),
+        () => undefined,
+      );
     }
     // Settled: it has had the event of everything in the log so far.
     let all = await logged(stream);

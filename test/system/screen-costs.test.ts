@@ -33,9 +33,11 @@ const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toSt
 const HOSTILE: Record<string, string> = {
   'pages of 100 in pages of 100': '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { content } } } } } } }',
   'the same through nodes': '{ chatSessions(first: 100) { nodes { messages(first: 100) { nodes { content } } } } }',
-  'a cycle of pages': '{ chatSessions(first: 20) { nodes { messages(first: 20) { nodes { session { messages(first: 20) { nodes { content } } } } } } } }',
+  'a cycle of pages':
+    '{ chatSessions(first: 20) { nodes { messages(first: 20) { nodes { session { messages(first: 20) { nodes { content } } } } } } } }',
   'one page asked for sixty times': `{ ${ids(60, (index) => `t${index}: tasks(first: 100) { nodes { id } }`).join(' ')} }`,
-  'executions of every process, a page each': '{ automatedProcesses(first: 100) { nodes { executions(first: 100) { nodes { id process { executions(first: 100) { nodes { id } } } } } } } }',
+  'executions of every process, a page each':
+    '{ automatedProcesses(first: 100) { nodes { executions(first: 100) { nodes { id process { executions(first: 100) { nodes { id } } } } } } } }',
   'thousands of IDs': `{ nodes(ids: [${ids(6_000, (index) => `"${globalId('Task', String(index))}"`).join(', ')}]) { id } }`,
 };
 
@@ -45,7 +47,9 @@ describe('the screens a client shows', () => {
       expect(validate(schema, document), name).toEqual([]);
       return { name, ...operationCost(schema, document, variables[name]) };
     });
-    process.stdout.write(`[screens] cost / depth / breadth (limits ${OPERATION_LIMITS.complexity} / ${OPERATION_LIMITS.depth} / ${OPERATION_LIMITS.breadth})\n`);
+    process.stdout.write(
+      `[screens] cost / depth / breadth (limits ${OPERATION_LIMITS.complexity} / ${OPERATION_LIMITS.depth} / ${OPERATION_LIMITS.breadth})\n`,
+    );
     for (const screen of priced) process.stdout.write(`  ${screen.name}: ${screen.complexity} / ${screen.depth} / ${screen.breadth}\n`);
     expect(priced.map((screen) => screen.name).sort()).toEqual(['ChatSidebar', 'ChatThread', 'ProcessAdmin', 'TaskBoard', 'TaskDetail']);
     for (const screen of priced) {
@@ -77,7 +81,12 @@ describe('the screens a client shows', () => {
       );
       const task = await server.prisma.task.findFirstOrThrow({ where: { userId: user.id } });
       state.taskId = globalId('Task', task.id);
-      const action = { tool: 'add_task', arguments: { name: 'Buy milk', tags: ['home'] }, outcome: 'SUCCEEDED', detail: 'Added "Buy milk".' };
+      const action = {
+        tool: 'add_task',
+        arguments: { name: 'Buy milk', tags: ['home'] },
+        outcome: 'SUCCEEDED',
+        detail: 'Added "Buy milk".',
+      };
       for (let session = 0; session < 25; session += 1) {
         const created = await server.prisma.chatSession.create({ data: { userId: user.id, title: `Conversation ${session}` } });
         if (session === 0) state.sessionId = globalId('ChatSession', created.id);
@@ -93,7 +102,13 @@ describe('the screens a client shows', () => {
       }
       const process = await server.prisma.automatedProcess.findFirstOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
       await server.prisma.automatedProcessExecution.createMany({
-        data: Array.from({ length: 60 }, () => ({ processId: process.id, status: 'completed', startedAt: new Date(), completedAt: new Date(), result: { updated_count: 2 } })),
+        data: Array.from({ length: 60 }, () => ({
+          processId: process.id,
+          status: 'completed',
+          startedAt: new Date(),
+          completedAt: new Date(),
+          result: { updated_count: 2 },
+        })),
       });
     });
 

@@ -21,7 +21,12 @@ describe('HTTP endpoint', () => {
     expect(Date.parse(body.time)).not.toBeNaN();
     const ready = await fetch(`${server.origin}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', database: { reachable: true }, migrations: { applied: true, missing: [] }, draining: false });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      database: { reachable: true },
+      migrations: { applied: true, missing: [] },
+      draining: false,
+    });
   });
 
   it('turns a malformed document into a GraphQL error, not a 500', async () => {

@@ -11,7 +11,8 @@ import { findFreePort } from '../../src/db/embedded.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
-const startScript = (JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const startScript = (JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+  .start;
 const [, ...startArgs] = startScript.split(' ');
 
 /** The grace period the issue of containers gives (Docker's default is 10 s): the server must be well inside it. */
@@ -25,14 +26,26 @@ describe('SIGTERM', () => {
     const child = spawn(process.execPath, startArgs, {
       cwd: projectRoot,
       // A long shutdown timeout: exiting quickly must not come from giving up early.
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', BEHFLOW_SHUTDOWN_TIMEOUT_MS: '30000' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'production',
+        BEHFLOW_SHUTDOWN_TIMEOUT_MS: '30000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
-    await expect.poll(() => output.includes('Behflow GraphQL is ready') || child.exitCode !== null, { timeout: 60_000, interval: 100 }).toBe(true);
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      child.once('exit', (code) => resolve({ code, at: Date.now() })),
+    );
+    await expect
+      .poll(() => output.includes('Behflow GraphQL is ready') || child.exitCode !== null, { timeout: 60_000, interval: 100 })
+      .toBe(true);
     expect(child.exitCode, output).toBeNull();
 
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -62,7 +75,12 @@ describe('SIGTERM', () => {
     })();
 
     // A graphql-ws subscription.
-    const ws = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const ws = createClient({
+      url: url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     const wsClosed = new Promise<number>((resolve) => ws.on('closed', (event) => resolve((event as { code: number }).code)));
     let wsEvents = 0;
     const wsCompleted = new Promise<'complete' | Error>((resolve) =>
@@ -89,7 +107,10 @@ describe('SIGTERM', () => {
     const loaders = Array.from({ length: LOADERS }, async (_, index) => {
       for (let round = 0; ; round += 1) {
         const sentAt = Date.now();
-        const query = round % 2 === 0 ? '{ tasks(first: 20) { edges { node { id name } } } }' : `mutation { createTask(input: { name: "load ${index}/${round}" }) { task { id } } }`;
+        const query =
+          round % 2 === 0
+            ? '{ tasks(first: 20) { edges { node { id name } } } }'
+            : `mutation { createTask(input: { name: "load ${index}/${round}" }) { task { id } } }`;
         try {
           const response = await post(query, {}, token);
           const body = await response.json();

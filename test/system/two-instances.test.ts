@@ -9,7 +9,10 @@ import { startTestServer } from '../helpers/server.js';
 /** Two server instances on one database behave as one service, whichever carries their events. */
 for (const transport of ['postgres', 'redis'] as const) {
   const skip = transport === 'redis' && !redisAvailable && !process.env.TEST_REDIS_URL;
-  if (skip) process.stdout.write('[tests] skipping two instances through Redis: no redis-server binary (set REDIS_SERVER_PATH) and no TEST_REDIS_URL\n');
+  if (skip)
+    process.stdout.write(
+      '[tests] skipping two instances through Redis: no redis-server binary (set REDIS_SERVER_PATH) and no TEST_REDIS_URL\n',
+    );
 
   describe.skipIf(skip)(`two instances sharing a database, events through ${transport}`, () => {
     let redis: RedisServer | null = null;
@@ -23,7 +26,10 @@ for (const transport of ['postgres', 'redis'] as const) {
       const [first, second] = await Promise.all([startTestServer({ databaseUrl, env }), startTestServer({ databaseUrl, env })]);
       const { user, token } = await seedUser(first.prisma);
 
-      const events = second.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>('subscription { taskEvents { type task { name } } }', { token });
+      const events = second.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>(
+        'subscription { taskEvents { type task { name } } }',
+        { token },
+      );
       // The subscription is live once a change made on the same instance arrives.
       await expect
         .poll(

@@ -94,7 +94,9 @@ describe('parsing written dates', () => {
   });
 
   it('tells the forms apart when given one string', () => {
-    expect(parseFlexibleDate('2025-12-18T07:30:00+03:30', 'America/New_York', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T04:00:00.000Z');
+    expect(parseFlexibleDate('2025-12-18T07:30:00+03:30', 'America/New_York', DATE_ONLY_DUE_TIME).toISOString()).toBe(
+      '2025-12-18T04:00:00.000Z',
+    );
     expect(parseFlexibleDate('1404-09-27T07:30', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T04:00:00.000Z');
     expect(parseFlexibleDate('2025-12-18', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T20:29:00.000Z');
     expect(parseFlexibleDate('1404-09-27', 'Asia/Tehran', DATE_ONLY_DUE_TIME).toISOString()).toBe('2025-12-18T20:29:00.000Z');

@@ -66,7 +66,12 @@ describe('ordering and cursors', async () => {
   for (const input of seeds) await create(token, input);
 
   it('orders by priority by importance, HIGH first when descending', async () => {
-    const page = await list(token, { orderBy: [{ field: 'PRIORITY', direction: 'DESC' }, { field: 'NAME', direction: 'ASC' }] });
+    const page = await list(token, {
+      orderBy: [
+        { field: 'PRIORITY', direction: 'DESC' },
+        { field: 'NAME', direction: 'ASC' },
+      ],
+    });
     expect(names(page)).toEqual(['b', 'd', 'a', 'f', 'b', 'c', 'e']);
     expect(page.totalCount).toBe(7);
   });
@@ -74,9 +79,16 @@ describe('ordering and cursors', async () => {
   it('orders by name and by creation time', async () => {
     expect(names(await list(token, { orderBy: [{ field: 'CREATED_AT', direction: 'ASC' }] }))).toEqual(seeds.map((s) => s.name));
     expect(names(await list(token, {}))).toEqual(seeds.map((s) => s.name).reverse());
-    expect(names(await list(token, { orderBy: [{ field: 'NAME', direction: 'DESC' }, { field: 'PRIORITY', direction: 'ASC' }] }))).toEqual([
-      'f', 'e', 'd', 'c', 'b', 'b', 'a',
-    ]);
+    expect(
+      names(
+        await list(token, {
+          orderBy: [
+            { field: 'NAME', direction: 'DESC' },
+            { field: 'PRIORITY', direction: 'ASC' },
+          ],
+        }),
+      ),
+    ).toEqual(['f', 'e', 'd', 'c', 'b', 'b', 'a']);
   });
 
   for (const [label, orderBy] of [
@@ -97,7 +109,12 @@ describe('ordering and cursors', async () => {
   }
 
   it('puts tasks without a due date last when ascending', async () => {
-    const page = await list(token, { orderBy: [{ field: 'DUE_AT', direction: 'ASC' }, { field: 'NAME', direction: 'ASC' }] });
+    const page = await list(token, {
+      orderBy: [
+        { field: 'DUE_AT', direction: 'ASC' },
+        { field: 'NAME', direction: 'ASC' },
+      ],
+    });
     expect(names(page)).toEqual(['b', 'd', 'b', 'f', 'e', 'a', 'c']);
   });
 });
@@ -237,7 +254,9 @@ describe('cost', () => {
     // The session is read once, then answered from memory.
     await server.data('{ __typename }', { token });
     const query = `{ tasks(first: 100) { totalCount edges { node { id name tags dueAtJalali isOverdue owner { id username name } } } } }`;
-    const { result, statements } = await server.queries.record(() => server.data<{ tasks: { edges: unknown[]; totalCount: number } }>(query, { token }));
+    const { result, statements } = await server.queries.record(() =>
+      server.data<{ tasks: { edges: unknown[]; totalCount: number } }>(query, { token }),
+    );
     expect(result.tasks.edges).toHaveLength(100);
     expect(result.tasks.totalCount).toBe(100);
     expect(statements).toHaveLength(3);
@@ -245,27 +264,40 @@ describe('cost', () => {
     expect(statements.filter((sql) => /count\(\*\)/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /FROM users WHERE user_id = ANY/.test(sql))).toHaveLength(1);
 
-    const small = await server.queries.record(() => server.data(`{ tasks(first: 3) { edges { node { id owner { id name } } } } }`, { token }));
+    const small = await server.queries.record(() =>
+      server.data(`{ tasks(first: 3) { edges { node { id owner { id name } } } } }`, { token }),
+    );
     expect(small.statements).toHaveLength(2);
     // The owner's id and username come with the viewer's session: nothing to read.
-    const known = await server.queries.record(() => server.data(`{ tasks(first: 3) { edges { node { id owner { id username } } } } }`, { token }));
+    const known = await server.queries.record(() =>
+      server.data(`{ tasks(first: 3) { edges { node { id owner { id username } } } } }`, { token }),
+    );
     expect(known.statements).toHaveLength(1);
     const byId = await server.queries.record(() =>
-      server.data(`query($id: ID!) { task(id: $id) { id name owner { id } } }`, { token, variables: { id: (result.tasks.edges[0] as { node: { id: string } }).node.id } }),
+      server.data(`query($id: ID!) { task(id: $id) { id name owner { id } } }`, {
+        token,
+        variables: { id: (result.tasks.edges[0] as { node: { id: string } }).node.id },
+      }),
     );
     expect(byId.statements).toHaveLength(1);
   });
 
   it('reads only the columns the selected fields need, and never a password or token hash', async () => {
     const { user, token } = await seedUser(server.prisma);
-    await server.prisma.task.create({ data: { userId: user.id, name: 'columns', description: 'long text', dateAddedJalali: '1404-01-01T00:00:00' } });
+    await server.prisma.task.create({
+      data: { userId: user.id, name: 'columns', description: 'long text', dateAddedJalali: '1404-01-01T00:00:00' },
+    });
     await server.data('{ __typename }', { token });
     const names = await server.queries.record(() => server.data(`{ tasks(first: 5) { edges { node { name } } } }`, { token }));
     expect(names.statements).toHaveLength(1);
     const [page] = names.statements;
     expect(page).toMatch(/^SELECT t\.task_id AS "id", t\.name AS "name" FROM tasks t/);
-    const withOwner = await server.queries.record(() => server.data(`{ tasks(first: 5) { edges { node { isOverdue owner { lastname } } } } }`, { token }));
-    expect(withOwner.statements[0]).toMatch(/^SELECT t\.due_date_gregorian AS "dueDateGregorian", t\.task_id AS "id", t\.status AS "status", t\.user_id AS "userId" FROM/);
+    const withOwner = await server.queries.record(() =>
+      server.data(`{ tasks(first: 5) { edges { node { isOverdue owner { lastname } } } } }`, { token }),
+    );
+    expect(withOwner.statements[0]).toMatch(
+      /^SELECT t\.due_date_gregorian AS "dueDateGregorian", t\.task_id AS "id", t\.status AS "status", t\.user_id AS "userId" FROM/,
+    );
     expect(withOwner.statements[1]).toMatch(/^SELECT user_id AS "id", lastname AS "lastname" FROM users/);
     for (const sql of [...names.statements, ...withOwner.statements]) expect(sql).not.toMatch(/password_hash|token_hash|description/);
   });
@@ -273,12 +305,19 @@ describe('cost', () => {
   it('adds no statement for a search, whatever the number of words or the page size', async () => {
     const { user, token } = await seedUser(server.prisma);
     await server.prisma.task.createMany({
-      data: Array.from({ length: 100 }, (_, i) => ({ userId: user.id, name: `bulk ${i}`, tags: [`Tag${i % 7}`], dateAddedJalali: '1404-01-01T00:00:00' })),
+      data: Array.from({ length: 100 }, (_, i) => ({
+        userId: user.id,
+        name: `bulk ${i}`,
+        tags: [`Tag${i % 7}`],
+        dateAddedJalali: '1404-01-01T00:00:00',
+      })),
     });
     await server.data('{ __typename }', { token });
     const query = `query($filter: TaskFilter, $first: Int) { tasks(first: $first, filter: $filter) { totalCount edges { node { id owner { id } } } } }`;
     const run = (first: number, search?: string) =>
-      server.queries.record(() => server.data<{ tasks: { totalCount: number } }>(query, { token, variables: { first, filter: search ? { search } : null } }));
+      server.queries.record(() =>
+        server.data<{ tasks: { totalCount: number } }>(query, { token, variables: { first, filter: search ? { search } : null } }),
+      );
     const plain = await run(100);
     const oneWord = await run(100, 'tag3');
     const manyWords = await run(3, 'tag3 bulk TAG a b c d e f g');
@@ -289,7 +328,8 @@ describe('cost', () => {
     // `owner { id }` is the task's own user_id: nothing read for it
     expect(plain.statements.filter((sql) => /FROM users/.test(sql))).toEqual([]);
     // every statement reads only the actor's rows
-    for (const sql of oneWord.statements.filter((text) => text.includes('behflow_task_tags_text'))) expect(sql).toMatch(/WHERE t\.user_id = \$1::uuid/);
+    for (const sql of oneWord.statements.filter((text) => text.includes('behflow_task_tags_text')))
+      expect(sql).toMatch(/WHERE t\.user_id = \$1::uuid/);
   });
 });
 

@@ -13,7 +13,14 @@ const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) {
 async function untilLive(subscriptions: ReadonlyArray<Subscription<unknown>>, probe: () => Promise<unknown>) {
   for (let attempt = 0; attempt < 40; attempt += 1) {
     await probe();
-    const arrived = await Promise.all(subscriptions.map((subscription) => subscription.next(250).then(() => true, () => false)));
+    const arrived = await Promise.all(
+      subscriptions.map((subscription) =>
+        subscription.next(250).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (arrived.every(Boolean)) {
       for (const subscription of subscriptions) subscription.pending.splice(0);
       return;
@@ -30,7 +37,9 @@ describe('a change delivered to many subscribers', () => {
       'subscription { taskEvents { type task { id name status updatedAt } } }',
       'subscription { taskEvents { taskId task { name tags dueAt dueAtJalali isOverdue owner { username } } } }',
     ];
-    const subscriptions = [token, token, other.token, other.token].flatMap((session) => documents.map((query) => server.subscribe<{ taskEvents: any }>(query, { token: session })));
+    const subscriptions = [token, token, other.token, other.token].flatMap((session) =>
+      documents.map((query) => server.subscribe<{ taskEvents: any }>(query, { token: session })),
+    );
     await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
 
     const { statements } = await server.queries.record(async () => {
@@ -45,7 +54,10 @@ describe('a change delivered to many subscribers', () => {
   it('gives each subscriber its own selection, and every one the same task', async () => {
     const { token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     const narrow = server.subscribe<{ taskEvents: any }>('subscription { taskEvents { type task { name } } }', { token });
-    const wide = server.subscribe<{ taskEvents: any }>('subscription { taskEvents { taskId task { name dueAtJalali owner { username } } } }', { token });
+    const wide = server.subscribe<{ taskEvents: any }>(
+      'subscription { taskEvents { taskId task { name dueAtJalali owner { username } } } }',
+      { token },
+    );
     await untilLive([narrow, wide], () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
     const created = await server.data<{ createTask: { task: { id: string; dueAtJalali: string } } }>(
       `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id dueAtJalali } } }`,
@@ -54,14 +66,19 @@ describe('a change delivered to many subscribers', () => {
     expect(created.createTask.task.dueAtJalali).toMatch(/^1409-10-\d\dT10:00:00$/);
     expect((await narrow.next()).data).toEqual({ taskEvents: { type: 'CREATED', task: { name: 'Shapes' } } });
     const event = (await wide.next()).data!.taskEvents;
-    expect(event).toEqual({ taskId: created.createTask.task.id, task: { name: 'Shapes', dueAtJalali: created.createTask.task.dueAtJalali, owner: { username: expect.any(String) } } });
+    expect(event).toEqual({
+      taskId: created.createTask.task.id,
+      task: { name: 'Shapes', dueAtJalali: created.createTask.task.dueAtJalali, owner: { username: expect.any(String) } },
+    });
     narrow.close();
     wide.close();
   });
 
   it('reads once per event what could not travel with it, for all subscribers', async () => {
     const { token } = await seedUser(server.prisma);
-    const subscriptions = Array.from({ length: 4 }, () => server.subscribe<{ taskEvents: any }>('subscription { taskEvents { task { name description } } }', { token }));
+    const subscriptions = Array.from({ length: 4 }, () =>
+      server.subscribe<{ taskEvents: any }>('subscription { taskEvents { task { name description } } }', { token }),
+    );
     await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
     const description = 'long '.repeat(3_000);
     const { result, statements } = await server.queries.record(async () => {
@@ -81,8 +98,14 @@ describe('a change delivered to many subscribers', () => {
     const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
     const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
     const query = 'subscription($id: ID) { processExecutionUpdated(processId: $id) { status execution { result } } }';
-    const [asAdmin, asMember] = [admin, member].map((user) => server.subscribe<{ processExecutionUpdated: any }>(query, { token: user.token, variables: { id: processId } }));
-    const run = () => server.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, { token: admin.token, variables: { input: { id: processId } } });
+    const [asAdmin, asMember] = [admin, member].map((user) =>
+      server.subscribe<{ processExecutionUpdated: any }>(query, { token: user.token, variables: { id: processId } }),
+    );
+    const run = () =>
+      server.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, {
+        token: admin.token,
+        variables: { input: { id: processId } },
+      });
     const completed = async (subscription: Subscription<{ processExecutionUpdated: any }>) => {
       for (;;) {
         const event = (await subscription.next(10_000)).data!.processExecutionUpdated;

@@ -17,14 +17,26 @@ const logger = createLogger('silent');
 const otherInstance = connectDatabase({ connectionString: databaseUrl, poolSize: 2, logger });
 const otherEvents = createPubSubSystem({ connectionString: databaseUrl, pool: otherInstance.pool, logger });
 await otherEvents.ready();
-const otherTasks = createTaskService({ prisma: otherInstance.prisma, sql: otherInstance.sql, events: createEventLog({ transport: otherEvents.transport, logger }), logger, timeZone: 'Asia/Tehran' });
+const otherTasks = createTaskService({
+  prisma: otherInstance.prisma,
+  sql: otherInstance.sql,
+  events: createEventLog({ transport: otherEvents.transport, logger }),
+  logger,
+  timeZone: 'Asia/Tehran',
+});
 afterAll(async () => {
   await otherEvents.close();
   await otherInstance.close();
 });
 
 const SUBSCRIPTION = `subscription { taskEvents { type taskId task { id name status completedAt dueAt owner { username } } } }`;
-type EventData = { taskEvents: { type: string; taskId: string; task: null | { id: string; name: string; status: string; completedAt: string | null; dueAt: string | null } } };
+type EventData = {
+  taskEvents: {
+    type: string;
+    taskId: string;
+    task: null | { id: string; name: string; status: string; completedAt: string | null; dueAt: string | null };
+  };
+};
 
 const globalId = (rawId: string) => Buffer.from(`Task:${rawId}`).toString('base64');
 
@@ -62,7 +74,10 @@ describe('taskEvents', () => {
     const onCreate = await events.next();
     expect(onCreate.data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: id, task: { id, name: 'Live one', status: 'PENDING' } });
 
-    await server.data(`mutation($id: ID!) { updateTask(input: { id: $id, name: "Renamed" }) { task { id } } }`, { token, variables: { id } });
+    await server.data(`mutation($id: ID!) { updateTask(input: { id: $id, name: "Renamed" }) { task { id } } }`, {
+      token,
+      variables: { id },
+    });
     expect((await events.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', taskId: id, task: { name: 'Renamed' } });
 
     await server.data(`mutation($id: ID!) { completeTask(input: { id: $id }) { task { id } } }`, { token, variables: { id } });
@@ -85,11 +100,25 @@ describe('taskEvents', () => {
     const bobEvents = await subscribed(bob.token);
 
     const actor = { id: alice.user.id, timeZone: 'Asia/Tehran' };
-    const task = await otherTasks.create(actor, { name: 'From the assistant', tags: ['chat'], dueAt: new Date(Date.now() - 3 * 86_400_000) });
-    expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: globalId(task.id), task: { name: 'From the assistant' } });
+    const task = await otherTasks.create(actor, {
+      name: 'From the assistant',
+      tags: ['chat'],
+      dueAt: new Date(Date.now() - 3 * 86_400_000),
+    });
+    expect((await aliceEvents.next()).data?.taskEvents).toMatchObject({
+      type: 'CREATED',
+      taskId: globalId(task.id),
+      task: { name: 'From the assistant' },
+    });
 
     // A process's set-based update (the morning reschedule moves the overdue task to today).
-    const outcome = await otherTasks.rescheduleOverdue({ now: new Date(), serviceTimeZone: 'Asia/Tehran', includeStatuses: ['pending'], updateToToday: true, timeoutMs: 10_000 });
+    const outcome = await otherTasks.rescheduleOverdue({
+      now: new Date(),
+      serviceTimeZone: 'Asia/Tehran',
+      includeStatuses: ['pending'],
+      updateToToday: true,
+      timeoutMs: 10_000,
+    });
     expect(outcome.details.map((detail) => detail.task_id)).toContain(task.id);
     const moved = (await aliceEvents.next()).data?.taskEvents;
     expect(moved).toMatchObject({ type: 'UPDATED', taskId: globalId(task.id), task: { name: 'From the assistant' } });

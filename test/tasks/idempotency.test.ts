@@ -13,7 +13,11 @@ const second = await startTestServer({ databaseUrl });
 const CREATE = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id name } } }';
 
 const create = (server: TestServer, token: string, name: string, key?: string) =>
-  server.graphql<{ createTask: { task: { id: string; name: string } } | null }>(CREATE, { token, variables: { name }, headers: key ? { 'idempotency-key': key } : {} });
+  server.graphql<{ createTask: { task: { id: string; name: string } } | null }>(CREATE, {
+    token,
+    variables: { name },
+    headers: key ? { 'idempotency-key': key } : {},
+  });
 const countNamed = (name: string) => first.prisma.task.count({ where: { name } });
 
 describe('Idempotency-Key', () => {
@@ -42,7 +46,12 @@ describe('Idempotency-Key', () => {
       const body = JSON.stringify({ query: CREATE, variables: { name } });
       const outgoing = request(first.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, 'idempotency-key': key },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+          'idempotency-key': key,
+        },
       });
       outgoing.on('error', () => {});
       outgoing.end(body, () => {
@@ -75,7 +84,11 @@ describe('Idempotency-Key', () => {
     expect(once.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const again = await second.graphql(DELETE, { token, variables: { id: missing }, headers: { 'idempotency-key': key } });
     expect(again.data).toEqual(once.data);
-    expect(again.errors?.[0]).toMatchObject({ message: once.errors?.[0]?.message, path: ['deleteTask'], extensions: { code: 'NOT_FOUND' } });
+    expect(again.errors?.[0]).toMatchObject({
+      message: once.errors?.[0]?.message,
+      path: ['deleteTask'],
+      extensions: { code: 'NOT_FOUND' },
+    });
 
     const reused = await create(first, token, `other ${key}`, key);
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'Idempotency-Key' });
@@ -105,7 +118,10 @@ describe('Idempotency-Key', () => {
     const name = `window ${key}`;
     await create(first, token, name, key);
     // Move the record back past the 24 h window instead of waiting for it.
-    await first.prisma.idempotencyKey.update({ where: { userId_key: { userId: user.id, key } }, data: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+    await first.prisma.idempotencyKey.update({
+      where: { userId_key: { userId: user.id, key } },
+      data: { createdAt: new Date(Date.now() - 25 * 3600_000) },
+    });
     await create(first, token, name, key);
     expect(await countNamed(name)).toBe(2);
   });

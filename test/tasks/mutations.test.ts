@@ -99,7 +99,14 @@ describe('createTask', () => {
     const { user } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
     const actor = { id: user.id, timeZone: 'Asia/Tehran' };
     const lateEvening = new Date('2026-03-11T20:00:00Z'); // 23:30 in Tehran
-    const tasks = createTaskService({ prisma: server.prisma, sql: server.running.database.sql, events: server.running.eventLog, logger: createLogger('silent'), timeZone: 'Asia/Tehran', now: () => lateEvening });
+    const tasks = createTaskService({
+      prisma: server.prisma,
+      sql: server.running.database.sql,
+      events: server.running.eventLog,
+      logger: createLogger('silent'),
+      timeZone: 'Asia/Tehran',
+      now: () => lateEvening,
+    });
     const task = await tasks.create(actor, { name: 'Due today', dueAt: tasks.parseDueDate(actor, '2026-03-11') });
     expect(task.dueDateGregorian).toEqual(new Date('2026-03-11T20:29:00Z'));
     expect(task.dueDateJalali).toBe('1404-12-20T23:59:00');
@@ -185,7 +192,11 @@ describe('bad input is refused with a coded error naming the field, and nothing 
 
   it('reports unknown ids as not found', async () => {
     const { token } = await seedUser(server.prisma);
-    for (const id of ['VGFzazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA=', 'garbage', Buffer.from('Task:not-a-uuid').toString('base64')]) {
+    for (const id of [
+      'VGFzazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA=',
+      'garbage',
+      Buffer.from('Task:not-a-uuid').toString('base64'),
+    ]) {
       const result = await updateTask(token, { id, name: 'x' });
       expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
@@ -195,10 +206,22 @@ describe('bad input is refused with a coded error naming the field, and nothing 
 describe('updateTask, completeTask, reopenTask, deleteTask', () => {
   it('changes only the fields given; null clears nullable ones', async () => {
     const { token } = await seedUser(server.prisma);
-    const task = await createTask(token, { name: 'Plan', description: 'details', tags: ['a', 'b'], priority: 'LOW', dueDate: '2030-01-02' });
+    const task = await createTask(token, {
+      name: 'Plan',
+      description: 'details',
+      tags: ['a', 'b'],
+      priority: 'LOW',
+      dueDate: '2030-01-02',
+    });
 
     const renamed = await updateTask(token, { id: task.id, name: 'Plan trip' });
-    expect(renamed.data?.updateTask.task).toMatchObject({ name: 'Plan trip', description: 'details', tags: ['a', 'b'], priority: 'LOW', dueAt: task.dueAt });
+    expect(renamed.data?.updateTask.task).toMatchObject({
+      name: 'Plan trip',
+      description: 'details',
+      tags: ['a', 'b'],
+      priority: 'LOW',
+      dueAt: task.dueAt,
+    });
 
     const cleared = await updateTask(token, { id: task.id, description: null, tags: null, dueAt: null });
     expect(cleared.data?.updateTask.task).toMatchObject({ name: 'Plan trip', description: null, tags: [], dueAt: null, dueAtJalali: null });
@@ -244,7 +267,10 @@ describe('updateTask, completeTask, reopenTask, deleteTask', () => {
       { token, variables: { id: task.id } },
     );
     expect(deleted.deleteTask.deletedTaskId).toBe(task.id);
-    const again = await server.graphql(`mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`, { token, variables: { id: task.id } });
+    const again = await server.graphql(`mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`, {
+      token,
+      variables: { id: task.id },
+    });
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const read = await server.data<{ task: unknown; node: unknown }>(`query($id: ID!) { task(id: $id) { id } node(id: $id) { id } }`, {
       token,

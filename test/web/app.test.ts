@@ -5,10 +5,21 @@ import { uniqueName } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { CHROMIUM, callApi, hasChromium, launchChromium, openApp, registerAccount } from './driver.js';
 
-if (!hasChromium) process.stdout.write(`[tests] skipping the web app browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+if (!hasChromium)
+  process.stdout.write(
+    `[tests] skipping the web app browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+  );
 
 const TASKS = '{ tasks(first: 50) { edges { node { name description status priority tags dueAt dueAtJalali } } } }';
-type TaskRow = { name: string; description: string | null; status: string; priority: string; tags: string[]; dueAt: string | null; dueAtJalali: string | null };
+type TaskRow = {
+  name: string;
+  description: string | null;
+  status: string;
+  priority: string;
+  tags: string[];
+  dueAt: string | null;
+  dueAtJalali: string | null;
+};
 const tasksOf = async (server: TestServer, token: string) =>
   (await callApi<{ tasks: { edges: Array<{ node: TaskRow }> } }>(server.origin, token, TASKS)).tasks.edges.map((edge) => edge.node);
 
@@ -125,7 +136,13 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await row.waitFor();
       expect(await row.getByTestId('task-due').innerText()).toBe('Due 24 Dec 2035, 09:30');
       expect(await tasksOf(server, account.token)).toMatchObject([
-        { name: 'Write report', description: 'Two pages', tags: ['work'], dueAt: '2035-12-24T06:00:00.000Z', dueAtJalali: '1414-10-03T09:30:00' },
+        {
+          name: 'Write report',
+          description: 'Two pages',
+          tags: ['work'],
+          dueAt: '2035-12-24T06:00:00.000Z',
+          dueAtJalali: '1414-10-03T09:30:00',
+        },
       ]);
 
       // Edit: name, priority, and the due date typed in the Jalali calendar.
@@ -140,7 +157,9 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.waitFor({ state: 'detached' });
       await taskRow(page, 'Write the report').waitFor();
-      expect(await tasksOf(server, account.token)).toMatchObject([{ name: 'Write the report', priority: 'HIGH', dueAtJalali: '1414-10-05T09:30:00' }]);
+      expect(await tasksOf(server, account.token)).toMatchObject([
+        { name: 'Write the report', priority: 'HIGH', dueAtJalali: '1414-10-05T09:30:00' },
+      ]);
 
       await page.getByRole('checkbox', { name: 'Complete “Write the report”' }).click();
       await taskRow(page, 'Write the report').getByText('Completed').waitFor();

@@ -6,7 +6,10 @@ import { uniqueName } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { CHROMIUM, callApi, hasChromium, launchChromium, openApp, registerAccount } from './driver.js';
 
-if (!hasChromium) process.stdout.write(`[tests] skipping the web app chat and processes tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+if (!hasChromium)
+  process.stdout.write(
+    `[tests] skipping the web app chat and processes tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+  );
 
 /** Streams a reply as a chat-completions server does: the first piece at once, the rest when released. */
 function heldReply(first: string, rest: string) {
@@ -33,7 +36,9 @@ describe.skipIf(!hasChromium)('the web app: assistant and processes', () => {
   const admin = uniqueName('admin');
   beforeAll(async () => {
     llm = await startFakeLLM();
-    server = await startTestServer({ env: { BEHFLOW_LLM_BASE_URL: llm.baseUrl, BEHFLOW_LLM_MODEL: 'fake-model', BEHFLOW_ADMIN_USERNAMES: admin } });
+    server = await startTestServer({
+      env: { BEHFLOW_LLM_BASE_URL: llm.baseUrl, BEHFLOW_LLM_MODEL: 'fake-model', BEHFLOW_ADMIN_USERNAMES: admin },
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -73,7 +78,11 @@ describe.skipIf(!hasChromium)('the web app: assistant and processes', () => {
       const actions = answer.getByTestId('chat-actions');
       expect(await actions.innerText()).toMatch(/Done · add_task/);
       // What the assistant did is real: the task exists.
-      const tasks = await callApi<{ tasks: { edges: Array<{ node: { name: string; tags: string[] } }> } }>(server.origin, account.token, '{ tasks { edges { node { name tags } } } }');
+      const tasks = await callApi<{ tasks: { edges: Array<{ node: { name: string; tags: string[] } }> } }>(
+        server.origin,
+        account.token,
+        '{ tasks { edges { node { name tags } } } }',
+      );
       expect(tasks.tasks.edges.map((edge) => edge.node)).toEqual([{ name: 'Buy milk', tags: ['home'] }]);
     } finally {
       await context.close();
@@ -89,7 +98,13 @@ describe.skipIf(!hasChromium)('the web app: assistant and processes', () => {
       const card = page.locator(`[data-testid="process"][data-process-name="${process}"]`);
       await card.waitFor();
       const enabled = async () =>
-        (await callApi<{ automatedProcess: { isEnabled: boolean } }>(server.origin, account.token, `{ automatedProcess(name: "${process}") { isEnabled } }`)).automatedProcess.isEnabled;
+        (
+          await callApi<{ automatedProcess: { isEnabled: boolean } }>(
+            server.origin,
+            account.token,
+            `{ automatedProcess(name: "${process}") { isEnabled } }`,
+          )
+        ).automatedProcess.isEnabled;
       const toggle = page.getByRole('switch', { name: `${process} enabled` });
       await toggle.click({ force: true });
       await expect.poll(enabled, { timeout: 10_000 }).toBe(false);
@@ -102,8 +117,14 @@ describe.skipIf(!hasChromium)('the web app: assistant and processes', () => {
       await rows.first().locator('[data-status="COMPLETED"]').waitFor({ timeout: 15_000 });
 
       // A run started elsewhere (here through the API) appears and completes without a reload.
-      const { automatedProcess } = await callApi<{ automatedProcess: { id: string } }>(server.origin, account.token, `{ automatedProcess(name: "${process}") { id } }`);
-      await callApi(server.origin, account.token, 'mutation ($id: ID!) { runAutomatedProcess(input: { id: $id }) { execution { id } } }', { id: automatedProcess.id });
+      const { automatedProcess } = await callApi<{ automatedProcess: { id: string } }>(
+        server.origin,
+        account.token,
+        `{ automatedProcess(name: "${process}") { id } }`,
+      );
+      await callApi(server.origin, account.token, 'mutation ($id: ID!) { runAutomatedProcess(input: { id: $id }) { execution { id } } }', {
+        id: automatedProcess.id,
+      });
       await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
       await rows.first().locator('[data-status="COMPLETED"]').waitFor({ timeout: 15_000 });
       expect(await rows.first().innerText()).toContain('Administrator');

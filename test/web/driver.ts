@@ -10,7 +10,15 @@ export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -32,7 +40,15 @@ export async function registerAccount(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       query: 'mutation ($input: RegisterInput!) { register(input: $input) { token } }',
-      variables: { input: { username, password, name: options.name ?? 'Sara', lastname: options.lastname ?? 'Rahimi', timeZone: options.timeZone ?? 'Asia/Tehran' } },
+      variables: {
+        input: {
+          username,
+          password,
+          name: options.name ?? 'Sara',
+          lastname: options.lastname ?? 'Rahimi',
+          timeZone: options.timeZone ?? 'Asia/Tehran',
+        },
+      },
     }),
   });
   const body = (await response.json()) as { data?: { register: { token: string } }; errors?: unknown };
@@ -62,7 +78,11 @@ export interface OpenOptions {
 }
 
 /** A new browser context (its own storage) with the app open. */
-export async function openApp(browser: Browser, origin: string, options: OpenOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function openApp(
+  browser: Browser,
+  origin: string,
+  options: OpenOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? 'light',

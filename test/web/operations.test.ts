@@ -58,7 +58,9 @@ describe('the web app operations', () => {
       return { name, ...result };
     });
     // Printed for whoever calibrates the cost model on these operations.
-    process.stdout.write(`[web operations] cost / depth / breadth\n${costs.map((c) => `  ${c.name}: ${c.complexity} / ${c.depth} / ${c.breadth}`).join('\n')}\n`);
+    process.stdout.write(
+      `[web operations] cost / depth / breadth\n${costs.map((c) => `  ${c.name}: ${c.complexity} / ${c.depth} / ${c.breadth}`).join('\n')}\n`,
+    );
     const over = costs.filter((c) => c.complexity > LIMIT || c.depth > 12 || c.breadth > 200);
     expect(over).toEqual([]);
     // The page sizes are the real ones: a task page costs one per task of its page, and more
@@ -73,7 +75,9 @@ describe('the web app operations', () => {
     beforeAll(async () => {
       server = await startTestServer();
       ({ token } = await seedUser(server.prisma, { role: 'admin' }));
-      await server.data('mutation { createTask(input: { name: "Write the report", tags: ["work"], priority: HIGH }) { task { id } } }', { token });
+      await server.data('mutation { createTask(input: { name: "Write the report", tags: ["work"], priority: HIGH }) { task { id } } }', {
+        token,
+      });
     });
 
     it('answers every query the app makes, signed in, without an error', async () => {

@@ -4,7 +4,10 @@ import { uniqueName } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { CHROMIUM, callApi, hasChromium, launchChromium, openApp, registerAccount } from './driver.js';
 
-if (!hasChromium) process.stdout.write(`[tests] skipping the Persian web app test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+if (!hasChromium)
+  process.stdout.write(
+    `[tests] skipping the Persian web app test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+  );
 
 describe.skipIf(!hasChromium)('the web app in Persian', () => {
   let server: TestServer;
@@ -44,7 +47,11 @@ describe.skipIf(!hasChromium)('the web app in Persian', () => {
       const row = page.locator('[data-testid="task"][data-task-name="تمدید گذرنامه"]');
       await row.waitFor();
       expect(await row.getByTestId('task-due').innerText()).toBe('موعد: ۱۵ فروردین ۱۴۱۵، ۹:۳۰');
-      const tasks = await callApi<{ tasks: { edges: Array<{ node: { dueAtJalali: string; dueAt: string } }> } }>(server.origin, account.token, '{ tasks { edges { node { dueAt dueAtJalali } } } }');
+      const tasks = await callApi<{ tasks: { edges: Array<{ node: { dueAtJalali: string; dueAt: string } }> } }>(
+        server.origin,
+        account.token,
+        '{ tasks { edges { node { dueAt dueAtJalali } } } }',
+      );
       expect(tasks.tasks.edges[0]!.node).toEqual({ dueAtJalali: '1415-01-15T09:30:00', dueAt: '2036-04-03T06:00:00.000Z' });
 
       // Right to left: the navigation is on the right, the check box before (right of) the name.

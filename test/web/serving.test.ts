@@ -43,13 +43,17 @@ describe('serving the web app', () => {
   });
 
   it('leaves the API where it is: POST /graphql, GraphiQL on GET /graphql, /health', async () => {
-    expect((await server.data<{ serverInfo: { version: string } }>('{ serverInfo { version } }')).serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect((await server.data<{ serverInfo: { version: string } }>('{ serverInfo { version } }')).serverInfo.version).toMatch(
+      /^\d+\.\d+\.\d+/,
+    );
     const graphiql = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(await graphiql.text()).toContain('GraphiQL');
     const health = await fetch(`${server.origin}/health`);
     expect(((await health.json()) as { status: string }).status).toBe('ok');
     // GETs carry Yoga's CSRF header (or credentials), as every non-browser client can.
-    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ serverInfo { timeZone } }')}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    const get = await fetch(`${server.url}?query=${encodeURIComponent('{ serverInfo { timeZone } }')}`, {
+      headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    });
     expect(((await get.json()) as { data: { serverInfo: { timeZone: string } } }).data.serverInfo.timeZone).toBe('Asia/Tehran');
   });
 

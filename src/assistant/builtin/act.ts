@@ -69,9 +69,20 @@ async function resolve(scene: Scene, ref: TaskRef, edit: Edit): Promise<Outcome<
       });
       if (!found.ok) return found;
       const byId = new Map(found.value.matches.map((match) => [match.task.id, match.task]));
-      const decision = decide(found.value.matches.map((match) => ({ id: match.task.id, score: match.score, exact: match.exact, strong: match.strong })));
+      const decision = decide(
+        found.value.matches.map((match) => ({ id: match.task.id, score: match.score, exact: match.exact, strong: match.strong })),
+      );
       if (decision.kind === 'one') return { ok: true, value: [byId.get(decision.id)!] };
-      if (decision.kind === 'choose') return { ok: false, turn: askWhich(scene, ref.text, decision.ids.map((id) => byId.get(id)!), edit) };
+      if (decision.kind === 'choose')
+        return {
+          ok: false,
+          turn: askWhich(
+            scene,
+            ref.text,
+            decision.ids.map((id) => byId.get(id)!),
+            edit,
+          ),
+        };
       if (decision.kind === 'confirm') {
         const task = byId.get(decision.id)!;
         return { ok: false, turn: { content: voice.didYouMean(task), focus: [task.id], pending: { kind: 'confirm', id: task.id, edit } } };
@@ -212,7 +223,12 @@ export async function act(scene: Scene, intent: Intent): Promise<Turn> {
       return add(scene, intent.task);
     case 'list': {
       const { status, priority, dueToday, limit } = intent.filter;
-      const args = { ...(status ? { status } : {}), ...(priority ? { priority } : {}), ...(dueToday ? { due_today: true } : {}), ...(limit ? { limit } : {}) };
+      const args = {
+        ...(status ? { status } : {}),
+        ...(priority ? { priority } : {}),
+        ...(dueToday ? { due_today: true } : {}),
+        ...(limit ? { limit } : {}),
+      };
       return listing(scene, 'list_tasks', args, (tasks) => voice.listed(tasks, intent.filter));
     }
     case 'overdue':
@@ -228,12 +244,25 @@ export async function act(scene: Scene, intent: Intent): Promise<Turn> {
       return result.ok ? { content: voice.statistics(result.value) } : result.turn;
     }
     case 'group': {
-      const result = await call<{ groups: Record<string, TaskView[]> }>(scene, intent.by === 'priority' ? 'group_by_priority' : 'group_by_status', {});
-      return result.ok ? { content: voice.groups(intent.by, result.value.groups), focus: Object.values(result.value.groups).flat().map((task) => task.id) } : result.turn;
+      const result = await call<{ groups: Record<string, TaskView[]> }>(
+        scene,
+        intent.by === 'priority' ? 'group_by_priority' : 'group_by_status',
+        {},
+      );
+      return result.ok
+        ? {
+            content: voice.groups(intent.by, result.value.groups),
+            focus: Object.values(result.value.groups)
+              .flat()
+              .map((task) => task.id),
+          }
+        : result.turn;
     }
     case 'advise': {
       const result = await call<{ suggestions: Array<{ task: TaskView; reasons: Reason[] }> }>(scene, 'suggest_next', {});
-      return result.ok ? { content: voice.advice(result.value.suggestions), focus: result.value.suggestions.map((entry) => entry.task.id) } : result.turn;
+      return result.ok
+        ? { content: voice.advice(result.value.suggestions), focus: result.value.suggestions.map((entry) => entry.task.id) }
+        : result.turn;
     }
     case 'edit': {
       const found = await resolve(scene, intent.ref, intent.edit);
@@ -257,4 +286,3 @@ export async function actOnAnswer(scene: Scene, answer: FollowUp): Promise<Turn>
   if (tasks.length === 0) return { content: scene.voice.whichTaskForIt() };
   return applyAll(scene, tasks, answer.edit);
 }
-

@@ -78,12 +78,16 @@ export type FollowUp =
   | { readonly kind: 'add'; readonly task: NewTask }
   | { readonly kind: 'cancel' };
 
-const YES = /^(?:yes|yeah|yea|yep|yup|y|sure|ok|okay|correct|right|exactly|that's it|that's the one|that one|this one|do it|go ahead|please do|confirm|absolutely|of course|indeed|بله|بلی|آره|اره|آری|باشه|حتما|حتماً|درسته|درست است|همینه|همین|همون|اوکی|تایید|انجام بده)$/iu;
-const NO = /^(?:no|nope|nah|n|cancel|never ?mind|stop|don't|do not|forget it|neither|none|none of them|not that one|wrong|leave it|skip it|نه|خیر|نخیر|بیخیال|بی‌خیال|ولش کن|ولش|لغو|لغو کن|هیچکدام|هیچ‌کدام|هیچکدوم|هیچ‌کدوم|نه ممنون)$/iu;
+const YES =
+  /^(?:yes|yeah|yea|yep|yup|y|sure|ok|okay|correct|right|exactly|that's it|that's the one|that one|this one|do it|go ahead|please do|confirm|absolutely|of course|indeed|بله|بلی|آره|اره|آری|باشه|حتما|حتماً|درسته|درست است|همینه|همین|همون|اوکی|تایید|انجام بده)$/iu;
+const NO =
+  /^(?:no|nope|nah|n|cancel|never ?mind|stop|don't|do not|forget it|neither|none|none of them|not that one|wrong|leave it|skip it|نه|خیر|نخیر|بیخیال|بی‌خیال|ولش کن|ولش|لغو|لغو کن|هیچکدام|هیچ‌کدام|هیچکدوم|هیچ‌کدوم|نه ممنون)$/iu;
 const ALL = /^(?:all|both|all of them|both of them|every one|each|همه|هر دو|هردو|همشون|همه‌شون|همه شون|همه‌ی آنها|همه را)$/iu;
 
-const clean = (message: string, language: Language) => (language === 'fa' ? cleanPersian(message) : cleanEnglish(message)).replace(/[.!?؟,،]+$/u, '').trim();
-const read = (message: string, language: Language, context: ReadContext) => (language === 'fa' ? readPersian(message, context) : readEnglish(message, context));
+const clean = (message: string, language: Language) =>
+  (language === 'fa' ? cleanPersian(message) : cleanEnglish(message)).replace(/[.!?؟,،]+$/u, '').trim();
+const read = (message: string, language: Language, context: ReadContext) =>
+  language === 'fa' ? readPersian(message, context) : readEnglish(message, context);
 
 /** Whether a message reads as a command of its own (then it is not an answer to the question). */
 function isCommand(message: string, language: Language, context: ReadContext): boolean {

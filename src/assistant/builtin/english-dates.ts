@@ -31,7 +31,8 @@ function nextDayOfMonth(day: number, context: ReadContext) {
 function parserFor(context: ReadContext): chrono.Chrono {
   const parser = chrono.casual.clone();
   parser.parsers.push({
-    pattern: () => /\b(?:the\s+)(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))(?!\s*[:.]\d)/i,
+    pattern: () =>
+      /\b(?:the\s+)(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))(?!\s*[:.]\d)/i,
     extract: (_context, match) => {
       const date = nextDayOfMonth(Number(match[1]), context);
       return date ? { day: date.day, month: date.month, year: date.year } : null;
@@ -41,8 +42,26 @@ function parserFor(context: ReadContext): chrono.Chrono {
 }
 
 const NUMBER_WORDS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  'a couple of': 2, 'couple of': 2, 'a couple': 2, 'a few': 3, few: 3, several: 3,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  'a couple of': 2,
+  'couple of': 2,
+  'a couple': 2,
+  'a few': 3,
+  few: 3,
+  several: 3,
 };
 const UNITS: Array<[RegExp, DurationUnit]> = [
   [/^(?:m|mins?|minutes?)$/i, 'minute'],
@@ -84,9 +103,21 @@ export function readDuration(text: string): Duration | null {
     unit = UNITS.find(([pattern]) => pattern.test(unitWord ?? ''))?.[1];
   }
   if (!unit || !Number.isFinite(amount) || amount <= 0 || amount > 1000) return null;
-  if (!Number.isInteger(amount)) [amount, unit] = unit === 'hour' ? [Math.round(amount * 60), 'minute'] : unit === 'day' ? [Math.round(amount * 24), 'hour'] : [Math.round(amount), unit];
+  if (!Number.isInteger(amount))
+    [amount, unit] =
+      unit === 'hour'
+        ? [Math.round(amount * 60), 'minute']
+        : unit === 'day'
+          ? [Math.round(amount * 24), 'hour']
+          : [Math.round(amount), unit];
   const sign = direction ? (/^(?:earlier|sooner|forward)$/i.test(direction) ? -1 : 1) : null;
-  return { amount, unit, direction: sign, before: text.slice(0, match.index).trim(), after: text.slice(match.index + whole!.length).trim() };
+  return {
+    amount,
+    unit,
+    direction: sign,
+    before: text.slice(0, match.index).trim(),
+    after: text.slice(match.index + whole!.length).trim(),
+  };
 }
 
 /**
@@ -111,12 +142,21 @@ export interface FoundWhen {
  * 6pm" is 18:00 there; "friday" is a day without a time; "at 5pm" a time without a day.
  */
 export function readWhen(text: string, context: ReadContext): FoundWhen | null {
-  const results = parserFor(context).parse(text, { instant: context.now, timezone: offsetMinutes(context.now, context.timeZone) }, { forwardDate: true });
+  const results = parserFor(context).parse(
+    text,
+    { instant: context.now, timezone: offsetMinutes(context.now, context.timeZone) },
+    { forwardDate: true },
+  );
   const found = results.find((result) => !/^\d{1,2}$/.test(result.text.trim()));
   if (!found) return null;
   const start = found.start;
   const timeGiven = start.isCertain('hour') || PARTS_OF_DAY.test(found.text);
-  const dateGiven = start.isCertain('day') || start.isCertain('weekday') || start.isCertain('month') || TODAY_WORDS.test(found.text) || (!start.isCertain('hour') && PARTS_OF_DAY.test(found.text));
+  const dateGiven =
+    start.isCertain('day') ||
+    start.isCertain('weekday') ||
+    start.isCertain('month') ||
+    TODAY_WORDS.test(found.text) ||
+    (!start.isCertain('hour') && PARTS_OF_DAY.test(found.text));
   const when: When = {
     ...(dateGiven ? { date: { year: start.get('year')!, month: start.get('month')!, day: start.get('day')! } } : {}),
     ...(timeGiven ? { time: { hour: afternoonIfBare(start), minute: start.get('minute') ?? 0 } } : {}),

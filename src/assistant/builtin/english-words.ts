@@ -17,8 +17,27 @@ export function levelOf(word: string): TaskPriority | undefined {
 }
 
 const ORDINALS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, last: -1,
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  last: -1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
 };
 
 /** "the first one", "2", "number 3", "#2", "the 2nd task", "the last one": a place in a shown list (1-based, -1 for the last). */
@@ -27,25 +46,37 @@ export function ordinalOf(text: string): number | null {
     .trim()
     .toLowerCase()
     .replace(/[.!?,)]+$/, '')
-    .replace(/^(?:(?:i mean|i meant|it's|it is|its|the one|that's|that is|make it|go with|pick|choose|let's do|do|option|how about)\s+)+/, '')
+    .replace(
+      /^(?:(?:i mean|i meant|it's|it is|its|the one|that's|that is|make it|go with|pick|choose|let's do|do|option|how about)\s+)+/,
+      '',
+    )
     .trim();
   let match = /^(?:the\s+)?(?:number|no\.?|#|task|item|option)?\s*(\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:one|task|item|option))?$/.exec(words);
   if (match) return Number(match[1]);
-  match = /^(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?:\s+(?:one|task|item|option))?$/.exec(words);
+  match = /^(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?:\s+(?:one|task|item|option))?$/.exec(
+    words,
+  );
   if (match) return ORDINALS[match[1]!]!;
   match = /^(?:number|option)\s+(one|two|three|four|five|six|seven|eight|nine|ten)$/.exec(words);
   return match ? ORDINALS[match[1]!]! : null;
 }
 
 /** Strips the quotes around a whole text ("'Buy milk'" → "Buy milk"). */
-export const unquote = (text: string) => text.trim().replace(/^(["'`])(.+)\1$/s, '$2').trim();
+export const unquote = (text: string) =>
+  text
+    .trim()
+    .replace(/^(["'`])(.+)\1$/s, '$2')
+    .trim();
 
 /**
  * How a message names a task: "the report task" → named "report"; "it" → the previous reply's
  * task; "the second one" → a place in the previous list; "the task" → unnamed.
  */
 export function refOf(words: string): TaskRef {
-  const text = words.trim().replace(/[,.;:!?]+$/, '').trim();
+  const text = words
+    .trim()
+    .replace(/[,.;:!?]+$/, '')
+    .trim();
   const quoted = /^(["'`])(.+)\1$/s.exec(text);
   if (quoted) return { kind: 'named', text: quoted[2]!.trim() };
   if (PRONOUN_REF.test(text)) return { kind: 'it' };
@@ -69,7 +100,12 @@ export function tagsOf(words: string): string[] {
   return words
     .replace(/^(?:the|a|an)\s+/i, '')
     .split(/\s*(?:,|\band\b|\s)\s*/i)
-    .map((tag) => tag.replace(/^#/, '').replace(/^["'`]|["'`]$/g, '').trim())
+    .map((tag) =>
+      tag
+        .replace(/^#/, '')
+        .replace(/^["'`]|["'`]$/g, '')
+        .trim(),
+    )
     .filter((tag) => tag && !/^(?:tags?|labels?|the|a|an)$/i.test(tag));
 }
 
@@ -84,7 +120,7 @@ export function takeHashTags(text: string): { tags: string[]; rest: string } {
 }
 
 const PRIORITY_PHRASES: RegExp[] = [
-  new RegExp(String.raw`\b(?:with\s+|at\s+|as\s+)?(?:a\s+)?(?:priority(?:\s*[:=]\s*|\s+(?:of\s+|is\s+)?))(high|medium|normal|low|top|urgent)\b`, 'i'),
+  /\b(?:with\s+|at\s+|as\s+)?(?:a\s+)?(?:priority(?:\s*[:=]\s*|\s+(?:of\s+|is\s+)?))(high|medium|normal|low|top|urgent)\b/i,
   /\b(?:with\s+|at\s+|as\s+)?(?:a\s+)?(high|medium|normal|low|top|highest|lowest)[- ]priority\b/i,
   /\b(?:p([123]))\b/i,
   // A bare word of urgency counts only at either end or set apart by punctuation: "urgent: renew

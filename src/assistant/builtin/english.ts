@@ -13,14 +13,18 @@ export function cleanEnglish(text: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\b(it|that|this)'s\b/gi, '$1 is')
-    .replace(/^(?:(?:please|pls|ok(?:ay)?|hey|hi|so|and|now|also|then|alright|right|great|thanks|actually|oh|wait|sorry|um|hmm|assistant|behflow|can you|could you|would you|will you|can u|i want you to|i'd like you to|i need you to|go ahead and|let's|lets)[,\s]+)+/i, '')
+    .replace(
+      /^(?:(?:please|pls|ok(?:ay)?|hey|hi|so|and|now|also|then|alright|right|great|thanks|actually|oh|wait|sorry|um|hmm|assistant|behflow|can you|could you|would you|will you|can u|i want you to|i'd like you to|i need you to|go ahead and|let's|lets)[,\s]+)+/i,
+      '',
+    )
     .replace(/(?:[\s,]+(?:please|pls|for me|thanks|thank you|now|asap please))+[\s.!?]*$/i, '')
     .replace(/[\s.!?]+$/, '')
     .trim();
 }
 
 const GREETING = /^(?:hi|hello|hey|hiya|howdy|yo|salam|good (?:morning|afternoon|evening)|thanks|thank you|thx|cheers)\b/i;
-const HELP = /^(?:help|\?|what can you do|what do you do|what are you|how does this work|how do i use (?:you|this)|commands|what can i (?:say|ask|do)|what do you understand)\b/i;
+const HELP =
+  /^(?:help|\?|what can you do|what do you do|what are you|how does this work|how do i use (?:you|this)|commands|what can i (?:say|ask|do)|what do you understand)\b/i;
 const ADVISE =
   /\b(?:what|which(?: task| one)?|where)\b.*\b(?:should|shall|must|could|would|ought to|to)\b.*\b(?:first|next|now|start|begin|focus|tackle|work on|pick|prioriti[sz]e|today)\b|\b(?:what|where) (?:do|can) (?:i|we) (?:do|start|begin|work on) (?:first|next|now|with)?\b|^(?:where|how) (?:do|should|shall) (?:i|we) (?:start|begin)\b|^what(?:'s| is) (?:next|most (?:important|urgent|pressing))\b|\bwhat matters most\b|^(?:suggest|recommend)\b|\bhelp me (?:prioriti[sz]e|plan|decide|focus)\b|^plan my day\b|^prioriti[sz]e (?:my |all |the )?(?:tasks|day|list|todos?|work|week)\b|^(?:what|where) (?:next|now)\b|\bmost (?:important|urgent|pressing) (?:task|thing)s?\b/i;
 const STATS = /\bhow many\b|\bstat(?:s|istics)\b|\bsummary\b|\boverview\b|\bcount\b|\bhow am i doing\b|\bprogress report\b/i;
@@ -30,7 +34,8 @@ const QUERY_START =
   /^(?:show|list|display|view|see|what|which|whats|what's|how|give me|get me|tell me|find|search|look|lookup|locate|where|any|anything|do i have|have i got|is there|are there)\b/i;
 const SEARCH =
   /^(?:search|find|look(?: up)?|lookup|locate|where(?:'s| is| are)|is there|are there|do i have|have i got|any)\s+(?:for\s+)?(?:a\s+|any\s+|my\s+|the\s+)?(?:tasks?\s+|todos?\s+|items?\s+)?(?:about|with|containing|matching|mentioning|named|called|for|related to|regarding|on)?\s*(.+?)(?:\s+(?:task|todo|item)s?)?$/i;
-const TASKS_ABOUT = /^(?:(?:show|list|get|display|give)\s+)?(?:me\s+)?(?:all\s+)?(?:my\s+)?(?:the\s+)?tasks?\s+(?:about|mentioning|containing|matching|related to|regarding|named|called)\s+(.+)$/i;
+const TASKS_ABOUT =
+  /^(?:(?:show|list|get|display|give)\s+)?(?:me\s+)?(?:all\s+)?(?:my\s+)?(?:the\s+)?tasks?\s+(?:about|mentioning|containing|matching|related to|regarding|named|called)\s+(.+)$/i;
 const TAGGED = /\b(?:tagged|tag|labell?ed|label|with the tag|with tag|under)\s+#?([\p{L}\p{N}_\u200c-]+)/iu;
 const LIST_WORDS = /\b(?:tasks?|todos?|to-dos?|list|agenda|plate|everything)\b/i;
 const STATUS_WORDS: Array<[RegExp, TaskStatus]> = [
@@ -65,20 +70,26 @@ function readQuery(text: string): Intent | null {
   if (about) {
     const words = unquote(about[1]!);
     // "do I have any tasks", "find my tasks": a listing, not a search.
-    if (!/^(?:(?:my|all|the|any)\s+)?(?:tasks?|todos?|to-dos?|things? to do|anything|everything)(?:\s+(?:today|due today|left))?$/i.test(words)) {
+    if (
+      !/^(?:(?:my|all|the|any)\s+)?(?:tasks?|todos?|to-dos?|things? to do|anything|everything)(?:\s+(?:today|due today|left))?$/i.test(
+        words,
+      )
+    ) {
       const ref = refOf(words);
       if (ref.kind === 'named') return { kind: 'search', text: ref.text };
     }
   }
-  if (/\bdue today\b|\btoday'?s\b|\b(?:on|for) today\b|\btoday\b|\btonight\b/i.test(text)) return { kind: 'list', filter: { ...listFilter(text), dueToday: true } };
+  if (/\bdue today\b|\btoday'?s\b|\b(?:on|for) today\b|\btoday\b|\btonight\b/i.test(text))
+    return { kind: 'list', filter: { ...listFilter(text), dueToday: true } };
   if (QUERY_START.test(text) || LIST_WORDS.test(text)) return { kind: 'list', filter: listFilter(text) };
   return null;
 }
 
 const ADD =
-  /^(?:add|create|new|make (?:a|an|another|one more|new)(?= (?:new )?(?:task|todo|to-do|reminder|item)\b)|put(?=.*\b(?:on|to) (?:my|the) (?:list|tasks|todo list|to-do list)\b)|set up|setup|schedule|plan|insert|enter|log|jot down|write down|note down|record|remind me(?:\s+(?:to|about|that))?|remember to|don't let me forget(?:\s+(?:to|about))?|do not let me forget(?:\s+(?:to|about))?|i need to|i have to|i must|i've got to|i gotta|i got to|todo|to-do|task|new task|reminder)\b\s*[:\-]?\s*(.*)$/i;
+  /^(?:add|create|new|make (?:a|an|another|one more|new)(?= (?:new )?(?:task|todo|to-do|reminder|item)\b)|put(?=.*\b(?:on|to) (?:my|the) (?:list|tasks|todo list|to-do list)\b)|set up|setup|schedule|plan|insert|enter|log|jot down|write down|note down|record|remind me(?:\s+(?:to|about|that))?|remember to|don't let me forget(?:\s+(?:to|about))?|do not let me forget(?:\s+(?:to|about))?|i need to|i have to|i must|i've got to|i gotta|i got to|todo|to-do|task|new task|reminder)\b\s*[:-]?\s*(.*)$/i;
 const LIST_TARGET = /\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:list|tasks|task list|todo list|to-do list|todos|to-dos|agenda)\b/i;
-const TASK_NOUN = /^(?:(?:a|an|new|another|one more|the|my)\s+)*(?:(?:high|low|medium|normal|urgent|important)[- ]?(?:priority)?\s+)?(?:task|todo|to-do|item|reminder|entry)s?\b\s*(?::|-|to\b|called\b|named\b|titled\b|for\b|about\b|that says\b|saying\b)?\s*/i;
+const TASK_NOUN =
+  /^(?:(?:a|an|new|another|one more|the|my)\s+)*(?:(?:high|low|medium|normal|urgent|important)[- ]?(?:priority)?\s+)?(?:task|todo|to-do|item|reminder|entry)s?\b\s*(?::|-|to\b|called\b|named\b|titled\b|for\b|about\b|that says\b|saying\b)?\s*/i;
 
 /** The name and details of a new task, or null when the words are really a change to an existing one. */
 function readNewTask(body: string, context: ReadContext): Intent | null {
@@ -88,7 +99,7 @@ function readNewTask(body: string, context: ReadContext): Intent | null {
   if (onto) return { kind: 'edit', ref: refOf(onto[2]!), edit: { type: 'note', text: unquote(onto[1]!) } };
 
   let description: string | undefined;
-  const note = /\s*[,;]?\s*(?:with\s+(?:a\s+)?)?(?:note|notes|description|details)\s*[:\-]\s*(.+)$/i.exec(text);
+  const note = /\s*[,;]?\s*(?:with\s+(?:a\s+)?)?(?:note|notes|description|details)\s*[:-]\s*(.+)$/i.exec(text);
   if (note) {
     description = unquote(note[1]!);
     text = text.slice(0, note.index);

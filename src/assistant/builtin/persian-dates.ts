@@ -75,26 +75,40 @@ function readDate(text: string, context: ReadContext): Taken<CalendarDate | When
   const today = todayIn(context.now, context.timeZone);
   const months = JALALI_MONTHS.join('|');
   return (
-    take(text, re(String.raw`${DATE_START}(?:تاریخ\s+)?(1[34]\d\d)\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})${END}`), (m) => jalaliToGregorian(Number(m[1]), Number(m[2]), Number(m[3]))) ??
-    take(text, re(String.raw`${DATE_START}(\d{1,2})\s*(?:ام|م|امین)?\s+(${months})(?:\s+ماه)?(?:\s+(?:سال\s+)?(1[34]\d\d))?${END}`), (m) => {
-      const month = JALALI_MONTHS.indexOf(m[2]!) + 1;
-      return m[3] ? jalaliToGregorian(Number(m[3]), month, Number(m[1])) : nextJalali(month, Number(m[1]), context);
-    }) ??
+    take(text, re(String.raw`${DATE_START}(?:تاریخ\s+)?(1[34]\d\d)\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})${END}`), (m) =>
+      jalaliToGregorian(Number(m[1]), Number(m[2]), Number(m[3])),
+    ) ??
+    take(
+      text,
+      re(String.raw`${DATE_START}(\d{1,2})\s*(?:ام|م|امین)?\s+(${months})(?:\s+ماه)?(?:\s+(?:سال\s+)?(1[34]\d\d))?${END}`),
+      (m) => {
+        const month = JALALI_MONTHS.indexOf(m[2]!) + 1;
+        return m[3] ? jalaliToGregorian(Number(m[3]), month, Number(m[1])) : nextJalali(month, Number(m[1]), context);
+      },
+    ) ??
     take(text, re(String.raw`${DATE_START}${ORDINAL_WORD}\s+(${months})(?:\s+ماه)?(?:\s+(?:سال\s+)?(1[34]\d\d))?${END}`), (m) => {
       const month = JALALI_MONTHS.indexOf(m[2]!) + 1;
       const day = numberOf(m[1]!);
       return m[3] ? jalaliToGregorian(Number(m[3]), month, day) : nextJalali(month, day, context);
     }) ??
-    take(text, re(String.raw`${DATE_START}(\d{1,2})\s*/\s*(\d{1,2})${END}(?!\s*[:/])`), (m) => nextJalali(Number(m[1]), Number(m[2]), context)) ??
+    take(text, re(String.raw`${DATE_START}(\d{1,2})\s*/\s*(\d{1,2})${END}(?!\s*[:/])`), (m) =>
+      nextJalali(Number(m[1]), Number(m[2]), context),
+    ) ??
     take(text, re(String.raw`${DATE_START}پس${J}فردا${END}`), () => shiftDate(today, 2)) ??
     take(text, re(String.raw`${DATE_START}(?:فردا|فردا${J}ی)${END}`), () => shiftDate(today, 1)) ??
     take(text, re(String.raw`${DATE_START}(?:امروز|امشب|همین${J}امروز)${END}`), () => today) ??
-    take(text, re(String.raw`${DATE_START}(?:(?:تا|در)\s+)?${NUMBER}\s+(روز|هفته|ماه|ساعت|دقیقه)\s+(?:دیگه|دیگر|بعد|آینده|بعدی)${END}`), (m) => {
-      const amount = numberOf(m[1]!);
-      const unit = UNITS[m[2]!]!;
-      if (!Number.isFinite(amount) || amount <= 0) return null;
-      return amount < 1 ? { shift: { amount: amount * 60, unit: 'minute' as const }, fromNow: true } : { shift: { amount, unit }, fromNow: true };
-    }) ??
+    take(
+      text,
+      re(String.raw`${DATE_START}(?:(?:تا|در)\s+)?${NUMBER}\s+(روز|هفته|ماه|ساعت|دقیقه)\s+(?:دیگه|دیگر|بعد|آینده|بعدی)${END}`),
+      (m) => {
+        const amount = numberOf(m[1]!);
+        const unit = UNITS[m[2]!]!;
+        if (!Number.isFinite(amount) || amount <= 0) return null;
+        return amount < 1
+          ? { shift: { amount: amount * 60, unit: 'minute' as const }, fromNow: true }
+          : { shift: { amount, unit }, fromNow: true };
+      },
+    ) ??
     readWeekday(text, context) ??
     take(text, re(String.raw`${DATE_START}(?:هفته|ماه)\s+(?:بعد|آینده|دیگه|دیگر|بعدی)${END}`), (m) =>
       m[0]!.startsWith('ماه') ? { shift: { amount: 1, unit: 'month' as const }, fromNow: true } : shiftDate(today, 7),
@@ -107,13 +121,17 @@ function readWeekday(text: string, context: ReadContext): Taken<CalendarDate> | 
   // Days after Saturday, today.
   const todayIndex = (new Date(Date.UTC(today.year, today.month - 1, today.day)).getUTCDay() + 1) % 7;
   for (const [name, index] of WEEKDAYS) {
-    const found = take(text, re(String.raw`${DATE_START}(?:(?:این|همین)\s+)?${name}(?:\s+(هفته\s+(?:بعد|آینده|دیگه|دیگر|بعدی)|بعد|آینده|دیگه))?${END}`), (m) => {
-      const nextWeek = m[1]?.startsWith('هفته') ?? false;
-      let ahead = (index - todayIndex + 7) % 7 || 7;
-      // "سه‌شنبه هفته بعد": that day of the next week (weeks start on Saturday).
-      if (nextWeek && index > todayIndex) ahead += 7;
-      return shiftDate(today, ahead);
-    });
+    const found = take(
+      text,
+      re(String.raw`${DATE_START}(?:(?:این|همین)\s+)?${name}(?:\s+(هفته\s+(?:بعد|آینده|دیگه|دیگر|بعدی)|بعد|آینده|دیگه))?${END}`),
+      (m) => {
+        const nextWeek = m[1]?.startsWith('هفته') ?? false;
+        let ahead = (index - todayIndex + 7) % 7 || 7;
+        // "سه‌شنبه هفته بعد": that day of the next week (weeks start on Saturday).
+        if (nextWeek && index > todayIndex) ahead += 7;
+        return shiftDate(today, ahead);
+      },
+    );
     if (found) return found;
   }
   return null;
@@ -139,10 +157,15 @@ function readTime(text: string): Taken<ClockTime> | null {
   const minuteOf = (colon: string | undefined, words: string | undefined) =>
     colon ? Number(colon) : words === 'نیم' ? 30 : words === 'ربع' ? 15 : words ? Number(/\d+/.exec(words)![0]) : 0;
   return (
-    take(text, re(String.raw`${START}(?:ساعت|ساعتِ)\s+(\d{1,2})${minutes}(?:\s+${PARTS})?${END}`), (m) => clock(Number(m[1]), minuteOf(m[2], m[3]), m[4])) ??
+    take(text, re(String.raw`${START}(?:ساعت|ساعتِ)\s+(\d{1,2})${minutes}(?:\s+${PARTS})?${END}`), (m) =>
+      clock(Number(m[1]), minuteOf(m[2], m[3]), m[4]),
+    ) ??
     take(text, re(String.raw`${START}(\d{1,2})${minutes}\s+${PARTS}${END}`), (m) => clock(Number(m[1]), minuteOf(m[2], m[3]), m[4])) ??
     take(text, re(String.raw`${START}(\d{1,2}):(\d{2})${END}`), (m) => clock(Number(m[1]), Number(m[2]), undefined)) ??
-    take(text, re(String.raw`${START}(امشب|${PARTS})${END}`), (m) => ({ hour: PART_OF_DAY[m[1]!.replace(/\s+/g, ' ')] ?? PART_OF_DAY[m[1]!.replace(/\s+/g, '')]!, minute: 0 }))
+    take(text, re(String.raw`${START}(امشب|${PARTS})${END}`), (m) => ({
+      hour: PART_OF_DAY[m[1]!.replace(/\s+/g, ' ')] ?? PART_OF_DAY[m[1]!.replace(/\s+/g, '')]!,
+      minute: 0,
+    }))
   );
 }
 

@@ -19,16 +19,29 @@ function languageOf(message: string, previous: AssistantState | null): Language 
   return isPersianText(message) ? 'fa' : 'en';
 }
 
-export async function respond(message: string, request: Pick<ReplyRequest, 'tools' | 'now' | 'timeZone' | 'state'>): Promise<{ turn: Turn; state: AssistantState }> {
+export async function respond(
+  message: string,
+  request: Pick<ReplyRequest, 'tools' | 'now' | 'timeZone' | 'state'>,
+): Promise<{ turn: Turn; state: AssistantState }> {
   const previous = readState(request.state ?? null);
   const language = languageOf(message, previous);
   const context: ReadContext = { now: request.now, timeZone: request.timeZone };
-  const scene: Scene = { tools: request.tools, voice: language === 'fa' ? persianVoice(request.timeZone) : englishVoice, context, previous };
+  const scene: Scene = {
+    tools: request.tools,
+    voice: language === 'fa' ? persianVoice(request.timeZone) : englishVoice,
+    context,
+    previous,
+  };
   const answer = previous?.pending ? answerPending(message, previous.pending, language, context) : null;
-  const turn = answer ? await actOnAnswer(scene, answer) : await act(scene, language === 'fa' ? readPersian(message, context) : readEnglish(message, context));
+  const turn = answer
+    ? await actOnAnswer(scene, answer)
+    : await act(scene, language === 'fa' ? readPersian(message, context) : readEnglish(message, context));
   // "it" still means the previous reply's tasks after a reply about none (help, a count).
   const focus = turn.focus ?? previous?.focus;
-  return { turn, state: { language, ...(focus?.length ? { focus: [...focus].slice(0, 100) } : {}), ...(turn.pending ? { pending: turn.pending } : {}) } };
+  return {
+    turn,
+    state: { language, ...(focus?.length ? { focus: [...focus].slice(0, 100) } : {}), ...(turn.pending ? { pending: turn.pending } : {}) },
+  };
 }
 
 export function createBuiltinProvider(): AssistantProvider {

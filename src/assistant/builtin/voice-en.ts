@@ -4,8 +4,18 @@ import type { TaskView } from '../tools.js';
 import { escapeMarkdown, hashTags, taskTitle, type Voice } from './voice.js';
 import { TASK_STATUSES } from '../../tasks/rules.js';
 
-const STATUS_LABELS: Record<string, string> = { pending: 'pending', in_progress: 'in progress', completed: 'completed', cancelled: 'cancelled' };
-const STATUS_HEADINGS: Record<string, string> = { pending: 'Pending', in_progress: 'In progress', completed: 'Completed', cancelled: 'Cancelled' };
+const STATUS_LABELS: Record<string, string> = {
+  pending: 'pending',
+  in_progress: 'in progress',
+  completed: 'completed',
+  cancelled: 'cancelled',
+};
+const STATUS_HEADINGS: Record<string, string> = {
+  pending: 'Pending',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
 const PRIORITY_HEADINGS: Record<string, string> = { high: 'High priority', medium: 'Medium priority', low: 'Low priority' };
 const REASONS: Record<Reason, (task: TaskView) => string> = {
   overdue: (task) => `overdue since ${task.due}`,
@@ -32,7 +42,7 @@ const taskList: Voice['taskList'] = (tasks, options = {}) =>
 const CAPABILITIES = [
   'Here is what I can do:',
   '- **Add**: *add a high priority task to call mom tomorrow at 6pm #family*',
-  '- **List**: *show my tasks*, *show pending tasks*, *what\'s due today*, *show my overdue tasks*, *show tasks tagged #work*',
+  "- **List**: *show my tasks*, *show pending tasks*, *what's due today*, *show my overdue tasks*, *show tasks tagged #work*",
   '- **Find**: *find the report task*, *search for milk*',
   '- **Change**: *mark the report done*, *raise the priority of the gym session*, *move the dentist to next monday 10am*, *snooze the report by a day*, *rename the gym task to evening run*, *start the slides*',
   "- **Tags and notes**: *add the tag work to the report*, *remove the tag errands from groceries*, *add a note 'bring ID' to the flight task*",
@@ -59,11 +69,16 @@ export const englishVoice: Voice = {
     if (tasks.length === 0) return `You have no ${kind}${when}.`;
     return `Your ${kind}${when} (${tasks.length}):\n${taskList(tasks, { status: !filter.status, numbered: tasks.length > 1 })}`;
   },
-  overdue: (tasks) => (tasks.length ? `Overdue (${tasks.length}):\n${taskList(tasks, { numbered: tasks.length > 1 })}` : 'Nothing is overdue. Well done!'),
+  overdue: (tasks) =>
+    tasks.length ? `Overdue (${tasks.length}):\n${taskList(tasks, { numbered: tasks.length > 1 })}` : 'Nothing is overdue. Well done!',
   tagged: (tag, tasks) =>
-    tasks.length ? `Tasks tagged #${escapeMarkdown(tag)} (${tasks.length}):\n${taskList(tasks, { numbered: tasks.length > 1 })}` : `No tasks are tagged #${escapeMarkdown(tag)}.`,
+    tasks.length
+      ? `Tasks tagged #${escapeMarkdown(tag)} (${tasks.length}):\n${taskList(tasks, { numbered: tasks.length > 1 })}`
+      : `No tasks are tagged #${escapeMarkdown(tag)}.`,
   searched: (text, tasks) =>
-    tasks.length ? `Tasks matching "${escapeMarkdown(text)}" (${tasks.length}):\n${taskList(tasks, { numbered: tasks.length > 1 })}` : `No tasks match "${escapeMarkdown(text)}".`,
+    tasks.length
+      ? `Tasks matching "${escapeMarkdown(text)}" (${tasks.length}):\n${taskList(tasks, { numbered: tasks.length > 1 })}`
+      : `No tasks match "${escapeMarkdown(text)}".`,
   statistics(stats) {
     if (stats.total === 0) return 'You have **no tasks** yet. Try *add call mom tomorrow at 6pm*.';
     const byStatus = TASK_STATUSES.map((status) => `${stats.byStatus[status]} ${STATUS_LABELS[status]}`).join(', ');
@@ -79,13 +94,18 @@ export const englishVoice: Voice = {
     const heading = by === 'priority' ? PRIORITY_HEADINGS : STATUS_HEADINGS;
     const sections = Object.entries(groups)
       .filter(([, tasks]) => tasks.length > 0)
-      .map(([key, tasks]) => `**${heading[key]}** (${tasks.length})\n${taskList(tasks, by === 'priority' ? { priority: false } : { status: false })}`);
+      .map(
+        ([key, tasks]) =>
+          `**${heading[key]}** (${tasks.length})\n${taskList(tasks, by === 'priority' ? { priority: false } : { status: false })}`,
+      );
     return sections.length ? sections.join('\n\n') : by === 'priority' ? 'You have no open tasks.' : 'You have no tasks yet.';
   },
   advice(suggestions) {
     if (suggestions.length === 0) return 'You have no open tasks: nothing to do first. Enjoy!';
     const pressing = !suggestions.every((entry) => entry.reasons.includes('waiting_longest'));
-    const lines = suggestions.map(({ task, reasons }, index) => `${index + 1}. ${taskTitle(task)}: ${reasons.map((reason) => REASONS[reason](task)).join(', ')}`);
+    const lines = suggestions.map(
+      ({ task, reasons }, index) => `${index + 1}. ${taskTitle(task)}: ${reasons.map((reason) => REASONS[reason](task)).join(', ')}`,
+    );
     return `${pressing ? 'I would start with these, most pressing first:' : 'Nothing is urgent. You could start with the tasks waiting the longest:'}\n${lines.join('\n')}`;
   },
 
@@ -103,7 +123,10 @@ export const englishVoice: Voice = {
     `Removed ${hashTags(removed)} from ${taskTitle(task)}${task.tags.length ? `; it is still tagged ${hashTags(task.tags)}` : ''}.`,
   tagsMissing: (task, tags) =>
     `${taskTitle(task)} is not tagged ${hashTags(tags)}${task.tags.length ? ` (its tags: ${hashTags(task.tags)})` : ' (it has no tags)'}; I changed nothing.`,
-  noted: (task) => (task.description ? `Noted on ${taskTitle(task)}:\n> ${escapeMarkdown(task.description).replace(/\n/g, '\n> ')}` : `${taskTitle(task)} no longer has a note.`),
+  noted: (task) =>
+    task.description
+      ? `Noted on ${taskTitle(task)}:\n> ${escapeMarkdown(task.description).replace(/\n/g, '\n> ')}`
+      : `${taskTitle(task)} no longer has a note.`,
 
   notFound: (reference) => `I could not find a task matching "${escapeMarkdown(reference)}". Try *show my tasks* to see them.`,
   whichOne: (reference, tasks) =>
@@ -121,4 +144,3 @@ export const englishVoice: Voice = {
   help: () => CAPABILITIES,
   unknown: () => `Sorry, I did not understand that, so I changed nothing.\n\n${CAPABILITIES}`,
 };
-

@@ -78,13 +78,26 @@ export function persianVoice(timeZone: string): Voice {
       return `${taskTitle(task)} اضافه شد (${details.join('، ')}).`;
     },
     listed(tasks, filter) {
-      const kind = [filter.status ? STATUS[filter.status] : null, filter.priority ? `با اولویت ${PRIORITY[filter.priority]}` : null, filter.dueToday ? 'امروز' : null].filter(Boolean).join('، ');
+      const kind = [
+        filter.status ? STATUS[filter.status] : null,
+        filter.priority ? `با اولویت ${PRIORITY[filter.priority]}` : null,
+        filter.dueToday ? 'امروز' : null,
+      ]
+        .filter(Boolean)
+        .join('، ');
       if (tasks.length === 0) return kind ? `کاری (${kind}) ندارید.` : 'هیچ کاری ندارید.';
       return `کارهای شما${kind ? ` (${kind})` : ''} — ${n(tasks.length)} مورد:\n${taskList(tasks, { status: !filter.status, numbered: tasks.length > 1 })}`;
     },
-    overdue: (tasks) => (tasks.length ? `کارهای عقب‌افتاده — ${n(tasks.length)} مورد:\n${numbered(tasks)}` : 'هیچ کاری عقب نیفتاده است. آفرین!'),
-    tagged: (tag, tasks) => (tasks.length ? `کارهای با برچسب #${escapeMarkdown(tag)} — ${n(tasks.length)} مورد:\n${numbered(tasks)}` : `هیچ کاری برچسب #${escapeMarkdown(tag)} ندارد.`),
-    searched: (text, tasks) => (tasks.length ? `کارهای مطابق «${escapeMarkdown(text)}» — ${n(tasks.length)} مورد:\n${numbered(tasks)}` : `هیچ کاری با «${escapeMarkdown(text)}» پیدا نشد.`),
+    overdue: (tasks) =>
+      tasks.length ? `کارهای عقب‌افتاده — ${n(tasks.length)} مورد:\n${numbered(tasks)}` : 'هیچ کاری عقب نیفتاده است. آفرین!',
+    tagged: (tag, tasks) =>
+      tasks.length
+        ? `کارهای با برچسب #${escapeMarkdown(tag)} — ${n(tasks.length)} مورد:\n${numbered(tasks)}`
+        : `هیچ کاری برچسب #${escapeMarkdown(tag)} ندارد.`,
+    searched: (text, tasks) =>
+      tasks.length
+        ? `کارهای مطابق «${escapeMarkdown(text)}» — ${n(tasks.length)} مورد:\n${numbered(tasks)}`
+        : `هیچ کاری با «${escapeMarkdown(text)}» پیدا نشد.`,
     statistics(stats) {
       if (stats.total === 0) return 'هنوز هیچ کاری ندارید. مثلاً بگویید: *یک کار اضافه کن: خرید نان فردا*';
       return [
@@ -98,13 +111,19 @@ export function persianVoice(timeZone: string): Voice {
       const heading = (key: string) => (by === 'priority' ? `اولویت ${PRIORITY[key]}` : STATUS[key]!);
       const sections = Object.entries(groups)
         .filter(([, tasks]) => tasks.length > 0)
-        .map(([key, tasks]) => `**${heading(key)}** (${n(tasks.length)})\n${taskList(tasks, by === 'priority' ? { priority: false } : { status: false })}`);
+        .map(
+          ([key, tasks]) =>
+            `**${heading(key)}** (${n(tasks.length)})\n${taskList(tasks, by === 'priority' ? { priority: false } : { status: false })}`,
+        );
       return sections.length ? sections.join('\n\n') : 'هیچ کاری ندارید.';
     },
     advice(suggestions) {
       if (suggestions.length === 0) return 'هیچ کار بازی ندارید؛ فعلاً کاری برای شروع نیست.';
       const pressing = !suggestions.every((entry) => entry.reasons.includes('waiting_longest'));
-      const lines = suggestions.map(({ task, reasons }, index) => `${n(index + 1)}. ${taskTitle(task)}: ${reasons.map((reason) => REASONS[reason](due(task))).join('، ')}`);
+      const lines = suggestions.map(
+        ({ task, reasons }, index) =>
+          `${n(index + 1)}. ${taskTitle(task)}: ${reasons.map((reason) => REASONS[reason](due(task))).join('، ')}`,
+      );
       return `${pressing ? 'پیشنهاد من، به ترتیب فوریت:' : 'کار فوری‌ای ندارید. می‌توانید از قدیمی‌ترین‌ها شروع کنید:'}\n${lines.join('\n')}`;
     },
 
@@ -120,7 +139,10 @@ export function persianVoice(timeZone: string): Voice {
     tagsAdded: (task) => `برچسب‌های ${taskTitle(task)}: ${hashTags(task.tags)}`,
     tagsRemoved: (task, removed) => `${hashTags(removed)} از ${taskTitle(task)} برداشته شد.`,
     tagsMissing: (task, tags) => `${taskTitle(task)} برچسب ${hashTags(tags)} ندارد؛ چیزی تغییر نکرد.`,
-    noted: (task) => (task.description ? `یادداشت ${taskTitle(task)}:\n> ${escapeMarkdown(task.description).replace(/\n/g, '\n> ')}` : `یادداشت ${taskTitle(task)} پاک شد.`),
+    noted: (task) =>
+      task.description
+        ? `یادداشت ${taskTitle(task)}:\n> ${escapeMarkdown(task.description).replace(/\n/g, '\n> ')}`
+        : `یادداشت ${taskTitle(task)} پاک شد.`,
 
     notFound: (reference) => `کاری با «${escapeMarkdown(reference)}» پیدا نکردم. برای دیدن کارها بگویید: *کارهامو نشون بده*`,
     whichOne: (reference, tasks) =>

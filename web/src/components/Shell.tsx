@@ -1,4 +1,19 @@
-import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, SegmentedControl, Text, Title, Tooltip, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
+import {
+  ActionIcon,
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  SegmentedControl,
+  Text,
+  Title,
+  Tooltip,
+  useComputedColorScheme,
+  useMantineColorScheme,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
@@ -99,7 +114,15 @@ export function Shell({ language, setLanguage, children }: Props) {
       <AppShell.Navbar p="sm" style={menuHidden ? { display: 'none' } : undefined}>
         <nav aria-label={t('nav.main')}>
           {links.map((link) => (
-            <NavLink key={link.href} component={Link} href={link.href} label={link.label} active={link.active} aria-current={link.active ? 'page' : undefined} onClick={close} />
+            <NavLink
+              key={link.href}
+              component={Link}
+              href={link.href}
+              label={link.label}
+              active={link.active}
+              aria-current={link.active ? 'page' : undefined}
+              onClick={close}
+            />
           ))}
         </nav>
         <Button variant="subtle" mt="auto" hiddenFrom="xs" onClick={() => void session.signOut()}>

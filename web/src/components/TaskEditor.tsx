@@ -96,8 +96,23 @@ export function TaskEditor({ task, opened, onClose }: { task: TaskFieldsFragment
     <Modal opened={opened} onClose={onClose} title={task ? t('task.edit') : t('task.new')} size="lg">
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack>
-          <TextInput label={t('task.name')} required data-autofocus value={draft.name} onChange={(e) => set('name', e.currentTarget.value)} error={fieldError('name')} maxLength={255} />
-          <Textarea label={t('task.description')} rows={3} resize="vertical" value={draft.description} onChange={(e) => set('description', e.currentTarget.value)} error={fieldError('description')} />
+          <TextInput
+            label={t('task.name')}
+            required
+            data-autofocus
+            value={draft.name}
+            onChange={(e) => set('name', e.currentTarget.value)}
+            error={fieldError('name')}
+            maxLength={255}
+          />
+          <Textarea
+            label={t('task.description')}
+            rows={3}
+            resize="vertical"
+            value={draft.description}
+            onChange={(e) => set('description', e.currentTarget.value)}
+            error={fieldError('description')}
+          />
           <Group grow align="flex-start">
             <Select
               label={t('task.priority')}
@@ -114,7 +129,14 @@ export function TaskEditor({ task, opened, onClose }: { task: TaskFieldsFragment
               data={STATUSES.map((value) => ({ value, label: t(`status.${value}`) }))}
             />
           </Group>
-          <TagsInput label={t('task.tags')} description={t('task.tagsHint')} value={draft.tags} onChange={(tags) => set('tags', tags)} error={fieldError('tags')} clearable />
+          <TagsInput
+            label={t('task.tags')}
+            description={t('task.tagsHint')}
+            value={draft.tags}
+            onChange={(tags) => set('tags', tags)}
+            error={fieldError('tags')}
+            clearable
+          />
           <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
             <Group justify="space-between" mb={4}>
               <Text component="legend" size="sm" fw={500}>
@@ -133,7 +155,13 @@ export function TaskEditor({ task, opened, onClose }: { task: TaskFieldsFragment
             </Group>
             <Group grow align="flex-start">
               {draft.calendar === 'GREGORIAN' ? (
-                <TextInput type="date" label={t('task.dueDate')} value={draft.dueDate} onChange={(e) => set('dueDate', e.currentTarget.value)} error={dateError ?? fieldError('dueDate')} />
+                <TextInput
+                  type="date"
+                  label={t('task.dueDate')}
+                  value={draft.dueDate}
+                  onChange={(e) => set('dueDate', e.currentTarget.value)}
+                  error={dateError ?? fieldError('dueDate')}
+                />
               ) : (
                 <TextInput
                   label={t('task.dueDate')}
@@ -146,7 +174,13 @@ export function TaskEditor({ task, opened, onClose }: { task: TaskFieldsFragment
                   error={dateError ?? fieldError('dueAtJalali')}
                 />
               )}
-              <TextInput type="time" label={t('task.dueTime')} description={t('task.dueTimeHint')} value={draft.dueTime} onChange={(e) => set('dueTime', e.currentTarget.value)} />
+              <TextInput
+                type="time"
+                label={t('task.dueTime')}
+                description={t('task.dueTimeHint')}
+                value={draft.dueTime}
+                onChange={(e) => set('dueTime', e.currentTarget.value)}
+              />
             </Group>
             {preview ? (
               <Text size="xs" c="dimmed" mt={4} data-testid="due-preview">
@@ -154,7 +188,12 @@ export function TaskEditor({ task, opened, onClose }: { task: TaskFieldsFragment
               </Text>
             ) : null}
             {draft.dueDate ? (
-              <Button variant="subtle" size="compact-xs" mt={4} onClick={() => setDraft((current) => ({ ...current, dueDate: '', dueTime: '' }))}>
+              <Button
+                variant="subtle"
+                size="compact-xs"
+                mt={4}
+                onClick={() => setDraft((current) => ({ ...current, dueDate: '', dueTime: '' }))}
+              >
                 {t('task.clearDue')}
               </Button>
             ) : null}

@@ -1,7 +1,14 @@
 import { ActionIcon, Badge, Button, Card, Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { CompleteTaskDocument, CreateTaskDocument, ReopenTaskDocument, type TaskFieldsFragment, type TaskPriority, type TaskStatus } from '../gql/graphql';
+import {
+  CompleteTaskDocument,
+  CreateTaskDocument,
+  ReopenTaskDocument,
+  type TaskFieldsFragment,
+  type TaskPriority,
+  type TaskStatus,
+} from '../gql/graphql';
 import { formatDateTime } from '../lib/dates';
 import { describeError, type Problem } from '../lib/errors';
 import { useDateContext } from '../lib/hooks';
@@ -26,7 +33,14 @@ export function QuickAdd({ onProblem }: { onProblem: (problem: Problem | null) =
   return (
     <form onSubmit={(event) => void submit(event)} style={{ flex: 1 }}>
       <Group gap="xs" wrap="nowrap">
-        <TextInput style={{ flex: 1 }} aria-label={t('tasks.quickAdd')} placeholder={t('tasks.quickAdd')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={255} />
+        <TextInput
+          style={{ flex: 1 }}
+          aria-label={t('tasks.quickAdd')}
+          placeholder={t('tasks.quickAdd')}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          maxLength={255}
+        />
         <Button type="submit" loading={fetching} variant="light">
           {t('task.add')}
         </Button>
@@ -36,7 +50,17 @@ export function QuickAdd({ onProblem }: { onProblem: (problem: Problem | null) =
 }
 
 /** A task in the list, with its check box (complete or reopen), edit and delete. */
-export function TaskRow({ task, onEdit, onDelete, onProblem }: { task: TaskFieldsFragment; onEdit: () => void; onDelete: () => void; onProblem: (problem: Problem | null) => void }) {
+export function TaskRow({
+  task,
+  onEdit,
+  onDelete,
+  onProblem,
+}: {
+  task: TaskFieldsFragment;
+  onEdit: () => void;
+  onDelete: () => void;
+  onProblem: (problem: Problem | null) => void;
+}) {
   const t = useT();
   const dates = useDateContext();
   const [{ fetching: completing }, complete] = useMutation(CompleteTaskDocument);
@@ -80,7 +104,9 @@ export function TaskRow({ task, onEdit, onDelete, onProblem }: { task: TaskField
             ))}
             {task.dueAt ? (
               <Text size="xs" c={task.isOverdue ? 'red' : 'dimmed'} data-testid="task-due">
-                {task.isOverdue ? t('tasks.overdueSince', { date: formatDateTime(task.dueAt, dates) }) : t('tasks.dueOn', { date: formatDateTime(task.dueAt, dates) })}
+                {task.isOverdue
+                  ? t('tasks.overdueSince', { date: formatDateTime(task.dueAt, dates) })
+                  : t('tasks.dueOn', { date: formatDateTime(task.dueAt, dates) })}
               </Text>
             ) : null}
           </Group>

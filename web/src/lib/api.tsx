@@ -80,7 +80,13 @@ function buildClient(token: string | null, live: Live | null, onSessionEnded: ()
   });
 }
 
-export function ApiProvider({ children, describeNotice }: { children: ReactNode; describeNotice: (kind: 'sessionEnded' | 'signedOutEverywhere') => string }) {
+export function ApiProvider({
+  children,
+  describeNotice,
+}: {
+  children: ReactNode;
+  describeNotice: (kind: 'sessionEnded' | 'signedOutEverywhere') => string;
+}) {
   const [token, setToken] = useState<string | null>(() => storedToken());
   const [viewer, setViewer] = useState<ViewerFieldsFragment | null>(null);
   const [notice, setNotice] = useState<string | null>(null);

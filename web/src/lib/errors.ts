@@ -10,7 +10,16 @@ export interface Problem {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-const KNOWN_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'CONFLICT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX', 'SERVICE_UNAVAILABLE'] as const;
+const KNOWN_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'SERVICE_UNAVAILABLE',
+] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 
 export function describeError(error: CombinedError, t: Translate): Problem {
@@ -27,7 +36,11 @@ export function describeError(error: CombinedError, t: Translate): Problem {
   const known = code as KnownCode;
   if (known === 'RATE_LIMITED') {
     const seconds = Number(first.extensions?.retryAfterSeconds);
-    return { message: t('error.RATE_LIMITED', { seconds: Number.isFinite(seconds) ? Math.ceil(seconds) : 60 }), detail: first.message, fields };
+    return {
+      message: t('error.RATE_LIMITED', { seconds: Number.isFinite(seconds) ? Math.ceil(seconds) : 60 }),
+      detail: first.message,
+      fields,
+    };
   }
   // The server explains expected failures in English; other languages get their kind in
   // their own words, with the explanation beside it.

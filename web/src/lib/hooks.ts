@@ -27,6 +27,7 @@ export function useLiveEvents<Data, Variables extends AnyVariables>(
   const latest = useRef(onEvent);
   latest.current = onEvent;
   const key = JSON.stringify(variables);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `variables` by value, so a new object with the same variables does not resubscribe.
   useEffect(() => {
     if (variables === null) return;
     const subscription = client.subscription(document, variables).subscribe((result) => {

@@ -66,7 +66,10 @@ export function connectLive(token: string, onSessionEnded: () => void): Live {
         if (received) return;
         // A ping we sent: without a pong soon the network is gone though the socket looks open.
         clearTimeout(pongTimer);
-        pongTimer = setTimeout(() => activeSocket?.readyState === WebSocket.OPEN && activeSocket.close(4408, 'Ping timeout'), PONG_WITHIN_MS);
+        pongTimer = setTimeout(
+          () => activeSocket?.readyState === WebSocket.OPEN && activeSocket.close(4408, 'Ping timeout'),
+          PONG_WITHIN_MS,
+        );
       },
       pong: (received) => {
         if (received) clearTimeout(pongTimer);

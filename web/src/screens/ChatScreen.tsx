@@ -24,10 +24,25 @@ function Actions({ actions }: { actions: NonNullable<ChatMessageFieldsFragment['
   const t = useT();
   if (actions.length === 0) return null;
   return (
-    <Stack gap={4} mt="xs" component="ul" p={0} m={0} style={{ listStyle: 'none' }} aria-label={t('chat.actions')} data-testid="chat-actions">
+    <Stack
+      gap={4}
+      mt="xs"
+      component="ul"
+      p={0}
+      m={0}
+      style={{ listStyle: 'none' }}
+      aria-label={t('chat.actions')}
+      data-testid="chat-actions"
+    >
       {actions.map((action, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a reply's actions never change or move, and two may be alike.
         <Group key={index} gap={6} wrap="nowrap" component="li" align="flex-start">
-          <Badge size="xs" variant="light" color={action.outcome === 'SUCCEEDED' ? 'teal' : 'red'} style={{ textTransform: 'none', flexShrink: 0 }}>
+          <Badge
+            size="xs"
+            variant="light"
+            color={action.outcome === 'SUCCEEDED' ? 'teal' : 'red'}
+            style={{ textTransform: 'none', flexShrink: 0 }}
+          >
             {t(`chat.outcome.${action.outcome}`)} · {action.tool}
           </Badge>
           <Text size="xs" c="dimmed" dir="auto">
@@ -39,7 +54,15 @@ function Actions({ actions }: { actions: NonNullable<ChatMessageFieldsFragment['
   );
 }
 
-function Bubble({ role, children, testId }: { role: 'USER' | 'ASSISTANT' | 'SYSTEM' | 'TOOL' | 'OTHER'; children: React.ReactNode; testId?: string }) {
+function Bubble({
+  role,
+  children,
+  testId,
+}: {
+  role: 'USER' | 'ASSISTANT' | 'SYSTEM' | 'TOOL' | 'OTHER';
+  children: React.ReactNode;
+  testId?: string;
+}) {
   const mine = role === 'USER';
   return (
     <Group justify={mine ? 'flex-end' : 'flex-start'} data-testid={testId} data-role={role}>
@@ -53,7 +76,10 @@ function Bubble({ role, children, testId }: { role: 'USER' | 'ASSISTANT' | 'SYST
 function Conversation({ sessionId, onActivity }: { sessionId: string; onActivity: () => void }) {
   const t = useT();
   const dates = useDateContext();
-  const [{ data, error, fetching }, refetch] = useQuery({ query: ChatConversationDocument, variables: { id: sessionId, last: PAGE_SIZES.chatMessages } });
+  const [{ data, error, fetching }, refetch] = useQuery({
+    query: ChatConversationDocument,
+    variables: { id: sessionId, last: PAGE_SIZES.chatMessages },
+  });
   const [streaming, setStreaming] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -77,6 +103,7 @@ function Conversation({ sessionId, onActivity }: { sessionId: string; onActivity
     setStreaming(null);
     refresh();
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: it scrolls whenever the messages or the reply being written change.
   useEffect(() => {
     // Newer browsers return a promise from scrollIntoView: not a clean-up function.
     void bottom.current?.scrollIntoView({ block: 'end' });
@@ -114,7 +141,13 @@ function Conversation({ sessionId, onActivity }: { sessionId: string; onActivity
           {session.messages.edges.length === 0 && streaming === null ? <Text c="dimmed">{t('chat.empty')}</Text> : null}
           {session.messages.edges.map(({ node }) => (
             <Bubble key={node.id} role={node.role} testId="chat-message">
-              {node.role === 'ASSISTANT' ? <Markdown text={node.content} /> : <Text dir="auto" style={{ whiteSpace: 'pre-wrap' }}>{node.content}</Text>}
+              {node.role === 'ASSISTANT' ? (
+                <Markdown text={node.content} />
+              ) : (
+                <Text dir="auto" style={{ whiteSpace: 'pre-wrap' }}>
+                  {node.content}
+                </Text>
+              )}
               {node.actions ? <Actions actions={node.actions} /> : null}
               <Text size="xs" c="dimmed" mt={4}>
                 {formatDateTime(node.createdAt, dates)}
@@ -122,6 +155,7 @@ function Conversation({ sessionId, onActivity }: { sessionId: string; onActivity
             </Bubble>
           ))}
           {streaming !== null ? (
+            // biome-ignore lint/a11y/useValidAriaRole: `role` is the message's author (a prop of Bubble), not an ARIA role.
             <Bubble role="ASSISTANT" testId="chat-streaming">
               <Markdown text={streaming || '…'} />
               <Group gap={4} mt={4}>

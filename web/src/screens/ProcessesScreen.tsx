@@ -18,7 +18,14 @@ import { describeError, type Problem } from '../lib/errors';
 import { useCoalesced, useDateContext, useLiveEvents } from '../lib/hooks';
 import { useT } from '../lib/i18n';
 
-const EXECUTION_COLOR: Record<ProcessExecutionStatus, string> = { PENDING: 'gray', RUNNING: 'blue', COMPLETED: 'teal', FAILED: 'red', DISABLED: 'gray', SKIPPED: 'yellow' };
+const EXECUTION_COLOR: Record<ProcessExecutionStatus, string> = {
+  PENDING: 'gray',
+  RUNNING: 'blue',
+  COMPLETED: 'teal',
+  FAILED: 'red',
+  DISABLED: 'gray',
+  SKIPPED: 'yellow',
+};
 
 export function ExecutionBadge({ status }: { status: ProcessExecutionStatus }) {
   const t = useT();
@@ -34,7 +41,10 @@ export function ProcessesScreen() {
   const dates = useDateContext();
   const { viewer } = useSession();
   const [processes, refetchProcesses] = useQuery({ query: ProcessListDocument, variables: { first: PAGE_SIZES.processes } });
-  const [executions, refetchExecutions] = useQuery({ query: ExecutionListDocument, variables: { filter: null, first: PAGE_SIZES.executions, after: null } });
+  const [executions, refetchExecutions] = useQuery({
+    query: ExecutionListDocument,
+    variables: { filter: null, first: PAGE_SIZES.executions, after: null },
+  });
   const [, enable] = useMutation(EnableProcessDocument);
   const [, disable] = useMutation(DisableProcessDocument);
   const [, run] = useMutation(RunProcessDocument);
@@ -62,7 +72,10 @@ export function ProcessesScreen() {
   return (
     <Stack maw={1100} mx="auto">
       <Title order={2}>{t('nav.processes')}</Title>
-      <ProblemAlert problem={problem ?? (processes.error ? describeError(processes.error, t) : null)} onClose={problem ? () => setProblem(null) : undefined} />
+      <ProblemAlert
+        problem={problem ?? (processes.error ? describeError(processes.error, t) : null)}
+        onClose={problem ? () => setProblem(null) : undefined}
+      />
       {processes.data ? (
         <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }} aria-label={t('nav.processes')}>
           {processes.data.automatedProcesses.edges.map(({ node }) => (
@@ -114,7 +127,12 @@ export function ProcessesScreen() {
                       void act(node.id, () => (on ? enable({ id: node.id }) : disable({ id: node.id })));
                     }}
                   />
-                  <Button size="xs" loading={busy === `run:${node.id}`} onClick={() => void act(`run:${node.id}`, () => run({ id: node.id }))} aria-label={t('processes.runNamed', { name: node.name })}>
+                  <Button
+                    size="xs"
+                    loading={busy === `run:${node.id}`}
+                    onClick={() => void act(`run:${node.id}`, () => run({ id: node.id }))}
+                    aria-label={t('processes.runNamed', { name: node.name })}
+                  >
                     {t('processes.run')}
                   </Button>
                 </Group>
@@ -152,7 +170,11 @@ export function ProcessesScreen() {
                   </Table.Td>
                   <Table.Td>{node.triggeredBy ? t(`triggeredBy.${node.triggeredBy}`) : '—'}</Table.Td>
                   <Table.Td>{formatDateTime(node.queuedAt, dates)}</Table.Td>
-                  <Table.Td>{node.duration === null || node.duration === undefined ? '—' : t('processes.seconds', { n: Math.round(node.duration * 100) / 100 })}</Table.Td>
+                  <Table.Td>
+                    {node.duration === null || node.duration === undefined
+                      ? '—'
+                      : t('processes.seconds', { n: Math.round(node.duration * 100) / 100 })}
+                  </Table.Td>
                   <Table.Td maw={320}>
                     {node.errorMessage ? (
                       <Text size="xs" c="red">

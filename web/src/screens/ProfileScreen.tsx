@@ -13,7 +13,12 @@ function ProfileForm() {
   const t = useT();
   const session = useSession();
   const viewer = session.viewer!;
-  const [values, setValues] = useState({ name: viewer.name, lastname: viewer.lastname, timeZone: viewer.timeZone, calendar: viewer.calendar });
+  const [values, setValues] = useState({
+    name: viewer.name,
+    lastname: viewer.lastname,
+    timeZone: viewer.timeZone,
+    calendar: viewer.calendar,
+  });
   const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState(false);
   const [{ fetching }, update] = useMutation(UpdateProfileDocument);
@@ -28,7 +33,12 @@ function ProfileForm() {
     setSaved(false);
     const changedZone = values.timeZone !== viewer.timeZone || !viewer.usesServiceTimeZone;
     const result = await update({
-      input: { name: values.name, lastname: values.lastname, calendar: values.calendar, ...(changedZone ? { timeZone: values.timeZone } : {}) },
+      input: {
+        name: values.name,
+        lastname: values.lastname,
+        calendar: values.calendar,
+        ...(changedZone ? { timeZone: values.timeZone } : {}),
+      },
     });
     if (result.error) setProblem(describeError(result.error, t));
     else if (result.data?.updateProfile) {
@@ -40,8 +50,20 @@ function ProfileForm() {
     <form onSubmit={(event) => void save(event)} aria-label={t('profile.title')}>
       <Stack>
         <Group grow align="flex-start">
-          <TextInput label={t('profile.name')} required value={values.name} onChange={(e) => setValues({ ...values, name: e.currentTarget.value })} error={problem?.fields.name} />
-          <TextInput label={t('profile.lastname')} required value={values.lastname} onChange={(e) => setValues({ ...values, lastname: e.currentTarget.value })} error={problem?.fields.lastname} />
+          <TextInput
+            label={t('profile.name')}
+            required
+            value={values.name}
+            onChange={(e) => setValues({ ...values, name: e.currentTarget.value })}
+            error={problem?.fields.name}
+          />
+          <TextInput
+            label={t('profile.lastname')}
+            required
+            value={values.lastname}
+            onChange={(e) => setValues({ ...values, lastname: e.currentTarget.value })}
+            error={problem?.fields.lastname}
+          />
         </Group>
         <Select
           label={t('profile.timeZone')}
@@ -106,9 +128,31 @@ function PasswordForm() {
   return (
     <form onSubmit={(event) => void submit(event)} aria-label={t('profile.password')}>
       <Stack>
-        <PasswordInput label={t('profile.currentPassword')} autoComplete="current-password" required value={values.currentPassword} onChange={(e) => setValues({ ...values, currentPassword: e.currentTarget.value })} error={problem?.fields.currentPassword} />
-        <PasswordInput label={t('profile.newPassword')} description={t('auth.passwordRule')} autoComplete="new-password" required value={values.newPassword} onChange={(e) => setValues({ ...values, newPassword: e.currentTarget.value })} error={problem?.fields.newPassword} />
-        <PasswordInput label={t('profile.repeatPassword')} autoComplete="new-password" required value={values.repeat} onChange={(e) => setValues({ ...values, repeat: e.currentTarget.value })} error={mismatch ? t('profile.mismatch') : undefined} />
+        <PasswordInput
+          label={t('profile.currentPassword')}
+          autoComplete="current-password"
+          required
+          value={values.currentPassword}
+          onChange={(e) => setValues({ ...values, currentPassword: e.currentTarget.value })}
+          error={problem?.fields.currentPassword}
+        />
+        <PasswordInput
+          label={t('profile.newPassword')}
+          description={t('auth.passwordRule')}
+          autoComplete="new-password"
+          required
+          value={values.newPassword}
+          onChange={(e) => setValues({ ...values, newPassword: e.currentTarget.value })}
+          error={problem?.fields.newPassword}
+        />
+        <PasswordInput
+          label={t('profile.repeatPassword')}
+          autoComplete="new-password"
+          required
+          value={values.repeat}
+          onChange={(e) => setValues({ ...values, repeat: e.currentTarget.value })}
+          error={mismatch ? t('profile.mismatch') : undefined}
+        />
         <ProblemAlert problem={problem} />
         {done !== null ? (
           <Alert color="teal" role="status">
@@ -137,8 +181,7 @@ function SignOutEverywhere() {
     if (result.error) {
       session.expectEnd(false);
       setProblem(describeError(result.error, t));
-    }
-    else session.ended('signedOutEverywhere');
+    } else session.ended('signedOutEverywhere');
   };
   return (
     <Stack>

@@ -26,8 +26,20 @@ function SignInForm() {
   return (
     <form onSubmit={(event) => void submit(event)} aria-label={t('auth.signIn')}>
       <Stack>
-        <TextInput label={t('auth.username')} autoComplete="username" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
-        <PasswordInput label={t('auth.password')} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+        <TextInput
+          label={t('auth.username')}
+          autoComplete="username"
+          required
+          value={username}
+          onChange={(e) => setUsername(e.currentTarget.value)}
+        />
+        <PasswordInput
+          label={t('auth.password')}
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+        />
         <ProblemAlert problem={problem} />
         <Button type="submit" loading={fetching}>
           {t('auth.signIn')}
@@ -58,8 +70,20 @@ function RegisterForm() {
   return (
     <form onSubmit={(event) => void submit(event)} aria-label={t('auth.register')}>
       <Stack>
-        <TextInput label={t('auth.username')} description={t('auth.usernameRule')} autoComplete="username" required {...field('username')} />
-        <PasswordInput label={t('auth.password')} description={t('auth.passwordRule')} autoComplete="new-password" required {...field('password')} />
+        <TextInput
+          label={t('auth.username')}
+          description={t('auth.usernameRule')}
+          autoComplete="username"
+          required
+          {...field('username')}
+        />
+        <PasswordInput
+          label={t('auth.password')}
+          description={t('auth.passwordRule')}
+          autoComplete="new-password"
+          required
+          {...field('password')}
+        />
         <Group grow>
           <TextInput label={t('profile.name')} autoComplete="given-name" required {...field('name')} />
           <TextInput label={t('profile.lastname')} autoComplete="family-name" required {...field('lastname')} />

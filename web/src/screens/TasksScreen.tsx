@@ -55,7 +55,9 @@ export function TasksScreen() {
   const variables = {
     filter,
     orderBy: [{ field, direction }],
-    ...(page && 'before' in page ? { last: PAGE_SIZES.tasks, before: page.before } : { first: PAGE_SIZES.tasks, after: page?.after ?? null }),
+    ...(page && 'before' in page
+      ? { last: PAGE_SIZES.tasks, before: page.before }
+      : { first: PAGE_SIZES.tasks, after: page?.after ?? null }),
   };
   const [list, refetchList] = useQuery({ query: TaskListDocument, variables });
   const [overview, refetchOverview] = useQuery({ query: TaskOverviewDocument });
@@ -134,7 +136,10 @@ export function TasksScreen() {
               searchable
               clearable
               value={tags}
-              onChange={(value) => (setTags(value), resetPage())}
+              onChange={(value) => {
+                setTags(value);
+                resetPage();
+              }}
               data={(overview.data?.tags ?? []).map((tag) => ({ value: tag.name, label: `#${tag.name} (${tag.count})` }))}
             />
             <Select
@@ -149,7 +154,14 @@ export function TasksScreen() {
             />
           </SimpleGrid>
           <Group gap="md" align="center">
-            <Chip.Group multiple value={statuses} onChange={(value) => (setStatuses(value), resetPage())}>
+            <Chip.Group
+              multiple
+              value={statuses}
+              onChange={(value) => {
+                setStatuses(value);
+                resetPage();
+              }}
+            >
               <Group gap={6} role="group" aria-label={t('task.status')}>
                 {STATUSES.map((status) => (
                   <Chip key={status} value={status} size="xs">
@@ -158,7 +170,14 @@ export function TasksScreen() {
                 ))}
               </Group>
             </Chip.Group>
-            <Chip.Group multiple value={priorities} onChange={(value) => (setPriorities(value), resetPage())}>
+            <Chip.Group
+              multiple
+              value={priorities}
+              onChange={(value) => {
+                setPriorities(value);
+                resetPage();
+              }}
+            >
               <Group gap={6} role="group" aria-label={t('task.priority')}>
                 {PRIORITIES.map((priority) => (
                   <Chip key={priority} value={priority} size="xs" color={PRIORITY_COLOR[priority]}>
@@ -170,7 +189,10 @@ export function TasksScreen() {
           </Group>
         </Stack>
       </Paper>
-      <ProblemAlert problem={problem ?? (list.error ? describeError(list.error, t) : null)} onClose={problem ? () => setProblem(null) : undefined} />
+      <ProblemAlert
+        problem={problem ?? (list.error ? describeError(list.error, t) : null)}
+        onClose={problem ? () => setProblem(null) : undefined}
+      />
       {connection ? (
         <>
           <Group justify="space-between">
@@ -183,7 +205,13 @@ export function TasksScreen() {
           </Group>
           <Stack component="ul" gap="xs" p={0} m={0} style={{ listStyle: 'none' }} aria-label={t('nav.tasks')}>
             {connection.edges.map(({ node }) => (
-              <TaskRow key={node.id} task={node} onEdit={() => setEditing(node)} onDelete={() => setDeleting(node)} onProblem={setProblem} />
+              <TaskRow
+                key={node.id}
+                task={node}
+                onEdit={() => setEditing(node)}
+                onDelete={() => setDeleting(node)}
+                onProblem={setProblem}
+              />
             ))}
           </Stack>
           <Group justify="center">
@@ -212,7 +240,14 @@ export function TasksScreen() {
       ) : list.fetching ? (
         <Loader aria-label={t('app.loading')} />
       ) : null}
-      {editing ? <TaskEditor key={editing === 'new' ? 'new' : editing.id} task={editing === 'new' ? null : editing} opened onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <TaskEditor
+          key={editing === 'new' ? 'new' : editing.id}
+          task={editing === 'new' ? null : editing}
+          opened
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
       <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title={t('tasks.deleteTitle')}>
         <Text mb="md" dir="auto">
           {t('tasks.deleteConfirm', { name: deleting?.name ?? '' })}
