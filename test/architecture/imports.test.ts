@@ -82,14 +82,16 @@ describe('imports', () => {
 
 /**
  * The GraphQL layer: src/schema/, each area's `schema.ts` / `*-schema.ts` (its types, queries,
- * mutations and subscriptions), and the HTTP server that hosts them (src/app.ts, the composition
- * in src/server.ts and src/main.ts). Everything else is the domain: services, rules, jobs, the
- * assistant, events, pub/sub, the database.
+ * mutations and subscriptions), and the HTTP server that hosts them (src/app.ts, src/system/:
+ * probes, metrics, the web app; the composition in src/server.ts and src/main.ts).
+ * Everything else is the domain: services, rules, jobs, the assistant, events, pub/sub, the
+ * database.
  */
 const isGraphQLLayer = (file: string) => {
   const relative = path.relative(SRC, file);
   return (
     relative.startsWith(`schema${path.sep}`) ||
+    relative.startsWith(`system${path.sep}`) ||
     /(^|[-/])schema\.ts$/.test(relative) ||
     ['app.ts', 'server.ts', 'main.ts'].includes(relative)
   );
