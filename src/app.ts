@@ -25,7 +25,7 @@ import { API_PAGE, isBrowserVisit, useHttpClientFormats } from './schema/http-cl
 import { GRAPHIQL_DEFAULT_QUERY } from './system/graphiql.js';
 import { useSubscriptionsEndOnShutdown } from './schema/ending-streams.js';
 import type { Metrics, Route } from './system/metrics.js';
-import { requestIdFor, withRequestId } from './system/request-context.js';
+import { requestIdFor, withRequestId } from './request-context.js';
 import { readiness } from './system/readiness.js';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useErrorContract, withinContract } from './schema/error-contract.js';

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { currentRequestId } from './system/request-context.js';
+import { currentRequestId } from './request-context.js';
 
 export type { Logger };
 

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { fromProjectRoot } from '../system/project-root.js';
+import { fromProjectRoot } from '../project-root.js';
 
 export const MIGRATIONS_DIR = fromProjectRoot('prisma', 'migrations');
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { Logger } from '../logger.js';
-import { fromProjectRoot } from './project-root.js';
+import { fromProjectRoot } from '../project-root.js';
 
 /** Where `npm install` (or `npm run web:build`) puts the built web app. */
 export const WEB_APP_DIR = fromProjectRoot('web', 'dist');
