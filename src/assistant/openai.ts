@@ -3,7 +3,7 @@
 import type { Logger } from '../logger.js';
 import { argumentsOf, ToolCallAssembler, type ToolCall, type ToolCallFragment } from './openai-tool-calls.js';
 import { AssistantUnavailableError, type AssistantProvider, type ReplyRequest, type ReplyResult } from './provider.js';
-import { TOOL_DEFINITIONS } from './tools.js';
+import { TOOL_DEFINITIONS } from './tool-schemas.js';
 
 /** Requests that may ask for tools before the reply must be text. */
 export const MAX_TOOL_ROUNDS = 4;

@@ -14,7 +14,6 @@
 // counted one after another.
 import { AssistantUnavailableError, type AssistantProvider, type HistoryMessage } from '../assistant/provider.js';
 import { assistantInstructions } from '../assistant/instructions.js';
-import { createToolRunner } from '../assistant/tools.js';
 import type { ChatMessage, ChatSession, Prisma, PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
@@ -244,6 +243,8 @@ export class ChatService {
     const history: HistoryMessage[] = recent
       .reverse()
       .map((message) => ({ role: message.role === 'assistant' ? 'assistant' : 'user', content: message.content }));
+    // The tools (and the fuzzy matching they use) are loaded with the first reply.
+    const { createToolRunner } = await import('../assistant/tools.js');
     const tools = createToolRunner({ tasks: this.options.tasks, actor, now: this.clock, logger: this.log });
 
     let pending = '';
