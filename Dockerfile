@@ -34,4 +34,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The start script's own command, so SIGTERM reaches the server (npm would not wait for it).
-CMD ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "--liftoff-only", "dist/main.js"]

@@ -1,6 +1,7 @@
 // Starting the servers under test as child processes, and reading their CPU time.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -71,15 +72,31 @@ export async function startProcess(
   };
 }
 
+const root = path.resolve(import.meta.dirname, '../..');
+
 /**
- * The GraphQL server under test, with production settings on `databaseUrl`
- * (BENCH_SERVER_COMMAND overrides the command; `profileDir` adds a CPU profile).
+ * What `npm start` runs (`node <V8 flags> dist/main.js`), with this Node binary, after building
+ * dist/ when it is missing or older than the sources: the benchmark measures the production start.
+ */
+function productionStart(): string[] {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
+  const start: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const [node, ...args] = start.split(' ');
+  if (node !== 'node') throw new Error(`the start script does not begin with node: ${start}`);
+  // The script itself (the one argument that is not a flag), from the project root wherever the bench runs.
+  return [process.execPath, ...args.map((arg) => (arg.startsWith('-') ? arg : path.join(root, arg)))];
+}
+
+/**
+ * The GraphQL server under test, started as `npm start` starts it, with production settings on
+ * `databaseUrl` (BENCH_SERVER_COMMAND overrides the command; `profileDir` adds a CPU profile).
  */
 export function startBehflow(
   databaseUrl: string,
   options: { profileDir?: string; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
-  const command = process.env.BENCH_SERVER_COMMAND?.split(' ') ?? [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  const command = process.env.BENCH_SERVER_COMMAND?.split(' ') ?? productionStart();
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   return startProcess(
     'behflow',
