@@ -2,22 +2,22 @@
 // mutations and the live `taskEvents` stream. Resolvers translate GraphQL to TaskService calls.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
-import { loadAccount, UserNode } from '../auth/schema.js';
-import type { Task } from '../db/prisma.js';
-import { builder } from '../schema/builder.js';
-import { documentedConnection, keysetConnection } from '../schema/connection.js';
-import { isSignedIn, type Context, type SignedInContext } from '../schema/context.js';
-import { BadUserInputError, UnauthenticatedError } from '../errors.js';
-import { OrderDirection } from '../schema/order.js';
-import { columnsOf, selectionOf } from '../schema/selection.js';
-import { toJalali } from './calendar.js';
-import type { TaskColumn } from './queries.js';
-import type { StreamItem } from '../events/streams.js';
-import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
-import { taskFromSnapshot, taskStream, type TaskChangedEvent } from './snapshot.js';
-import { isOverdue } from './rules.js';
-import { rowIdOf, uuidOrNoMatch } from '../schema/global-ids.js';
-import type { Actor, TaskFilter, TaskOrder, UpdateTaskData } from './service.js';
+import { loadAccount, UserNode } from '../../auth/schema.js';
+import type { Task } from '../../db/prisma.js';
+import { builder } from '../../schema/builder.js';
+import { documentedConnection, keysetConnection } from '../../schema/connection.js';
+import { isSignedIn, type Context, type SignedInContext } from '../../schema/context.js';
+import { BadUserInputError, UnauthenticatedError } from '../../errors.js';
+import { OrderDirection } from '../../schema/order.js';
+import { columnsOf, selectionOf } from '../../schema/selection.js';
+import { toJalali } from '../calendar.js';
+import type { TaskColumn } from '../queries.js';
+import type { StreamItem } from '../../events/streams.js';
+import { eventCursor, sequenceAfter } from '../../schema/event-cursor.js';
+import { taskFromSnapshot, taskStream, type TaskChangedEvent } from '../snapshot.js';
+import { isOverdue } from '../rules.js';
+import { rowIdOf, uuidOrNoMatch } from '../../schema/global-ids.js';
+import type { Actor, TaskFilter, TaskOrder, UpdateTaskData } from '../service.js';
 
 function actorOf(context: Context): Actor {
   if (!context.viewer) throw new UnauthenticatedError();
