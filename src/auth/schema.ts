@@ -4,7 +4,7 @@ import type { Context } from '../schema/context.js';
 import { UnauthenticatedError } from '../errors.js';
 import { columnsOf, selectionOf } from '../schema/selection.js';
 import type { Account, AccountColumn } from './accounts.js';
-import { requireViewer, uuidOrNoMatch } from '../schema/ownership.js';
+import { uuidOrNoMatch } from '../schema/global-ids.js';
 import type { SignedIn } from './service.js';
 
 export const UserRoleEnum = builder.enumType('UserRole', {
@@ -94,11 +94,11 @@ const accountById = (id: string, context: Context, info: GraphQLResolveInfo) =>
   });
 
 builder.queryField('me', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: UserNode,
     nullable: false,
     description: 'The signed-in user.',
-    resolve: (_root, _args, context, info) => accountById(requireViewer(context).id, context, info),
+    resolve: (_root, _args, context, info) => accountById(context.viewer.id, context, info),
   }),
 );
 
@@ -208,34 +208,41 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: LoginInput, required: true, description: 'The credentials.' }) },
     resolve: (_root, { input }, context) => context.auth.login(input, context.client),
   }),
-  logout: t.field({
-    type: LogoutPayload,
-    nullable: true,
-    description: 'Signs out the session this request was made with; its token stops working at once, its open subscriptions end.',
-    resolve: async (_root, _args, context) => ({ revokedSessions: await context.auth.logout(requireViewer(context)) }),
-  }),
-  logoutEverywhere: t.field({
-    type: LogoutEverywherePayload,
-    nullable: true,
-    description: 'Signs out every session of the signed-in user, this one included.',
-    resolve: async (_root, _args, context) => ({ revokedSessions: await context.auth.logoutEverywhere(requireViewer(context)) }),
-  }),
-  updateProfile: t.field({
-    type: UpdateProfilePayload,
-    nullable: true,
-    description: "Changes the signed-in user's name, last name, time zone or calendar.",
-    args: { input: t.arg({ type: UpdateProfileInput, required: true, description: 'The changes.' }) },
-    resolve: async (_root, { input }, context) => {
-      return { user: await context.auth.updateProfile(requireViewer(context), input) };
-    },
-  }),
-  changePassword: t.field({
-    type: ChangePasswordPayload,
-    nullable: true,
-    description: 'Replaces the password (the current one is required) and signs out every other session.',
-    args: { input: t.arg({ type: ChangePasswordInput, required: true, description: 'The current and the new password.' }) },
-    resolve: async (_root, { input }, context) => {
-      return context.auth.changePassword(requireViewer(context), input, context.client);
-    },
-  }),
 }));
+
+builder.mutationFields((t) => {
+  // The rest act on the signed-in user's own account.
+  const signedIn = t.withAuth({ authenticated: true });
+  return {
+    logout: signedIn.field({
+      type: LogoutPayload,
+      nullable: true,
+      description: 'Signs out the session this request was made with; its token stops working at once, its open subscriptions end.',
+      resolve: async (_root, _args, context) => ({ revokedSessions: await context.auth.logout(context.viewer) }),
+    }),
+    logoutEverywhere: signedIn.field({
+      type: LogoutEverywherePayload,
+      nullable: true,
+      description: 'Signs out every session of the signed-in user, this one included.',
+      resolve: async (_root, _args, context) => ({ revokedSessions: await context.auth.logoutEverywhere(context.viewer) }),
+    }),
+    updateProfile: signedIn.field({
+      type: UpdateProfilePayload,
+      nullable: true,
+      description: "Changes the signed-in user's name, last name, time zone or calendar.",
+      args: { input: t.arg({ type: UpdateProfileInput, required: true, description: 'The changes.' }) },
+      resolve: async (_root, { input }, context) => {
+        return { user: await context.auth.updateProfile(context.viewer, input) };
+      },
+    }),
+    changePassword: signedIn.field({
+      type: ChangePasswordPayload,
+      nullable: true,
+      description: 'Replaces the password (the current one is required) and signs out every other session.',
+      args: { input: t.arg({ type: ChangePasswordInput, required: true, description: 'The current and the new password.' }) },
+      resolve: async (_root, { input }, context) => {
+        return context.auth.changePassword(context.viewer, input, context.client);
+      },
+    }),
+  };
+});

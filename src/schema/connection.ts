@@ -16,7 +16,7 @@ export function documentedConnection<Shape>(
   noun: { readonly one: string; readonly many: string },
   countDescription: string,
 ) {
-  return builder.connectionObject(
+  const connection = builder.connectionObject(
     {
       type,
       name: `${name}Connection`,
@@ -37,6 +37,10 @@ export function documentedConnection<Shape>(
     },
     { name: `${name}Edge`, description: `A ${noun.one} in a page, with its cursor.` },
   );
+  // Usable by fields of any context: `t.withAuth` gives its fields a narrower one than the
+  // builder's, and Pothos ties a ref to one context type.
+  // biome-ignore lint/suspicious/noExplicitAny: the schema types of whichever field lists it.
+  return connection as unknown as ObjectRef<any, (typeof connection)['$inferType']>;
 }
 
 /**

@@ -11,6 +11,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { BehflowError, ErrorCode, ServiceUnavailableError } from '../errors.js';
 import { toGraphQLError } from './errors.js';
 import type { Context } from './context.js';
+import { claimKey, forgetExpiredKey, keptRequest, recordOutcome, releaseKey } from '../idempotency/keys.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** What the refusals name: the header, not an argument. */
@@ -55,25 +56,22 @@ export function useIdempotencyKeys(options: { windowSeconds: number }): Plugin {
         .update(JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}]))
         .digest('hex');
       const { prisma } = context;
-      let inserted: number;
+      let claimed: boolean;
       try {
         // A key past the window is forgotten, then taken anew in one statement each.
-        await prisma.$executeRaw`DELETE FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key} AND created_at < now() - make_interval(secs => ${options.windowSeconds})`;
-        inserted =
-          await prisma.$executeRaw`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (${userId}::uuid, ${key}, ${requestHash}) ON CONFLICT DO NOTHING`;
+        await forgetExpiredKey(prisma, userId, key, options.windowSeconds);
+        claimed = await claimKey(prisma, userId, key, requestHash);
       } catch (error) {
         if (isDatabaseUnavailable(error)) return refuse(new ServiceUnavailableError());
         throw error;
       }
-      if (inserted === 0) {
-        const [first] = await prisma.$queryRaw<
-          Array<{ request_hash: string; response: Outcome | null }>
-        >`SELECT request_hash, response FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key}`;
+      if (!claimed) {
+        const first = await keptRequest<Outcome>(prisma, userId, key);
         if (!first)
           return refuse(
             new BehflowError(ErrorCode.Conflict, 'A request with this Idempotency-Key was just forgotten; retry it.', KEY_FIELD),
           );
-        if (first.request_hash !== requestHash) {
+        if (first.requestHash !== requestHash) {
           return refuse(
             new BehflowError(
               ErrorCode.Conflict,
@@ -112,9 +110,9 @@ export function useIdempotencyKeys(options: { windowSeconds: number }): Plugin {
           if (isAsyncIterable(result)) return;
           try {
             if (onlyUnavailable(result)) {
-              await prisma.$executeRaw`DELETE FROM idempotency_keys WHERE user_id = ${userId}::uuid AND key = ${key}`;
+              await releaseKey(prisma, userId, key);
             } else {
-              await prisma.$executeRaw`UPDATE idempotency_keys SET response = ${JSON.stringify(recorded(result))}::jsonb WHERE user_id = ${userId}::uuid AND key = ${key}`;
+              await recordOutcome(prisma, userId, key, recorded(result));
             }
           } catch (error) {
             // The row stays without a response: a retry is told the outcome is unknown rather than run twice.

@@ -4,7 +4,7 @@ import './scalars.js';
 import './root.js';
 import '../system/schema.js';
 import '../auth/schema.js';
-import '../tasks/schema.js';
+import '../tasks/schema/index.js';
 import '../processes/schema.js';
 import '../chat/schema.js';
 

@@ -4,7 +4,7 @@
 import type { SqlStatement } from '../db/sql.js';
 import type { Task } from '../db/prisma.js';
 import { escapeLike, overdueSql } from './rules.js';
-import type { CheckedTaskFilter, TaskOrder } from './model.js';
+import type { CheckedTaskFilter, TaskOrder, TaskStats } from './model.js';
 export type { CheckedTaskFilter } from './model.js';
 
 /** Where each property of a task row is stored. */
@@ -180,5 +180,52 @@ export function byIdsStatement(userId: string, ids: readonly string[], columns: 
   return {
     text: `SELECT ${selectList(columns, 't')} FROM tasks t WHERE t.user_id = $1::uuid AND t.task_id = ANY($2::uuid[])`,
     values: [userId, ids],
+  };
+}
+
+/** The counts behind a user's task statistics, in one statement. */
+export function statsStatement(userId: string, at: Date, today: { start: Date; end: Date }): SqlStatement {
+  return {
+    text: `SELECT count(*)::int AS total,
+           count(*) FILTER (WHERE status = 'pending')::int AS pending,
+           count(*) FILTER (WHERE status = 'in_progress')::int AS in_progress,
+           count(*) FILTER (WHERE status = 'completed')::int AS completed,
+           count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+           count(*) FILTER (WHERE priority = 'low')::int AS low,
+           count(*) FILTER (WHERE priority = 'medium')::int AS medium,
+           count(*) FILTER (WHERE priority = 'high')::int AS high,
+           count(*) FILTER (WHERE ${overdueSql('$2')})::int AS overdue,
+           count(*) FILTER (WHERE due_date_gregorian >= $3 AND due_date_gregorian < $4)::int AS due_today
+      FROM tasks WHERE user_id = $1::uuid`,
+    values: [userId, at, today.start, today.end],
+  };
+}
+
+/** The statistics of `statsStatement`'s row (none: all zero). */
+export function taskStatsOf(row: Record<string, number> | undefined): TaskStats {
+  const count = (key: string) => Number(row?.[key] ?? 0);
+  return {
+    total: count('total'),
+    byStatus: {
+      pending: count('pending'),
+      in_progress: count('in_progress'),
+      completed: count('completed'),
+      cancelled: count('cancelled'),
+    },
+    byPriority: { low: count('low'), medium: count('medium'), high: count('high') },
+    overdue: count('overdue'),
+    dueToday: count('due_today'),
+  };
+}
+
+/** Every tag of a user's tasks with how many carry it, most used first. */
+export function tagsStatement(userId: string): SqlStatement {
+  return {
+    text: `SELECT tag, count(*)::int AS count
+             FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
+            WHERE user_id = $1::uuid
+            GROUP BY tag
+            ORDER BY count(*) DESC, tag`,
+    values: [userId],
   };
 }

@@ -1,11 +1,11 @@
 // The rules a task must satisfy, checked before anything is written. Each violation is a
 // BadUserInputError naming the offending field, so GraphQL clients and the assistant's tools
 // get the same coded answer.
-import type { Prisma } from '../db/prisma.js';
+import type { Prisma, Task } from '../db/prisma.js';
 import { Priority, TaskStatus as TaskStatusValues } from '../generated/prisma/enums.js';
 import { BadUserInputError } from '../errors.js';
 import { refuseNul } from '../text.js';
-import { dayBounds, type TimeOfDay } from './calendar.js';
+import { dayBounds, type TimeOfDay, toJalali } from './calendar.js';
 import type { Actor, CheckedTaskFilter, TaskFilter, TaskOrder, TaskPriority, TaskStatus } from './model.js';
 
 export const TASK_LIMITS = {
@@ -103,6 +103,25 @@ export function validDueDate(dueAt: Date | null, field: FieldPath = inputField):
     throw new BadUserInputError('The due date is not a valid date.', field('dueAt'));
   }
   return dueAt;
+}
+
+/**
+ * Behflow's derived Jalali columns for a task's Gregorian dates. Anything writing
+ * `due_date_gregorian` or `date_added_gregorian` must write these too.
+ */
+export function jalaliColumns(dates: { dueDateGregorian?: Date | null; dateAddedGregorian?: Date }, serviceTimeZone: string) {
+  return {
+    ...(dates.dueDateGregorian !== undefined
+      ? { dueDateJalali: dates.dueDateGregorian === null ? null : toJalali(dates.dueDateGregorian, serviceTimeZone) }
+      : {}),
+    ...(dates.dateAddedGregorian !== undefined ? { dateAddedJalali: toJalali(dates.dateAddedGregorian, serviceTimeZone) } : {}),
+  };
+}
+
+/** completedAt follows the status: set on entering `completed`, kept while there, cleared on leaving. */
+export function completedAtFor(previous: Pick<Task, 'status' | 'completedAt'> | null, status: TaskStatus, at: Date): Date | null {
+  if (status !== 'completed') return null;
+  return previous?.status === 'completed' && previous.completedAt ? previous.completedAt : at;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -5,10 +5,21 @@ import type { PrismaClient, Task } from '../db/prisma.js';
 import type { Sql } from '../db/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
-import type { EventLog, LoggedEvent, NewEvent } from '../events/log.js';
+import type { EventLog, LoggedEvent } from '../events/log.js';
 import { BadUserInputError, NotFoundError } from '../errors.js';
-import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian, toJalali } from './calendar.js';
-import { ALL_TASK_COLUMNS, byIdsStatement, countStatement, pageStatement, type TaskColumn, type TaskRow } from './queries.js';
+import { CalendarInputError, dayBounds, parseFlexibleDate, parseJalali, parseLocalGregorian } from './calendar.js';
+import { createTaskEvents, taskEvent } from './events.js';
+import {
+  ALL_TASK_COLUMNS,
+  byIdsStatement,
+  countStatement,
+  pageStatement,
+  statsStatement,
+  tagsStatement,
+  taskStatsOf,
+  type TaskColumn,
+  type TaskRow,
+} from './queries.js';
 import {
   movedTasks,
   rescheduleOutcome,
@@ -17,13 +28,13 @@ import {
   type RescheduleOutcome,
   type RescheduleRow,
 } from './reschedule.js';
-import { taskSnapshot, taskStream, type TaskChangedEvent } from './snapshot.js';
 import {
-  overdueSql,
   checkedTaskFilter,
   checkedTaskOrder,
+  completedAtFor,
   DATE_ONLY_DUE_TIME,
   isUuid,
+  jalaliColumns,
   validDescription,
   validDueDate,
   validName,
@@ -39,12 +50,10 @@ import type {
   CreateTaskData,
   DueDateFormat,
   TaskDomainEvent,
-  TaskEventType,
   TaskFilter,
   TaskListing,
   TaskOrder,
   TaskStats,
-  TaskStatus,
   UpdateTaskData,
 } from './model.js';
 
@@ -120,58 +129,13 @@ export interface TaskServiceDependencies {
   readonly now?: () => Date;
 }
 
-/**
- * Behflow's derived Jalali columns for a task's Gregorian dates. Anything writing
- * `due_date_gregorian` or `date_added_gregorian` outside the service must write these too.
- */
-export function jalaliColumns(dates: { dueDateGregorian?: Date | null; dateAddedGregorian?: Date }, serviceTimeZone: string) {
-  return {
-    ...(dates.dueDateGregorian !== undefined
-      ? { dueDateJalali: dates.dueDateGregorian === null ? null : toJalali(dates.dueDateGregorian, serviceTimeZone) }
-      : {}),
-    ...(dates.dateAddedGregorian !== undefined ? { dateAddedJalali: toJalali(dates.dateAddedGregorian, serviceTimeZone) } : {}),
-  };
-}
-
 export function createTaskService(deps: TaskServiceDependencies): TaskService {
   const { prisma, sql, events: eventLog, timeZone } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'tasks' });
-  const listeners = new Set<(event: TaskDomainEvent) => void | Promise<void>>();
 
-  /** The log entries of task events, written in the transaction of their change. */
-  const logEntries = (events: readonly TaskDomainEvent[]): NewEvent[] =>
-    events.map((event) => ({
-      stream: taskStream(event.userId),
-      topic: 'task:changed',
-      payload: { type: event.type, taskId: event.taskId, task: taskSnapshot(event.task) } satisfies TaskChangedEvent,
-    }));
-
-  /**
-   * After commit: subscribers on every instance through the event log, local listeners here.
-   * Listeners (event-triggered processes) start in the background: the change is done already.
-   */
-  function committed(logged: readonly LoggedEvent[], events: readonly TaskDomainEvent[]) {
-    eventLog.publish(logged);
-    for (const event of events) {
-      for (const listener of listeners) {
-        void Promise.resolve()
-          .then(() => listener(event))
-          .catch((error: Error) => log.error({ err: { message: error.message }, taskId: event.taskId }, 'task event listener failed'));
-      }
-    }
-  }
-
-  /** Writes `events` in the transaction `tx`; call `committed` with the result after it commits. */
-  const record = (tx: Prisma.TransactionClient, events: readonly TaskDomainEvent[]) => eventLog.append(tx, logEntries(events));
-
-  const event = (type: TaskEventType, task: Task): TaskDomainEvent => ({ type, taskId: task.id, userId: task.userId, task });
-
-  /** completedAt follows the status: set on entering `completed`, kept while there, cleared on leaving. */
-  function completedAtFor(previous: Pick<Task, 'status' | 'completedAt'> | null, status: TaskStatus, at: Date): Date | null {
-    if (status !== 'completed') return null;
-    return previous?.status === 'completed' && previous.completedAt ? previous.completedAt : at;
-  }
+  const taskEvents = createTaskEvents(eventLog, log);
+  const { record, committed } = taskEvents;
 
   async function change(actor: Actor, taskId: string, data: UpdateTaskData): Promise<Task> {
     if (!isUuid(taskId)) throw new NotFoundError('Task');
@@ -197,7 +161,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
         changes.completedAt = completedAtFor(current, status, now());
       }
       const updated = await tx.task.update({ where: { id: taskId }, data: changes });
-      const events = [event(current.status !== 'completed' && updated.status === 'completed' ? 'COMPLETED' : 'UPDATED', updated)];
+      const events = [taskEvent(current.status !== 'completed' && updated.status === 'completed' ? 'COMPLETED' : 'UPDATED', updated)];
       return { task: updated, events, logged: await record(tx, events) };
     });
     committed(logged, events);
@@ -229,7 +193,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
             ...jalaliColumns({ dueDateGregorian: dueAt, dateAddedGregorian: at }, timeZone),
           } as Prisma.TaskUncheckedCreateInput,
         });
-        const events = [event('CREATED', task)];
+        const events = [taskEvent('CREATED', task)];
         return { task, events, logged: await record(tx, events) };
       });
       committed(logged, events);
@@ -245,7 +209,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
         if (!current) throw new NotFoundError('Task');
         const { count } = await tx.task.deleteMany({ where: { id: taskId, userId: actor.id } });
         if (count === 0) throw new NotFoundError('Task');
-        const events = [event('DELETED', current)];
+        const events = [taskEvent('DELETED', current)];
         return { task: current, events, logged: await record(tx, events) };
       });
       committed(logged, events);
@@ -298,46 +262,12 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
 
     async stats(actor) {
       const at = now();
-      const today = dayBounds(at, actor.timeZone);
-      const [row] = await sql.rows<Record<string, number>>({
-        text: `SELECT count(*)::int AS total,
-               count(*) FILTER (WHERE status = 'pending')::int AS pending,
-               count(*) FILTER (WHERE status = 'in_progress')::int AS in_progress,
-               count(*) FILTER (WHERE status = 'completed')::int AS completed,
-               count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
-               count(*) FILTER (WHERE priority = 'low')::int AS low,
-               count(*) FILTER (WHERE priority = 'medium')::int AS medium,
-               count(*) FILTER (WHERE priority = 'high')::int AS high,
-               count(*) FILTER (WHERE ${overdueSql('$2')})::int AS overdue,
-               count(*) FILTER (WHERE due_date_gregorian >= $3 AND due_date_gregorian < $4)::int AS due_today
-          FROM tasks WHERE user_id = $1::uuid`,
-        values: [actor.id, at, today.start, today.end],
-      });
-      const counts = row ?? {};
-      const count = (key: string) => Number(counts[key] ?? 0);
-      return {
-        total: count('total'),
-        byStatus: {
-          pending: count('pending'),
-          in_progress: count('in_progress'),
-          completed: count('completed'),
-          cancelled: count('cancelled'),
-        },
-        byPriority: { low: count('low'), medium: count('medium'), high: count('high') },
-        overdue: count('overdue'),
-        dueToday: count('due_today'),
-      };
+      const [row] = await sql.rows<Record<string, number>>(statsStatement(actor.id, at, dayBounds(at, actor.timeZone)));
+      return taskStatsOf(row);
     },
 
     async tags(actor) {
-      const rows = await sql.rows<{ tag: string; count: number }>({
-        text: `SELECT tag, count(*)::int AS count
-                 FROM tasks CROSS JOIN LATERAL unnest(tags) AS tag
-                WHERE user_id = $1::uuid
-                GROUP BY tag
-                ORDER BY count(*) DESC, tag`,
-        values: [actor.id],
-      });
+      const rows = await sql.rows<{ tag: string; count: number }>(tagsStatement(actor.id));
       return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }));
     },
 
@@ -352,10 +282,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
       }
     },
 
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onEvent: taskEvents.onEvent,
 
     async rescheduleOverdue(options) {
       // Prisma's own transaction timeout (5 s) would cut off a statement that merely waited on
@@ -368,7 +295,7 @@ export function createTaskService(deps: TaskServiceDependencies): TaskService {
           const moved: TaskDomainEvent[] = [];
           const written: LoggedEvent[] = [];
           for await (const tasks of movedTasks(tx, found!.moved_ids)) {
-            const batch = tasks.map((task) => event('UPDATED', task));
+            const batch = tasks.map((task) => taskEvent('UPDATED', task));
             moved.push(...batch);
             written.push(...(await record(tx, batch)));
           }

@@ -81,16 +81,17 @@ describe('imports', () => {
 });
 
 /**
- * The GraphQL layer: src/schema/, each area's `schema.ts` / `*-schema.ts` (its types, queries,
- * mutations and subscriptions), and the HTTP server that hosts them (src/app.ts, src/system/:
- * probes, metrics, the web app; the composition in src/server.ts and src/main.ts).
+ * The GraphQL layer: src/schema/, each area's `schema/` folder or `schema.ts` / `*-schema.ts`
+ * (its types, queries, mutations and subscriptions), and the HTTP server that hosts them
+ * (src/app.ts, src/system/: probes, metrics, the web app; the composition in src/server.ts and
+ * src/main.ts).
  * Everything else is the domain: services, rules, jobs, the assistant, events, pub/sub, the
  * database.
  */
 const isGraphQLLayer = (file: string) => {
   const relative = path.relative(SRC, file);
   return (
-    relative.startsWith(`schema${path.sep}`) ||
+    relative.split(path.sep).slice(0, -1).includes('schema') ||
     relative.startsWith(`system${path.sep}`) ||
     /(^|[-/])schema\.ts$/.test(relative) ||
     ['app.ts', 'server.ts', 'main.ts'].includes(relative)
@@ -105,7 +106,8 @@ describe('layers', () => {
     expect(domain.map((file) => path.relative(SRC, file))).toEqual(
       expect.arrayContaining(['tasks/service.ts', 'errors.ts', 'assistant/tools.ts', 'scheduler/scheduler.ts']),
     );
-    expect(domain.map((file) => path.relative(SRC, file))).not.toContain('tasks/schema.ts');
+    expect(domain.map((file) => path.relative(SRC, file))).not.toContain(path.join('tasks', 'schema', 'task.ts'));
+    expect(domain.map((file) => path.relative(SRC, file))).not.toContain(path.join('schema', 'builder.ts'));
   });
 
   it('keep the domain free of GraphQL: no graphql, no Pothos, nothing of the GraphQL layer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddressOf } from '../../src/app.js';
+import { clientAddressOf } from '../../src/system/client.js';
 import { rateLimitKeyOf } from '../../src/auth/attempt-limiter.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
