@@ -94,3 +94,21 @@ export function validateDefinition(
     processConfig: (input.processConfig ?? {}) as object,
   };
 }
+
+/** The schedule of a time-based process; null for any other (or a stored schedule no longer valid). */
+export function scheduleOf(process: Pick<AutomatedProcess, 'triggerType' | 'scheduleConfig'>): Schedule | null {
+  if (process.triggerType !== 'time_based') return null;
+  const parsed = scheduleSchema.safeParse(process.scheduleConfig);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The task events an event-based process reacts to (stored, or its implementation's defaults); none for any other. */
+export function eventsOf(
+  registry: ProcessRegistry,
+  process: Pick<AutomatedProcess, 'name' | 'triggerType' | 'scheduleConfig'>,
+): TaskEventType[] {
+  if (process.triggerType !== 'event_based') return [];
+  const stored = (process.scheduleConfig as Partial<EventTriggerConfig> | null)?.events;
+  const events = Array.isArray(stored) ? stored : (registry.get(process.name)?.defaultEvents ?? []);
+  return events.filter((event): event is TaskEventType => (TASK_EVENT_TYPES as readonly string[]).includes(event));
+}

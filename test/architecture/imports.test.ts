@@ -81,8 +81,8 @@ describe('imports', () => {
 });
 
 /**
- * The GraphQL layer: src/schema/, each area's `schema.ts` / `*-schema.ts` (its types, queries,
- * mutations and subscriptions), and the HTTP server that hosts them (src/app.ts, src/system/:
+ * The GraphQL layer: src/schema/, each area's `schema.ts` / `*-schema.ts` or `schema/` folder (its
+ * types, queries, mutations and subscriptions), and the HTTP server that hosts them (src/app.ts, src/system/:
  * probes, metrics, the web app; the composition in src/server.ts and src/main.ts).
  * Everything else is the domain: services, rules, jobs, the assistant, events, pub/sub, the
  * database.
@@ -93,6 +93,7 @@ const isGraphQLLayer = (file: string) => {
     relative.startsWith(`schema${path.sep}`) ||
     relative.startsWith(`system${path.sep}`) ||
     /(^|[-/])schema\.ts$/.test(relative) ||
+    relative.split(path.sep).slice(0, -1).includes('schema') ||
     ['app.ts', 'server.ts', 'main.ts'].includes(relative)
   );
 };
@@ -106,6 +107,7 @@ describe('layers', () => {
       expect.arrayContaining(['tasks/service.ts', 'errors.ts', 'assistant/tools.ts', 'scheduler/scheduler.ts']),
     );
     expect(domain.map((file) => path.relative(SRC, file))).not.toContain('tasks/schema.ts');
+    expect(domain.map((file) => path.relative(SRC, file))).not.toContain('chat/schema/session.ts');
   });
 
   it('keep the domain free of GraphQL: no graphql, no Pothos, nothing of the GraphQL layer', () => {
