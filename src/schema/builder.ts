@@ -1,14 +1,15 @@
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin, { decodeGlobalID, resolveNodes } from '@pothos/plugin-relay';
+import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import { isObjectType, type GraphQLResolveInfo } from 'graphql';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
-import type { Context } from './context.js';
+import type { Context, SignedInContext } from './context.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, fieldCost } from './cost.js';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { decodeGlobalIdOrNothing } from './global-ids.js';
 
 /** How many objects one `nodes(ids:)` may fetch: more would be one unbounded database read. */
 export const MAX_NODES_PER_REQUEST = 100;
@@ -37,6 +38,12 @@ export const builder = new SchemaBuilder<{
     authenticated: boolean;
     /** A signed-in administrator. */
     admin: boolean;
+  };
+  // What a field declaring a scope with `t.withAuth({ authenticated: true })` (or `admin`)
+  // receives: a context whose viewer is there, so its resolver needs no check of its own.
+  AuthContexts: {
+    authenticated: SignedInContext;
+    admin: SignedInContext;
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
@@ -72,14 +79,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     // A global ID that does not decode names no type, so node(id:) answers null for it as for
-    // any missing object (domain fields taking IDs decode them themselves, the same way).
-    decodeGlobalID: (globalID) => {
-      try {
-        return decodeGlobalID(globalID);
-      } catch {
-        return { typename: '', id: globalID };
-      }
-    },
+    // any missing object (fields taking IDs use `rowIdOf` from global-ids.ts, the same way).
+    decodeGlobalID: decodeGlobalIdOrNothing,
     cursorType: 'String',
     edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor.' },
     nodeFieldOptions: { nullable: false, description: 'The item at the end of the edge.' },

@@ -41,3 +41,11 @@ export interface Context extends AppDependencies {
   /** The caller's network address and client, for rate limits and session records. */
   readonly client: { readonly address: string | null; readonly userAgent: string | null };
 }
+
+/** The context of a field that declared it needs a signed-in viewer (`t.withAuth`): the viewer is there. */
+export interface SignedInContext extends Context {
+  readonly viewer: Viewer;
+}
+
+/** Whether the operation has a signed-in viewer, for the few places no field scope covers (a node's loader). */
+export const isSignedIn = (context: Context): context is SignedInContext => context.viewer !== null;

@@ -1,12 +1,15 @@
 import type { Context, Viewer } from './context.js';
 import { UnauthenticatedError } from '../errors.js';
+import { NO_ID } from './global-ids.js';
 
-/** No row has this id: a filter on it matches nothing, exactly like a missing object. */
-export const NO_ID = '00000000-0000-0000-0000-000000000000';
+// The id helpers moved to global-ids.ts; re-exported until every caller imports them from there.
+export { NO_ID, uuidOrNoMatch } from './global-ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The signed-in viewer; UNAUTHENTICATED when there is none. */
+/**
+ * The signed-in viewer; UNAUTHENTICATED when there is none.
+ * To be removed: a field states its need with `t.withAuth({ authenticated: true })` and reads
+ * `context.viewer`, non-null there.
+ */
 export function requireViewer(context: Pick<Context, 'viewer'>): Viewer {
   if (!context.viewer) throw new UnauthenticatedError();
   return context.viewer;
@@ -19,12 +22,4 @@ export function requireViewer(context: Pick<Context, 'viewer'>): Viewer {
  */
 export function ownerIdFilter(context: Pick<Context, 'viewer'>): string {
   return context.viewer?.id ?? NO_ID;
-}
-
-/**
- * A database id taken from a client (a decoded global id): a malformed one is turned into an id
- * that matches nothing, so it answers like any other missing object instead of a database error.
- */
-export function uuidOrNoMatch(id: string): string {
-  return UUID.test(id) ? id : NO_ID;
 }

@@ -1,12 +1,12 @@
 // The task API: the Task type, its connection with filters and ordering, statistics, tags,
 // mutations and the live `taskEvents` stream. Resolvers translate GraphQL to TaskService calls.
-import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import { loadAccount, UserNode } from '../auth/schema.js';
 import type { Task } from '../db/prisma.js';
 import { builder } from '../schema/builder.js';
 import { documentedConnection, keysetConnection } from '../schema/connection.js';
-import type { Context } from '../schema/context.js';
+import { isSignedIn, type Context, type SignedInContext } from '../schema/context.js';
 import { BadUserInputError, UnauthenticatedError } from '../errors.js';
 import { OrderDirection } from '../schema/order.js';
 import { columnsOf, selectionOf } from '../schema/selection.js';
@@ -15,11 +15,9 @@ import type { TaskColumn } from './queries.js';
 import type { StreamItem } from '../events/streams.js';
 import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
 import { taskFromSnapshot, taskStream, type TaskChangedEvent } from './snapshot.js';
-import { isOverdue, isUuid } from './rules.js';
+import { isOverdue } from './rules.js';
+import { rowIdOf, uuidOrNoMatch } from '../schema/global-ids.js';
 import type { Actor, TaskFilter, TaskOrder, UpdateTaskData } from './service.js';
-
-/** No row has this id: the stand-in for ids that are not a task's or not the viewer's. */
-const NO_SUCH_ID = '00000000-0000-0000-0000-000000000000';
 
 function actorOf(context: Context): Actor {
   if (!context.viewer) throw new UnauthenticatedError();
@@ -28,16 +26,6 @@ function actorOf(context: Context): Actor {
 
 const zoneOf = (context: Context) => context.viewer?.timeZone ?? context.config.timeZone;
 const jalaliIn = (context: Context, date: Date | null) => (date ? toJalali(date, zoneOf(context)) : null);
-
-/** A task's global ID as a row id; anything else (another type, garbage) becomes an id no row has. */
-function taskIdOf(globalId: string): string {
-  try {
-    const { typename, id } = decodeGlobalID(globalId);
-    return typename === 'Task' && isUuid(id) ? id : NO_SUCH_ID;
-  } catch {
-    return NO_SUCH_ID;
-  }
-}
 
 export const TaskPriorityEnum = builder.enumType('TaskPriority', {
   description: 'How important a task is.',
@@ -83,10 +71,10 @@ export const taskColumns = columnsOf<TaskColumn>(TASK_FIELD_COLUMNS, ['id']);
 const taskSelection = selectionOf('Task', [[]]);
 
 /** Loads tasks of the viewer by id with the columns the selection needs, batched per request. */
-function loadTask(context: Context, info: GraphQLResolveInfo, id: string): Promise<Task | null> {
-  const actor = actorOf(context);
+function loadTask(context: SignedInContext, info: GraphQLResolveInfo, id: string): Promise<Task | null> {
+  const viewer = context.viewer;
   const columns = taskColumns(taskSelection(info));
-  const loader = context.loaders.rows(`Task:${columns.join(',')}`, (ids) => context.tasks.getMany(actor, ids, columns));
+  const loader = context.loaders.rows(`Task:${columns.join(',')}`, (ids) => context.tasks.getMany(viewer, ids, columns));
   // The rows hold the columns the selected fields declared: what those fields read.
   return loader.load(id) as Promise<Task | null>;
 }
@@ -97,7 +85,7 @@ export const TaskRef = builder.node(builder.objectRef<Task>('Task'), {
   // node(id:) and nodes(ids:) find only the viewer's own tasks; others' are null, like missing ones.
   // Tasks are only ever read for the signed-in viewer (every field returning them checks), so
   // the type itself needs no per-object check.
-  loadWithoutCache: (id, context, info) => (context.viewer ? loadTask(context, info, isUuid(id) ? id : NO_SUCH_ID) : null),
+  loadWithoutCache: (id, context, info) => (isSignedIn(context) ? loadTask(context, info, uuidOrNoMatch(id)) : null),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'What to do (1–255 characters).' }),
     description: t.exposeString('description', {
@@ -262,16 +250,12 @@ builder.queryField('tasks', (t) =>
 );
 
 builder.queryField('task', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: TaskRef,
     nullable: true,
     description: "One of the viewer's tasks by ID; null when there is no such task or it is not the viewer's.",
-    authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true, description: 'The global ID of the task.' }) },
-    resolve: (_root, args, context, info) => {
-      actorOf(context);
-      return loadTask(context, info, taskIdOf(String(args.id)));
-    },
+    resolve: (_root, args, context, info) => loadTask(context, info, rowIdOf(args.id, 'Task')),
   }),
 );
 
@@ -501,7 +485,7 @@ builder.mutationField('updateTask', (t) =>
       if (input.tags !== undefined) changes.tags = input.tags;
       const dueAt = dueDateFromInput(input, actor, context);
       if (dueAt !== undefined) changes.dueAt = dueAt;
-      return { task: await context.tasks.update(actor, taskIdOf(String(input.id)), changes) };
+      return { task: await context.tasks.update(actor, rowIdOf(input.id, 'Task'), changes) };
     },
   }),
 );
@@ -515,7 +499,7 @@ builder.mutationField('deleteTask', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: DeleteTaskInput, required: true, description: 'The task to delete.' }) },
     resolve: async (_root, { input }, context) => {
-      const task = await context.tasks.delete(actorOf(context), taskIdOf(String(input.id)));
+      const task = await context.tasks.delete(actorOf(context), rowIdOf(input.id, 'Task'));
       return { taskId: task.id };
     },
   }),
@@ -530,7 +514,7 @@ builder.mutationField('completeTask', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: CompleteTaskInput, required: true, description: 'The task to complete.' }) },
     resolve: async (_root, { input }, context) => {
-      return { task: await context.tasks.complete(actorOf(context), taskIdOf(String(input.id))) };
+      return { task: await context.tasks.complete(actorOf(context), rowIdOf(input.id, 'Task')) };
     },
   }),
 );
@@ -544,7 +528,7 @@ builder.mutationField('reopenTask', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ReopenTaskInput, required: true, description: 'The task to reopen.' }) },
     resolve: async (_root, { input }, context) => {
-      return { task: await context.tasks.reopen(actorOf(context), taskIdOf(String(input.id))) };
+      return { task: await context.tasks.reopen(actorOf(context), rowIdOf(input.id, 'Task')) };
     },
   }),
 );
