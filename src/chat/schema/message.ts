@@ -7,7 +7,7 @@ import { documentedConnection } from '../../schema/connection.js';
 import { eventCursor, sequenceAfter } from '../../schema/event-cursor.js';
 import { chatStream } from '../events.js';
 import { MAX_MESSAGE_LENGTH, ownedMessageWhere } from '../rules.js';
-import { actorOf, ownedSessionId, sessionField, sessionIdFrom } from './shared.js';
+import { ownedSessionId, sessionField, sessionIdOf } from './shared.js';
 
 const ChatRole = builder.enumType('ChatRole', {
   description: 'Who wrote a chat message, as stored in the Behflow `chat_messages.role` column.',
@@ -115,17 +115,16 @@ const SendChatMessagePayload = builder.objectRef<{ sessionId: string; messageId:
 });
 
 builder.mutationField('sendChatMessage', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: SendChatMessagePayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
     description:
       'Stores a message for the assistant and returns at once; the assistant answers in the background. One reply at a time per session: while the assistant is still answering, another message to the same session is refused with CONFLICT (and not stored).',
-    authScopes: { authenticated: true },
     args: { input: t.arg({ type: SendChatMessageInput, required: true, description: 'The message and its session.' }) },
     resolve: async (_root, args, context) => {
-      const sessionId = args.input.sessionId ? sessionIdFrom(String(args.input.sessionId), 'input.sessionId') : null;
-      const { session, message } = await context.chat.sendMessage(actorOf(context), { sessionId, content: args.input.content });
+      const sessionId = args.input.sessionId ? sessionIdOf(args.input.sessionId) : null;
+      const { session, message } = await context.chat.sendMessage(context.viewer, { sessionId, content: args.input.content });
       return { sessionId: session.id, messageId: message.id };
     },
   }),
@@ -168,11 +167,10 @@ const ChatMessageEvent = builder.objectRef<StreamItem>('ChatMessageEvent').imple
 });
 
 builder.subscriptionField('chatMessageAdded', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: ChatMessageEvent,
     description:
       "Every new message of one of the viewer's sessions, the viewer's own and the assistant's replies, in order. With `after`, the messages since that event come first.",
-    authScopes: { authenticated: true },
     args: {
       sessionId: t.arg.id({ required: true, description: 'The global ID of the session.' }),
       after: t.arg.string({
@@ -180,7 +178,7 @@ builder.subscriptionField('chatMessageAdded', (t) =>
       }),
     },
     subscribe: async (_root, args, context) => {
-      const stream = chatStream(await ownedSessionId(context, String(args.sessionId)));
+      const stream = chatStream(await ownedSessionId(context, args.sessionId));
       return context.streams.subscribe(stream, { after: sequenceAfter(args.after, stream) });
     },
     resolve: (item) => item,

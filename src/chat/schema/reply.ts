@@ -39,14 +39,13 @@ const ChatReplyEvent = builder.objectRef<ChatReplyEventPayload>('ChatReplyEvent'
 });
 
 builder.subscriptionField('chatReplyStream', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: ChatReplyEvent,
     description:
       "The assistant's replies in one of the viewer's sessions as they are produced: text deltas, then DONE (or ERROR) with the stored message.",
-    authScopes: { authenticated: true },
     args: { sessionId: t.arg.id({ required: true, description: 'The global ID of the session.' }) },
     subscribe: async (_root, args, context) => {
-      const id = await ownedSessionId(context, String(args.sessionId));
+      const id = await ownedSessionId(context, args.sessionId);
       return context.pubsub.subscribe('chat:reply', id);
     },
     resolve: (event) => event,

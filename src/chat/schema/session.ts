@@ -3,12 +3,12 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../schema/builder.js';
 import { documentedConnection } from '../../schema/connection.js';
 import { READS_ROWS } from '../../schema/cost.js';
+import { isSignedIn } from '../../schema/context.js';
 import { OrderDirection } from '../../schema/order.js';
 import { windowOf } from '../../db/related-rows.js';
 import { MAX_TITLE_LENGTH, ownedSessionWhere } from '../rules.js';
 import { MessageConnection } from './message.js';
-import { actorOf, sessionField, sessionIdFrom } from './shared.js';
-import { NotFoundError } from '../../errors.js';
+import { sessionField, sessionIdOf } from './shared.js';
 
 export const ChatSession = builder.prismaNode('ChatSession', {
   description: 'A conversation between a user and the assistant. Only its owner sees it.',
@@ -89,6 +89,8 @@ const SessionConnection = documentedConnection(
   'How many sessions match the filter in all.',
 );
 
+// The root type's scope lets only signed-in callers this far. `withAuth` would retype the shared
+// connection type with its narrowed context, so this field narrows the context itself.
 builder.queryField('chatSessions', (t) =>
   t.prismaConnection(
     {
@@ -96,7 +98,6 @@ builder.queryField('chatSessions', (t) =>
       cursor: 'id',
       description:
         "The viewer's chat sessions, most recent activity first unless `orderBy` says otherwise; archived ones only when the filter asks.",
-      authScopes: { authenticated: true },
       args: {
         filter: t.arg({ type: ChatSessionFilter, required: false, description: 'Which sessions to list.' }),
         orderBy: t.arg({
@@ -105,31 +106,21 @@ builder.queryField('chatSessions', (t) =>
           description: 'Sort keys, most significant first; `[{ field: LAST_ACTIVITY, direction: DESC }]` by default.',
         }),
       },
-      totalCount: (_connection, args, context) => context.chat.countSessions(actorOf(context), args.filter),
+      totalCount: (_connection, args, context) => (isSignedIn(context) ? context.chat.countSessions(context.viewer, args.filter) : 0),
       resolve: (query, _root, args, context) =>
-        context.chat.listSessions(actorOf(context), { filter: args.filter, orderBy: args.orderBy }, query),
+        isSignedIn(context) ? context.chat.listSessions(context.viewer, { filter: args.filter, orderBy: args.orderBy }, query) : [],
     },
     SessionConnection,
   ),
 );
 
 builder.queryField('chatSession', (t) =>
-  t.prismaField({
+  t.withAuth({ authenticated: true }).prismaField({
     type: 'ChatSession',
     nullable: true,
     description: "One of the viewer's chat sessions by ID; null when it does not exist or is not the viewer's.",
-    authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true, description: 'The global ID of the session.' }) },
-    resolve: (query, _root, args, context) => {
-      let id: string;
-      try {
-        id = sessionIdFrom(String(args.id), 'id');
-      } catch (error) {
-        if (error instanceof NotFoundError) return null;
-        throw error;
-      }
-      return context.chat.findSession(actorOf(context), id, query);
-    },
+    resolve: (query, _root, args, context) => context.chat.findSession(context.viewer, sessionIdOf(args.id), query),
   }),
 );
 
@@ -151,15 +142,14 @@ const CreateChatSessionInput = builder.inputType('CreateChatSessionInput', {
 const CreateChatSessionPayload = sessionPayload('CreateChatSessionPayload', 'The result of `createChatSession`.');
 
 builder.mutationField('createChatSession', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: CreateChatSessionPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
     description: 'Starts a new, empty chat session. (Sending a message without a session also starts one.)',
-    authScopes: { authenticated: true },
     args: { input: t.arg({ type: CreateChatSessionInput, required: true, description: 'The session to create.' }) },
     resolve: async (_root, args, context) => {
-      const session = await context.chat.createSession(actorOf(context), args.input.title);
+      const session = await context.chat.createSession(context.viewer, args.input.title);
       return { sessionId: session.id };
     },
   }),
@@ -175,16 +165,15 @@ const RenameChatSessionInput = builder.inputType('RenameChatSessionInput', {
 const RenameChatSessionPayload = sessionPayload('RenameChatSessionPayload', 'The result of `renameChatSession`.');
 
 builder.mutationField('renameChatSession', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: RenameChatSessionPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
     description: "Renames one of the viewer's chat sessions.",
-    authScopes: { authenticated: true },
     args: { input: t.arg({ type: RenameChatSessionInput, required: true, description: 'Which session, and its new title.' }) },
     resolve: async (_root, args, context) => {
-      const id = sessionIdFrom(String(args.input.id), 'input.id');
-      await context.chat.renameSession(actorOf(context), id, args.input.title);
+      const id = sessionIdOf(args.input.id);
+      await context.chat.renameSession(context.viewer, id, args.input.title);
       return { sessionId: id };
     },
   }),
@@ -200,17 +189,16 @@ const ArchiveChatSessionInput = builder.inputType('ArchiveChatSessionInput', {
 const ArchiveChatSessionPayload = sessionPayload('ArchiveChatSessionPayload', 'The result of `archiveChatSession`.');
 
 builder.mutationField('archiveChatSession', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: ArchiveChatSessionPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
     description:
       'Archives a chat session: it leaves the default `chatSessions` list but keeps its messages. Sending a message to it brings it back.',
-    authScopes: { authenticated: true },
     args: { input: t.arg({ type: ArchiveChatSessionInput, required: true, description: 'Which session, and whether to archive it.' }) },
     resolve: async (_root, args, context) => {
-      const id = sessionIdFrom(String(args.input.id), 'input.id');
-      await context.chat.setArchived(actorOf(context), id, args.input.archived ?? true);
+      const id = sessionIdOf(args.input.id);
+      await context.chat.setArchived(context.viewer, id, args.input.archived ?? true);
       return { sessionId: id };
     },
   }),
@@ -231,16 +219,15 @@ const DeleteChatSessionPayload = builder.objectRef<{ sessionId: string }>('Delet
 });
 
 builder.mutationField('deleteChatSession', (t) =>
-  t.field({
+  t.withAuth({ authenticated: true }).field({
     type: DeleteChatSessionPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
     description: 'Deletes a chat session and all its messages, for good. A reply still being produced is dropped.',
-    authScopes: { authenticated: true },
     args: { input: t.arg({ type: DeleteChatSessionInput, required: true, description: 'The session to delete.' }) },
     resolve: async (_root, args, context) => {
-      const id = sessionIdFrom(String(args.input.id), 'input.id');
-      await context.chat.deleteSession(actorOf(context), id);
+      const id = sessionIdOf(args.input.id);
+      await context.chat.deleteSession(context.viewer, id);
       return { sessionId: id };
     },
   }),

@@ -1,35 +1,17 @@
-// What the chat API's files share: the caller as the chat service's actor, session IDs, and the
-// field that hands a mutation's session back.
-import { decodeGlobalID } from '@pothos/plugin-relay';
-import { isUuid } from '../../db/ids.js';
-import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../errors.js';
-import type { Context, Viewer } from '../../schema/context.js';
-import type { ChatActor } from '../service.js';
+// What the chat API's files share: session IDs as the service reads them, and the field that
+// hands a mutation's session back.
+import { NotFoundError } from '../../errors.js';
+import type { Context, SignedInContext } from '../../schema/context.js';
+import { rowIdOf } from '../../schema/global-ids.js';
 import type { SessionQuery } from '../queries.js';
 
-export function actorOf(context: Context): ChatActor {
-  const viewer: Viewer | null = context.viewer;
-  if (!viewer) throw new UnauthenticatedError();
-  return { id: viewer.id, timeZone: viewer.timeZone, username: viewer.username };
-}
+/** The row id behind a ChatSession global ID; any other ID names no session (see rowIdOf). */
+export const sessionIdOf = (globalId: string | number): string => rowIdOf(globalId, 'ChatSession');
 
-/** The UUID inside a ChatSession global ID; another type's ID is treated as a missing session. */
-export function sessionIdFrom(globalId: string, field: string): string {
-  let decoded: { typename: string; id: string };
-  try {
-    decoded = decodeGlobalID(globalId);
-  } catch {
-    throw new BadUserInputError('Not a valid ID.', field);
-  }
-  if (decoded.typename !== 'ChatSession' || !isUuid(decoded.id)) throw new NotFoundError('Chat session');
-  return decoded.id;
-}
-
-/** Subscribing to a session that is missing or someone else's fails as NOT_FOUND. */
-export async function ownedSessionId(context: Context, globalId: string): Promise<string> {
-  const actor = actorOf(context);
-  const id = sessionIdFrom(globalId, 'sessionId');
-  if (!(await context.chat.findSession(actor, id))) throw new NotFoundError('Chat session');
+/** The viewer's session a subscription follows; one missing or someone else's fails as NOT_FOUND. */
+export async function ownedSessionId(context: SignedInContext, globalId: string | number): Promise<string> {
+  const id = sessionIdOf(globalId);
+  if (!(await context.chat.findSession(context.viewer, id))) throw new NotFoundError('Chat session');
   return id;
 }
 

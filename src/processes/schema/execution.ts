@@ -1,13 +1,12 @@
 // Executions of automated processes over GraphQL: the run history any signed-in user may
 // read (what a run reported, and where it ran, for administrators only), and its changes live.
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe } from 'graphql-yoga';
 import type { AutomatedProcessExecution } from '../../db/prisma.js';
-import { NO_ID, uuidOrNoMatch } from '../../db/ids.js';
 import type { StreamItem } from '../../events/streams.js';
 import { builder } from '../../schema/builder.js';
 import { documentedConnection } from '../../schema/connection.js';
 import { eventCursor, sequenceAfter } from '../../schema/event-cursor.js';
+import { rowIdOf, uuidOrNoMatch } from '../../schema/global-ids.js';
 import { PROCESS_STREAM } from '../executions.js';
 import type { ReportedStatusValue } from '../service.js';
 
@@ -50,19 +49,8 @@ const SkipReasonEnum = builder.enumType('ProcessExecutionSkipReason', {
   } as const,
 });
 
-/**
- * The row id inside an AutomatedProcess global ID. Any other ID (another type's, a malformed
- * one) becomes an id no process has, so it answers as a missing process does (null, an empty
- * list, NOT_FOUND) rather than with a database error.
- */
-export function processIdOf(globalId: string | number): string {
-  try {
-    const { typename, id } = decodeGlobalID(String(globalId));
-    return typename === 'AutomatedProcess' ? uuidOrNoMatch(id) : NO_ID;
-  } catch {
-    return NO_ID;
-  }
-}
+/** The row id behind an AutomatedProcess global ID; any other ID names no process (see rowIdOf). */
+export const processIdOf = (globalId: string | number): string => rowIdOf(globalId, 'AutomatedProcess');
 
 /** A skipped slot is stored with the upstream status `disabled` and a reason of our own. */
 const reportedStatus = (execution: Pick<AutomatedProcessExecution, 'status' | 'skipReason'>): ReportedStatusValue =>
@@ -159,7 +147,6 @@ builder.queryField('processExecutions', (t) =>
     {
       type: 'AutomatedProcessExecution',
       cursor: 'id',
-      authScopes: { authenticated: true },
       description: 'Executions of automated processes (skipped slots included), newest first.',
       args: { filter: t.arg({ type: ExecutionFilter, description: 'Which executions to list.' }) },
       totalCount: (_parent, args, context) => context.processes.countExecutions(executionFilterOf(args.filter)),
@@ -242,7 +229,6 @@ const ExecutionEvent = builder.objectRef<StreamItem & { execution?: AutomatedPro
 builder.subscriptionField('processExecutionUpdated', (t) =>
   t.field({
     type: ExecutionEvent,
-    authScopes: { authenticated: true },
     description:
       'Every status change of executions (pending, running, completed, failed) and every skipped slot, as it happens, on any server instance, in order. With `after`, the events since that one come first.',
     args: {

@@ -105,11 +105,10 @@ const RunPayload = builder.objectRef<{ execution: AutomatedProcessExecution }>('
 });
 
 builder.mutationField('createAutomatedProcess', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: CreatePayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    authScopes: { admin: true },
     description: 'Creates an automated process (administrators only).',
     args: { input: t.arg({ type: CreateInput, required: true, description: 'The new process.' }) },
     resolve: async (_root, { input }, context) => ({
@@ -127,11 +126,10 @@ builder.mutationField('createAutomatedProcess', (t) =>
 );
 
 builder.mutationField('updateAutomatedProcess', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: UpdatePayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    authScopes: { admin: true },
     description: 'Changes an automated process; a new schedule takes effect at once (administrators only).',
     args: { input: t.arg({ type: UpdateInput, required: true, description: 'The changes.' }) },
     resolve: async (_root, { input }, context) => {
@@ -152,11 +150,10 @@ builder.mutationField('updateAutomatedProcess', (t) =>
 );
 
 builder.mutationField('enableAutomatedProcess', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: EnablePayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    authScopes: { admin: true },
     description: 'Enables an automated process: its schedule and events start runs again (administrators only).',
     args: {
       input: t.arg({
@@ -170,11 +167,10 @@ builder.mutationField('enableAutomatedProcess', (t) =>
 );
 
 builder.mutationField('disableAutomatedProcess', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: DisablePayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    authScopes: { admin: true },
     description:
       'Disables an automated process: no scheduled or event runs until enabled; a manual run is still possible (administrators only).',
     args: {
@@ -189,11 +185,10 @@ builder.mutationField('disableAutomatedProcess', (t) =>
 );
 
 builder.mutationField('deleteAutomatedProcess', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: DeletePayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    authScopes: { admin: true },
     description: 'Deletes an automated process and its history (administrators only).',
     args: {
       input: t.arg({
@@ -207,11 +202,10 @@ builder.mutationField('deleteAutomatedProcess', (t) =>
 );
 
 builder.mutationField('runAutomatedProcess', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: RunPayload,
     // Null when it failed: the document's other mutations still report what they did.
     nullable: true,
-    authScopes: { admin: true },
     description: 'Runs an automated process now, in the background; refused while a run of it is going (administrators only).',
     args: {
       input: t.arg({ type: idInput('RunAutomatedProcessInput', 'The process to run.'), required: true, description: 'Which process.' }),

@@ -1,12 +1,12 @@
 // An automated process over GraphQL: the type and its queries, readable by any signed-in user
 // (its mutations, for administrators: process-mutations.ts; its runs: execution.ts).
 import type { AutomatedProcess } from '../../db/prisma.js';
-import { uuidOrNoMatch } from '../../db/ids.js';
 import { windowOf } from '../../db/related-rows.js';
 import { BadUserInputError } from '../../errors.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../../scheduler/schedule.js';
 import { builder } from '../../schema/builder.js';
 import { documentedConnection } from '../../schema/connection.js';
+import { uuidOrNoMatch } from '../../schema/global-ids.js';
 import { ExecutionConnection, processIdOf } from './execution.js';
 
 export const TriggerTypeEnum = builder.enumType('AutomatedProcessTriggerType', {
@@ -144,7 +144,6 @@ builder.queryField('automatedProcesses', (t) =>
     {
       type: 'AutomatedProcess',
       cursor: 'id',
-      authScopes: { authenticated: true },
       description: 'The automated processes, by name.',
       args: { filter: t.arg({ type: ProcessFilter, description: 'Which processes to list.' }) },
       totalCount: (_parent, args, context) => context.processes.count(args.filter),
@@ -158,7 +157,6 @@ builder.queryField('automatedProcess', (t) =>
   t.prismaField({
     type: 'AutomatedProcess',
     nullable: true,
-    authScopes: { authenticated: true },
     description: 'One automated process, by its ID or by its name (give exactly one).',
     args: {
       id: t.arg.id({ description: 'The process ID.' }),
