@@ -31,7 +31,7 @@ import {
 } from './queries.js';
 import { EventTriggers } from './triggers.js';
 
-export { TASK_EVENT_TYPES, type ProcessInput } from './definition.js';
+export type { ProcessInput } from './definition.js';
 export type { ExecutionOutcome, ExecutionRequest, ExecutionStatusValue, ReportedStatusValue, SkipReasonValue } from './executions.js';
 export type { ExecutionListFilter, ProcessListFilter } from './queries.js';
 

@@ -4,9 +4,9 @@ import type { AutomatedProcess, AutomatedProcessExecution } from '../../db/prism
 import { BadUserInputError } from '../../errors.js';
 import type { Schedule } from '../../scheduler/schedule.js';
 import { builder } from '../../schema/builder.js';
-import type { TaskEventType } from '../../tasks/service.js';
+import { TaskEventTypeEnum } from '../../tasks/schema.js';
 import { ExecutionRef, processIdOf } from './execution.js';
-import { ProcessRef, TaskEventEnum, TriggerTypeEnum } from './process.js';
+import { ProcessRef, TriggerTypeEnum } from './process.js';
 
 const ScheduleInput = builder.inputType('ProcessScheduleInput', {
   description: 'A schedule: give `hour` and `minute` (daily), or `cron`, with a time zone.',
@@ -41,8 +41,8 @@ const CreateInput = builder.inputType('CreateAutomatedProcessInput', {
     triggerType: t.field({ type: TriggerTypeEnum, required: true, description: 'What makes it run.' }),
     schedule: t.field({ type: ScheduleInput, description: 'Required for a time-based process.' }),
     events: t.field({
-      type: [TaskEventEnum],
-      description: 'For an event-based process: the task events it reacts to (default: those of its implementation).',
+      type: [TaskEventTypeEnum],
+      description: 'For an event-based process: the task events it reacts to (default: those of its implementation); REFETCH is refused.',
     }),
     processConfig: t.field({ type: 'JSON', description: 'Settings, validated against the implementation.' }),
     isEnabled: t.boolean({ defaultValue: true, description: 'Whether it starts enabled (default true).' }),
@@ -56,7 +56,7 @@ const UpdateInput = builder.inputType('UpdateAutomatedProcessInput', {
     description: t.string({ description: 'What it does (null clears it).' }),
     triggerType: t.field({ type: TriggerTypeEnum, description: 'What makes it run.' }),
     schedule: t.field({ type: ScheduleInput, description: 'When it runs (time-based).' }),
-    events: t.field({ type: [TaskEventEnum], description: 'The task events it reacts to (event-based).' }),
+    events: t.field({ type: [TaskEventTypeEnum], description: 'The task events it reacts to (event-based); REFETCH is refused.' }),
     processConfig: t.field({ type: 'JSON', description: 'Settings, validated against the implementation; replaces the whole config.' }),
     isEnabled: t.boolean({ description: 'Whether its schedule and events start runs.' }),
   }),
@@ -117,7 +117,7 @@ builder.mutationField('createAutomatedProcess', (t) =>
         description: input.description,
         triggerType: input.triggerType,
         schedule: scheduleFromInput(input.schedule),
-        events: input.events as TaskEventType[] | null | undefined,
+        events: input.events,
         processConfig: input.processConfig,
         isEnabled: input.isEnabled ?? true,
       }),
@@ -140,7 +140,7 @@ builder.mutationField('updateAutomatedProcess', (t) =>
           description: input.description,
           triggerType: input.triggerType,
           schedule: scheduleFromInput(input.schedule),
-          events: input.events as TaskEventType[] | null | undefined,
+          events: input.events,
           processConfig: input.processConfig === null ? {} : input.processConfig,
           isEnabled: input.isEnabled,
         }),

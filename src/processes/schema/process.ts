@@ -6,6 +6,7 @@ import { BadUserInputError } from '../../errors.js';
 import { cronExpressionOf, isCronSchedule, type Schedule } from '../../scheduler/schedule.js';
 import { builder } from '../../schema/builder.js';
 import { documentedConnection } from '../../schema/connection.js';
+import { TaskEventTypeEnum } from '../../tasks/schema.js';
 import { uuidOrNoMatch } from '../../schema/global-ids.js';
 import { ExecutionConnection, processIdOf } from './execution.js';
 
@@ -15,16 +16,6 @@ export const TriggerTypeEnum = builder.enumType('AutomatedProcessTriggerType', {
     MANUAL: { value: 'manual', description: 'Only when an administrator runs it.' },
     TIME_BASED: { value: 'time_based', description: 'At the times of its schedule (and when run by hand).' },
     EVENT_BASED: { value: 'event_based', description: 'When one of its task events happens.' },
-  } as const,
-});
-
-export const TaskEventEnum = builder.enumType('ProcessTaskEvent', {
-  description: 'A task event an event-based process can react to.',
-  values: {
-    TASK_CREATED: { value: 'CREATED', description: 'A task was created.' },
-    TASK_UPDATED: { value: 'UPDATED', description: 'A task was changed.' },
-    TASK_COMPLETED: { value: 'COMPLETED', description: 'A task was marked completed.' },
-    TASK_DELETED: { value: 'DELETED', description: 'A task was deleted.' },
   } as const,
 });
 
@@ -76,7 +67,7 @@ export const ProcessRef = builder.prismaNode('AutomatedProcess', {
       resolve: (process, _args, context) => context.processes.scheduleOf(process),
     }),
     events: t.field({
-      type: [TaskEventEnum],
+      type: [TaskEventTypeEnum],
       description: 'The task events it reacts to, for an event-based process; empty otherwise.',
       select: { name: true, triggerType: true, scheduleConfig: true },
       resolve: (process, _args, context) => context.processes.eventsOf(process),
