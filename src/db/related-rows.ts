@@ -8,40 +8,13 @@
 // PostgreSQL for at most `take` rows (or one count) per parent, through a LATERAL subquery that
 // probes the (parent, order) index once per parent; the rows are then read by id with whatever
 // the GraphQL selection needs. Statements per field stay constant however many parents.
+//
+// The batches belong to a `RelationLoaders`, made with each request's context (see
+// RequestLoaders): nothing here outlives the request, and the module keeps no state.
+import DataLoader from 'dataloader';
+import { isUuid } from './ids.js';
 import type { PrismaClient } from './prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
-
-type Waiters<V> = Map<string, Array<{ resolve: (value: V | undefined) => void; reject: (error: unknown) => void }>>;
-
-/** Gathers the keys asked for during one turn of the event loop and loads them together. */
-export function batcher<V>(load: (keys: readonly string[]) => Promise<Map<string, V>>): (key: string) => Promise<V | undefined> {
-  let pending: Waiters<V> | null = null;
-  const run = async (batch: Waiters<V>) => {
-    try {
-      const values = await load([...batch.keys()]);
-      for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(values.get(key));
-    } catch (error) {
-      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
-    }
-  };
-  return (key) =>
-    new Promise((resolve, reject) => {
-      let batch = pending;
-      if (!batch) {
-        const started: Waiters<V> = new Map();
-        batch = pending = started;
-        // Sibling fields of a list resolve in the same turn; nothing is cached beyond the
-        // batch, so a long-lived subscription context never sees stale values.
-        setImmediate(() => {
-          pending = null;
-          void run(started);
-        });
-      }
-      const waiters = batch.get(key) ?? [];
-      waiters.push({ resolve, reject });
-      batch.set(key, waiters);
-    });
-}
 
 /** What Pothos asks to load of a row for the selection. */
 export interface RowSelection {
@@ -85,8 +58,6 @@ export function windowOf(query: { take: number; skip?: number; cursor?: { id?: u
   return { take: query.take, skip: query.skip ?? 0, ...(cursor !== undefined ? { cursor: String(cursor) } : {}) };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The ids of each parent's rows in the window, in the relation's order. */
 async function windowIds(
   prisma: PrismaClient,
@@ -96,7 +67,7 @@ async function windowIds(
 ): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   // Like Prisma, a cursor that names no row gives an empty page.
-  if (window.take === 0 || (window.cursor !== undefined && !UUID.test(window.cursor))) return result;
+  if (window.take === 0 || (window.cursor !== undefined && !isUuid(window.cursor))) return result;
   const backward = window.take < 0;
   const readDirection = (relation.direction === 'asc') !== backward ? 'ASC' : 'DESC';
   const listDirection = relation.direction === 'asc' ? 'ASC' : 'DESC';
@@ -165,54 +136,54 @@ async function loadCounts(
   return new Map(rows.map((row) => [row.parentId, row.count]));
 }
 
-// One set of batches per operation context (a request, or a subscription event), keyed by
-// relation, window and selection: the same field under different arguments or selections
-// loads in one batch per variant.
-const byContext = new WeakMap<object, Map<string, (parentId: string) => Promise<unknown>>>();
+/**
+ * One request's batches (a request, or a subscription event), keyed by relation, window and
+ * selection: the same field under different arguments or selections loads in one batch per
+ * variant. Nothing is cached beyond a batch, so a long-lived subscription context never sees
+ * stale rows.
+ */
+export class RelationLoaders {
+  readonly #batches = new Map<string, DataLoader<string, unknown>>();
 
-function batchFor<V>(
-  context: object,
-  key: string,
-  load: (parentIds: readonly string[]) => Promise<Map<string, V>>,
-): (parentId: string) => Promise<V | undefined> {
-  let batches = byContext.get(context);
-  if (!batches) {
-    batches = new Map();
-    byContext.set(context, batches);
+  #batch<V>(key: string, load: (parentIds: readonly string[]) => Promise<Map<string, V>>): DataLoader<string, V | undefined> {
+    let batch = this.#batches.get(key) as DataLoader<string, V | undefined> | undefined;
+    if (!batch) {
+      batch = new DataLoader<string, V | undefined>(
+        async (parentIds) => {
+          const values = await load([...new Set(parentIds)]);
+          return parentIds.map((parentId) => values.get(parentId));
+        },
+        // Sibling fields of a list resolve over several microtasks; one turn of the event loop
+        // gathers them all into one batch.
+        { cache: false, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+      );
+      this.#batches.set(key, batch as DataLoader<string, unknown>);
+    }
+    return batch;
   }
-  let batch = batches.get(key);
-  if (!batch) {
-    batch = batcher(load);
-    batches.set(key, batch);
+
+  /** The parent's rows in the window, in the relation's order, loaded with the others of the request. */
+  async rows<Row extends { id: string }>(
+    prisma: PrismaClient,
+    relation: Relation<Row>,
+    parentId: string,
+    window: RowWindow,
+    selection: RowSelection,
+  ): Promise<Row[]> {
+    const normalized: RowWindow = {
+      take: window.take,
+      skip: window.skip ?? 0,
+      ...(window.cursor !== undefined ? { cursor: window.cursor } : {}),
+    };
+    const shape = { select: selection.select, include: selection.include };
+    const key = `rows ${relation.name} ${JSON.stringify(normalized)} ${JSON.stringify(shape)}`;
+    const batch = this.#batch(key, (parentIds) => loadWindows(prisma, relation, parentIds, normalized, selection));
+    return (await batch.load(parentId)) ?? [];
   }
-  return batch as (parentId: string) => Promise<V | undefined>;
-}
 
-/** The parent's rows in the window, in the relation's order, loaded with the others of the request. */
-export async function relatedRows<Row extends { id: string }>(
-  context: { prisma: PrismaClient },
-  relation: Relation<Row>,
-  parentId: string,
-  window: RowWindow,
-  selection: RowSelection,
-): Promise<Row[]> {
-  const normalized: RowWindow = {
-    take: window.take,
-    skip: window.skip ?? 0,
-    ...(window.cursor !== undefined ? { cursor: window.cursor } : {}),
-  };
-  const shape = { select: selection.select, include: selection.include };
-  const key = `rows ${relation.name} ${JSON.stringify(normalized)} ${JSON.stringify(shape)}`;
-  const load = batchFor(context, key, (parentIds) => loadWindows(context.prisma, relation, parentIds, normalized, selection));
-  return (await load(parentId)) ?? [];
-}
-
-/** How many rows the parent has, counted with the others of the request. */
-export async function relatedCount(
-  context: { prisma: PrismaClient },
-  relation: Relation<{ id: string }>,
-  parentId: string,
-): Promise<number> {
-  const load = batchFor(context, `count ${relation.name}`, (parentIds) => loadCounts(context.prisma, relation, parentIds));
-  return (await load(parentId)) ?? 0;
+  /** How many rows the parent has, counted with the others of the request. */
+  async count(prisma: PrismaClient, relation: Relation<{ id: string }>, parentId: string): Promise<number> {
+    const batch = this.#batch(`count ${relation.name}`, (parentIds) => loadCounts(prisma, relation, parentIds));
+    return (await batch.load(parentId)) ?? 0;
+  }
 }

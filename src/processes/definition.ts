@@ -12,16 +12,17 @@ import {
   type TriggerTypeValue,
 } from '../scheduler/registry.js';
 import { scheduleSchema, type Schedule } from '../scheduler/schedule.js';
-import type { TaskEventType } from '../tasks/service.js';
+import { TASK_EVENT_TYPES, type TaskEventType } from '../tasks/snapshot.js';
 
-export const TASK_EVENT_TYPES = ['CREATED', 'UPDATED', 'COMPLETED', 'DELETED'] as const satisfies readonly TaskEventType[];
+const isTaskEventType = (event: string): event is TaskEventType => (TASK_EVENT_TYPES as readonly string[]).includes(event);
 
 export interface ProcessInput {
   readonly name: string;
   readonly description?: string | null;
   readonly triggerType: TriggerTypeValue;
   readonly schedule?: Schedule | null;
-  readonly events?: readonly TaskEventType[] | null;
+  /** For an event-based process: task event kinds (TASK_EVENT_TYPES); anything else is refused. */
+  readonly events?: readonly string[] | null;
   readonly processConfig?: unknown;
   readonly isEnabled?: boolean;
 }
@@ -72,7 +73,11 @@ export function validateDefinition(
   } else if (input.triggerType === 'event_based') {
     const events = [...new Set(input.events ?? implementation.defaultEvents ?? [])];
     if (events.length === 0) throw new BadUserInputError('An event-based process needs at least one event.', 'events');
-    scheduleConfig = { events } satisfies EventTriggerConfig;
+    const unknown = events.find((event) => !isTaskEventType(event));
+    if (unknown !== undefined) {
+      throw new BadUserInputError(`${unknown} is not a task event; a process can react to: ${TASK_EVENT_TYPES.join(', ')}.`, 'events');
+    }
+    scheduleConfig = { events: events.filter(isTaskEventType) } satisfies EventTriggerConfig;
   }
   const config = registry.configSchemaOf(implementation).safeParse(input.processConfig ?? {});
   if (!config.success) {
@@ -93,4 +98,22 @@ export function validateDefinition(
     scheduleConfig: scheduleConfig ?? undefined,
     processConfig: (input.processConfig ?? {}) as object,
   };
+}
+
+/** The schedule of a time-based process; null for any other (or a stored schedule no longer valid). */
+export function scheduleOf(process: Pick<AutomatedProcess, 'triggerType' | 'scheduleConfig'>): Schedule | null {
+  if (process.triggerType !== 'time_based') return null;
+  const parsed = scheduleSchema.safeParse(process.scheduleConfig);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The task events an event-based process reacts to (stored, or its implementation's defaults); none for any other. */
+export function eventsOf(
+  registry: ProcessRegistry,
+  process: Pick<AutomatedProcess, 'name' | 'triggerType' | 'scheduleConfig'>,
+): TaskEventType[] {
+  if (process.triggerType !== 'event_based') return [];
+  const stored = (process.scheduleConfig as Partial<EventTriggerConfig> | null)?.events;
+  const events = Array.isArray(stored) ? stored : (registry.get(process.name)?.defaultEvents ?? []);
+  return events.filter(isTaskEventType);
 }

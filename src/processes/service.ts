@@ -1,30 +1,39 @@
-// Automated processes: their rules (a registered implementation, a valid trigger, schedule
-// and config), and the life of an execution: pending -> running -> completed | failed, or a
-// slot recorded as skipped; each change published after it is committed. The scheduler
-// decides when to run; this service decides whether a run may start and records what happens.
-import type { EventLog } from '../events/log.js';
+// Automated processes: their definitions (a registered implementation, a valid trigger,
+// schedule and config; definition.ts), the lists the API and the scheduler read, and the way
+// runs start: by hand, by the scheduler, or by task events. The scheduler decides when to
+// run; the execution engine (engine.ts) whether a run may start, and records what happens.
 import type { AutomatedProcess, AutomatedProcessExecution, PrismaClient } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { confinedCursor } from '../db/ids.js';
+import type { RelationLoaders, RowWindow } from '../db/related-rows.js';
+import type { EventLog } from '../events/log.js';
 import type { Logger } from '../logger.js';
 import type { BehflowPubSub } from '../pubsub/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { TaskDomainEvent, TaskEventType, TaskService } from '../tasks/service.js';
-import { runPolicyOf, type ProcessRegistry } from '../scheduler/registry.js';
-import { nextSlot, scheduleSchema, type Schedule } from '../scheduler/schedule.js';
-import { TASK_EVENT_TYPES, validateDefinition, type EventTriggerConfig, type ProcessInput } from './definition.js';
+import type { TaskEventType, TaskService } from '../tasks/service.js';
+import type { ProcessRegistry } from '../scheduler/registry.js';
+import { nextSlot, type Schedule } from '../scheduler/schedule.js';
+import { eventsOf, scheduleOf, validateDefinition, type ProcessInput } from './definition.js';
+import { ExecutionEngine } from './engine.js';
+import type { Claim, ClaimRequest, ExecutionOutcome, ExecutionRequest } from './executions.js';
 import {
-  boundsOf,
-  claimExecution,
-  failAbandoned,
-  type Claim,
-  type ClaimRequest,
-  type ExecutionOutcome,
-  type ExecutionRequest,
-} from './executions.js';
-import { ExecutionRunner } from './runner.js';
+  EXECUTION_LIST_ORDER,
+  executionListWhere,
+  PROCESS_LIST_ORDER,
+  processExecutions,
+  processListWhere,
+  type ExecutionListFilter,
+  type ExecutionQuery,
+  type ExecutionPageQuery,
+  type ProcessListFilter,
+  type ProcessPageQuery,
+  type ProcessQuery,
+} from './queries.js';
+import { EventTriggers } from './triggers.js';
 
-export { TASK_EVENT_TYPES, type ProcessInput } from './definition.js';
+export type { ProcessInput } from './definition.js';
 export type { ExecutionOutcome, ExecutionRequest, ExecutionStatusValue, ReportedStatusValue, SkipReasonValue } from './executions.js';
+export type { ExecutionListFilter, ProcessListFilter } from './queries.js';
 
 export type ProcessUpdate = Partial<Omit<ProcessInput, 'name'>>;
 
@@ -45,34 +54,24 @@ export interface ProcessServiceOptions {
   readonly now?: () => Date;
 }
 
-/** Edits on another instance reach event handling here within this delay. */
-const EVENT_PROCESS_CACHE_MS = 5_000;
-
 export class ProcessService {
   private readonly prisma: PrismaClient;
   private readonly pubsub: BehflowPubSub;
-  private readonly log: Logger;
   readonly registry: ProcessRegistry;
   readonly instanceName: string;
   readonly now: () => Date;
-  /** Enabled event-based processes, re-read at most every few seconds: every task change consults them. */
-  private eventProcesses: { loadedAt: number; processes: Promise<AutomatedProcess[]> } | null = null;
-  private readonly runner: ExecutionRunner;
-  private readonly outcomeListeners = new Set<(outcome: ExecutionOutcome) => void>();
+  private readonly engine: ExecutionEngine;
+  private readonly triggers: EventTriggers;
 
-  constructor(private readonly options: ProcessServiceOptions) {
+  constructor(options: ProcessServiceOptions) {
     this.prisma = options.prisma;
     this.pubsub = options.pubsub;
     this.instanceName = options.instanceName;
     this.now = options.now ?? (() => new Date());
-    this.log = options.logger.child({ component: 'processes', instance: options.instanceName });
     this.registry = options.registry;
-    this.runner = new ExecutionRunner({
-      ...options,
-      now: this.now,
-      log: this.log,
-      report: (outcome) => this.report(outcome),
-    });
+    const log = options.logger.child({ component: 'processes', instance: options.instanceName });
+    this.engine = new ExecutionEngine({ ...options, now: this.now, log });
+    this.triggers = new EventTriggers({ prisma: this.prisma, registry: this.registry, engine: this.engine, log });
   }
 
   /**
@@ -80,48 +79,80 @@ export class ProcessService {
    * whichever instance made it (one without a scheduler included), through the pub/sub.
    */
   private async scheduleChanged(processId: string): Promise<void> {
-    this.eventProcesses = null;
+    this.triggers.forget();
     this.pubsub.publish('process:schedule-changed', { processId });
-  }
-
-  /**
-   * Calls `listener` with every outcome this instance records: runs that end, slots skipped,
-   * runs found abandoned. For metrics; a listener that throws is logged and ignored.
-   */
-  onOutcome(listener: (outcome: ExecutionOutcome) => void): () => void {
-    this.outcomeListeners.add(listener);
-    return () => this.outcomeListeners.delete(listener);
-  }
-
-  private report(outcome: ExecutionOutcome): void {
-    for (const listener of this.outcomeListeners) {
-      try {
-        listener(outcome);
-      } catch (error) {
-        this.log.error({ err: { message: (error as Error).message } }, 'execution outcome listener failed');
-      }
-    }
   }
 
   // ---- reading -------------------------------------------------------------------------
 
   scheduleOf(process: Pick<AutomatedProcess, 'triggerType' | 'scheduleConfig'>): Schedule | null {
-    if (process.triggerType !== 'time_based') return null;
-    const parsed = scheduleSchema.safeParse(process.scheduleConfig);
-    return parsed.success ? parsed.data : null;
+    return scheduleOf(process);
   }
 
   eventsOf(process: Pick<AutomatedProcess, 'name' | 'triggerType' | 'scheduleConfig'>): TaskEventType[] {
-    if (process.triggerType !== 'event_based') return [];
-    const stored = (process.scheduleConfig as Partial<EventTriggerConfig> | null)?.events;
-    const events = Array.isArray(stored) ? stored : (this.registry.get(process.name)?.defaultEvents ?? []);
-    return events.filter((event): event is TaskEventType => (TASK_EVENT_TYPES as readonly string[]).includes(event));
+    return eventsOf(this.registry, process);
   }
 
   nextRunAt(process: AutomatedProcess, now = this.now()): Date | null {
     if (!process.isEnabled) return null;
-    const schedule = this.scheduleOf(process);
+    const schedule = scheduleOf(process);
     return schedule ? nextSlot(schedule, now) : null;
+  }
+
+  // Every signed-in user reads every process and its run history (what a run reported is for
+  // administrators only: the API leaves it out for others).
+
+  /** A page of the processes the filter shows, by name. */
+  list(filter: ProcessListFilter | null | undefined, page: ProcessPageQuery): Promise<AutomatedProcess[]> {
+    return this.prisma.automatedProcess.findMany({ ...confinedCursor(page), where: processListWhere(filter), orderBy: PROCESS_LIST_ORDER });
+  }
+
+  count(filter: ProcessListFilter | null | undefined): Promise<number> {
+    return this.prisma.automatedProcess.count({ where: processListWhere(filter) });
+  }
+
+  /** One process by id or by name; null when there is none. */
+  find(key: { id: string } | { name: string }, query: ProcessQuery = {}): Promise<AutomatedProcess | null> {
+    return this.prisma.automatedProcess.findUnique({ ...query, where: key });
+  }
+
+  /** A page of the executions the filter shows, newest first. */
+  listExecutions(filter: ExecutionListFilter | null | undefined, page: ExecutionPageQuery): Promise<AutomatedProcessExecution[]> {
+    return this.prisma.automatedProcessExecution.findMany({
+      ...confinedCursor(page),
+      where: executionListWhere(filter),
+      orderBy: EXECUTION_LIST_ORDER,
+    });
+  }
+
+  countExecutions(filter: ExecutionListFilter | null | undefined): Promise<number> {
+    return this.prisma.automatedProcessExecution.count({ where: executionListWhere(filter) });
+  }
+
+  /** One execution as it is now; null when there is none (its process was deleted). */
+  findExecution(executionId: string): Promise<AutomatedProcessExecution | null> {
+    return this.prisma.automatedProcessExecution.findUnique({ where: { id: executionId } });
+  }
+
+  // A process's executions for a process the caller already holds, read with those of the
+  // other processes of the request (see db/related-rows.ts).
+
+  /** A page of the process's executions, newest first. */
+  executionsOf(
+    loaders: RelationLoaders,
+    processId: string,
+    window: RowWindow,
+    query: ExecutionQuery,
+  ): Promise<AutomatedProcessExecution[]> {
+    return loaders.rows(this.prisma, processExecutions, processId, window, query);
+  }
+
+  async lastExecutionOf(loaders: RelationLoaders, processId: string, query: ExecutionQuery): Promise<AutomatedProcessExecution | null> {
+    return (await loaders.rows(this.prisma, processExecutions, processId, { take: 1 }, query))[0] ?? null;
+  }
+
+  executionCountOf(loaders: RelationLoaders, processId: string): Promise<number> {
+    return loaders.count(this.prisma, processExecutions, processId);
   }
 
   // ---- managing ------------------------------------------------------------------------
@@ -150,8 +181,8 @@ export class ProcessService {
       name: current.name,
       description: update.description !== undefined ? update.description : current.description,
       triggerType,
-      schedule: update.schedule !== undefined ? update.schedule : triggerType === current.triggerType ? this.scheduleOf(current) : null,
-      events: update.events !== undefined ? update.events : triggerType === current.triggerType ? this.eventsOf(current) : null,
+      schedule: update.schedule !== undefined ? update.schedule : triggerType === current.triggerType ? scheduleOf(current) : null,
+      events: update.events !== undefined ? update.events : triggerType === current.triggerType ? eventsOf(this.registry, current) : null,
       processConfig: update.processConfig !== undefined ? update.processConfig : current.processConfig,
     };
     const columns = validateDefinition(this.registry, merged);
@@ -183,7 +214,7 @@ export class ProcessService {
       if (error.code === 'P2025') throw new NotFoundError('Automated process');
       throw error;
     });
-    this.runner.abortRunsOf(processId, new Error('the process was deleted'));
+    this.engine.abortRunsOf(processId, new Error('the process was deleted'));
     await this.scheduleChanged(process.id);
     return process;
   }
@@ -194,19 +225,28 @@ export class ProcessService {
   async runManually(processId: string): Promise<AutomatedProcessExecution> {
     const process = await this.prisma.automatedProcess.findUnique({ where: { id: processId } });
     if (!process) throw new NotFoundError('Automated process');
-    const execution = await this.startExecution(process, { trigger: 'manual' });
+    const execution = await this.engine.startExecution(process, { trigger: 'manual' });
     if (!execution) throw new ConflictError(`${process.name} is running already; wait for that run to finish.`, 'id');
-    void this.runInBackground(process, execution, { trigger: 'manual' });
+    void this.engine.runInBackground(process, execution, { trigger: 'manual' });
     return execution;
+  }
+
+  // The execution engine's and the event triggers' work, as the scheduler and the server use it.
+
+  /**
+   * Calls `listener` with every outcome this instance records: runs that end, slots skipped,
+   * runs found abandoned. For metrics; a listener that throws is logged and ignored.
+   */
+  onOutcome(listener: (outcome: ExecutionOutcome) => void): () => void {
+    return this.engine.onOutcome(listener);
   }
 
   /**
    * Records a pending execution if this run may start: never two scheduled or manual runs
    * of one process at a time, and never two executions for one schedule slot. Null when refused.
    */
-  async startExecution(process: AutomatedProcess, request: ExecutionRequest): Promise<AutomatedProcessExecution | null> {
-    const claim = await this.claim(process, { trigger: request.trigger, scheduledFor: request.scheduledFor });
-    return claim.kind === 'started' ? claim.execution : null;
+  startExecution(process: AutomatedProcess, request: ExecutionRequest): Promise<AutomatedProcessExecution | null> {
+    return this.engine.startExecution(process, request);
   }
 
   /**
@@ -214,145 +254,39 @@ export class ProcessService {
    * (a run of the process is still going, or `skip` says so), or taken by another instance.
    * Only the instance that records a skip publishes, logs and reports it, so each is told once.
    */
-  async claimSlot(
-    process: AutomatedProcess,
-    slot: Date,
-    options: { skip?: ClaimRequest['skip']; missedSlots?: number } = {},
-  ): Promise<Claim> {
-    const claim = await this.claim(process, { trigger: 'schedule', scheduledFor: slot, recordBusySkip: true, skip: options.skip });
-    if (claim.kind === 'skipped') {
-      const reason = claim.execution.skipReason!;
-      this.log.info(
-        {
-          process: process.name,
-          executionId: claim.execution.id,
-          slot,
-          reason,
-          ...(claim.activeExecutionId ? { activeExecutionId: claim.activeExecutionId } : {}),
-          ...(options.missedSlots ? { missedSlots: options.missedSlots } : {}),
-        },
-        reason === 'previous_run_active'
-          ? 'slot skipped: the previous run of the process is still going'
-          : "missed slot not run: the process's catch-up policy is none",
-      );
-      this.options.events.publish(claim.logged);
-      this.report({
-        processId: process.id,
-        processName: process.name,
-        executionId: claim.execution.id,
-        trigger: 'schedule',
-        status: 'skipped',
-        skipReason: reason,
-        scheduledFor: slot,
-        durationMs: null,
-        instanceName: this.instanceName,
-        abandoned: false,
-        missedSlots: options.missedSlots ?? 0,
-      });
-    }
-    return claim;
-  }
-
-  private async claim(process: AutomatedProcess, request: ClaimRequest): Promise<Claim> {
-    const claim = await claimExecution(this.prisma, process, request, {
-      events: this.options.events,
-      instanceName: this.instanceName,
-      leaseSeconds: this.options.leaseSeconds,
-      bounds: boundsOf(runPolicyOf(process.processConfig).timeoutSeconds),
-    });
-    if (claim.kind === 'started') this.options.events.publish(claim.logged);
-    return claim;
+  claimSlot(process: AutomatedProcess, slot: Date, options: { skip?: ClaimRequest['skip']; missedSlots?: number } = {}): Promise<Claim> {
+    return this.engine.claimSlot(process, slot, options);
   }
 
   /** Runs a pending execution to its end: attempts with a timeout each, a lease renewed meanwhile. */
   runExecution(process: AutomatedProcess, execution: AutomatedProcessExecution, request: ExecutionRequest): Promise<void> {
-    return this.runner.run(process, execution, request);
+    return this.engine.runExecution(process, execution, request);
+  }
+
+  runInBackground(process: AutomatedProcess, execution: AutomatedProcessExecution, request: ExecutionRequest): Promise<void> {
+    return this.engine.runInBackground(process, execution, request);
   }
 
   /** Extends a running execution's lease on the database's clock; false when it is no longer running. */
   renewLease(executionId: string): Promise<boolean> {
-    return this.runner.renewLease(executionId);
+    return this.engine.renewLease(executionId);
   }
 
   /** Stops runs of this instance: each is aborted and recorded as failed before this resolves. */
   stop(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  runInBackground(process: AutomatedProcess, execution: AutomatedProcessExecution, request: ExecutionRequest): Promise<void> {
-    return this.runExecution(process, execution, request).catch((error: Error) =>
-      this.log.error({ err: { message: error.message }, executionId: execution.id }, 'execution bookkeeping failed'),
-    );
-  }
-
-  /** Starts event-based runs for the task events of this instance; returns the way to stop listening. */
-  listenTo(tasks: TaskService): () => Promise<void> {
-    const unsubscribe = tasks.onEvent((event) =>
-      this.handleTaskEvent(event).catch((error: Error) =>
-        this.log.error({ err: { message: error.message } }, 'event-based run failed to start'),
-      ),
-    );
-    return async () => unsubscribe();
-  }
-
-  /** An event-based run for each enabled process listening to this task event (and interested in it). */
-  async handleTaskEvent(event: TaskDomainEvent): Promise<void> {
-    if (!this.eventProcesses || Date.now() - this.eventProcesses.loadedAt > EVENT_PROCESS_CACHE_MS) {
-      this.eventProcesses = {
-        loadedAt: Date.now(),
-        processes: this.prisma.automatedProcess.findMany({ where: { triggerType: 'event_based', isEnabled: true } }),
-      };
-    }
-    const processes = await this.eventProcesses.processes.catch((error: Error) => {
-      this.eventProcesses = null;
-      throw error;
-    });
-    for (const process of processes) {
-      if (!this.eventsOf(process).includes(event.type)) continue;
-      const implementation = this.registry.get(process.name);
-      if (!implementation) continue;
-      const config = this.registry.configSchemaOf(implementation).safeParse(process.processConfig ?? {});
-      if (!config.success) {
-        this.log.warn({ process: process.name }, 'event ignored: the process config is invalid');
-        continue;
-      }
-      if (implementation.accepts && !implementation.accepts(event, config.data)) continue;
-      const execution = await this.startExecution(process, { trigger: 'event', event });
-      if (execution) void this.runInBackground(process, execution, { trigger: 'event', event });
-    }
+    return this.engine.stop();
   }
 
   /**
    * Marks failed the executions whose instance is gone (their lease ran out), tells
    * subscribers and reports each; see failAbandoned.
    */
-  async failAbandonedExecutions(): Promise<number> {
-    const { abandoned, logged } = await failAbandoned(this.prisma, this.options.events);
-    this.options.events.publish(logged);
-    for (const row of abandoned) {
-      this.report({
-        processId: row.processId,
-        processName: row.processName,
-        executionId: row.executionId,
-        trigger: row.trigger,
-        status: 'failed',
-        skipReason: null,
-        scheduledFor: row.scheduledFor,
-        durationMs: null,
-        instanceName: row.instanceName,
-        abandoned: true,
-        missedSlots: 0,
-      });
-    }
-    if (abandoned.length > 0) {
-      this.log.warn(
-        {
-          count: abandoned.length,
-          executions: abandoned.map((row) => ({ executionId: row.executionId, process: row.processName, ranOn: row.instanceName })),
-        },
-        'abandoned executions marked failed',
-      );
-    }
-    return abandoned.length;
+  failAbandonedExecutions(): Promise<number> {
+    return this.engine.failAbandonedExecutions();
+  }
+
+  /** Starts event-based runs for the task events of this instance; returns the way to stop listening. */
+  listenTo(tasks: TaskService): () => Promise<void> {
+    return this.triggers.listenTo(tasks);
   }
 }

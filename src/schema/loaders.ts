@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { RelationLoaders } from '../db/related-rows.js';
 
 /**
  * Per-request batching of reads by id: every load of one kind and column set made while a
@@ -7,6 +8,8 @@ import DataLoader from 'dataloader';
  */
 export class RequestLoaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();
+  /** Pages and counts of one-to-many relations, for all the parents of a list at once. */
+  readonly relations = new RelationLoaders();
 
   /**
    * The loader for `key` (a kind and its columns), made on first use: `load` reads the rows of

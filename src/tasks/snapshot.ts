@@ -2,7 +2,9 @@
 // so delivering one change to many subscribers reads nothing again.
 import type { Task } from '../db/prisma.js';
 
-export type TaskEventType = 'CREATED' | 'UPDATED' | 'COMPLETED' | 'DELETED';
+/** What can happen to a task: the kinds of its change events, which event-based processes also react to. */
+export const TASK_EVENT_TYPES = ['CREATED', 'UPDATED', 'COMPLETED', 'DELETED'] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 
 /** A task's columns as JSON (instants as ISO strings). */
 export type TaskSnapshot = {

@@ -108,6 +108,7 @@ describe('layers', () => {
     );
     expect(domain.map((file) => path.relative(SRC, file))).not.toContain(path.join('tasks', 'schema', 'task.ts'));
     expect(domain.map((file) => path.relative(SRC, file))).not.toContain(path.join('schema', 'builder.ts'));
+    expect(domain.map((file) => path.relative(SRC, file))).not.toContain(path.join('chat', 'schema', 'session.ts'));
   });
 
   it('keep the domain free of GraphQL: no graphql, no Pothos, nothing of the GraphQL layer', () => {

@@ -74,6 +74,17 @@ describe('managing processes', () => {
     expect(result.errors?.[0]?.message).toMatch(/No process implementation/);
   });
 
+  it('takes task events as TaskEventType values, refusing REFETCH, which is no task event', async () => {
+    const before = await server.prisma.automatedProcess.count();
+    const refused = await server.graphql(CREATE, {
+      token: admin.token,
+      variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED', events: ['COMPLETED', 'REFETCH'] } },
+    });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.events' });
+    expect(refused.errors?.[0]?.message).toMatch(/REFETCH is not a task event/);
+    expect(await server.prisma.automatedProcess.count()).toBe(before);
+  });
+
   it('validates the config against the implementation and the schedule', async () => {
     const id = await rescheduleProcessId();
     const UPDATE = `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression timeZone } nextRunAt } } }`;
@@ -106,7 +117,7 @@ describe('managing processes', () => {
     expect(process).toMatchObject({
       name: 'repeat_recurring_tasks',
       triggerType: 'EVENT_BASED',
-      events: ['TASK_COMPLETED'],
+      events: ['COMPLETED'],
       isEnabled: true,
     });
     const disabled = await server.data(

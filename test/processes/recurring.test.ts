@@ -32,7 +32,7 @@ describe('repeat_recurring_tasks', () => {
     const data = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { triggerType isEnabled events } }`, {
       token: admin.token,
     });
-    expect(data.automatedProcess).toEqual({ triggerType: 'EVENT_BASED', isEnabled: true, events: ['TASK_COMPLETED'] });
+    expect(data.automatedProcess).toEqual({ triggerType: 'EVENT_BASED', isEnabled: true, events: ['COMPLETED'] });
   });
 
   it('creates the next occurrence when a #weekly task is completed, and nothing for untagged tasks', async () => {

@@ -1,4 +1,4 @@
-// IDs a client can send that name nothing: malformed process and execution IDs, IDs of another
+// IDs a client can send that name nothing: malformed process, execution and chat session IDs, IDs of another
 // type, undecodable global IDs, and more IDs in one `nodes` call than it may load. Each must get
 // the answer a missing object gets (null, an empty list, NOT_FOUND), or a BAD_USER_INPUT
 // naming the argument, never an internal error and never an error in the server's log.
@@ -79,6 +79,57 @@ describe('process IDs that name no process answer like a missing process', () =>
     });
     expect(data).toEqual({ node: null, nodes: [null, null] });
   });
+});
+
+describe('chat session IDs that name no session answer like a missing session', () => {
+  const missingSession = globalId('ChatSession', randomUUID());
+  const notSessions: Array<[string, string]> = [
+    ['a non-UUID ChatSession ID', globalId('ChatSession', 'not-a-uuid')],
+    ["another type's ID", globalId('Task', randomUUID())],
+    ['an ID that is not base64', '!!not base64!!'],
+    ['a base64 text without a type', Buffer.from('no-colon-here').toString('base64')],
+  ];
+  const uses: Array<[string, string, (id: string) => Record<string, unknown>, 'null' | 'NOT_FOUND']> = [
+    ['chatSession(id:)', `query($id: ID!) { chatSession(id: $id) { id } }`, (id) => ({ id }), 'null'],
+    [
+      'renameChatSession',
+      `mutation($id: ID!) { renameChatSession(input: { id: $id, title: "x" }) { chatSession { id } } }`,
+      (id) => ({ id }),
+      'NOT_FOUND',
+    ],
+    [
+      'archiveChatSession',
+      `mutation($id: ID!) { archiveChatSession(input: { id: $id }) { chatSession { id } } }`,
+      (id) => ({ id }),
+      'NOT_FOUND',
+    ],
+    [
+      'deleteChatSession',
+      `mutation($id: ID!) { deleteChatSession(input: { id: $id }) { deletedChatSessionId } }`,
+      (id) => ({ id }),
+      'NOT_FOUND',
+    ],
+    [
+      'sendChatMessage',
+      `mutation($id: ID!) { sendChatMessage(input: { sessionId: $id, content: "hi" }) { message { id } } }`,
+      (id) => ({ id }),
+      'NOT_FOUND',
+    ],
+  ];
+  for (const [what, id] of notSessions) {
+    for (const [name, document, variables, answer] of uses) {
+      it(`${name} with ${what}: ${answer}, as if missing`, async () => {
+        const [given, missing] = await Promise.all([
+          server.graphql(document, { token: admin.token, variables: variables(id) }),
+          server.graphql(document, { token: admin.token, variables: variables(missingSession) }),
+        ]);
+        const mask = (value: unknown, each: string) => JSON.parse(JSON.stringify(value).split(each).join('<id>'));
+        expect(mask(given, id)).toEqual(mask(missing, missingSession));
+        if (answer === 'null') expect(given.errors).toBeUndefined();
+        else expect(given.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      });
+    }
+  }
 });
 
 describe('node(id:) and nodes(ids:) with IDs that name no object give null', () => {

@@ -7,8 +7,9 @@ import { eventCursor, sequenceAfter } from '../../schema/event-cursor.js';
 import { taskFromSnapshot, taskStream, type TaskChangedEvent } from '../snapshot.js';
 import { TaskRef } from './task.js';
 
-const TaskEventTypeEnum = builder.enumType('TaskEventType', {
-  description: 'What happened to a task.',
+export const TaskEventTypeEnum = builder.enumType('TaskEventType', {
+  description:
+    'What happened to a task; also the task events an event-based automated process reacts to (`AutomatedProcess.events`: every value but REFETCH), which were the `ProcessTaskEvent` values `TASK_CREATED`, `TASK_UPDATED`, `TASK_COMPLETED` and `TASK_DELETED` before.',
   values: {
     CREATED: { value: 'CREATED', description: 'The task was added.' },
     UPDATED: { value: 'UPDATED', description: 'The task changed (including being reopened or cancelled).' },
@@ -17,7 +18,7 @@ const TaskEventTypeEnum = builder.enumType('TaskEventType', {
     REFETCH: {
       value: 'REFETCH',
       description:
-        "Events asked for with `after` are no longer kept: read the tasks again, then go on from this event's `cursor`. `taskId` and `task` are null.",
+        "Events asked for with `after` are no longer kept: read the tasks again, then go on from this event's `cursor`. `taskId` and `task` are null. Not a task event a process can react to.",
     },
   } as const,
 });

@@ -97,7 +97,9 @@ export function ProcessesScreen() {
                   ) : null}
                   <Text size="xs" c="dimmed">
                     {node.schedule ? t('processes.schedule', { expression: node.schedule.expression, zone: node.schedule.timeZone }) : null}
-                    {node.events.length ? t('processes.events', { events: node.events.join(', ') }) : null}
+                    {node.events.length
+                      ? t('processes.events', { events: node.events.map((event) => t(`taskEvent.${event}`)).join(', ') })
+                      : null}
                   </Text>
                   <Text size="xs" c="dimmed">
                     {node.nextRunAt ? t('processes.nextRun', { date: formatDateTime(node.nextRunAt, dates) }) : t('processes.noNextRun')}

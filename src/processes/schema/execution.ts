@@ -1,16 +1,14 @@
 // Executions of automated processes over GraphQL: the run history any signed-in user may
 // read (what a run reported, and where it ran, for administrators only), and its changes live.
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { filter, pipe } from 'graphql-yoga';
-import { NO_ID, uuidOrNoMatch } from '../schema/ownership.js';
-import type { StreamItem } from '../events/streams.js';
-import { eventCursor, sequenceAfter } from '../schema/event-cursor.js';
-import type { AutomatedProcessExecution, Prisma } from '../db/prisma.js';
-import { builder } from '../schema/builder.js';
-import { confinedCursor, documentedConnection } from '../schema/connection.js';
-import type { Relation } from '../db/related-rows.js';
-import { PROCESS_STREAM } from './executions.js';
-import type { ExecutionStatusValue, ReportedStatusValue } from './service.js';
+import type { AutomatedProcessExecution } from '../../db/prisma.js';
+import type { StreamItem } from '../../events/streams.js';
+import { builder } from '../../schema/builder.js';
+import { documentedConnection } from '../../schema/connection.js';
+import { eventCursor, sequenceAfter } from '../../schema/event-cursor.js';
+import { rowIdOf, uuidOrNoMatch } from '../../schema/global-ids.js';
+import { PROCESS_STREAM } from '../executions.js';
+import type { ReportedStatusValue } from '../service.js';
 
 const ExecutionStatusEnum = builder.enumType('ProcessExecutionStatus', {
   description: 'Where an execution stands.',
@@ -51,19 +49,8 @@ const SkipReasonEnum = builder.enumType('ProcessExecutionSkipReason', {
   } as const,
 });
 
-/**
- * The row id inside an AutomatedProcess global ID. Any other ID (another type's, a malformed
- * one) becomes an id no process has, so it answers as a missing process does (null, an empty
- * list, NOT_FOUND) rather than with a database error.
- */
-export function processIdOf(globalId: string | number): string {
-  try {
-    const { typename, id } = decodeGlobalID(String(globalId));
-    return typename === 'AutomatedProcess' ? uuidOrNoMatch(id) : NO_ID;
-  } catch {
-    return NO_ID;
-  }
-}
+/** The row id behind an AutomatedProcess global ID; any other ID names no process (see rowIdOf). */
+export const processIdOf = (globalId: string | number): string => rowIdOf(globalId, 'AutomatedProcess');
 
 /** A skipped slot is stored with the upstream status `disabled` and a reason of our own. */
 const reportedStatus = (execution: Pick<AutomatedProcessExecution, 'status' | 'skipReason'>): ReportedStatusValue =>
@@ -140,18 +127,6 @@ export const ExecutionRef = builder.prismaNode('AutomatedProcessExecution', {
   }),
 });
 
-/** A process's executions, newest first, through the (process_id, created_at DESC) index. */
-export const processExecutions: Relation<AutomatedProcessExecution> = {
-  name: 'AutomatedProcess.executions',
-  table: 'automated_process_executions',
-  parentColumn: 'process_id',
-  idColumn: 'execution_id',
-  orderColumns: ['created_at', 'execution_id'],
-  direction: 'desc',
-  findMany: (prisma, args) =>
-    prisma.automatedProcessExecution.findMany(args as Prisma.AutomatedProcessExecutionFindManyArgs) as Promise<AutomatedProcessExecution[]>,
-};
-
 export const ExecutionConnection = documentedConnection(
   ExecutionRef,
   'AutomatedProcessExecution',
@@ -172,36 +147,20 @@ builder.queryField('processExecutions', (t) =>
     {
       type: 'AutomatedProcessExecution',
       cursor: 'id',
-      authScopes: { authenticated: true },
       description: 'Executions of automated processes (skipped slots included), newest first.',
       args: { filter: t.arg({ type: ExecutionFilter, description: 'Which executions to list.' }) },
-      totalCount: (_parent, args, context) => context.prisma.automatedProcessExecution.count({ where: executionWhere(args.filter) }),
-      resolve: (query, _parent, args, context) =>
-        context.prisma.automatedProcessExecution.findMany({
-          ...confinedCursor(query),
-          where: executionWhere(args.filter),
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        }),
+      totalCount: (_parent, args, context) => context.processes.countExecutions(executionFilterOf(args.filter)),
+      resolve: (query, _parent, args, context) => context.processes.listExecutions(executionFilterOf(args.filter), query),
     },
     ExecutionConnection,
   ),
 );
 
-/** SKIPPED is a stored `disabled` with a reason; the stored statuses are those without one. */
-function statusWhere(statuses: readonly ReportedStatusValue[]): Prisma.AutomatedProcessExecutionWhereInput {
-  const stored = statuses.filter((status): status is ExecutionStatusValue => status !== 'skipped');
-  const either: Prisma.AutomatedProcessExecutionWhereInput[] = [];
-  if (stored.length > 0) either.push({ status: { in: stored }, skipReason: null });
-  if (statuses.includes('skipped')) either.push({ skipReason: { not: null } });
-  return either.length === 1 ? either[0]! : { OR: either };
-}
-
-function executionWhere(filter: { status?: ReportedStatusValue[] | null; process?: string | number | null } | null | undefined) {
-  return {
-    ...(filter?.status?.length ? statusWhere(filter.status) : {}),
-    ...(filter?.process != null ? { processId: processIdOf(filter.process) } : {}),
-  };
-}
+/** The filter as the service reads it: the process's global ID decoded. */
+const executionFilterOf = (filter: { status?: ReportedStatusValue[] | null; process?: string | number | null } | null | undefined) => ({
+  statuses: filter?.status,
+  processId: filter?.process != null ? processIdOf(filter.process) : null,
+});
 
 // ---- subscription --------------------------------------------------------------------------
 
@@ -270,7 +229,6 @@ const ExecutionEvent = builder.objectRef<StreamItem & { execution?: AutomatedPro
 builder.subscriptionField('processExecutionUpdated', (t) =>
   t.field({
     type: ExecutionEvent,
-    authScopes: { authenticated: true },
     description:
       'Every status change of executions (pending, running, completed, failed) and every skipped slot, as it happens, on any server instance, in order. With `after`, the events since that one come first.',
     args: {
@@ -290,7 +248,7 @@ builder.subscriptionField('processExecutionUpdated', (t) =>
     resolve: async (item, _args, context) => {
       const change = changeOf(item);
       if (!change) return item;
-      return { ...item, execution: await context.prisma.automatedProcessExecution.findUnique({ where: { id: change.executionId } }) };
+      return { ...item, execution: await context.processes.findExecution(change.executionId) };
     },
   }),
 );
