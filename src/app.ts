@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP, type AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
-import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { reportingLive } from './events/live.js';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -43,6 +44,8 @@ export interface AppOptions extends AppDependencies {
   readonly metrics: Metrics;
   /** The migrations this build expects to find applied (their folder names), for `/ready`. */
   readonly migrations: readonly string[];
+  /** Told, by graphql-ws operation id, when a subscription's source is live (see events/live.ts). */
+  readonly onSubscriptionLive?: (operationId: string) => void;
 }
 
 export interface App {
@@ -221,7 +224,7 @@ function boundedBody(req: IncomingMessage & { body?: unknown }, res: ServerRespo
 }
 
 export function createApp(options: AppOptions): App {
-  const { pool, viewers, metrics, migrations, ...dependencies } = options;
+  const { pool, viewers, metrics, migrations, onSubscriptionLive, ...dependencies } = options;
   const { config, logger, sessionWatch } = dependencies;
   const log = logger.child({ component: 'http' });
 
@@ -502,6 +505,9 @@ export function createApp(options: AppOptions): App {
         withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).execute(args)) as never,
       subscribe: (args) =>
         withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).subscribe(args)) as never,
+      onOperation: onSubscriptionLive
+        ? (_ctx, id, _payload, _args, result) => (isAsyncIterable(result) ? reportingLive(result, () => onSubscriptionLive(id)) : undefined)
+        : undefined,
       onSubscribe: startsCleanly(log, async (ctx, _id, params) => {
         // graphql-ws tracks the connection's operations in progress, this one included.
         const refused = operationsPerSocketError(Object.keys(ctx.subscriptions).length);
