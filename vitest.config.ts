@@ -16,8 +16,9 @@ export default defineConfig({
     // per worker instead of once per file (importing took longer than testing). Nothing a file
     // leaves behind may change another's outcome: servers, clients and spies are undone after it.
     isolate: false,
-    // The files mostly wait on PostgreSQL, so more of them run at once than there are cores.
-    maxWorkers: 4,
+    // The files mostly wait on PostgreSQL, so more of them run at once than there are cores
+    // (a fourth worker, with the browser tests' Chromium, starves a busy two-core machine).
+    maxWorkers: 3,
     // A test that checks nothing fails.
     expect: { requireAssertions: true },
     testTimeout: 30_000,
