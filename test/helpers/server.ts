@@ -99,6 +99,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     BEHFLOW_REGISTER_MAX_PER_ADDRESS: '100000',
     // Likewise for live streams without a session (heartbeats, sockets not yet signed in).
     BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: '100000',
+    // Several files run at once, some with two or more instances: smaller pools keep a run
+    // within PostgreSQL's default 100 connections.
+    BEHFLOW_DB_POOL_SIZE: '5',
     ...options.env,
     DATABASE_URL: databaseUrl,
   });
