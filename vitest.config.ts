@@ -12,6 +12,15 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts'],
     // Each file gets its own database, so files run in parallel without sharing rows.
     pool: 'forks',
+    // Files share their worker's modules: the server, Prisma and the schema are imported once
+    // per worker instead of once per file (importing took longer than testing). Nothing a file
+    // leaves behind may change another's outcome: servers, clients and spies are undone after it.
+    isolate: false,
+    // The files mostly wait on PostgreSQL, so more of them run at once than there are cores
+    // (a fourth worker, with the browser tests' Chromium, starves a busy two-core machine).
+    maxWorkers: 3,
+    // A test that checks nothing fails.
+    expect: { requireAssertions: true },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,

@@ -26,6 +26,8 @@ export interface AppOptions extends AppDependencies {
   readonly metrics: Metrics;
   /** The migrations this build expects to find applied (their folder names), for `/ready`. */
   readonly migrations: readonly string[];
+  /** Told, by graphql-ws operation id, when a subscription's source is live (see events/live.ts). */
+  readonly onSubscriptionLive?: (operationId: string) => void;
 }
 
 export interface App {
@@ -42,7 +44,7 @@ const routeOf = (path: string): Route =>
 const isProbe = (req: IncomingMessage, path: string) => (req.method === 'GET' || req.method === 'HEAD' ? path : undefined);
 
 export function createApp(options: AppOptions): App {
-  const { pool, viewers, metrics, migrations, ...dependencies } = options;
+  const { pool, viewers, metrics, migrations, onSubscriptionLive, ...dependencies } = options;
   const { config, sessionWatch } = dependencies;
   const log = dependencies.logger.child({ component: 'http' });
 
@@ -119,7 +121,7 @@ export function createApp(options: AppOptions): App {
     socket.once('close', () => sockets.delete(socket));
   });
 
-  const webSockets = serveGraphQLWebSockets({ server, yoga, config, viewers, sessionWatch, streamCaps, log });
+  const webSockets = serveGraphQLWebSockets({ server, yoga, config, viewers, sessionWatch, streamCaps, log, onSubscriptionLive });
   metrics.watchWebSockets(webSockets.size);
 
   return {

@@ -50,6 +50,8 @@ export interface StartOptions {
   readonly onQuery?: (query: { sql: string; durationMs: number }) => void;
   /** The clock the scheduler and process runs read (tests move it); the real one by default. */
   readonly processClock?: () => Date;
+  /** Told, by graphql-ws operation id, when a subscription's source is live (tests wait on it). */
+  readonly onSubscriptionLive?: (operationId: string) => void;
 }
 
 /**
@@ -180,6 +182,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       viewers,
       metrics,
       migrations,
+      onSubscriptionLive: options.onSubscriptionLive,
       streams,
       pubsub: events.pubsub,
       logger,

@@ -7,6 +7,7 @@ import { Repeater } from 'graphql-yoga';
 import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { EventTransport } from '../pubsub/transport.js';
+import { sourceLive } from './live.js';
 import { streamChannel, type StreamMessage } from './log.js';
 
 /** What a subscriber receives: an event, or word that events it asked for are no longer kept. */
@@ -248,6 +249,7 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
             subscriber.position = subscribeOptions.after;
             await replay(stream, subscriber);
           }
+          sourceLive(() => transport.settled());
         } catch (error) {
           unfollow(stream, follower, subscriber);
           stop(error);

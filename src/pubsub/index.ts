@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type pg from 'pg';
+import { sourceLive } from '../events/live.js';
 import type { Logger } from '../logger.js';
 import { createPostgresEventTarget } from './postgres-event-target.js';
 import { createRedisTransport } from './redis-event-target.js';
@@ -107,8 +108,18 @@ export function createPubSubSystem(options: PubSubOptions): PubSubSystem {
     }) as never);
   }
 
+  // A subscriber's topic is listened to as soon as its iterator is first read.
+  const subscriptions: Pick<EventTransport, 'addEventListener' | 'removeEventListener' | 'dispatchEvent'> = {
+    addEventListener: (topic, listener) => {
+      transport.addEventListener(topic, listener);
+      sourceLive(() => transport.settled());
+    },
+    removeEventListener: (topic, listener) => transport.removeEventListener(topic, listener),
+    dispatchEvent: (event) => transport.dispatchEvent(event),
+  };
+
   return {
-    pubsub: createPubSub<PubSubChannels>({ eventTarget: transport as never }),
+    pubsub: createPubSub<PubSubChannels>({ eventTarget: subscriptions as never }),
     transport,
     ready: () => transport.ready(),
     onListenerConnected: (listener) => transport.onConnected(listener),

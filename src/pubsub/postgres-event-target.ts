@@ -160,6 +160,8 @@ export function createPostgresEventTarget(options: {
     },
     ready: () => readyPromise,
     isListening: () => listener !== null,
+    // One LISTEN for every topic: a listener added here receives at once.
+    settled: async () => undefined,
     async listeners() {
       const { rows } = await options.pool.query<{ count: number }>(
         'SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',

@@ -57,6 +57,8 @@ export function createRedisTransport(options: { url: string; logger: Logger }): 
     dispatchEvent: target.dispatchEvent.bind(target) as EventTransport['dispatchEvent'],
     ready: () => ready,
     isListening: () => listening,
+    // Replies come in order: once PING is answered, every SUBSCRIBE sent before it has been too.
+    settled: () => subscribeClient.ping().then(() => undefined),
     onConnected(listener) {
       connectedListeners.add(listener);
       return () => connectedListeners.delete(listener);

@@ -10,6 +10,8 @@ export interface EventTransport extends TypedEventTarget<TypedEvent> {
   ready(): Promise<void>;
   /** Whether events from other instances are arriving now. */
   isListening(): boolean;
+  /** Resolves once the listeners added so far receive what other instances publish. */
+  settled(): Promise<void>;
   /**
    * Calls `listener` each time the connection that receives events is (re)established:
    * what was published while it was down is lost, so state derived from events is re-read then.

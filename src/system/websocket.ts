@@ -3,7 +3,8 @@
 // an HTTP request does.
 import type { IncomingMessage, Server } from 'node:http';
 import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
-import type { YogaServerInstance } from 'graphql-yoga';
+import { isAsyncIterable, type YogaServerInstance } from 'graphql-yoga';
+import { reportingLive } from '../events/live.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer, ViewerResolver } from '../auth/viewer.js';
@@ -62,6 +63,8 @@ export interface GraphQLWebSocketOptions {
   readonly sessionWatch: SessionWatch;
   readonly streamCaps: StreamCaps;
   readonly log: Logger;
+  /** Told, by graphql-ws operation id, when a subscription's source is live (see events/live.ts). */
+  readonly onSubscriptionLive?: (operationId: string) => void;
 }
 
 export interface GraphQLWebSockets {
@@ -72,7 +75,7 @@ export interface GraphQLWebSockets {
 }
 
 export function serveGraphQLWebSockets(options: GraphQLWebSocketOptions): GraphQLWebSockets {
-  const { server, yoga, config, viewers, sessionWatch, streamCaps, log } = options;
+  const { server, yoga, config, viewers, sessionWatch, streamCaps, log, onSubscriptionLive } = options;
 
   // Each connection holds a place among the instance's live streams: refused at the upgrade
   // (HTTP 503) when none is left. Once its credentials are known (connection_init), one without
@@ -146,6 +149,9 @@ export function serveGraphQLWebSockets(options: GraphQLWebSocketOptions): GraphQ
         withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).execute(args)) as never,
       subscribe: (args) =>
         withRequestId((args.rootValue as OperationRoot).requestId, () => (args.rootValue as OperationRoot).subscribe(args)) as never,
+      onOperation: onSubscriptionLive
+        ? (_ctx, id, _payload, _args, result) => (isAsyncIterable(result) ? reportingLive(result, () => onSubscriptionLive(id)) : undefined)
+        : undefined,
       onSubscribe: startsCleanly(log, async (ctx, _id, params) => {
         // graphql-ws tracks the connection's operations in progress, this one included.
         const refused = operationsPerSocketError(Object.keys(ctx.subscriptions).length);

@@ -47,8 +47,7 @@ describe('OpenAI-compatible assistant', () => {
         variables: { id: sessionId },
       },
     );
-    // Both subscriptions are live once a heartbeat-free round trip on each socket has happened.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([added.live, stream.live]);
 
     const sent = await send(token, 'add a high priority task to call mom on 2 January 2030 at 6pm #family', sessionId);
     expect((await added.next()).data?.chatMessageAdded.message).toMatchObject({ id: sent.message.id, role: 'USER' });
@@ -261,13 +260,18 @@ describe('the sessions list', () => {
     const slow = await send(token, 'slow question');
     await held.started;
     llm.script(streamText(['quick answer']));
-    const quick = await send(token, 'quick question');
-    const quickId = quick.chatSession.id;
-    // Wait (by condition, not by time) until the quick session's reply is stored.
-    for (let attempt = 0; (await messagesOf(token, quickId)).length < 2; attempt += 1) {
-      if (attempt === 200) throw new Error('the quick reply never arrived');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const created = await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token });
+    const quickId: string = created.createChatSession.chatSession.id;
+    const added = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { role } } }`, {
+      token,
+      variables: { id: quickId },
+    });
+    await added.live;
+    await send(token, 'quick question', quickId);
+    // The quick session's reply is stored once its message is announced.
+    expect((await added.next()).data?.chatMessageAdded.message).toEqual({ role: 'USER' });
+    expect((await added.next()).data?.chatMessageAdded.message).toEqual({ role: 'ASSISTANT' });
+    added.close();
     let list = await server.data(LIST, { token });
     expect(list.chatSessions.edges.map((edge: any) => edge.node.id)).toEqual([quickId, slow.chatSession.id]);
 

@@ -129,8 +129,12 @@ describe('registration', () => {
 
   it('accepts the boundaries: 3- and 50-character usernames, 8- and 256-character passwords', async () => {
     const short = `a${uniqueName('').slice(-2)}`;
-    await register({ username: short, password: '12345678' });
-    await register({ username: `${uniqueName('b')}${'c'.repeat(34)}`.slice(0, 50), password: 'p'.repeat(256) });
+    const long = `${uniqueName('b')}${'c'.repeat(50)}`.slice(0, 50);
+    expect(long).toHaveLength(50);
+    // Registered, and signed in with the password at the boundary.
+    expect((await register({ username: short, password: '12345678' })).user.username).toBe(short);
+    expect((await register({ username: long, password: 'p'.repeat(256) })).user.username).toBe(long);
+    expect((await login(long, 'p'.repeat(256))).errors).toBeUndefined();
   });
 });
 

@@ -92,7 +92,7 @@ describe('auth housekeeping', () => {
     const pruned = async () =>
       (await existingSessions(ticking.prisma, [sessions.revokedLongAgo, sessions.expiredLongAgo])).size === 0 &&
       (await existingAttempts(ticking.prisma, [rows.loginOutsideWindow, rows.registerOutsideWindow])).size === 0;
-    // Waits for the timer's next run; asserts what it did, not when.
+    // Waits for the timer's next run (bounded; a run announces nothing); asserts what it did, not when.
     for (let poll = 0; poll < 100 && !(await pruned()); poll += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await existingSessions(ticking.prisma, Object.values(sessions))).toEqual(
       new Set([sessions.revokedRecently, sessions.expiredRecently]),

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createPubSub } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { createSessionWatch } from '../../src/auth/session-watch.js';
+import type { PrismaClient } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
 import type { BehflowPubSub } from '../../src/pubsub/index.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -151,13 +152,27 @@ describe('the instance that revokes', () => {
     const deaf = new EventTarget();
     deaf.dispatchEvent = () => true;
     const pubsub = createPubSub({ eventTarget: deaf as never }) as unknown as BehflowPubSub;
-    const sessionWatch = createSessionWatch({ prisma: first.prisma, pubsub, logger: createLogger('silent') });
+    // `watch` looks the session up once on its own (a count of valid sessions): seen here.
+    let lookedUp!: () => void;
+    const firstLookup = new Promise<void>((resolve) => (lookedUp = resolve));
+    const observed = first.prisma.$extends({
+      query: {
+        authSession: {
+          async count({ args, query }) {
+            const count = await query(args);
+            lookedUp();
+            return count;
+          },
+        },
+      },
+    });
+    const sessionWatch = createSessionWatch({ prisma: observed as unknown as PrismaClient, pubsub, logger: createLogger('silent') });
     try {
       const { user, sessionId } = await seedUser(first.prisma);
       let ended = false;
       sessionWatch.watch({ sessionId, userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) }, () => (ended = true));
-      // `watch` looks the session up once on its own; let that finish while the session is valid.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Let that lookup finish while the session is valid.
+      await firstLookup;
       expect(ended).toBe(false);
 
       await first.prisma.authSession.update({ where: { id: sessionId }, data: { revokedAt: new Date() } });

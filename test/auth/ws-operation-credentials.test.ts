@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { seedUser } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
@@ -10,7 +11,8 @@ import { startTestServer } from '../helpers/server.js';
 const server = await startTestServer();
 
 function subscribeWithHeaders(headers: Record<string, string>) {
-  const client = server.wsClient();
+  const operationId = randomUUID();
+  const client = server.wsClient({ generateID: () => operationId });
   const results: unknown[] = [];
   let settle!: () => void;
   const first = new Promise<void>((resolve) => (settle = resolve));
@@ -28,14 +30,14 @@ function subscribeWithHeaders(headers: Record<string, string>) {
       complete: () => settle(),
     },
   );
-  return { results, first, unsubscribe };
+  return { results, first, unsubscribe, live: () => server.live(operationId) };
 }
 
 describe('credentials in an operation’s extensions over graphql-ws', () => {
   it('authenticate that operation as its user', async () => {
     const alice = await seedUser(server.prisma);
     const stream = subscribeWithHeaders({ authorization: `Bearer ${alice.token}` });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stream.live();
     await server.data(`mutation { createTask(input: { name: "Seen through extensions" }) { task { id } } }`, { token: alice.token });
     await stream.first;
     expect(stream.results).toEqual([{ data: { taskEvents: { type: 'CREATED', task: { name: 'Seen through extensions' } } } }]);

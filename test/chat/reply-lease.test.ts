@@ -6,9 +6,10 @@ import { ChatService, type ChatActor } from '../../src/chat/service.js';
 import { connectDatabase, type Database } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
 import { createEventLog } from '../../src/events/log.js';
-import { createPubSubSystem, type PubSubSystem } from '../../src/pubsub/index.js';
+import { createPubSubSystem, type ChatReplyEvent, type PubSubSystem } from '../../src/pubsub/index.js';
 import { createTaskService } from '../../src/tasks/service.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { started } from '../helpers/live.js';
 import { seedUser } from '../helpers/seed.js';
 
 type Answer = () => Promise<ReplyResult>;
@@ -34,14 +35,6 @@ function held() {
     return result;
   };
   return { answer, release, started: startedPromise };
-}
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`never happened: ${what}`);
 }
 
 const logger = createLogger('silent');
@@ -100,11 +93,15 @@ describe('the reply lease', () => {
     const currentLease = await leaseOf(session.id);
     expect(currentLease).toEqual(new Date(now.getTime() + LEASE_MS));
 
+    // The late reply announces itself once stored (the current one is still held).
+    const replies = await started(events.pubsub.subscribe('chat:reply', session.id));
     late.release({ content: 'a late answer', tokensUsed: null });
-    await eventually(
-      async () => (await database.prisma.chatMessage.count({ where: { sessionId: session.id, content: 'a late answer' } })) === 1,
-      'late answer stored',
-    );
+    let reply: IteratorResult<ChatReplyEvent>;
+    do reply = await replies.next();
+    while (reply.value.kind === 'DELTA');
+    await replies.return?.();
+    expect(reply.value).toMatchObject({ kind: 'DONE' });
+    expect(await database.prisma.chatMessage.count({ where: { sessionId: session.id, content: 'a late answer' } })).toBe(1);
     expect(await leaseOf(session.id)).toEqual(currentLease);
     await expect(chat.sendMessage(actor, { sessionId: session.id, content: 'third question' })).rejects.toMatchObject({ code: 'CONFLICT' });
 
@@ -116,9 +113,8 @@ describe('the reply lease', () => {
   it('is released, and subscribers told, when the reply fails before it is stored; the message stays', async () => {
     const actor = await newActor();
     const session = await chat.createSession(actor, 'failing');
-    const stream = events.pubsub.subscribe('chat:reply', session.id)[Symbol.asyncIterator]();
+    const stream = await started(events.pubsub.subscribe('chat:reply', session.id));
     const first = stream.next();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let the subscription register
 
     // A token count no INTEGER column holds: storing the reply fails.
     answers.push(async () => ({ content: 'an answer that cannot be stored', tokensUsed: 2 ** 40 }));

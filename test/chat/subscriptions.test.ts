@@ -1,7 +1,6 @@
-import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
 import { seedUser } from '../helpers/seed.js';
-import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SEND, type SentMessage } from './helpers.js';
 
 const server: TestServer = await startTestServer();
@@ -14,52 +13,13 @@ async function newSession(token: string): Promise<string> {
   return data.createChatSession.chatSession.id;
 }
 
-/**
- * graphql-ws has no "subscribed" acknowledgement, so a subscription is proven live by sending
- * probe messages until events arrive, then consuming events up to the last probe's reply.
- */
-async function live<T>(
-  subscription: Subscription<T>,
-  token: string,
-  sessionId: string,
-  messageIdOf: (data: T) => string | null,
-): Promise<void> {
-  for (let attempt = 0; subscription.pending.length === 0; attempt += 1) {
-    if (attempt === 50) throw new Error('subscription never became live');
-    await server.data(SEND, { token, variables: { input: { content: 'hello', sessionId } } });
-    await server.running.chat.idle();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await drainToLastMessage(subscription, sessionId, messageIdOf);
-}
-
-/** Consumes events until the one about the session's newest message. */
-async function drainToLastMessage<T>(
-  subscription: Subscription<T>,
-  sessionId: string,
-  messageIdOf: (data: T) => string | null,
-): Promise<void> {
-  const last = await server.prisma.chatMessage.findFirstOrThrow({
-    where: { sessionId: decodeGlobalID(sessionId).id },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-  });
-  const lastId = encodeGlobalID('ChatMessage', last.id);
-  while (messageIdOf((await subscription.next()).data as T) !== lastId);
-}
-
-const addedId = (data: any) => data.chatMessageAdded.message.id;
-const streamId = (data: any) => data.chatReplyStream.messageId;
-
 describe('chatMessageAdded', () => {
   it("delivers the user's message and the assistant's reply to every subscriber of the owner", async () => {
     const { token } = await seedUser(server.prisma);
     const sessionId = await newSession(token);
     const first = server.subscribe(ADDED, { token, variables: { id: sessionId } });
-    await live(first, token, sessionId, addedId);
     const second = server.subscribe(ADDED, { token, variables: { id: sessionId } });
-    // The probes making the second one live reach the first one too.
-    await live(second, token, sessionId, addedId);
-    await drainToLastMessage(first, sessionId, addedId);
+    await Promise.all([first.live, second.live]);
 
     const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
     for (const subscription of [first, second]) {
@@ -86,7 +46,7 @@ describe('chatMessageAdded', () => {
     const watched = await newSession(token);
     const other = await newSession(token);
     const subscription = server.subscribe(ADDED, { token, variables: { id: watched } });
-    await live(subscription, token, watched, addedId);
+    await subscription.live;
     await server.data(SEND, { token, variables: { input: { content: 'hello from elsewhere', sessionId: other } } });
     await server.data(SEND, { token, variables: { input: { content: 'help', sessionId: watched } } });
     await server.running.chat.idle();
@@ -100,7 +60,7 @@ describe('chatReplyStream', () => {
     const { token } = await seedUser(server.prisma);
     const sessionId = await newSession(token);
     const stream = server.subscribe(STREAM, { token, variables: { id: sessionId } });
-    await live(stream, token, sessionId, streamId);
+    await stream.live;
 
     await server.data(SEND, { token, variables: { input: { content: 'what can you do?', sessionId } } });
     const deltas: string[] = [];
@@ -125,16 +85,10 @@ describe('chatReplyStream', () => {
 
 describe('the assistant acts through the task service', () => {
   it('fires task events when it changes tasks', async () => {
-    const { token, user } = await seedUser(server.prisma);
+    const { token } = await seedUser(server.prisma);
     const events = server.subscribe(`subscription { taskEvents { type task { name priority } } }`, { token });
     const sessionId = await newSession(token);
-    // Prove the task subscription live with a task the API creates.
-    for (let attempt = 0; events.pending.length === 0 && attempt < 50; attempt += 1) {
-      await server.data(`mutation { createTask(input: { name: "probe" }) { task { id } } }`, { token });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    events.pending.splice(0);
-    await server.prisma.task.deleteMany({ where: { userId: user.id } });
+    await events.live;
 
     await server.data(SEND, { token, variables: { input: { content: 'add a high priority task to file taxes', sessionId } } });
     await server.running.chat.idle();

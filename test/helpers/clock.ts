@@ -20,7 +20,11 @@ export function testClock(start?: Date | string): TestClock {
   };
 }
 
-/** Polls `read` until `check` holds, every 50 ms for at most `timeoutMs`; returns the last value read. */
+/**
+ * Polls `read` until `check` holds, every 50 ms for at most `timeoutMs`; returns the last value
+ * read. Only for state nothing announces (rows a job leaves, pg-boss's queue): an event that
+ * exists (a subscription's `live`, an outcome, a stream item) is awaited instead.
+ */
 export async function eventually<T>(read: () => Promise<T> | T, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();

@@ -32,7 +32,10 @@ export function missingGlobalId(typename: string): string {
   return encodeGlobalID(typename, randomUUID());
 }
 
-/** How long a subscription is given to answer (or to leak) before and after the trigger. */
+/**
+ * How long a subscription that is live is given to leak after the trigger: nothing marks the
+ * absence of an event, so absence is watched for a while.
+ */
 const SUBSCRIPTION_SETTLE_MS = 400;
 
 interface Outcome {
@@ -66,7 +69,8 @@ async function runSubscription(
   variables: Record<string, unknown>,
   trigger: (() => Promise<void>) | undefined,
 ): Promise<Outcome> {
-  const client = server.wsClient({ token });
+  const operationId = randomUUID();
+  const client = server.wsClient({ token, generateID: () => operationId });
   const results: unknown[] = [];
   let end: unknown = 'open';
   const ended = new Promise<void>((resolve) => {
@@ -85,11 +89,11 @@ async function runSubscription(
       },
     );
   });
-  const settle = () => Promise.race([ended, new Promise((resolve) => setTimeout(resolve, SUBSCRIPTION_SETTLE_MS))]);
-  await settle();
+  // Refused (it ends) or accepted (its source goes live).
+  await Promise.race([ended, server.live(operationId)]);
   if (end === 'open' && trigger) {
     await trigger();
-    await settle();
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, SUBSCRIPTION_SETTLE_MS))]);
   }
   await client.dispose();
   return { results, end };

@@ -1,4 +1,5 @@
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import { randomUUID } from 'node:crypto';
+import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
 
 export type ExecutionResult<TData> = FormattedExecutionResult<TData, unknown>;
 import { afterAll } from 'vitest';
@@ -39,13 +40,30 @@ export interface TestServer {
   /** Like `graphql`, but fails the test on any error and returns `data`. */
   data<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<TData>;
   /** A graphql-ws client on this server (closed after the file). */
-  wsClient(options?: { token?: string; connectionParams?: Record<string, unknown> }): Client;
+  wsClient(options?: WsClientOptions): Client;
+  /**
+   * Resolves when the server has started the source of the graphql-ws operation `operationId`
+   * (a client's `generateID` says which id an operation gets): events published from then on reach it.
+   */
+  live(operationId: string, timeoutMs?: number): Promise<void>;
   /** Subscribes over graphql-ws and buffers what arrives. */
   subscribe<TData = Record<string, any>>(query: string, options?: RequestOptions): Subscription<TData>;
   stop(): Promise<void>;
 }
 
+export interface WsClientOptions {
+  readonly token?: string;
+  readonly connectionParams?: Record<string, unknown>;
+  /** The id of each operation the client starts (graphql-ws makes up a random one by default). */
+  readonly generateID?: ClientOptions['generateID'];
+}
+
 export interface Subscription<TData> {
+  /**
+   * Resolves once the server has started the subscription's source, so that every event
+   * published from then on is delivered; rejects if the subscription ends first.
+   */
+  readonly live: Promise<void>;
   /** Waits for the next result (fails after `timeoutMs`). */
   next(timeoutMs?: number): Promise<ExecutionResult<TData>>;
   /** Resolves when the server completes the subscription or the socket closes, with the close code if any. */
@@ -81,17 +99,45 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     BEHFLOW_REGISTER_MAX_PER_ADDRESS: '100000',
     // Likewise for live streams without a session (heartbeats, sockets not yet signed in).
     BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: '100000',
+    // Several files run at once, some with two or more instances: smaller pools keep a run
+    // within PostgreSQL's default 100 connections.
+    BEHFLOW_DB_POOL_SIZE: '5',
     ...options.env,
     DATABASE_URL: databaseUrl,
   });
   let recording: string[] | null = null;
+  // The server says when each graphql-ws operation's source is live; a test may ask before or after.
+  const liveOperations = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const liveness = (operationId: string) => {
+    let entry = liveOperations.get(operationId);
+    if (!entry) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      entry = { promise, resolve };
+      liveOperations.set(operationId, entry);
+    }
+    return entry;
+  };
   const running = await startServer(config, options.logger ?? createLogger(config.logLevel), {
     ...options,
     onQuery: (query) => {
       recording?.push(query.sql);
       options.onQuery?.(query);
     },
+    onSubscriptionLive: (operationId) => {
+      liveness(operationId).resolve();
+      options.onSubscriptionLive?.(operationId);
+    },
   });
+  const live = (operationId: string, timeoutMs = 10_000) => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      liveness(operationId).promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`operation ${operationId} not live within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
   const origin = `http://127.0.0.1:${running.port}`;
   const url = `${origin}/graphql`;
   const wsUrl = `ws://127.0.0.1:${running.port}/graphql`;
@@ -112,12 +158,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     return { status: response.status, ...body };
   };
 
-  const wsClient = (clientOptions: { token?: string; connectionParams?: Record<string, unknown> } = {}) => {
+  const wsClient = (clientOptions: WsClientOptions = {}) => {
     const client = createClient({
       url: wsUrl,
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
+      ...(clientOptions.generateID ? { generateID: clientOptions.generateID } : {}),
       connectionParams: {
         ...(clientOptions.token ? { authorization: `Bearer ${clientOptions.token}` } : {}),
         ...clientOptions.connectionParams,
@@ -160,8 +207,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return result.data as never;
     },
     wsClient,
+    live,
     subscribe<TData>(query: string, request: RequestOptions = {}): Subscription<TData> {
-      const client = wsClient({ token: request.token });
+      const operationId = randomUUID();
+      const client = wsClient({ token: request.token, generateID: () => operationId });
       const pending: ExecutionResult<TData>[] = [];
       const waiters: Array<(result: ExecutionResult<TData>) => void> = [];
       let resolveEnded!: (value: { code?: number; reason?: string; error?: unknown }) => void;
@@ -182,7 +231,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           complete: () => resolveEnded({}),
         },
       );
+      let isLive: Promise<void> | undefined;
       return {
+        // Asked for, not made up front: an unobserved wait must not time out as an unhandled rejection.
+        get live() {
+          isLive ??= Promise.race([
+            live(operationId),
+            ended.then((end) => Promise.reject(new Error(`the subscription ended before it was live: ${JSON.stringify(end)}`))),
+          ]);
+          return isLive;
+        },
         pending,
         ended,
         next(timeoutMs = 5_000) {

@@ -22,7 +22,7 @@ const scrape = async (url: string, headers: Record<string, string> = {}) => {
 describe('/metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ env: { BEHFLOW_DB_POOL_SIZE: '7' } });
   });
   afterAll(() => server.stop());
 
@@ -95,7 +95,7 @@ describe('/metrics', () => {
       counter(before, 'behflow_events_received_total', { topic: 'task:changed' }),
     );
     expect(counter(during, 'behflow_subscription_events_delivered_total', { operation_name: 'MetricsTaskEvents' })).toBe(1);
-    expect(sample(during, 'behflow_db_pool_connections', { state: 'max' })).toBe(10);
+    expect(sample(during, 'behflow_db_pool_connections', { state: 'max' })).toBe(7);
     expect(sample(during, 'behflow_db_pool_connections', { state: 'idle' })).toBeGreaterThanOrEqual(0);
     expect(sample(during, 'behflow_db_pool_connections', { state: 'in_use' })).toBeGreaterThanOrEqual(0);
     expect(sample(during, 'behflow_db_pool_waiting')).toBe(0);

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PROCESS_STREAM } from '../../src/processes/executions.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { started } from '../helpers/live.js';
 import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -67,13 +69,16 @@ describe('execution leases', () => {
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE tasks IN EXCLUSIVE MODE');
+    // The run says it is running on the process stream, in the transaction that marks it so.
+    const updates = await started(server.running.streams.subscribe(PROCESS_STREAM));
     try {
       const run = processes.runExecution(process, execution, { trigger: 'manual' });
-      for (let attempt = 0; attempt < 100; attempt += 1) {
-        const row = await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: execution.id } });
-        if (row.status === 'running') break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      for (;;) {
+        const { value } = await updates.next();
+        const update = value?.kind === 'event' ? (value.payload as { executionId: string; status: string }) : null;
+        if (update?.executionId === execution.id && update.status === 'running') break;
       }
+      await updates.return?.();
       // Another instance's recovery decided this run was abandoned.
       await server.prisma.automatedProcessExecution.update({
         where: { id: execution.id },

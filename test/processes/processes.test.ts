@@ -146,7 +146,7 @@ describe('running a process', () => {
       `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status executionId execution { id triggeredBy } } }`,
       { token: member.token, variables: { processId: id } },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription reach the server
+    await subscription.live;
     const run = await server.data(
       `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`,
       {
@@ -307,7 +307,7 @@ describe('crash recovery', () => {
       },
     });
     const subscription = server.subscribe(`subscription { processExecutionUpdated { status executionId } }`, { token: member.token });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscription.live;
     const recovered = await server.running.processes.failAbandonedExecutions();
     expect(recovered).toBe(1);
     const after = await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: orphan.id } });

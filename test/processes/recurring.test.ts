@@ -50,7 +50,7 @@ describe('repeat_recurring_tasks', () => {
     const subscription = server.subscribe(`subscription { processExecutionUpdated { status execution { triggeredBy result } } }`, {
       token: owner.token,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscription.live;
     await server.data(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, {
       token: owner.token,
       variables: { input: { id: plain.createTask.task.id } },
@@ -116,7 +116,7 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
     const name = `Stretch ${Date.now()}`;
     const { owner, taskId } = await dailyTask(name);
     const subscription = server.subscribe(`subscription { taskEvents { type taskId } }`, { token: owner.token });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscription.live;
     let results: Array<{ errors?: unknown; data?: unknown }> = [];
     await withEventRun(async () => {
       results = await Promise.all(

@@ -28,7 +28,10 @@ async function queuedSlots(processId: string): Promise<string[]> {
   return rows.map((row) => row.slot);
 }
 
-/** Polls until `check` holds, for at most `attempts` × 100 ms; returns its last value. */
+/**
+ * Polls until `check` holds, for at most `attempts` × 100 ms; returns its last value. For what
+ * pg-boss holds queued: the scheduler announces nothing when it queues or drops a job.
+ */
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, attempts = 100): Promise<T> {
   let value = await read();
   for (let attempt = 1; attempt < attempts && !check(value); attempt += 1) {

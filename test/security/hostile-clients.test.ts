@@ -2,7 +2,7 @@
 // production), cross-site operations (refused), cross-origin reads (only configured origins),
 // and stderr floods from bad WebSocket frames (one log line instead).
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_REQUEST_BYTES } from '../../src/schema/document-limits.js';
 import { captureLogs } from '../helpers/logs.js';
@@ -162,9 +162,14 @@ describe('WebSocket protocol errors', () => {
     const { logger, entries } = captureLogs('warn');
     const server = await startTestServer({ logger });
     const printed: unknown[] = [];
-    vi.spyOn(console, 'error').mockImplementation((...args) => void printed.push(args));
-    vi.spyOn(console, 'warn').mockImplementation((...args) => void printed.push(args));
+    const spies = [
+      vi.spyOn(console, 'error').mockImplementation((...args) => void printed.push(args)),
+      vi.spyOn(console, 'warn').mockImplementation((...args) => void printed.push(args)),
+    ];
     const stderr = vi.spyOn(process.stderr, 'write');
+    onTestFinished(() => {
+      for (const spy of [...spies, stderr]) spy.mockRestore();
+    });
 
     for (let round = 0; round < 3; round += 1) {
       const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');

@@ -18,24 +18,6 @@ type Event = { taskEvents: { type: string; taskId: string; cursor: string } };
 
 const sequenceOf = (cursor: string) => Number(Buffer.from(cursor, 'base64url').toString('utf8').split(':').pop());
 
-/** Waits until `subscription` has had an event from `probe` (it is live), then drops what arrived. */
-async function live(subscription: Subscription<Event>, probe: () => Promise<unknown>) {
-  for (let attempt = 0; attempt < 40; attempt += 1) {
-    await probe();
-    if (
-      await subscription.next(250).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      await new Promise((resolve) => setImmediate(resolve));
-      subscription.pending.splice(0);
-      return;
-    }
-  }
-  throw new Error('the subscription never became live');
-}
-
 for (const transport of ['postgres', 'redis'] as const) {
   const skip = transport === 'redis' && !redisAvailable;
   if (skip) process.stdout.write(`[tests] skipping events through Redis: no redis-server binary (set REDIS_SERVER_PATH)\n`);
@@ -110,7 +92,7 @@ for (const transport of ['postgres', 'redis'] as const) {
     it('delivers every acknowledged change once, in order, across a restart of PostgreSQL', { timeout: 180_000 }, async () => {
       const { token } = await seedUser(a.prisma);
       const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
-      await live(subscription, () => a.data(CREATE, { token, variables: { name: 'warm-up' } }));
+      await subscription.live;
       const acknowledged = await mutateThrough(token, async () => {
         await postgres.stop();
         postgres = await startEmbeddedPostgres(dataDir, logger, { port });
@@ -124,7 +106,7 @@ for (const transport of ['postgres', 'redis'] as const) {
       it('delivers every acknowledged change once, in order, across a restart of Redis', { timeout: 180_000 }, async () => {
         const { token } = await seedUser(a.prisma);
         const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
-        await live(subscription, () => a.data(CREATE, { token, variables: { name: 'warm-up' } }));
+        await subscription.live;
         const acknowledged = await mutateThrough(token, async () => {
           await redis!.stop();
           await redis!.start();

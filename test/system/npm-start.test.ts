@@ -44,17 +44,23 @@ async function npmStart(dataDir: string): Promise<Started> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  let ready!: () => void;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  const read = (chunk: Buffer) => {
+    output += chunk;
+    if (output.includes('Behflow GraphQL is ready')) ready();
+  };
+  child.stdout!.on('data', read);
+  child.stderr!.on('data', read);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const deadline = Date.now() + 90_000;
-  while (!output.includes('Behflow GraphQL is ready')) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start not ready in time:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    isReady,
+    exited.then(() => Promise.reject(new Error(`npm start exited early:\n${output}`))),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`npm start not ready in time:\n${output}`)), 90_000))),
+  ]).finally(() => clearTimeout(timer));
   const started = output.split('\n').find((line) => line.includes('embedded PostgreSQL started'));
   const embeddedPort = (JSON.parse(started!) as { port: number }).port;
   return { child, port, embeddedPort, output: () => output, exited };

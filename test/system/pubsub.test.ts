@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createPubSubSystem, type PubSubSystem } from '../../src/pubsub/index.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { started } from '../helpers/live.js';
 
 /** A change event as the task service publishes it (its task snapshot reduced to the id). */
 /** A routed event (a step of a streamed reply), told apart by its text. */
@@ -31,11 +32,11 @@ describe('pub/sub across instances sharing a database', () => {
 
   it('delivers to both instances, only to subscribers of the routed id', async () => {
     const [a, b] = systems as [PubSubSystem, PubSubSystem];
-    const onA = a.pubsub.subscribe('chat:reply', 'user-1')[Symbol.asyncIterator]();
-    const onB = b.pubsub.subscribe('chat:reply', 'user-1')[Symbol.asyncIterator]();
-    const otherUser = b.pubsub.subscribe('chat:reply', 'user-2')[Symbol.asyncIterator]();
-    // Let the subscriptions register their listeners before publishing.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [onA, onB, otherUser] = await Promise.all([
+      started(a.pubsub.subscribe('chat:reply', 'user-1')),
+      started(b.pubsub.subscribe('chat:reply', 'user-1')),
+      started(b.pubsub.subscribe('chat:reply', 'user-2')),
+    ]);
 
     a.pubsub.publish('chat:reply', 'user-1', delta('t1'));
     const [fromA, fromB] = await Promise.all([onA.next(), onB.next()]);
@@ -56,8 +57,7 @@ describe('publishing many events at once', () => {
     const system = createPubSubSystem({ connectionString: url, pool, logger: createLogger('silent') });
     await system.ready();
     try {
-      const received = system.pubsub.subscribe('chat:reply', 'user-many')[Symbol.asyncIterator]();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const received = await started(system.pubsub.subscribe('chat:reply', 'user-many'));
       const published = Array.from({ length: 1_200 }, (_, i) => delta(i % 3 === 0 ? 'same' : `t${i}`));
       for (const event of published) system.pubsub.publish('chat:reply', 'user-many', event);
       const got = [];
@@ -136,7 +136,11 @@ describe('the listening connection, when it dies', () => {
       }
     })();
     let probe = 0;
-    /** Publishes probes until `settled` more arrive after the listener is back (bounded). */
+    /**
+     * Publishes probes until `settled` more arrive after the listener is back (bounded). A poll
+     * on purpose: while the connection is down probes are lost, and the time the probes take is
+     * what gives a stray second reconnect the chance to show.
+     */
     const probesArrive = async (settled: number) => {
       let arrivedAfterBack = 0;
       for (let attempt = 0; arrivedAfterBack < settled; attempt += 1) {

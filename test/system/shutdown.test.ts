@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
 
@@ -20,16 +21,18 @@ describe('graceful shutdown', () => {
         };
       },
     });
+    const arrived = once(server.running.app.server, 'request');
     const inFlight = fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: stream,
       duplex: 'half',
     } as RequestInit);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrived;
 
     const stopped = server.running.stop();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The shutdown has begun once it completes the open subscription, and waits for the request.
+    const ended = await subscription.ended;
     sendRest();
 
     const response = await inFlight;
@@ -38,7 +41,6 @@ describe('graceful shutdown', () => {
 
     await stopped;
     // Completed by the server (graphql-ws `complete`), before its socket closed with 1001.
-    const ended = await subscription.ended;
     expect(ended).toEqual({});
     await expect(fetch(server.url)).rejects.toThrow();
   });

@@ -9,24 +9,9 @@ const server = await startTestServer();
 
 const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`;
 
-/** Sends `probe` until every subscription has seen an event from it (they are live), then drops what arrived. */
-async function untilLive(subscriptions: ReadonlyArray<Subscription<unknown>>, probe: () => Promise<unknown>) {
-  for (let attempt = 0; attempt < 40; attempt += 1) {
-    await probe();
-    const arrived = await Promise.all(
-      subscriptions.map((subscription) =>
-        subscription.next(250).then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (arrived.every(Boolean)) {
-      for (const subscription of subscriptions) subscription.pending.splice(0);
-      return;
-    }
-  }
-  throw new Error('the subscriptions never became live');
+/** Waits until the server has started every subscription's source. */
+async function untilLive(subscriptions: ReadonlyArray<Subscription<unknown>>) {
+  await Promise.all(subscriptions.map((subscription) => subscription.live));
 }
 
 describe('a change delivered to many subscribers', () => {
@@ -40,7 +25,7 @@ describe('a change delivered to many subscribers', () => {
     const subscriptions = [token, token, other.token, other.token].flatMap((session) =>
       documents.map((query) => server.subscribe<{ taskEvents: any }>(query, { token: session })),
     );
-    await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
+    await untilLive(subscriptions);
 
     const { statements } = await server.queries.record(async () => {
       await server.data(CREATE, { token, variables: { input: { name: 'Fan out', tags: ['a'], dueDate: '2031-01-02T10:00' } } });
@@ -58,7 +43,7 @@ describe('a change delivered to many subscribers', () => {
       'subscription { taskEvents { taskId task { name dueAtJalali owner { username } } } }',
       { token },
     );
-    await untilLive([narrow, wide], () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
+    await untilLive([narrow, wide]);
     const created = await server.data<{ createTask: { task: { id: string; dueAtJalali: string } } }>(
       `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id dueAtJalali } } }`,
       { token, variables: { input: { name: 'Shapes', dueDate: '2031-01-02T10:00' } } },
@@ -79,7 +64,7 @@ describe('a change delivered to many subscribers', () => {
     const subscriptions = Array.from({ length: 4 }, () =>
       server.subscribe<{ taskEvents: any }>('subscription { taskEvents { task { name description } } }', { token }),
     );
-    await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
+    await untilLive(subscriptions);
     const description = 'long '.repeat(3_000);
     const { result, statements } = await server.queries.record(async () => {
       await server.data(CREATE, { token, variables: { input: { name: 'Long one', description } } });
@@ -112,8 +97,7 @@ describe('a change delivered to many subscribers', () => {
         if (event.status === 'COMPLETED') return event;
       }
     };
-    await untilLive([asAdmin!, asMember!], run);
-    await Promise.all([completed(asAdmin!), completed(asMember!)]);
+    await untilLive([asAdmin!, asMember!]);
     await run();
     const [forAdmin, forMember] = await Promise.all([completed(asAdmin!), completed(asMember!)]);
     expect(forAdmin.execution.result).toMatchObject({ success: true });

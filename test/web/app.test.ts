@@ -199,6 +199,7 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await second.page.getByLabel('Add a task and press Enter').fill('Made in the second page');
       await second.page.getByLabel('Add a task and press Enter').press('Enter');
       await taskRow(first.page, 'Made in the second page').waitFor();
+      expect(await taskRow(first.page, 'Made in the second page').count()).toBe(1);
 
       // The network drops: the live connections are cut. A task made meanwhile is missed by
       // the stream, and shows once the app has reconnected and refetched.
@@ -207,12 +208,14 @@ describe.skipIf(!hasChromium)('the web app', () => {
       await callApi(server.origin, account.token, 'mutation { createTask(input: { name: "Made while offline" }) { task { id } } }');
       await live.waitFor({ timeout: 15_000 });
       await taskRow(first.page, 'Made while offline').waitFor();
+      expect(await taskRow(first.page, 'Made while offline').count()).toBe(1);
 
       // Signed out everywhere (say, from another device): the server closes the live
       // connection with 4403, and the app signs out with a message instead of retrying.
       await callApi(server.origin, account.token, 'mutation { logoutEverywhere { revokedSessions } }');
       await first.page.getByText('Your session has ended').waitFor();
       await first.page.getByRole('tab', { name: 'Sign in' }).waitFor();
+      expect(await first.page.getByRole('tab', { name: 'Sign in' }).isVisible()).toBe(true);
     } finally {
       await first.context.close();
       await second.context.close();
