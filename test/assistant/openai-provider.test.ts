@@ -1,6 +1,6 @@
 // The OpenAI-compatible assistant through the whole server, against a loopback chat-completions server.
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { SEND, type SentMessage } from '../chat/helpers.js';
 import { failWith, hold, startFakeLLM, streamText, streamToolCalls } from './fake-llm.js';
@@ -25,7 +25,7 @@ async function send(token: string, content: string, sessionId?: string) {
 
 describe('OpenAI-compatible assistant', () => {
   it('calls tools on the task service, streams its answer, and keeps what it did', async () => {
-    const { token, user } = await seedUser(server.prisma, { timeZone: 'Europe/Berlin' });
+    const { token, user } = await seed(server).user().inZone('Europe/Berlin').create();
     llm.script(
       streamToolCalls(
         [{ name: 'add_task', args: { name: 'Call mom', priority: 'high', tags: ['family'], due: '2030-01-02T18:00:00+01:00' } }],
@@ -128,7 +128,7 @@ describe('OpenAI-compatible assistant', () => {
   });
 
   it('sends a bounded window of the conversation', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     let sessionId: string | undefined;
     for (let index = 0; index < 12; index += 1) {
       llm.script(streamText([`answer ${index}`]));
@@ -144,7 +144,7 @@ describe('OpenAI-compatible assistant', () => {
   });
 
   it('stops after a few tool rounds', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const search = streamToolCalls([{ name: 'search_tasks', args: { query: 'loop' } }]);
     const before = llm.requests.length;
     llm.script(search, search, search, search, search, search);
@@ -160,7 +160,7 @@ describe('OpenAI-compatible assistant', () => {
   });
 
   it('reports tool failures to the model instead of failing the reply', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     llm.script(
       streamToolCalls([
         { name: 'complete_task', args: { task_id: '11111111-1111-4111-8111-111111111111' } },
@@ -184,7 +184,7 @@ describe('OpenAI-compatible assistant', () => {
   });
 
   it("turns a model error into an assistant message, keeping the user's", async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     llm.script(failWith(500));
     const sent = await send(token, 'hello?');
     const stream = server.subscribe(`subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text message { role } } }`, {
@@ -205,7 +205,7 @@ describe('OpenAI-compatible assistant', () => {
   });
 
   it('gives up on a model that does not answer in time, and says so', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const held = hold();
     llm.script(held.answer);
     const sent = await send(token, 'are you there?');
@@ -226,7 +226,7 @@ describe('OpenAI-compatible assistant', () => {
   });
 
   it('answers one message at a time per session: another one meanwhile is refused and not stored', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const held = hold();
     llm.script(held.answer);
     const sent = await send(token, 'first');
@@ -254,7 +254,7 @@ describe('OpenAI-compatible assistant', () => {
 
 describe('the sessions list', () => {
   it('puts the session whose reply was stored last on top, even after others had activity', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const LIST = `{ chatSessions { edges { node { id lastMessage { content } } } } }`;
     const held = hold();
     llm.script(held.answer);
@@ -284,7 +284,7 @@ describe('the sessions list', () => {
 describe('without an API key', () => {
   it('sends no Authorization header', async () => {
     const keyless = await startTestServer({ env: { BEHFLOW_LLM_BASE_URL: llm.baseUrl } });
-    const { token } = await seedUser(keyless.prisma);
+    const { token } = await seed(keyless).user().create();
     llm.script(streamText(['hi']));
     await keyless.data(SEND, { token, variables: { input: { content: 'hello' } } });
     await keyless.running.chat.idle();

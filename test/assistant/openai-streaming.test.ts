@@ -5,7 +5,7 @@ import { createOpenAIProvider } from '../../src/assistant/openai.js';
 import { createToolRunner } from '../../src/assistant/tools.js';
 import { createLogger } from '../../src/logger.js';
 import { createTaskService } from '../../src/tasks/service.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { chunkOf, startFakeLLM, streamEvents, streamText, type RecordedRequest } from './fake-llm.js';
 
@@ -27,7 +27,7 @@ const calls = (...toolCalls: unknown[]) => chunkOf({ delta: { tool_calls: toolCa
 
 /** Sends one message with `answers` scripted; returns the reply, the actions and the model's requests. */
 async function converse(...answers: Parameters<typeof llm.script>) {
-  const { user } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+  const { user } = await seed(server).user().inZone('Asia/Tehran').create();
   const actor = { id: user.id, timeZone: 'Asia/Tehran' };
   const runner = createToolRunner({ tasks, actor, now: () => new Date(), logger });
   const before = llm.requests.length;

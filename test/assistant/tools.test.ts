@@ -8,7 +8,7 @@ import { createToolRunner } from '../../src/assistant/tools.js';
 import { createLogger } from '../../src/logger.js';
 import { TASK_LIMITS } from '../../src/tasks/rules.js';
 import { createTaskService } from '../../src/tasks/service.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
@@ -22,7 +22,7 @@ const tasks = createTaskService({
 });
 
 async function runner() {
-  const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+  const { user, token } = await seed(server).user().inZone('Asia/Tehran').create();
   return {
     tools: createToolRunner({ tasks, actor: { id: user.id, timeZone: 'Asia/Tehran' }, now: () => new Date(), logger }),
     userId: user.id,

@@ -1,7 +1,7 @@
 import { parseOptions } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/auth/tokens.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
@@ -187,7 +187,7 @@ describe('sign-in', () => {
 
 describe('session required', () => {
   it('answers every non-public root field without a session with UNAUTHENTICATED', async () => {
-    const { token: ownerToken } = await seedUser(server.prisma);
+    const { token: ownerToken } = await seed(server).user().create();
     const id = (await server.data<{ me: { id: string } }>('{ me { id } }', { token: ownerToken })).me.id;
     const operations = [
       '{ me { id } }',
@@ -217,7 +217,7 @@ describe('session required', () => {
   });
 
   it('ignores a user-id header: only the bearer token identifies the caller', async () => {
-    const { user } = await seedUser(server.prisma);
+    const { user } = await seed(server).user().create();
     for (const header of ['x-user-id', 'user-id', 'x-user']) {
       const result = await server.graphql('{ me { id } }', { headers: { [header]: user.id } });
       expect(errorOf(result).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
@@ -335,7 +335,7 @@ describe('sign-out', () => {
   it("logoutEverywhere revokes every session of the user and no one else's", async () => {
     const { input, token } = await register();
     const other = (await login(input.username, input.password)).data!.login.token;
-    const bystander = await seedUser(server.prisma);
+    const bystander = await seed(server).user().create();
     const result = await server.data<{ logoutEverywhere: { revokedSessions: number } }>(
       'mutation { logoutEverywhere { revokedSessions } }',
       { token },
@@ -348,7 +348,7 @@ describe('sign-out', () => {
   });
 
   it('an expired session fails at once, though the server remembers it', async () => {
-    const { token, sessionId } = await seedUser(server.prisma);
+    const { token, sessionId } = await seed(server).user().create();
     const expiresAt = new Date(Date.now() + 1_500);
     await server.prisma.authSession.update({ where: { id: sessionId }, data: { expiresAt } });
     expect((await server.graphql(ME, { token })).errors).toBeUndefined();

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
@@ -26,7 +26,7 @@ describe('administrators', () => {
   });
 
   it('are named by BEHFLOW_ADMIN_USERNAMES at start, for accounts that already exist', async () => {
-    const existing = await seedUser(server.prisma);
+    const existing = await seed(server).user().create();
     expect(await roleOf(existing.token)).toBe('USER');
     const second = await startTestServer({ databaseUrl, env: { BEHFLOW_ADMIN_USERNAMES: existing.user.username } });
     expect(await roleOf(existing.token)).toBe('ADMIN');
@@ -34,7 +34,7 @@ describe('administrators', () => {
   });
 
   it('can be promoted with `npm run user:promote -- <username>`', async () => {
-    const existing = await seedUser(server.prisma);
+    const existing = await seed(server).user().create();
     const env = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' };
     const { stdout } = await run('npm', ['run', '--silent', 'user:promote', '--', existing.user.username], { env });
     expect(stdout).toContain(`${existing.user.username} is now an administrator.`);

@@ -5,7 +5,7 @@ import { createSessionWatch } from '../../src/auth/session-watch.js';
 import { createLogger } from '../../src/logger.js';
 import type { BehflowPubSub } from '../../src/pubsub/index.js';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /*
@@ -116,7 +116,7 @@ async function expectEndedBySession(live: LiveHeartbeat) {
 
 describe('a revocation whose notification was lost', () => {
   it('sent by another instance while the listener was down: found when the listener reconnects', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const live = await liveHeartbeat(second, token);
 
     await dropListeners(databaseUrl);
@@ -126,7 +126,7 @@ describe('a revocation whose notification was lost', () => {
   });
 
   it('never sent at all (written in SQL): found when the listener reconnects', async () => {
-    const { token, sessionId } = await seedUser(first.prisma);
+    const { token, sessionId } = await seed(first).user().create();
     const live = await liveHeartbeat(second, token);
 
     await revokeInSql(databaseUrl, sessionId);
@@ -136,7 +136,7 @@ describe('a revocation whose notification was lost', () => {
   });
 
   it('never sent at all (written in SQL): found by the periodic check', async () => {
-    const { token, sessionId } = await seedUser(periodic.prisma);
+    const { token, sessionId } = await seed(periodic).user().create();
     const live = await liveHeartbeat(periodic, token);
 
     await revokeInSql(periodicUrl, sessionId);
@@ -153,7 +153,7 @@ describe('the instance that revokes', () => {
     const pubsub = createPubSub({ eventTarget: deaf as never }) as unknown as BehflowPubSub;
     const sessionWatch = createSessionWatch({ prisma: first.prisma, pubsub, logger: createLogger('silent') });
     try {
-      const { user, sessionId } = await seedUser(first.prisma);
+      const { user, sessionId } = await seed(first).user().create();
       let ended = false;
       sessionWatch.watch({ sessionId, userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) }, () => (ended = true));
       // `watch` looks the session up once on its own; let that finish while the session is valid.

@@ -2,7 +2,7 @@
 // takes effect at once on all instances sharing the database.
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedSession, seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const databaseUrl = await createTestDatabase();
@@ -22,7 +22,7 @@ async function registered() {
 
 describe('the session cache', () => {
   it('answers signed-in requests without a database round trip, writing last_used_at at most once a minute', async () => {
-    const { sessionId, token } = await seedUser(a.prisma);
+    const { sessionId, token } = await seed(a).user().create();
     await a.prisma.authSession.update({ where: { id: sessionId }, data: { lastUsedAt: new Date(Date.now() - 120_000) } });
     const { statements } = await a.queries.record(async () => {
       for (let i = 0; i < 20; i += 1) await a.data('{ __typename }', { token });
@@ -71,7 +71,7 @@ describe('the session cache', () => {
   });
 
   it("renders in the viewer's new time zone on every instance as soon as it is changed", async () => {
-    const { token } = await seedUser(a.prisma, { timeZone: 'UTC' });
+    const { token } = await seed(a).user().inZone('UTC').create();
     const { createTask } = await a.data<{ createTask: { task: { id: string } } }>(
       'mutation { createTask(input: { name: "zoned", dueAt: "2031-01-01T12:00:00Z" }) { task { id } } }',
       { token },
@@ -89,8 +89,8 @@ describe('the session cache', () => {
   });
 
   it('answers nothing from memory while the instance cannot hear announcements', async () => {
-    const { user, token } = await seedUser(a.prisma);
-    const other = await seedSession(a.prisma, user.id);
+    const { user, token } = await seed(a).user().create();
+    const other = await seed(a).session(user.id);
     expect(await refused(token)).toBeUndefined();
     expect(await refused(other.token)).toBeUndefined();
     // Cut the listening connections (the instances reconnect on their own).

@@ -1,7 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedSession, seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // Two instances on one database, as in a deployment with several servers.
@@ -96,7 +96,7 @@ async function readEventStream(server: TestServer, query: string, token: string,
 
 describe('graphql-ws connection credentials', () => {
   it('accepts a valid token and identifies the viewer on every operation', async () => {
-    const { token, user } = await seedUser(first.prisma);
+    const { token, user } = await seed(first).user().create();
     const outcome = await overWebSocket(first.wsClient({ token }), '{ me { username } }');
     expect(outcome.result).toEqual({ data: { me: { username: user.username } } });
   });
@@ -110,9 +110,9 @@ describe('graphql-ws connection credentials', () => {
   });
 
   it('closes a connection presenting a bad, expired, revoked or malformed token with 4403', async () => {
-    const expired = await seedUser(first.prisma);
+    const expired = await seed(first).user().create();
     await first.prisma.authSession.update({ where: { id: expired.sessionId }, data: { expiresAt: new Date(Date.now() - 1_000) } });
-    const revoked = await seedUser(first.prisma);
+    const revoked = await seed(first).user().create();
     await first.data('mutation { logout { revokedSessions } }', { token: revoked.token });
 
     const cases: Record<string, Record<string, unknown>> = {
@@ -131,7 +131,7 @@ describe('graphql-ws connection credentials', () => {
 
 describe('open subscriptions end with their session', () => {
   it('on logout on another instance: a final UNAUTHENTICATED error, then the socket is closed with 4403', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const live = heartbeatOver(second, token);
     expect(await live.started).toEqual({ data: { heartbeat: { sequence: 0 } } });
 
@@ -140,9 +140,9 @@ describe('open subscriptions end with their session', () => {
   });
 
   it("on logoutEverywhere: every connection of the user ends, another user's stays", async () => {
-    const owner = await seedUser(first.prisma);
-    const ownersOtherSession = await seedSession(first.prisma, owner.user.id);
-    const bystander = await seedUser(first.prisma);
+    const owner = await seed(first).user().create();
+    const ownersOtherSession = await seed(first).session(owner.user.id);
+    const bystander = await seed(first).user().create();
 
     const mine = heartbeatOver(first, owner.token);
     const onSecond = heartbeatOver(second, owner.token);
@@ -179,14 +179,14 @@ describe('open subscriptions end with their session', () => {
   });
 
   it('at expiry, without any request', async () => {
-    const { token } = await seedUser(first.prisma, { sessionTtlMs: 1_500 });
+    const { token } = await seed(first).user().sessionLasting(1_500).create();
     const live = heartbeatOver(second, token);
     await live.started;
     await expectEndedBySession(live);
   });
 
   it('over server-sent events too: the stream gets an UNAUTHENTICATED error and ends', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const events = await readEventStream(first, HEARTBEAT, token, async () => {
       await second.data('mutation { logout { revokedSessions } }', { token });
     });
@@ -196,7 +196,7 @@ describe('open subscriptions end with their session', () => {
   });
 
   it('over server-sent events at expiry', async () => {
-    const { token } = await seedUser(first.prisma, { sessionTtlMs: 1_500 });
+    const { token } = await seed(first).user().sessionLasting(1_500).create();
     const events = await readEventStream(second, HEARTBEAT, token, async () => {});
     const payloads = events.filter((event) => event.startsWith('{')).map((event) => JSON.parse(event) as Record<string, any>);
     expect(payloads.at(-1)).toMatchObject(SESSION_ENDED);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -10,7 +10,7 @@ import { startTestServer } from '../helpers/server.js';
  */
 const { logger, lines } = captureLogs('error');
 const server = await startTestServer({ logger });
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 await server.prisma.$executeRawUnsafe('DROP TABLE auth_sessions CASCADE');
 const consoleError = vi.spyOn(console, 'error');
 afterAll(() => consoleError.mockRestore());

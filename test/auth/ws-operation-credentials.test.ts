@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /**
@@ -33,7 +33,7 @@ function subscribeWithHeaders(headers: Record<string, string>) {
 
 describe('credentials in an operation’s extensions over graphql-ws', () => {
   it('authenticate that operation as its user', async () => {
-    const alice = await seedUser(server.prisma);
+    const alice = await seed(server).user().create();
     const stream = subscribeWithHeaders({ authorization: `Bearer ${alice.token}` });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await server.data(`mutation { createTask(input: { name: "Seen through extensions" }) { task { id } } }`, { token: alice.token });

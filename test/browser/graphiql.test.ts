@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** GraphiQL in a real browser, against the real server: a subscription streams over graphql-ws. */
@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a browser', () => {
   it('runs a signed-in subscription with the token typed into the headers editor', async () => {
     const { chromium } = await import('playwright-core');
     const server = await startTestServer();
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CONCURRENT_REPLIES_PER_USER } from '../../src/chat/service.js';
 import { hold, startFakeLLM, streamText } from '../assistant/fake-llm.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { SEND, sessionGlobalId } from './helpers.js';
 
@@ -16,7 +16,7 @@ const send = (token: string, content: string, sessionId?: string) =>
 
 describe('replies in progress per user', () => {
   it('refuses a new reply while the cap is held (by any instance), writing nothing', async () => {
-    const { user, token } = await seedUser(server.prisma);
+    const { user, token } = await seed(server).user().create();
     const leaseUntil = new Date(Date.now() + 3_600_000);
     const busy = await Promise.all(
       Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () =>
@@ -44,7 +44,7 @@ describe('replies in progress per user', () => {
   });
 
   it('lets exactly the cap through when many sends race, then more once replies arrive', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const held = Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () => hold());
     llm.script(...held.map((h) => h.answer));
 

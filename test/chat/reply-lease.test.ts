@@ -9,7 +9,7 @@ import { createEventLog } from '../../src/events/log.js';
 import { createPubSubSystem, type PubSubSystem } from '../../src/pubsub/index.js';
 import { createTaskService } from '../../src/tasks/service.js';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 
 type Answer = () => Promise<ReplyResult>;
 
@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 async function newActor(): Promise<ChatActor> {
-  const { user } = await seedUser(database.prisma);
+  const { user } = await seed(database).user().create();
   return { id: user.id, timeZone: 'UTC', username: user.username };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rowsRead } from '../helpers/rows-read.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { converse, SEND, SESSION_FIELDS, sessionGlobalId, type SentMessage } from './helpers.js';
 
@@ -31,7 +31,7 @@ const LIST = `query($filter: ChatSessionFilter, $first: Int, $after: String) {
 
 describe('chat sessions', () => {
   it('creates an empty session with a title', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const data = await server.data(CREATE, { token, variables: { input: { title: '  Weekly   planning ' } } });
     expect(data.createChatSession.chatSession).toMatchObject({
       title: 'Weekly planning',
@@ -43,7 +43,7 @@ describe('chat sessions', () => {
   });
 
   it('starts a session from a first message, stores it, and the assistant answers in the background', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: '  hello there  ' } } });
     expect(sent.sendChatMessage.message).toMatchObject({ role: 'USER', content: 'hello there' });
     expect(sent.sendChatMessage.chatSession.title).toBe('hello there');
@@ -65,7 +65,7 @@ describe('chat sessions', () => {
   });
 
   it('keeps a conversation in one session, in chronological order', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const first = await converse(server, token, 'hi');
     await converse(server, token, 'help', first.sessionId);
     await converse(server, token, 'what can you do', first.sessionId);
@@ -91,7 +91,7 @@ describe('chat sessions', () => {
   });
 
   it('lists sessions newest activity first, leaving archived ones out unless asked', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const ids: string[] = [];
     for (const title of ['one', 'two', 'three']) {
       const data = await server.data(CREATE, { token, variables: { input: { title } } });
@@ -131,7 +131,7 @@ describe('chat sessions', () => {
   });
 
   it('renames and deletes a session (its messages go with it)', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const { sessionId } = await converse(server, token, 'hello');
     const renamed = await server.data(
       `mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id title } } }`,
@@ -160,7 +160,7 @@ describe('chat sessions', () => {
   });
 
   it('refetches sessions and messages through node()', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const { sessionId, reply } = await converse(server, token, 'hello');
     const data = await server.data(
       `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on ChatMessage { role session { id } } } }`,
@@ -176,7 +176,7 @@ describe('chat sessions', () => {
   });
 
   it('loads the sessions list with its last messages and counts in a fixed number of statements', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     for (let index = 0; index < 3; index += 1) await converse(server, token, `hello ${index}`);
     const query = `{ chatSessions(first: 10) { edges { node { title messageCount lastMessage { content role } messages(first: 5) { edges { node { content } } } } } } }`;
     const { result, statements } = await server.queries.record(() => server.data(query, { token }));
@@ -197,7 +197,7 @@ describe('listing sessions with long histories', () => {
   const LIST_SUMMARIES = `{ chatSessions(first: 20) { edges { node { title messageCount lastMessage { content role createdAt session { title } } } } } }`;
 
   it('reads one message per session for lastMessage and counts the rest', async () => {
-    const { token, user } = await seedUser(server.prisma);
+    const { token, user } = await seed(server).user().create();
     await longSessions(user.id, 3, 40);
     const empty = await server.data(CREATE, { token, variables: { input: { title: 'empty' } } });
     expect(empty.createChatSession.chatSession.id).toBeTruthy();
@@ -219,9 +219,9 @@ describe('listing sessions with long histories', () => {
   });
 
   it('uses the same number of statements for two sessions as for six', async () => {
-    const few = await seedUser(server.prisma);
+    const few = await seed(server).user().create();
     await longSessions(few.user.id, 2, 10);
-    const many = await seedUser(server.prisma);
+    const many = await seed(server).user().create();
     await longSessions(many.user.id, 6, 10);
     const fewRun = await server.queries.record(() => server.data(LIST_SUMMARIES, { token: few.token }));
     const manyRun = await server.queries.record(() => server.data(LIST_SUMMARIES, { token: many.token }));
@@ -244,7 +244,7 @@ describe('listing sessions with their first messages', () => {
   const contents = (connection: any) => connection.edges.map((edge: any) => edge.node.content);
 
   it('reads a page of messages per session, not every message of every session', async () => {
-    const { token, user } = await seedUser(server.prisma);
+    const { token, user } = await seed(server).user().create();
     await longSessions(user.id, 3, 40);
     await server.data(CREATE, { token, variables: { input: { title: 'empty' } } });
 
@@ -284,7 +284,7 @@ describe('listing sessions with their first messages', () => {
   });
 
   it('orders messages stored at the same instant by id, as the cursor does', async () => {
-    const { token, user } = await seedUser(server.prisma);
+    const { token, user } = await seed(server).user().create();
     const session = await server.prisma.chatSession.create({ data: { userId: user.id, title: 'same instant' } });
     const at = new Date(Date.now() - 60_000);
     await server.prisma.chatMessage.createMany({
@@ -312,9 +312,9 @@ describe('listing sessions with their first messages', () => {
   });
 
   it('uses the same number of statements for two sessions as for six', async () => {
-    const few = await seedUser(server.prisma);
+    const few = await seed(server).user().create();
     await longSessions(few.user.id, 2, 10);
-    const many = await seedUser(server.prisma);
+    const many = await seed(server).user().create();
     await longSessions(many.user.id, 6, 10);
     const fewRun = await server.queries.record(() => server.data(LIST_PAGES, { token: few.token }));
     const manyRun = await server.queries.record(() => server.data(LIST_PAGES, { token: many.token }));
@@ -330,7 +330,7 @@ describe('listing sessions with their first messages', () => {
 
 describe('bad input', () => {
   it('refuses an empty or too long message, writing nothing', async () => {
-    const { token, user } = await seedUser(server.prisma);
+    const { token, user } = await seed(server).user().create();
     const empty = await server.graphql(SEND, { token, variables: { input: { content: '   ' } } });
     expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.content' });
     const long = await server.graphql(SEND, { token, variables: { input: { content: 'x'.repeat(8_001) } } });
@@ -344,7 +344,7 @@ describe('bad input', () => {
   });
 
   it('refuses a negative page size on sessions and on their messages, naming the argument', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const { sessionId } = await converse(server, token, 'hi');
     const sessions = await server.graphql(LIST, { token, variables: { first: -1 } });
     expect(sessions.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -361,7 +361,7 @@ describe('bad input', () => {
   });
 
   it('refuses a too long title and malformed or foreign-type ids with coded errors', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const title = await server.graphql(CREATE, { token, variables: { input: { title: 't'.repeat(256) } } });
     expect(title.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     const nulTitle = await server.graphql(CREATE, { token, variables: { input: { title: 'plans\u0000' } } });

@@ -1,6 +1,6 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
 import { SEND, type SentMessage } from './helpers.js';
 
@@ -52,7 +52,7 @@ const streamId = (data: any) => data.chatReplyStream.messageId;
 
 describe('chatMessageAdded', () => {
   it("delivers the user's message and the assistant's reply to every subscriber of the owner", async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const sessionId = await newSession(token);
     const first = server.subscribe(ADDED, { token, variables: { id: sessionId } });
     await live(first, token, sessionId, addedId);
@@ -82,7 +82,7 @@ describe('chatMessageAdded', () => {
   });
 
   it('does not deliver messages of other sessions', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const watched = await newSession(token);
     const other = await newSession(token);
     const subscription = server.subscribe(ADDED, { token, variables: { id: watched } });
@@ -97,7 +97,7 @@ describe('chatMessageAdded', () => {
 
 describe('chatReplyStream', () => {
   it('streams the reply as text, then DONE with the stored message', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const sessionId = await newSession(token);
     const stream = server.subscribe(STREAM, { token, variables: { id: sessionId } });
     await live(stream, token, sessionId, streamId);
@@ -125,7 +125,7 @@ describe('chatReplyStream', () => {
 
 describe('the assistant acts through the task service', () => {
   it('fires task events when it changes tasks', async () => {
-    const { token, user } = await seedUser(server.prisma);
+    const { token, user } = await seed(server).user().create();
     const events = server.subscribe(`subscription { taskEvents { type task { name priority } } }`, { token });
     const sessionId = await newSession(token);
     // Prove the task subscription live with a task the API creates.

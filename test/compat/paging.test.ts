@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /**
@@ -9,7 +9,7 @@ import { startTestServer } from '../helpers/server.js';
  * sessions can be sorted and searched like tasks.
  */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 
 const create = (name: string, tags: string[]) =>
   server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {

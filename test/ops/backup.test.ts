@@ -9,7 +9,7 @@ import { restoreDatabase } from '../../src/db/backup.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/logger.js';
 import { createEmptyDatabase, createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -110,7 +110,7 @@ describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
       variables: { input: { content: 'show my tasks' } },
     });
     await server.running.chat.idle();
-    const admin = await seedUser(server.prisma, { role: 'admin' });
+    const admin = await seed(server).user().admin().create();
     expect(admin.token).toBeTruthy();
     const before = await contents(embedded.connectionString);
     expect((before.users as unknown[]).length).toBe(2);
@@ -161,7 +161,7 @@ describe('restore refuses rather than mixing data', () => {
   it('into a database that already holds data: refused, nothing changed', async () => {
     const sourceUrl = await createTestDatabase();
     const source = await startTestServer({ databaseUrl: sourceUrl });
-    await seedUser(source.prisma, { username: 'in_the_backup' });
+    await seed(source).user().named('in_the_backup').create();
     await source.stop();
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'behflow-backup-file-')), 'one.backup');
     folders.push(path.dirname(file));
@@ -170,7 +170,7 @@ describe('restore refuses rather than mixing data', () => {
 
     const targetUrl = await createTestDatabase();
     const target = await startTestServer({ databaseUrl: targetUrl });
-    await seedUser(target.prisma, { username: 'already_here' });
+    await seed(target).user().named('already_here').create();
     await target.stop();
     const before = await contents(targetUrl);
     await expect(restoreDatabase(targetUrl, createReadStream(file), silent)).rejects.toThrow(/already holds data \(table/);
@@ -180,7 +180,7 @@ describe('restore refuses rather than mixing data', () => {
   it('a backup cut short: refused, the database keeps no row of it', async () => {
     const sourceUrl = await createTestDatabase();
     const source = await startTestServer({ databaseUrl: sourceUrl });
-    for (let i = 0; i < 3; i += 1) await seedUser(source.prisma);
+    for (let i = 0; i < 3; i += 1) await seed(source).user().create();
     await source.stop();
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'behflow-backup-file-')), 'cut.backup');
     folders.push(path.dirname(file));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/db/embedded.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** One sample of the Prometheus text: the value of `name{labels}` (labels in any order), or undefined. */
@@ -27,7 +27,7 @@ describe('/metrics', () => {
   afterAll(() => server.stop());
 
   it('counts operations by name, type and outcome with latency histograms, and errors by code', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     await server.data('query MetricsMe { me { id } }', { token });
     await server.data('query MetricsMe { me { id } }', { token });
     const refused = await server.graphql('mutation MetricsCreate($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
@@ -70,7 +70,7 @@ describe('/metrics', () => {
   });
 
   it('reports open WebSockets and subscriptions, the pool, events published, received and delivered', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const before = (await scrape(`${server.origin}/metrics`)).text;
     const subscription = server.subscribe<{ taskEvents: { type: string } }>('subscription MetricsTaskEvents { taskEvents { type } }', {
       token,
@@ -111,7 +111,7 @@ describe('/metrics', () => {
   });
 
   it('counts automated process runs by process and outcome', async () => {
-    const admin = await seedUser(server.prisma, { role: 'admin' });
+    const admin = await seed(server).user().admin().create();
     const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
     const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
     const labels = { process: 'reschedule_remaining_tasks', outcome: 'completed' };
@@ -126,7 +126,7 @@ describe('/metrics', () => {
   });
 
   it('labels at most 200 operation names; the rest count as "other"', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     for (let i = 0; i < 210; i += 1) await server.data(`query Flood${i} { me { id } }`, { token });
     const { text } = await scrape(`${server.origin}/metrics`);
     const names = new Set(

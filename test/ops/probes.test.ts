@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 describe('/ready', () => {
@@ -36,7 +36,7 @@ describe('/ready', () => {
 
   it('while draining (BEHFLOW_SHUTDOWN_DELAY_MS): /ready 503 at once, /health still 200, requests still served, then the server stops', async () => {
     const server = await startTestServer({ env: { BEHFLOW_SHUTDOWN_DELAY_MS: '60000' } });
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     expect((await fetch(`${server.origin}/ready`)).status).toBe(200);
 
     const stopping = server.running.app.stop();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { rowsRead } from '../helpers/rows-read.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
-const member = await seedUser(server.prisma);
+const member = await seed(server).user().create();
 
 /**
  * `count` manual, disabled processes (the scheduler leaves them alone) with `runs` executions

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RescheduleOptions } from '../../src/tasks/service.js';
 import { toJalali } from '../../src/tasks/calendar.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer({ env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
-const admin = await seedUser(server.prisma, { role: 'admin' });
-const member = await seedUser(server.prisma);
+const admin = await seed(server).user().admin().create();
+const member = await seed(server).user().create();
 
 /** The task service's set-based reschedule, as the process runs it. */
 const rescheduleOverdueTasks = (options: Omit<RescheduleOptions, 'timeoutMs'>) =>
@@ -181,9 +181,9 @@ describe('reschedule_remaining_tasks', () => {
   }
 
   it("moves tasks due before the start of their owner's today to today, at the same local time, with the Jalali column", async () => {
-    const tehran = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
-    const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
-    const serviceZone = await seedUser(server.prisma, { timeZone: null });
+    const tehran = await seed(server).user().inZone('Asia/Tehran').create();
+    const newYork = await seed(server).user().inZone('America/New_York').create();
+    const serviceZone = await seed(server).user().inZone(null).create();
     // 00:10 on 2025-12-18 in Tehran; still 2025-12-17 (15:40) in New York.
     const now = new Date('2025-12-17T20:40:00Z');
     const lateYesterday = await task(tehran.user.id, '2025-12-17T23:50:00+03:30');
@@ -219,7 +219,7 @@ describe('reschedule_remaining_tasks', () => {
   });
 
   it("keeps the local time of day across a DST change of the owner's zone", async () => {
-    const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
+    const newYork = await seed(server).user().inZone('America/New_York').create();
     const beforeDst = await task(newYork.user.id, '2025-03-07T09:00:00-05:00');
     await rescheduleOverdueTasks({
       now: new Date('2025-03-10T16:00:00Z'),
@@ -251,7 +251,7 @@ describe('reschedule_remaining_tasks', () => {
   });
 
   it('is set-based: one reschedule statement whatever the number of tasks, the events in the same transaction', async () => {
-    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const owner = await seed(server).user().inZone('Asia/Tehran').create();
     for (let i = 0; i < 30; i += 1) await task(owner.user.id, '2025-11-01T10:00:00Z');
     const { result, statements } = await server.queries.record(() =>
       rescheduleOverdueTasks({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { advance, nextDueDate } from '../../src/scheduler/repeat-recurring-tasks.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer({ env: { BEHFLOW_SCHEDULER: 'false' } });
-const admin = await seedUser(server.prisma, { role: 'admin' });
+const admin = await seed(server).user().admin().create();
 
 describe('next occurrence dates', () => {
   it("advances by a day, a week or a month in the owner's wall-clock time, across DST", () => {
@@ -36,7 +36,7 @@ describe('repeat_recurring_tasks', () => {
   });
 
   it('creates the next occurrence when a #weekly task is completed, and nothing for untagged tasks', async () => {
-    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const owner = await seed(server).user().inZone('Asia/Tehran').create();
     const due = new Date(Date.now() + 3_600_000);
     due.setUTCMilliseconds(0);
     const created = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
@@ -87,7 +87,7 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
   const REOPEN = `mutation($input: ReopenTaskInput!) { reopenTask(input: $input) { task { id status } } }`;
 
   async function dailyTask(name: string) {
-    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const owner = await seed(server).user().inZone('Asia/Tehran').create();
     const due = new Date(Date.now() + 3_600_000);
     due.setUTCMilliseconds(0);
     const created = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {

@@ -5,7 +5,7 @@ import type { CatchUpPolicy } from '../../src/scheduler/registry.js';
 import { eventually, testClock, type TestClock } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // The scheduler on a clock the tests set. Its pg-boss worker polls every 300 s, so nothing
@@ -159,8 +159,8 @@ describe('catch-up after every instance was down', () => {
     expect(queued).toContain('2025-06-01T14:00:00.000Z');
 
     // Administrators see where it ran; other users do not.
-    const admin = await seedUser(after.prisma, { role: 'admin' });
-    const member = await seedUser(after.prisma);
+    const admin = await seed(after).user().admin().create();
+    const member = await seed(after).user().create();
     const HISTORY = `{ processExecutions(filter: { status: [COMPLETED] }) { edges { node { scheduledFor instanceName } } } }`;
     const asAdmin = await after.data(HISTORY, { token: admin.token });
     expect(asAdmin.processExecutions.edges.map((edge: any) => edge.node)).toContainEqual({
@@ -186,7 +186,7 @@ describe('catch-up after every instance was down', () => {
     ]);
     expect(queued).toContain('2025-06-01T14:00:00.000Z');
 
-    const admin = await seedUser(after.prisma, { role: 'admin' });
+    const admin = await seed(after).user().admin().create();
     const id = Buffer.from(`AutomatedProcess:${process.id}`).toString('base64');
     const skipped = await after.data(
       `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { totalCount edges { node { status skipReason scheduledFor } } } }`,

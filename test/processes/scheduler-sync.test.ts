@@ -1,14 +1,14 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 // One instance with the scheduler and one without, on one database.
 const databaseUrl = await createTestDatabase();
 const scheduling = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
 const serving = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER: 'false' } });
-const admin = await seedUser(scheduling.prisma, { role: 'admin' });
+const admin = await seed(scheduling).user().admin().create();
 const boss = new pg.Client({ connectionString: databaseUrl });
 await boss.connect();
 afterAll(() => boss.end());

@@ -4,7 +4,7 @@ import type { ExecutionOutcome } from '../../src/processes/service.js';
 import { eventually, testClock } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 // Two server instances, each with its own scheduler, on one database, sharing one clock.
@@ -23,7 +23,7 @@ const second = await startTestServer({
   logger: logs.second.logger,
   env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5', BEHFLOW_INSTANCE_NAME: 'second' },
 });
-const admin = await seedUser(first.prisma, { role: 'admin' });
+const admin = await seed(first).user().admin().create();
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
 afterAll(() => db.end());
@@ -63,7 +63,7 @@ describe('the scheduler with two instances on one database', () => {
   });
 
   it('records a slot that comes while a run is going as skipped, on one instance, and tells subscribers', async () => {
-    const member = await seedUser(first.prisma);
+    const member = await seed(first).user().create();
     const subscription = second.subscribe(
       `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status execution { skipReason } } }`,
       {

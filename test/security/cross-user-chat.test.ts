@@ -1,6 +1,6 @@
 // Another user's chat sessions and messages must look exactly like missing ones, for every operation.
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { converse } from '../chat/helpers.js';
 
@@ -8,8 +8,8 @@ const server = await startTestServer();
 
 describe('chat across users', () => {
   it('hides every session and message of another user and refuses every change to them as NOT_FOUND', async () => {
-    const owner = await seedUser(server.prisma);
-    const intruder = await seedUser(server.prisma);
+    const owner = await seed(server).user().create();
+    const intruder = await seed(server).user().create();
     const { sessionId, reply } = await converse(server, owner.token, 'hello');
     const missingSessionId = Buffer.from('ChatSession:00000000-0000-4000-8000-000000000000').toString('base64');
     const token = intruder.token;
@@ -69,8 +69,8 @@ describe('chat across users', () => {
   });
 
   it("never delivers another user's messages to a subscriber", async () => {
-    const owner = await seedUser(server.prisma);
-    const other = await seedUser(server.prisma);
+    const owner = await seed(server).user().create();
+    const other = await seed(server).user().create();
     const { sessionId: othersSession } = await converse(server, other.token, 'hello');
     const mine = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { content } } }`, {
       token: owner.token,

@@ -5,12 +5,12 @@
 // its name or dates.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
-const alice = await seedUser(server.prisma);
-const bob = await seedUser(server.prisma);
+const alice = await seed(server).user().create();
+const bob = await seed(server).user().create();
 
 /** The cursor the connections hand out for a row id (see @pothos/plugin-prisma's cursor format). */
 const cursorOf = (rowId: string) => Buffer.from(`GPC:S:${rowId}`).toString('base64');

@@ -2,11 +2,11 @@
 // nonexistent ID gets, and Alice's task must be unchanged afterwards.
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 
 const server = await startTestServer();
-const alice = await seedUser(server.prisma);
-const bob = await seedUser(server.prisma);
+const alice = await seed(server).user().create();
+const bob = await seed(server).user().create();
 
 const created = await server.data<{ createTask: { task: { id: string } } }>(
   `mutation { createTask(input: { name: "Alice's secret", description: "private", tags: ["alice-only"], dueDate: "2030-01-01" }) { task { id } } }`,

@@ -1,14 +1,14 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
 import { expectIndistinguishableFromMissing, missingGlobalId, type CrossUserCase } from '../helpers/cross-user.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 // Alice owns the objects; Bob, signed in, tries every operation that takes an id on them.
 // Later domains add their own files (cross-user-tasks.test.ts, ...) with a table like this one.
 const server = await startTestServer();
-const alice = await seedUser(server.prisma, { timeZone: 'Europe/Paris' });
-const bob = await seedUser(server.prisma);
+const alice = await seed(server).user().inZone('Europe/Paris').create();
+const bob = await seed(server).user().create();
 const aliceId = encodeGlobalID('User', alice.user.id);
 const bobId = encodeGlobalID('User', bob.user.id);
 const aliceSecrets = () => [alice.user.username, alice.user.lastname, 'Europe/Paris', alice.user.id];
@@ -66,7 +66,7 @@ describe("another user's objects look exactly like missing ones", () => {
   });
 
   it('logoutEverywhere signs out only the viewer', async () => {
-    const fresh = await seedUser(server.prisma);
+    const fresh = await seed(server).user().create();
     await expectIndistinguishableFromMissing(server, fresh.token, cases.find((testCase) => testCase.name.startsWith('logoutEverywhere'))!);
     expect((await server.graphql('{ me { id } }', { token: alice.token })).errors).toBeUndefined();
   });

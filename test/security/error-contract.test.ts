@@ -2,7 +2,7 @@
 // from the documented list, and no answer quotes more than a short excerpt of what was sent.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** The codes README's "Errors" list documents. */
@@ -24,7 +24,7 @@ const DOCUMENTED_CODES = [
 ];
 
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 await server.data('mutation { createChatSession(input: {}) { chatSession { id } } }', { token });
 
 /** Client text long enough that any echo of it shows; each case puts it somewhere. */

@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** Every log line at error level or worse the server writes. */
 const errorLines: string[] = [];
 const logger = pino({ level: 'error' }, { write: (line: string) => void errorLines.push(line) });
 const server = await startTestServer({ logger });
-const admin = await seedUser(server.prisma, { role: 'admin' });
+const admin = await seed(server).user().admin().create();
 
 const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
 const missingProcess = globalId('AutomatedProcess', randomUUID());

@@ -2,12 +2,12 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../../src/system/graphiql.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** What HTTP clients and browsers get besides JSON: multipart subscriptions, a 406 that says what to send, pages for browsers. */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 const APOLLO_ACCEPT = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json';
 const SUBSCRIPTION = JSON.stringify({ query: 'subscription { taskEvents { type task { name } } }' });
 

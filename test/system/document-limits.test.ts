@@ -6,7 +6,7 @@ import {
   MAX_OPERATIONS_PER_SOCKET,
   MAX_REQUEST_BYTES,
 } from '../../src/schema/document-limits.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /**
@@ -14,7 +14,7 @@ import { startTestServer } from '../helpers/server.js';
  * reach the complexity plugin, and a socket could otherwise hold any number of operations.
  */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 
 const aliases = (count: number) => Array.from({ length: count }, (_, index) => `a${index}: __typename`).join(' ');
 /** Just over the field limit, well under the token limit (three tokens an alias). */

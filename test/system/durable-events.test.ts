@@ -9,7 +9,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embed
 import { createLogger } from '../../src/logger.js';
 import { captureLogs } from '../helpers/logs.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
 
 const MUTATIONS = 360;
@@ -108,7 +108,7 @@ for (const transport of ['postgres', 'redis'] as const) {
     }
 
     it('delivers every acknowledged change once, in order, across a restart of PostgreSQL', { timeout: 180_000 }, async () => {
-      const { token } = await seedUser(a.prisma);
+      const { token } = await seed(a).user().create();
       const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
       await live(subscription, () => a.data(CREATE, { token, variables: { name: 'warm-up' } }));
       const acknowledged = await mutateThrough(token, async () => {
@@ -122,7 +122,7 @@ for (const transport of ['postgres', 'redis'] as const) {
     // Only where Redis carries the events is there a Redis to restart.
     if (transport === 'redis')
       it('delivers every acknowledged change once, in order, across a restart of Redis', { timeout: 180_000 }, async () => {
-        const { token } = await seedUser(a.prisma);
+        const { token } = await seed(a).user().create();
         const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
         await live(subscription, () => a.data(CREATE, { token, variables: { name: 'warm-up' } }));
         const acknowledged = await mutateThrough(token, async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -8,7 +8,7 @@ describe('an unexpected failure', () => {
   it('reaches the client as "Unexpected error." and the server log with its cause', async () => {
     const { logger, lines } = captureLogs('error');
     const server = await startTestServer({ logger });
-    const { user, token } = await seedUser(server.prisma);
+    const { user, token } = await seed(server).user().create();
     await server.prisma.chatSession.create({ data: { userId: user.id, title: 'Broken' } });
     // Break the database under the server: the message count can no longer be read.
     await server.prisma.$executeRawUnsafe('DROP TABLE chat_messages CASCADE');

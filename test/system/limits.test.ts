@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** Guard rails: a query nested or repeated past the limits is refused before it runs, on both transports. */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 
 // chatSessions → messages → session → messages → ... : a cycle a client could nest without end.
 let deep = 'id';

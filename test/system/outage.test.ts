@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
 import { createLogger } from '../../src/logger.js';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-outage-'));
@@ -22,7 +22,7 @@ const server = await startTestServer({
   logger,
   env: { BEHFLOW_SCHEDULER: 'false', REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
 });
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 // The session is answered from the instance's cache from now on: what fails below is the resolvers' own reads and writes.
 expect((await server.graphql('{ me { id } tasks { totalCount } }', { token })).errors).toBeUndefined();
 await postgres.stop();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -70,7 +70,10 @@ describe('the README’s client examples', () => {
   let token: string;
   beforeAll(async () => {
     server = await startTestServer();
-    ({ token } = await seedUser(server.prisma, { username: `readme_${Date.now().toString(36)}` }));
+    ({ token } = await seed(server)
+      .user()
+      .named(`readme_${Date.now().toString(36)}`)
+      .create());
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(DIR, { recursive: true });
     for (const example of examples) {

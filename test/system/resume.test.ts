@@ -5,7 +5,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventCursor } from '../../src/schema/event-cursor.js';
 import { SEND } from '../chat/helpers.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
 
 const server: TestServer = await startTestServer();
@@ -45,7 +45,7 @@ const cases: Case[] = [
     name: 'task events',
     field: 'taskEvents',
     async prepare() {
-      const { user, token } = await seedUser(server.prisma);
+      const { user, token } = await seed(server).user().create();
       let count = 0;
       return {
         stream: `tasks:${user.id}`,
@@ -54,7 +54,7 @@ const cases: Case[] = [
         variables: {},
         change: async () => void (await server.data(CREATE_TASK, { token, variables: { name: `task ${(count += 1)}` } })),
         foreignCursor: async () => {
-          const other = await seedUser(server.prisma);
+          const other = await seed(server).user().create();
           await server.data(CREATE_TASK, { token: other.token, variables: { name: 'theirs' } });
           return (await logged(`tasks:${other.user.id}`))[0]!;
         },
@@ -65,7 +65,7 @@ const cases: Case[] = [
     name: 'chat messages',
     field: 'chatMessageAdded',
     async prepare() {
-      const { token } = await seedUser(server.prisma);
+      const { token } = await seed(server).user().create();
       const newSession = async () =>
         (await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token })).createChatSession.chatSession
           .id as string;
@@ -92,7 +92,7 @@ const cases: Case[] = [
     name: 'process executions',
     field: 'processExecutionUpdated',
     async prepare() {
-      const { token } = await seedUser(server.prisma, { role: 'admin' });
+      const { token } = await seed(server).user().admin().create();
       const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
       const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
       return {
@@ -116,7 +116,7 @@ const cases: Case[] = [
         },
         // The processes have one stream; a task stream's cursor is another's.
         foreignCursor: async () => {
-          const other = await seedUser(server.prisma);
+          const other = await seed(server).user().create();
           await server.data(CREATE_TASK, { token: other.token, variables: { name: 'theirs' } });
           return (await logged(`tasks:${other.user.id}`))[0]!;
         },

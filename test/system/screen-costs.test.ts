@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { operationCost } from '../../src/schema/cost.js';
 import { OPERATION_LIMITS } from '../../src/schema/operation-limits.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /**
@@ -70,7 +70,7 @@ describe('the screens a client shows', () => {
 
     beforeAll(async () => {
       server = await startTestServer();
-      const { user, token } = await seedUser(server.prisma, { role: 'admin' });
+      const { user, token } = await seed(server).user().admin().create();
       state.token = token;
       await server.prisma.$executeRawUnsafe(
         `INSERT INTO tasks (user_id, name, description, due_date_gregorian, due_date_jalali, date_added_jalali, priority, status, tags)

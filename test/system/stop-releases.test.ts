@@ -1,14 +1,14 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 describe('stopping the server', () => {
   it('closes every database connection it opened', async () => {
     const databaseUrl = await createTestDatabase();
     const server = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER: 'true' } });
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     await server.data('mutation { createTask(input: { name: "Touch every part" }) { task { id } } }', { token });
     await server.stop();
 

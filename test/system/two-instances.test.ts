@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { streamChannel } from '../../src/events/log.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** Two server instances on one database behave as one service, whichever carries their events. */
@@ -24,7 +24,7 @@ for (const transport of ['postgres', 'redis'] as const) {
       const redisUrl = transport === 'redis' ? (process.env.TEST_REDIS_URL ?? (redis = await startRedisServer()).url) : null;
       const env: Record<string, string> = redisUrl ? { REDIS_URL: redisUrl } : {};
       const [first, second] = await Promise.all([startTestServer({ databaseUrl, env }), startTestServer({ databaseUrl, env })]);
-      const { user, token } = await seedUser(first.prisma);
+      const { user, token } = await seed(first).user().create();
 
       const events = second.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>(
         'subscription { taskEvents { type task { name } } }',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { pageStatement } from '../../src/tasks/queries.js';
 
 const server = await startTestServer();
@@ -52,7 +52,7 @@ async function walk(token: string, variables: Record<string, unknown>, size: num
 }
 
 describe('ordering and cursors', async () => {
-  const { token } = await seedUser(server.prisma);
+  const { token } = await seed(server).user().create();
   // Ties on every key, and tasks without a due date, to prove cursors tie-break on the id.
   const seeds = [
     { name: 'e', priority: 'LOW', dueAt: '2030-01-03T00:00:00Z' },
@@ -120,7 +120,7 @@ describe('ordering and cursors', async () => {
 });
 
 describe('filters', async () => {
-  const { token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+  const { token } = await seed(server).user().inZone('Asia/Tehran').create();
   const now = Date.now();
   const inHours = (hours: number) => new Date(now + hours * 3_600_000).toISOString();
   const todayInTehran = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(now));
@@ -182,7 +182,7 @@ describe('filters', async () => {
   });
 
   it("never matches another user's tags", async () => {
-    const other = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const other = await seed(server).user().inZone('Asia/Tehran').create();
     await create(other.token, { name: 'Homestead chores', tags: ['HOMESTEAD', 'secret-tag'] });
     expect(await filtered({ search: 'home' })).toEqual(['overdue but done', 'overdue open']);
     expect(await filtered({ search: 'secret' })).toEqual([]);
@@ -247,7 +247,7 @@ describe('filters', async () => {
 
 describe('cost', () => {
   it('lists 100 tasks with their owner in at most two statements (the page, the owners), plus one for totalCount', async () => {
-    const { user, token } = await seedUser(server.prisma);
+    const { user, token } = await seed(server).user().create();
     await server.prisma.task.createMany({
       data: Array.from({ length: 100 }, (_, i) => ({ userId: user.id, name: `bulk ${i}`, dateAddedJalali: '1404-01-01T00:00:00' })),
     });
@@ -283,7 +283,7 @@ describe('cost', () => {
   });
 
   it('reads only the columns the selected fields need, and never a password or token hash', async () => {
-    const { user, token } = await seedUser(server.prisma);
+    const { user, token } = await seed(server).user().create();
     await server.prisma.task.create({
       data: { userId: user.id, name: 'columns', description: 'long text', dateAddedJalali: '1404-01-01T00:00:00' },
     });
@@ -303,7 +303,7 @@ describe('cost', () => {
   });
 
   it('adds no statement for a search, whatever the number of words or the page size', async () => {
-    const { user, token } = await seedUser(server.prisma);
+    const { user, token } = await seed(server).user().create();
     await server.prisma.task.createMany({
       data: Array.from({ length: 100 }, (_, i) => ({
         userId: user.id,
@@ -335,7 +335,7 @@ describe('cost', () => {
 
 describe('search index', () => {
   it('answers a search over 100k tasks from the trigram and tag indexes, including the case-insensitive tag lookup', async () => {
-    const { user } = await seedUser(server.prisma);
+    const { user } = await seed(server).user().create();
     await server.prisma.$executeRaw`
       INSERT INTO tasks (user_id, name, description, date_added_jalali, tags)
       SELECT ${user.id}::uuid, 'task number ' || n, 'description ' || md5(n::text), '1404-01-01T00:00:00', ARRAY['tag' || (n % 50)]

@@ -2,7 +2,7 @@
 // from one execution per event shared by subscribers that would compute the same answer), not
 // from a read per subscriber.
 import { describe, expect, it } from 'vitest';
-import { seedSession, seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription } from '../helpers/server.js';
 
 const server = await startTestServer();
@@ -31,8 +31,8 @@ async function untilLive(subscriptions: ReadonlyArray<Subscription<unknown>>, pr
 
 describe('a change delivered to many subscribers', () => {
   it('reads nothing again for them, whatever their selections', async () => {
-    const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
-    const other = await seedSession(server.prisma, user.id);
+    const { user, token } = await seed(server).user().inZone('Asia/Tehran').create();
+    const other = await seed(server).session(user.id);
     const documents = [
       'subscription { taskEvents { type task { id name status updatedAt } } }',
       'subscription { taskEvents { taskId task { name tags dueAt dueAtJalali isOverdue owner { username } } } }',
@@ -52,7 +52,7 @@ describe('a change delivered to many subscribers', () => {
   });
 
   it('gives each subscriber its own selection, and every one the same task', async () => {
-    const { token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const { token } = await seed(server).user().inZone('Asia/Tehran').create();
     const narrow = server.subscribe<{ taskEvents: any }>('subscription { taskEvents { type task { name } } }', { token });
     const wide = server.subscribe<{ taskEvents: any }>(
       'subscription { taskEvents { taskId task { name dueAtJalali owner { username } } } }',
@@ -75,7 +75,7 @@ describe('a change delivered to many subscribers', () => {
   });
 
   it('reads once per event what could not travel with it, for all subscribers', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const subscriptions = Array.from({ length: 4 }, () =>
       server.subscribe<{ taskEvents: any }>('subscription { taskEvents { task { name description } } }', { token }),
     );
@@ -93,8 +93,8 @@ describe('a change delivered to many subscribers', () => {
   });
 
   it('answers subscribers who may see different things differently', async () => {
-    const admin = await seedUser(server.prisma, { role: 'admin' });
-    const member = await seedUser(server.prisma);
+    const admin = await seed(server).user().admin().create();
+    const member = await seed(server).user().create();
     const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
     const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
     const query = 'subscription($id: ID) { processExecutionUpdated(processId: $id) { status execution { result } } }';

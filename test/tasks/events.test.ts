@@ -6,7 +6,7 @@ import { createPubSubSystem } from '../../src/pubsub/index.js';
 import { createTaskService, type TaskDomainEvent } from '../../src/tasks/service.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { startTestServer } from '../helpers/server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 
 const databaseUrl = await createTestDatabase();
 const server = await startTestServer({ databaseUrl });
@@ -63,7 +63,7 @@ async function subscribed(token: string) {
 
 describe('taskEvents', () => {
   it('streams created, updated, completed and deleted events of mutations to the owner', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const events = await subscribed(token);
 
     const created = await server.data<{ createTask: { task: { id: string } } }>(
@@ -94,8 +94,8 @@ describe('taskEvents', () => {
   });
 
   it('delivers changes made by another TaskService instance (the assistant, a process) and only to their owner', async () => {
-    const alice = await seedUser(server.prisma);
-    const bob = await seedUser(server.prisma);
+    const alice = await seed(server).user().create();
+    const bob = await seed(server).user().create();
     const aliceEvents = await subscribed(alice.token);
     const bobEvents = await subscribed(bob.token);
 
@@ -133,7 +133,7 @@ describe('taskEvents', () => {
   });
 
   it('calls local listeners after commit with the changed task', async () => {
-    const { user } = await seedUser(server.prisma);
+    const { user } = await seed(server).user().create();
     const seen: TaskDomainEvent[] = [];
     const stop = otherTasks.onEvent((event) => {
       seen.push(event);

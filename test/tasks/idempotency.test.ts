@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const databaseUrl = await createTestDatabase();
@@ -22,7 +22,7 @@ const countNamed = (name: string) => first.prisma.task.count({ where: { name } }
 
 describe('Idempotency-Key', () => {
   it('applies a retried mutation once and answers the retry, on another instance too, with the first outcome', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const key = randomUUID();
     const name = `once ${key}`;
     const original = await create(first, token, name, key);
@@ -38,7 +38,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers a retry after a lost answer with the outcome the client never received', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const key = randomUUID();
     const name = `lost ${key}`;
     // The request reaches the server, and the connection drops before any answer is read.
@@ -76,7 +76,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('replays a failed outcome too, and refuses the key for a different request with CONFLICT', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const key = randomUUID();
     const missing = Buffer.from(`Task:${randomUUID()}`).toString('base64');
     const DELETE = 'mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }';
@@ -96,8 +96,8 @@ describe('Idempotency-Key', () => {
   });
 
   it('keeps keys per user, and refuses a key without a session or a malformed one', async () => {
-    const alice = await seedUser(first.prisma);
-    const bob = await seedUser(first.prisma);
+    const alice = await seed(first).user().create();
+    const bob = await seed(first).user().create();
     const key = randomUUID();
     const name = `shared key ${key}`;
     const forAlice = await create(first, alice.token, name, key);
@@ -113,7 +113,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('forgets a key after the window: the same key then applies the request anew', async () => {
-    const { token, user } = await seedUser(first.prisma);
+    const { token, user } = await seed(first).user().create();
     const key = randomUUID();
     const name = `window ${key}`;
     await create(first, token, name, key);

@@ -4,7 +4,7 @@ import { toJalali } from '../../src/tasks/calendar.js';
 import { isOverdue } from '../../src/tasks/rules.js';
 import { createTaskService } from '../../src/tasks/service.js';
 import { startTestServer } from '../helpers/server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 
 const server = await startTestServer();
 
@@ -38,7 +38,7 @@ const rawIdOf = (globalId: string) => Buffer.from(globalId, 'base64').toString('
 
 describe('createTask', () => {
   it('creates a task with every field and renders its dates in both calendars', async () => {
-    const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const { user, token } = await seed(server).user().inZone('Asia/Tehran').create();
     const task = await createTask(token, {
       name: '  Write the report ',
       description: 'Quarterly numbers',
@@ -65,7 +65,7 @@ describe('createTask', () => {
   });
 
   it("renders Jalali fields in the viewer's zone while the stored columns stay in the service zone", async () => {
-    const { token } = await seedUser(server.prisma, { timeZone: 'America/New_York' });
+    const { token } = await seed(server).user().inZone('America/New_York').create();
     const task = await createTask(token, { name: 'Call', dueAt: '2025-12-17T22:30:00Z' });
     expect(task.dueAtJalali).toBe('1404-09-26T17:30:00');
     const row = await expectJalaliColumnsAgree(rawIdOf(task.id));
@@ -73,7 +73,7 @@ describe('createTask', () => {
   });
 
   it("accepts the due date as a Jalali date-time or a local date-time in the viewer's zone", async () => {
-    const { token } = await seedUser(server.prisma, { timeZone: 'America/New_York' });
+    const { token } = await seed(server).user().inZone('America/New_York').create();
     const jalali = await createTask(token, { name: 'A', dueAtJalali: '1404-09-27T07:30' });
     expect(jalali.dueAt).toBe('2025-12-18T12:30:00.000Z');
     expect(jalali.dueAtJalali).toBe('1404-09-27T07:30:00');
@@ -83,7 +83,7 @@ describe('createTask', () => {
   });
 
   it("reads a due date without a time (dueDate or dueAtJalali) as the end of that day, 23:59 in the viewer's zone", async () => {
-    const { token } = await seedUser(server.prisma, { timeZone: 'America/New_York' });
+    const { token } = await seed(server).user().inZone('America/New_York').create();
     const local = await createTask(token, { name: 'Local day', dueDate: '2025-12-18' });
     expect(local.dueAt).toBe('2025-12-19T04:59:00.000Z');
     expect(local.dueAtJalali).toBe('1404-09-27T23:59:00');
@@ -96,7 +96,7 @@ describe('createTask', () => {
   });
 
   it('does not count a task due today without a time as overdue (or past due) before the day is out', async () => {
-    const { user } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const { user } = await seed(server).user().inZone('Asia/Tehran').create();
     const actor = { id: user.id, timeZone: 'Asia/Tehran' };
     const lateEvening = new Date('2026-03-11T20:00:00Z'); // 23:30 in Tehran
     const tasks = createTaskService({
@@ -120,7 +120,7 @@ describe('createTask', () => {
   });
 
   it('sets completedAt when created completed; tags are never null', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const task = await createTask(token, { name: 'Done already', status: 'COMPLETED' });
     expect(task.completedAt).not.toBeNull();
     expect(task.tags).toEqual([]);
@@ -146,7 +146,7 @@ describe('bad input is refused with a coded error naming the field, and nothing 
   ];
   for (const [what, input, field] of cases) {
     it(`refuses ${what}`, async () => {
-      const { user, token } = await seedUser(server.prisma);
+      const { user, token } = await seed(server).user().create();
       const result = await server.graphql(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
         token,
         variables: { input },
@@ -157,7 +157,7 @@ describe('bad input is refused with a coded error naming the field, and nothing 
   }
 
   it('accepts the limits themselves (255-character name, 32 tags of 64 characters, 20,000-character description)', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const task = await createTask(token, {
       name: 'n'.repeat(255),
       description: 'd'.repeat(20_000),
@@ -167,7 +167,7 @@ describe('bad input is refused with a coded error naming the field, and nothing 
   });
 
   it('refuses an invalid DateTime', async () => {
-    const { user, token } = await seedUser(server.prisma);
+    const { user, token } = await seed(server).user().create();
     const result = await server.graphql(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
       token,
       variables: { input: { name: 'ok', dueAt: '2025-13-45T99:00:00Z' } },
@@ -178,7 +178,7 @@ describe('bad input is refused with a coded error naming the field, and nothing 
   });
 
   it('refuses an invalid update and leaves the task as it was', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const task = await createTask(token, { name: 'Keep me', tags: ['a'] });
     const result = await updateTask(token, { id: task.id, name: 'changed', tags: ['b', ''] });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.tags' });
@@ -191,7 +191,7 @@ describe('bad input is refused with a coded error naming the field, and nothing 
   });
 
   it('reports unknown ids as not found', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     for (const id of [
       'VGFzazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA=',
       'garbage',
@@ -205,7 +205,7 @@ describe('bad input is refused with a coded error naming the field, and nothing 
 
 describe('updateTask, completeTask, reopenTask, deleteTask', () => {
   it('changes only the fields given; null clears nullable ones', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const task = await createTask(token, {
       name: 'Plan',
       description: 'details',
@@ -234,7 +234,7 @@ describe('updateTask, completeTask, reopenTask, deleteTask', () => {
   });
 
   it('sets completedAt on completion, keeps it while completed, clears it when the task leaves that state', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const task = await createTask(token, { name: 'Finish' });
     const complete = await server.data<{ completeTask: { task: Record<string, any> } }>(
       `mutation($id: ID!) { completeTask(input: { id: $id }) { task { status completedAt completedAtJalali } } }`,
@@ -260,7 +260,7 @@ describe('updateTask, completeTask, reopenTask, deleteTask', () => {
   });
 
   it('deletes and returns the deleted ID; the task is gone afterwards', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const task = await createTask(token, { name: 'Temporary' });
     const deleted = await server.data<{ deleteTask: { deletedTaskId: string } }>(
       `mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`,
@@ -287,7 +287,7 @@ describe('updateTask, completeTask, reopenTask, deleteTask', () => {
   });
 
   it('exposes a task stored by the original Behflow with NULL tags as an empty list', async () => {
-    const { user, token } = await seedUser(server.prisma);
+    const { user, token } = await seed(server).user().create();
     const [inserted] = await server.prisma.$queryRaw<Array<{ task_id: string }>>`
       INSERT INTO tasks (user_id, name, date_added_jalali, tags) VALUES (${user.id}::uuid, 'legacy', '1404-01-01T00:00:00', NULL) RETURNING task_id`;
     const id = inserted!.task_id;

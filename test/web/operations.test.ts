@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { operationCost } from '../../src/schema/cost.js';
 import { PAGE_SIZES, TYPICAL_VARIABLES } from '../../web/src/graphql/usage.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -74,7 +74,7 @@ describe('the web app operations', () => {
     let token: string;
     beforeAll(async () => {
       server = await startTestServer();
-      ({ token } = await seedUser(server.prisma, { role: 'admin' }));
+      ({ token } = await seed(server).user().admin().create());
       await server.data('mutation { createTask(input: { name: "Write the report", tags: ["work"], priority: HIGH }) { task { id } } }', {
         token,
       });
