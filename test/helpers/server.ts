@@ -1,3 +1,4 @@
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 
 export type ExecutionResult<TData> = FormattedExecutionResult<TData, unknown>;
@@ -8,12 +9,27 @@ import type { PrismaClient } from '../../src/db/prisma.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
+import { unexpectedErrors } from './graphql.js';
 
-export interface GraphQLResponse<TData = Record<string, any>> {
+/** One error of a response, as the server formats it. */
+export interface GraphQLResponseError {
+  readonly message: string;
+  readonly path?: ReadonlyArray<string | number>;
+  readonly locations?: ReadonlyArray<{ line: number; column: number }>;
+  readonly extensions?: { readonly code?: string; readonly [key: string]: unknown };
+}
+
+export interface GraphQLResponse<TData = unknown> {
   readonly status: number;
   readonly data?: TData | null;
-  readonly errors?: ReadonlyArray<{ message: string; path?: unknown[]; extensions?: Record<string, any> }>;
+  readonly errors?: ReadonlyArray<GraphQLResponseError>;
 }
+
+/**
+ * A document written with the `graphql()` tag of test/gql (generated from schema.graphql by
+ * `npm run codegen:test`): it carries the types of its result and of its variables.
+ */
+export type TypedDocument<TData, TVariables> = DocumentTypeDecoration<TData, TVariables> & { toString(): string };
 
 export interface RequestOptions {
   readonly variables?: Record<string, unknown>;
@@ -21,6 +37,14 @@ export interface RequestOptions {
   readonly token?: string;
   readonly headers?: Record<string, string>;
 }
+
+/** The options of a typed document: its variables, required when the document requires some. */
+export type OperationOptions<TVariables> = Omit<RequestOptions, 'variables'> &
+  (Record<string, never> extends TVariables ? { readonly variables?: TVariables } : { readonly variables: TVariables });
+
+/** No options needed when the document takes no required variable. */
+type OptionsFor<TVariables> =
+  Record<string, never> extends TVariables ? [options?: OperationOptions<TVariables>] : [options: OperationOptions<TVariables>];
 
 /** Records the SQL statements Prisma sends while a piece of code runs. */
 export interface QueryRecorder {
@@ -34,13 +58,23 @@ export interface TestServer {
   readonly prisma: PrismaClient;
   readonly running: RunningServer;
   readonly queries: QueryRecorder;
-  /** POSTs an operation over HTTP. */
+  /**
+   * POSTs an operation over HTTP and returns the response as it came, errors included: for tests
+   * that expect errors (see `expectError`). The string form is for documents sent malformed or
+   * hostile on purpose; every other test writes its document with `graphql()`.
+   */
+  graphql<TData, TVariables>(
+    document: TypedDocument<TData, TVariables>,
+    ...options: OptionsFor<TVariables>
+  ): Promise<GraphQLResponse<TData>>;
   graphql<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
-  /** Like `graphql`, but fails the test on any error and returns `data`. */
+  /** Like `graphql`, but fails the test with the errors' codes and messages on any error, and returns `data`. */
+  data<TData, TVariables>(document: TypedDocument<TData, TVariables>, ...options: OptionsFor<TVariables>): Promise<TData>;
   data<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<TData>;
   /** A graphql-ws client on this server (closed after the file). */
   wsClient(options?: { token?: string; connectionParams?: Record<string, unknown> }): Client;
   /** Subscribes over graphql-ws and buffers what arrives. */
+  subscribe<TData, TVariables>(document: TypedDocument<TData, TVariables>, ...options: OptionsFor<TVariables>): Subscription<TData>;
   subscribe<TData = Record<string, any>>(query: string, options?: RequestOptions): Subscription<TData>;
   stop(): Promise<void>;
 }
@@ -97,7 +131,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const wsUrl = `ws://127.0.0.1:${running.port}/graphql`;
   const clients = new Set<Client>();
 
-  const graphql = async <TData>(query: string, request: RequestOptions = {}): Promise<GraphQLResponse<TData>> => {
+  const graphql = async <TData>(
+    document: TypedDocument<TData, never> | string,
+    request: RequestOptions = {},
+  ): Promise<GraphQLResponse<TData>> => {
+    const query = textOf(document);
     const response = await fetch(url, {
       method: 'POST',
       headers: {
@@ -153,14 +191,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         }
       },
     },
-    graphql,
-    async data(query, request) {
-      const result = await graphql(query, request);
-      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-      return result.data as never;
-    },
+    graphql: graphql as TestServer['graphql'],
+    data: (async (document: TypedDocument<unknown, never> | string, request?: RequestOptions) => {
+      const result = await graphql(document, request);
+      if (result.errors?.length) throw unexpectedErrors(result.errors);
+      if (result.data == null) throw new Error(`no data and no errors (HTTP ${result.status})`);
+      return result.data;
+    }) as TestServer['data'],
     wsClient,
-    subscribe<TData>(query: string, request: RequestOptions = {}): Subscription<TData> {
+    subscribe<TData>(document: TypedDocument<TData, never> | string, request: RequestOptions = {}): Subscription<TData> {
       const client = wsClient({ token: request.token });
       const pending: ExecutionResult<TData>[] = [];
       const waiters: Array<(result: ExecutionResult<TData>) => void> = [];
@@ -171,7 +210,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         resolveEnded({ code: close.code, reason: close.reason });
       });
       const unsubscribe = client.subscribe<TData>(
-        { query, variables: request.variables ?? {} },
+        { query: textOf(document), variables: request.variables ?? {} },
         {
           next: (result) => {
             const waiter = waiters.shift();
@@ -208,4 +247,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     stop,
   };
+}
+
+/** The text a document is sent as; a `graphql()` document missing from test/gql was never generated. */
+function textOf(document: TypedDocument<unknown, never> | string): string {
+  const text = String(document);
+  if (text === '[object Object]') throw new Error('this graphql() document has not been generated: run `npm run codegen:test`');
+  return text;
 }
