@@ -79,9 +79,12 @@ describe('assistant tools', () => {
       expect(definition.parameters).toEqual(expected);
       expect(definition.parameters).toMatchObject({ type: 'object', additionalProperties: false });
     }
-    const add = TOOL_DEFINITIONS.find((definition) => definition.name === 'add_task')!.parameters as any;
+    const add = TOOL_DEFINITIONS.find((definition) => definition.name === 'add_task')!.parameters as {
+      required: string[];
+      properties: { description: { anyOf: Array<{ maxLength?: number }> }; tags: { maxItems?: number } };
+    };
     expect(add.required).toEqual(['name']);
-    expect(add.properties.description.anyOf[0].maxLength).toBe(TASK_LIMITS.descriptionLength);
+    expect(add.properties.description.anyOf[0]!.maxLength).toBe(TASK_LIMITS.descriptionLength);
     expect(add.properties.tags.maxItems).toBe(TASK_LIMITS.tagCount);
   });
 });

@@ -27,7 +27,7 @@ describe('a database failure while a WebSocket connection starts', () => {
     expect(close).toMatchObject({ code: 1013, reason: 'Try again later' });
     expect(JSON.stringify(outcome)).not.toMatch(/auth_sessions|relation|prisma/i);
     const logged = lines
-      .map((line) => JSON.parse(line) as Record<string, any>)
+      .map((line) => JSON.parse(line) as { msg?: string; err?: unknown })
       .find((entry) => entry.msg === 'could not resolve the viewer of a WebSocket connection');
     expect(JSON.stringify(logged?.err)).toMatch(/auth_sessions/);
     expect(consoleError).not.toHaveBeenCalled();

@@ -2,16 +2,24 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
-import { SEND, type SentMessage } from './helpers.js';
+import { graphql, type ResultOf } from '../helpers/graphql.js';
+import { SEND } from './helpers.js';
 
 const server: TestServer = await startTestServer();
 
-const ADDED = `subscription($id: ID!) { chatMessageAdded(sessionId: $id) { type cursor message { id role content actions { tool outcome } session { id } } } }`;
-const STREAM = `subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { id role content } } }`;
+const ADDED = graphql(
+  `subscription SubscriptionsAdded($id: ID!) { chatMessageAdded(sessionId: $id) { type cursor message { id role content actions { tool outcome } session { id } } } }`,
+);
+const STREAM = graphql(
+  `subscription SubscriptionsStream($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { id role content } } }`,
+);
 
 async function newSession(token: string): Promise<string> {
-  const data = await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token });
-  return data.createChatSession.chatSession.id;
+  const data = await server.data(
+    graphql(`mutation SubscriptionsCreateChatSession { createChatSession(input: {}) { chatSession { id } } }`),
+    { token },
+  );
+  return data.createChatSession!.chatSession.id;
 }
 
 /**
@@ -47,8 +55,8 @@ async function drainToLastMessage<T>(
   while (messageIdOf((await subscription.next()).data as T) !== lastId);
 }
 
-const addedId = (data: any) => data.chatMessageAdded.message.id;
-const streamId = (data: any) => data.chatReplyStream.messageId;
+const addedId = (data: ResultOf<typeof ADDED>) => data.chatMessageAdded.message!.id;
+const streamId = (data: ResultOf<typeof STREAM>) => data.chatReplyStream.messageId;
 
 describe('chatMessageAdded', () => {
   it("delivers the user's message and the assistant's reply to every subscriber of the owner", async () => {
@@ -61,11 +69,11 @@ describe('chatMessageAdded', () => {
     await live(second, token, sessionId, addedId);
     await drainToLastMessage(first, sessionId, addedId);
 
-    const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
+    const sent = await server.data(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
     for (const subscription of [first, second]) {
       const user = (await subscription.next()).data!.chatMessageAdded.message;
       expect(user).toEqual({
-        id: sent.sendChatMessage.message.id,
+        id: sent.sendChatMessage!.message.id,
         role: 'USER',
         content: 'add buy bread tomorrow',
         actions: null,
@@ -90,7 +98,7 @@ describe('chatMessageAdded', () => {
     await server.data(SEND, { token, variables: { input: { content: 'hello from elsewhere', sessionId: other } } });
     await server.data(SEND, { token, variables: { input: { content: 'help', sessionId: watched } } });
     await server.running.chat.idle();
-    expect((await subscription.next()).data!.chatMessageAdded.message.content).toBe('help');
+    expect((await subscription.next()).data!.chatMessageAdded.message!.content).toBe('help');
     subscription.close();
   });
 });
@@ -104,12 +112,12 @@ describe('chatReplyStream', () => {
 
     await server.data(SEND, { token, variables: { input: { content: 'what can you do?', sessionId } } });
     const deltas: string[] = [];
-    let done: any;
+    let done: ResultOf<typeof STREAM>['chatReplyStream'] | undefined;
     while (!done) {
       const event = (await stream.next()).data!.chatReplyStream;
       if (event.kind === 'DELTA') {
         expect(event.messageId).toBeNull();
-        deltas.push(event.text);
+        deltas.push(event.text!);
       } else done = event;
     }
     expect(done.kind).toBe('DONE');
@@ -126,11 +134,13 @@ describe('chatReplyStream', () => {
 describe('the assistant acts through the task service', () => {
   it('fires task events when it changes tasks', async () => {
     const { token, user } = await seed(server).user().create();
-    const events = server.subscribe(`subscription { taskEvents { type task { name priority } } }`, { token });
+    const events = server.subscribe(graphql(`subscription SubscriptionsTaskEvents { taskEvents { type task { name priority } } }`), {
+      token,
+    });
     const sessionId = await newSession(token);
     // Prove the task subscription live with a task the API creates.
     for (let attempt = 0; events.pending.length === 0 && attempt < 50; attempt += 1) {
-      await server.data(`mutation { createTask(input: { name: "probe" }) { task { id } } }`, { token });
+      await server.data(graphql(`mutation SubscriptionsCreateTask { createTask(input: { name: "probe" }) { task { id } } }`), { token });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     events.pending.splice(0);

@@ -16,7 +16,7 @@ export interface GraphQLResponseError {
   readonly message: string;
   readonly path?: ReadonlyArray<string | number>;
   readonly locations?: ReadonlyArray<{ line: number; column: number }>;
-  readonly extensions?: { readonly code?: string; readonly [key: string]: unknown };
+  readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
 export interface GraphQLResponse<TData = unknown> {

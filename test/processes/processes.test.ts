@@ -3,6 +3,7 @@ import type { RescheduleOptions } from '../../src/tasks/service.js';
 import { toJalali } from '../../src/tasks/calendar.js';
 import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer({ env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
 const admin = await seed(server).user().admin().create();
@@ -12,17 +13,21 @@ const member = await seed(server).user().create();
 const rescheduleOverdueTasks = (options: Omit<RescheduleOptions, 'timeoutMs'>) =>
   server.running.tasks.rescheduleOverdue({ timeoutMs: 30_000, ...options });
 
-const RESCHEDULE = `query { automatedProcess(name: "reschedule_remaining_tasks") { id name triggerType isEnabled nextRunAt processConfig
-  schedule { hour minute timeZone expression } lastExecution { id } executions(first: 5) { totalCount edges { node { id status } } } } }`;
+const RESCHEDULE =
+  graphql(`query ProcessesReschedule { automatedProcess(name: "reschedule_remaining_tasks") { id name triggerType isEnabled nextRunAt processConfig
+  schedule { hour minute timeZone expression } lastExecution { id } executions(first: 5) { totalCount edges { node { id status } } } } }`);
 
 async function rescheduleProcessId(): Promise<string> {
-  const data = await server.data<{ automatedProcess: { id: string } }>(RESCHEDULE, { token: member.token });
-  return data.automatedProcess.id;
+  const data = await server.data(RESCHEDULE, { token: member.token });
+  return data.automatedProcess!.id;
 }
 
 describe('reading processes', () => {
   it('answers a selection of only __typename', async () => {
-    const data = await server.data('{ automatedProcess(name: "reschedule_remaining_tasks") { __typename } }', { token: member.token });
+    const data = await server.data(
+      graphql(`query ProcessesAutomatedProcess2 { automatedProcess(name: "reschedule_remaining_tasks") { __typename } }`),
+      { token: member.token },
+    );
     expect(data.automatedProcess).toEqual({ __typename: 'AutomatedProcess' });
   });
 
@@ -36,26 +41,51 @@ describe('reading processes', () => {
       processConfig: { include_statuses: ['pending', 'in_progress'], update_to_today: true },
     });
     // 07:30 Tehran is 04:00 UTC.
-    expect(new Date(data.automatedProcess.nextRunAt).toISOString()).toMatch(/T04:00:00\.000Z$/);
+    expect(new Date(data.automatedProcess!.nextRunAt!).toISOString()).toMatch(/T04:00:00\.000Z$/);
     const anonymous = await server.graphql(RESCHEDULE);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const list = await server.data(`query { automatedProcesses { totalCount edges { node { name } } } }`, { token: member.token });
-    expect(list.automatedProcesses.edges.map((edge: any) => edge.node.name)).toContain('reschedule_remaining_tasks');
+    const list = await server.data(
+      graphql(`query ProcessesAutomatedProcesses { automatedProcesses { totalCount edges { node { name } } } }`),
+      { token: member.token },
+    );
+    expect(list.automatedProcesses.edges.map((edge) => edge.node.name)).toContain('reschedule_remaining_tasks');
   });
 });
 
 describe('managing processes', () => {
-  const CREATE = `mutation($input: CreateAutomatedProcessInput!) { createAutomatedProcess(input: $input) { process { id name triggerType events isEnabled } } }`;
+  const CREATE = graphql(
+    `mutation ProcessesCreate($input: CreateAutomatedProcessInput!) { createAutomatedProcess(input: $input) { process { id name triggerType events isEnabled } } }`,
+  );
 
   it('is for administrators only', async () => {
     const id = await rescheduleProcessId();
-    for (const [query, input] of [
-      [CREATE, { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' }],
-      [`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, { id }],
-      [`mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { id } } }`, { id }],
-      [`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, { id }],
-    ] as const) {
-      const result = await server.graphql(query, { token: member.token, variables: { input } });
+    const token = member.token;
+    const attempts = [
+      () => server.graphql(CREATE, { token, variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } } }),
+      () =>
+        server.graphql(
+          graphql(
+            `mutation ProcessesRunAsMember($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+          ),
+          { token, variables: { input: { id } } },
+        ),
+      () =>
+        server.graphql(
+          graphql(
+            `mutation ProcessesDisableAsMember($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { id } } }`,
+          ),
+          { token, variables: { input: { id } } },
+        ),
+      () =>
+        server.graphql(
+          graphql(
+            `mutation ProcessesDeleteAsMember($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+          ),
+          { token, variables: { input: { id } } },
+        ),
+    ];
+    for (const attempt of attempts) {
+      const result = await attempt();
       expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     expect(await server.prisma.automatedProcessExecution.count()).toBe(0);
@@ -76,7 +106,9 @@ describe('managing processes', () => {
 
   it('validates the config against the implementation and the schedule', async () => {
     const id = await rescheduleProcessId();
-    const UPDATE = `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression timeZone } nextRunAt } } }`;
+    const UPDATE = graphql(
+      `mutation ProcessesUpdate($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression timeZone } nextRunAt } } }`,
+    );
     const badConfig = await server.graphql(UPDATE, {
       token: admin.token,
       variables: { input: { id, processConfig: { include_statuses: ['someday'] } } },
@@ -88,21 +120,29 @@ describe('managing processes', () => {
     });
     expect(badCron.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const unchanged = await server.data(RESCHEDULE, { token: admin.token });
-    expect(unchanged.automatedProcess.schedule.expression).toBe('30 7 * * *');
+    expect(unchanged.automatedProcess!.schedule!.expression).toBe('30 7 * * *');
   });
 
   it('creates, disables, enables and deletes an event-based process', async () => {
     // The default row stands in the way of creating one with the same (unique) name.
-    const existing = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { id } }`, { token: admin.token });
-    await server.data(`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, {
-      token: admin.token,
-      variables: { input: { id: existing.automatedProcess.id } },
-    });
+    const existing = await server.data(
+      graphql(`query ProcessesAutomatedProcess { automatedProcess(name: "repeat_recurring_tasks") { id } }`),
+      { token: admin.token },
+    );
+    await server.data(
+      graphql(
+        `mutation ProcessesDeleteAutomatedProcess($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+      ),
+      {
+        token: admin.token,
+        variables: { input: { id: existing.automatedProcess!.id } },
+      },
+    );
     const created = await server.data(CREATE, {
       token: admin.token,
       variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } },
     });
-    const process = created.createAutomatedProcess.process;
+    const process = created.createAutomatedProcess!.process;
     expect(process).toMatchObject({
       name: 'repeat_recurring_tasks',
       triggerType: 'EVENT_BASED',
@@ -110,20 +150,26 @@ describe('managing processes', () => {
       isEnabled: true,
     });
     const disabled = await server.data(
-      `mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      graphql(
+        `mutation ProcessesDisableAutomatedProcess($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      ),
       { token: admin.token, variables: { input: { id: process.id } } },
     );
-    expect(disabled.disableAutomatedProcess.process.isEnabled).toBe(false);
+    expect(disabled.disableAutomatedProcess!.process.isEnabled).toBe(false);
     const enabled = await server.data(
-      `mutation($input: EnableAutomatedProcessInput!) { enableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      graphql(
+        `mutation ProcessesEnableAutomatedProcess($input: EnableAutomatedProcessInput!) { enableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      ),
       { token: admin.token, variables: { input: { id: process.id } } },
     );
-    expect(enabled.enableAutomatedProcess.process.isEnabled).toBe(true);
+    expect(enabled.enableAutomatedProcess!.process.isEnabled).toBe(true);
     const deleted = await server.data(
-      `mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+      graphql(
+        `mutation ProcessesDeleteAutomatedProcess2($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+      ),
       { token: admin.token, variables: { input: { id: process.id } } },
     );
-    expect(deleted.deleteAutomatedProcess.deletedProcessId).toBe(process.id);
+    expect(deleted.deleteAutomatedProcess!.deletedProcessId).toBe(process.id);
     expect(await server.prisma.automatedProcess.count({ where: { name: 'repeat_recurring_tasks' } })).toBe(0);
   });
 });
@@ -132,33 +178,39 @@ describe('running a process', () => {
   it('returns the pending execution at once and streams every status change to subscribers', async () => {
     const id = await rescheduleProcessId();
     const subscription = server.subscribe(
-      `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status executionId execution { id triggeredBy } } }`,
+      graphql(
+        `subscription ProcessesProcessExecutionUpdated($processId: ID) { processExecutionUpdated(processId: $processId) { status executionId execution { id triggeredBy } } }`,
+      ),
       { token: member.token, variables: { processId: id } },
     );
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription reach the server
     const run = await server.data(
-      `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`,
+      graphql(
+        `mutation ProcessesRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`,
+      ),
       {
         token: admin.token,
         variables: { input: { id } },
       },
     );
-    expect(run.runAutomatedProcess.execution).toMatchObject({ status: 'PENDING', triggeredBy: 'MANUAL' });
+    expect(run.runAutomatedProcess!.execution).toMatchObject({ status: 'PENDING', triggeredBy: 'MANUAL' });
     const statuses: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const event = await subscription.next(10_000);
       expect(event.errors).toBeUndefined();
-      expect((event.data as any).processExecutionUpdated.executionId).toBe(run.runAutomatedProcess.execution.id);
-      statuses.push((event.data as any).processExecutionUpdated.status);
+      expect(event.data!.processExecutionUpdated.executionId).toBe(run.runAutomatedProcess!.execution.id);
+      statuses.push(event.data!.processExecutionUpdated.status!);
     }
     expect(statuses).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
     subscription.close();
 
-    const HISTORY = `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { edges { node { id status duration result errorMessage startedAt completedAt } } } }`;
-    const variables = { filter: { process: id, status: ['COMPLETED'] } };
+    const HISTORY = graphql(
+      `query ProcessesHistory($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { edges { node { id status duration result errorMessage startedAt completedAt } } } }`,
+    );
+    const variables = { filter: { process: id, status: ['COMPLETED' as const] } };
     const history = await server.data(HISTORY, { token: admin.token, variables });
-    const execution = history.processExecutions.edges[0].node;
-    expect(execution.id).toBe(run.runAutomatedProcess.execution.id);
+    const execution = history.processExecutions.edges[0]!.node;
+    expect(execution.id).toBe(run.runAutomatedProcess!.execution.id);
     expect(execution.result).toMatchObject({
       success: true,
       tasks_found: expect.any(Number),
@@ -168,7 +220,7 @@ describe('running a process', () => {
     expect(execution.duration).toBeGreaterThanOrEqual(0);
 
     // The result names users' tasks: a member sees the run, not what it reported.
-    const seenByMember = (await server.data(HISTORY, { token: member.token, variables })).processExecutions.edges[0].node;
+    const seenByMember = (await server.data(HISTORY, { token: member.token, variables })).processExecutions.edges[0]!.node;
     expect(seenByMember).toEqual({ ...execution, result: null, errorMessage: null });
   });
 });
@@ -295,7 +347,10 @@ describe('crash recovery', () => {
         leaseExpiresAt: new Date(Date.now() + 600_000),
       },
     });
-    const subscription = server.subscribe(`subscription { processExecutionUpdated { status executionId } }`, { token: member.token });
+    const subscription = server.subscribe(
+      graphql(`subscription ProcessesProcessExecutionUpdated2 { processExecutionUpdated { status executionId } }`),
+      { token: member.token },
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const recovered = await server.running.processes.failAbandonedExecutions();
     expect(recovered).toBe(1);
@@ -305,7 +360,7 @@ describe('crash recovery', () => {
     expect(after.completedAt).not.toBeNull();
     expect((await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: alive.id } })).status).toBe('running');
     const event = await subscription.next(5_000);
-    expect((event.data as any).processExecutionUpdated.status).toBe('FAILED');
+    expect(event.data!.processExecutionUpdated.status).toBe('FAILED');
     subscription.close();
     await server.prisma.automatedProcessExecution.delete({ where: { id: alive.id } });
   });

@@ -6,6 +6,7 @@ import { createTestDatabase } from '../helpers/database.js';
 import { captureLogs } from '../helpers/logs.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 // Two server instances, each with its own scheduler, on one database, sharing one clock.
 const databaseUrl = await createTestDatabase();
@@ -65,7 +66,9 @@ describe('the scheduler with two instances on one database', () => {
   it('records a slot that comes while a run is going as skipped, on one instance, and tells subscribers', async () => {
     const member = await seed(first).user().create();
     const subscription = second.subscribe(
-      `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status execution { skipReason } } }`,
+      graphql(
+        `subscription SchedulerProcessExecutionUpdated($processId: ID) { processExecutionUpdated(processId: $processId) { status execution { skipReason } } }`,
+      ),
       {
         token: member.token,
         variables: { processId: globalId },
@@ -81,13 +84,15 @@ describe('the scheduler with two instances on one database', () => {
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE tasks IN EXCLUSIVE MODE');
     const manual = await first.data(
-      `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+      graphql(
+        `mutation SchedulerRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+      ),
       {
         token: admin.token,
         variables: { input: { id: globalId } },
       },
     );
-    const manualId = Buffer.from(manual.runAutomatedProcess.execution.id, 'base64').toString().split(':')[1]!;
+    const manualId = Buffer.from(manual.runAutomatedProcess!.execution.id, 'base64').toString().split(':')[1]!;
     try {
       await eventually(
         () => first.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: manualId } }),
@@ -115,10 +120,10 @@ describe('the scheduler with two instances on one database', () => {
       expect(skipped.map((outcome) => [outcome.executionId, outcome.skipReason])).toEqual([[rows[0]!.id, 'previous_run_active']]);
 
       const event = await eventually(
-        () => subscription.pending.find((result) => (result.data as any)?.processExecutionUpdated.status === 'SKIPPED'),
+        () => subscription.pending.find((result) => result.data?.processExecutionUpdated.status === 'SKIPPED'),
         (found) => found !== undefined,
       );
-      expect((event!.data as any).processExecutionUpdated.execution).toEqual({ skipReason: 'PREVIOUS_RUN_ACTIVE' });
+      expect(event!.data!.processExecutionUpdated.execution).toEqual({ skipReason: 'PREVIOUS_RUN_ACTIVE' });
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();
@@ -141,10 +146,12 @@ describe('the scheduler with two instances on one database', () => {
     );
     const editedAt = Date.now();
     const edited = await first.data(
-      `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression } } } }`,
+      graphql(
+        `mutation SchedulerUpdateAutomatedProcess($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression } } } }`,
+      ),
       { token: admin.token, variables: { input: { id: globalId, schedule: { cron: '* * * * * *', timeZone: 'America/New_York' } } } },
     );
-    expect(edited.updateAutomatedProcess.process.schedule.expression).toBe('* * * * * *');
+    expect(edited.updateAutomatedProcess!.process.schedule!.expression).toBe('* * * * * *');
     await eventually(
       () => scheduled.filter((outcome) => outcome.status === 'completed').length,
       (count) => count >= 4,
@@ -152,7 +159,9 @@ describe('the scheduler with two instances on one database', () => {
     );
 
     await first.data(
-      `mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      graphql(
+        `mutation SchedulerDisableAutomatedProcess($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      ),
       {
         token: admin.token,
         variables: { input: { id: globalId } },

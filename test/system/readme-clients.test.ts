@@ -3,6 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { ApolloClient } from '@apollo/client/core';
+import type { Client as UrqlClient } from '@urql/core';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -40,9 +42,9 @@ interface Adapter {
 }
 
 /** Drives a client the way its library is used: Apollo's `query`/`subscribe`, urql's `query().toPromise()`/`subscription().subscribe`. */
-async function adapt(client: any): Promise<Adapter> {
+async function adapt(client: ApolloClient<unknown> | UrqlClient): Promise<Adapter> {
   const { gql } = await import('@apollo/client/core');
-  if (typeof client.watchQuery === 'function') {
+  if ('watchQuery' in client) {
     return {
       query: async (query) => (await client.query({ query: gql(query), fetchPolicy: 'no-cache' })).data,
       subscribe: (query, next, fail) =>

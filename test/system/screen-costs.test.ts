@@ -41,6 +41,16 @@ const HOSTILE: Record<string, string> = {
   'thousands of IDs': `{ nodes(ids: [${ids(6_000, (index) => `"${globalId('Task', String(index))}"`).join(', ')}]) { id } }`,
 };
 
+/** The parts of the screens' answers these checks read (the documents are the fixtures' text). */
+interface ScreenData {
+  tasks: { edges: Array<{ node: { owner: { username: string } } }> };
+  task: { id: string };
+  chatSessions: { edges: Array<{ node: { messages: { edges: Array<{ node: { actions: unknown[] } }> } } }> };
+  chatSession: { messages: { nodes: unknown[] } };
+  processExecutions: { edges: unknown[] };
+  automatedProcesses: { nodes: unknown[] };
+}
+
 describe('the screens a client shows', () => {
   it('are valid and within every limit; the hostile documents are not', () => {
     const priced = screens.map(({ name, document }) => {
@@ -114,35 +124,35 @@ describe('the screens a client shows', () => {
 
     const run = (name: string, extra: Record<string, unknown> = {}) => {
       const screen = screens.find((candidate) => candidate.name === name)!;
-      return server.graphql<any>(screen.source, { token: state.token, variables: { ...variables[name], ...extra } });
+      return server.graphql<ScreenData>(screen.source, { token: state.token, variables: { ...variables[name], ...extra } });
     };
 
     it('answers the task board of 100 and a task’s dialog in full', async () => {
       const board = await run('TaskBoard');
       expect(board.errors).toBeUndefined();
-      expect(board.data.tasks.edges).toHaveLength(100);
-      expect(board.data.tasks.edges[0].node.owner.username).toBeTruthy();
+      expect(board.data!.tasks.edges).toHaveLength(100);
+      expect(board.data!.tasks.edges[0]!.node.owner.username).toBeTruthy();
       const detail = await run('TaskDetail', { id: state.taskId });
       expect(detail.errors).toBeUndefined();
-      expect(detail.data.task.id).toBe(state.taskId);
+      expect(detail.data!.task.id).toBe(state.taskId);
     });
 
     it('answers the chat sidebar of 20 sessions with their last 50 messages and actions, and a conversation of 100', async () => {
       const sidebar = await run('ChatSidebar');
       expect(sidebar.errors).toBeUndefined();
-      expect(sidebar.data.chatSessions.edges).toHaveLength(20);
-      for (const { node } of sidebar.data.chatSessions.edges) expect(node.messages.edges).toHaveLength(50);
-      expect(sidebar.data.chatSessions.edges[0].node.messages.edges[49].node.actions).toHaveLength(3);
+      expect(sidebar.data!.chatSessions.edges).toHaveLength(20);
+      for (const { node } of sidebar.data!.chatSessions.edges) expect(node.messages.edges).toHaveLength(50);
+      expect(sidebar.data!.chatSessions.edges[0]!.node.messages.edges[49]!.node.actions).toHaveLength(3);
       const thread = await run('ChatThread', { id: state.sessionId });
       expect(thread.errors).toBeUndefined();
-      expect(thread.data.chatSession.messages.nodes).toHaveLength(100);
+      expect(thread.data!.chatSession.messages.nodes).toHaveLength(100);
     });
 
     it('answers the processes page', async () => {
       const admin = await run('ProcessAdmin');
       expect(admin.errors).toBeUndefined();
-      expect(admin.data.processExecutions.edges).toHaveLength(50);
-      expect(admin.data.automatedProcesses.nodes.length).toBeGreaterThanOrEqual(2);
+      expect(admin.data!.processExecutions.edges).toHaveLength(50);
+      expect(admin.data!.automatedProcesses.nodes.length).toBeGreaterThanOrEqual(2);
     });
 
     it('refuses every hostile document before running a statement', async () => {

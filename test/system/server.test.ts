@@ -16,7 +16,7 @@ describe('HTTP endpoint', () => {
   it('reports itself alive on /health and ready on /ready with the database reachable and migrated', async () => {
     const response = await fetch(`${server.origin}/health`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, any>;
+    const body = (await response.json()) as { status: string; time: string };
     expect(body).toMatchObject({ status: 'ok' });
     expect(Date.parse(body.time)).not.toBeNaN();
     const ready = await fetch(`${server.origin}/ready`);

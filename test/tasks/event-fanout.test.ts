@@ -3,11 +3,12 @@
 // from a read per subscriber.
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
-import { startTestServer, type Subscription } from '../helpers/server.js';
+import { startTestServer, type Subscription, type TypedDocument } from '../helpers/server.js';
+import { graphql, type ResultOf } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 
-const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`;
+const CREATE = graphql(`mutation EventFanoutCreate($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`);
 
 /** Sends `probe` until every subscription has seen an event from it (they are live), then drops what arrived. */
 async function untilLive(subscriptions: ReadonlyArray<Subscription<unknown>>, probe: () => Promise<unknown>) {
@@ -33,12 +34,12 @@ describe('a change delivered to many subscribers', () => {
   it('reads nothing again for them, whatever their selections', async () => {
     const { user, token } = await seed(server).user().inZone('Asia/Tehran').create();
     const other = await seed(server).session(user.id);
-    const documents = [
-      'subscription { taskEvents { type task { id name status updatedAt } } }',
-      'subscription { taskEvents { taskId task { name tags dueAt dueAtJalali isOverdue owner { username } } } }',
+    const documents: Array<TypedDocument<unknown, Record<string, never>>> = [
+      graphql(`subscription EventFanoutStatus { taskEvents { type task { id name status updatedAt } } }`),
+      graphql(`subscription EventFanoutDates { taskEvents { taskId task { name tags dueAt dueAtJalali isOverdue owner { username } } } }`),
     ];
     const subscriptions = [token, token, other.token, other.token].flatMap((session) =>
-      documents.map((query) => server.subscribe<{ taskEvents: any }>(query, { token: session })),
+      documents.map((query) => server.subscribe(query, { token: session })),
     );
     await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
 
@@ -53,22 +54,22 @@ describe('a change delivered to many subscribers', () => {
 
   it('gives each subscriber its own selection, and every one the same task', async () => {
     const { token } = await seed(server).user().inZone('Asia/Tehran').create();
-    const narrow = server.subscribe<{ taskEvents: any }>('subscription { taskEvents { type task { name } } }', { token });
-    const wide = server.subscribe<{ taskEvents: any }>(
-      'subscription { taskEvents { taskId task { name dueAtJalali owner { username } } } }',
+    const narrow = server.subscribe(graphql(`subscription EventFanoutTaskEvents { taskEvents { type task { name } } }`), { token });
+    const wide = server.subscribe(
+      graphql(`subscription EventFanoutTaskEvents2 { taskEvents { taskId task { name dueAtJalali owner { username } } } }`),
       { token },
     );
     await untilLive([narrow, wide], () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
-    const created = await server.data<{ createTask: { task: { id: string; dueAtJalali: string } } }>(
-      `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id dueAtJalali } } }`,
+    const created = await server.data(
+      graphql(`mutation EventFanoutCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { id dueAtJalali } } }`),
       { token, variables: { input: { name: 'Shapes', dueDate: '2031-01-02T10:00' } } },
     );
-    expect(created.createTask.task.dueAtJalali).toMatch(/^1409-10-\d\dT10:00:00$/);
+    expect(created.createTask!.task.dueAtJalali).toMatch(/^1409-10-\d\dT10:00:00$/);
     expect((await narrow.next()).data).toEqual({ taskEvents: { type: 'CREATED', task: { name: 'Shapes' } } });
     const event = (await wide.next()).data!.taskEvents;
     expect(event).toEqual({
-      taskId: created.createTask.task.id,
-      task: { name: 'Shapes', dueAtJalali: created.createTask.task.dueAtJalali, owner: { username: expect.any(String) } },
+      taskId: created.createTask!.task.id,
+      task: { name: 'Shapes', dueAtJalali: created.createTask!.task.dueAtJalali, owner: { username: expect.any(String) } },
     });
     narrow.close();
     wide.close();
@@ -77,7 +78,7 @@ describe('a change delivered to many subscribers', () => {
   it('reads once per event what could not travel with it, for all subscribers', async () => {
     const { token } = await seed(server).user().create();
     const subscriptions = Array.from({ length: 4 }, () =>
-      server.subscribe<{ taskEvents: any }>('subscription { taskEvents { task { name description } } }', { token }),
+      server.subscribe(graphql(`subscription EventFanoutTaskEvents3 { taskEvents { task { name description } } }`), { token }),
     );
     await untilLive(subscriptions, () => server.data(CREATE, { token, variables: { input: { name: 'warm-up' } } }));
     const description = 'long '.repeat(3_000);
@@ -97,16 +98,21 @@ describe('a change delivered to many subscribers', () => {
     const member = await seed(server).user().create();
     const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
     const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
-    const query = 'subscription($id: ID) { processExecutionUpdated(processId: $id) { status execution { result } } }';
-    const [asAdmin, asMember] = [admin, member].map((user) =>
-      server.subscribe<{ processExecutionUpdated: any }>(query, { token: user.token, variables: { id: processId } }),
+    const query = graphql(
+      `subscription EventFanoutExecutions($id: ID) { processExecutionUpdated(processId: $id) { status execution { result } } }`,
     );
+    const [asAdmin, asMember] = [admin, member].map((user) => server.subscribe(query, { token: user.token, variables: { id: processId } }));
     const run = () =>
-      server.data(`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, {
-        token: admin.token,
-        variables: { input: { id: processId } },
-      });
-    const completed = async (subscription: Subscription<{ processExecutionUpdated: any }>) => {
+      server.data(
+        graphql(
+          `mutation EventFanoutRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+        ),
+        {
+          token: admin.token,
+          variables: { input: { id: processId } },
+        },
+      );
+    const completed = async (subscription: Subscription<ResultOf<typeof query>>) => {
       for (;;) {
         const event = (await subscription.next(10_000)).data!.processExecutionUpdated;
         if (event.status === 'COMPLETED') return event;
@@ -116,8 +122,8 @@ describe('a change delivered to many subscribers', () => {
     await Promise.all([completed(asAdmin!), completed(asMember!)]);
     await run();
     const [forAdmin, forMember] = await Promise.all([completed(asAdmin!), completed(asMember!)]);
-    expect(forAdmin.execution.result).toMatchObject({ success: true });
-    expect(forMember.execution.result).toBeNull();
+    expect(forAdmin.execution!.result).toMatchObject({ success: true });
+    expect(forMember.execution!.result).toBeNull();
     asAdmin!.close();
     asMember!.close();
   });
