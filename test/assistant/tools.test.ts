@@ -10,6 +10,7 @@ import { TASK_LIMITS } from '../../src/tasks/rules.js';
 import { createTaskService } from '../../src/tasks/service.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 const logger = createLogger('silent');
@@ -37,12 +38,15 @@ describe('assistant tools', () => {
     const tags = Array.from({ length: TASK_LIMITS.tagCount }, (_, index) => `Tag${index}`);
     const added = await tools.run('add_task', { name: 'Long one', description, tags: ['#Home', ...tags.slice(1)] });
     expect(added.ok).toBe(true);
-    const viaApi = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { tags } } }`, {
-      token,
-      variables: { input: { name: 'Same via API', description, tags: ['Home', ...tags.slice(1)] } },
-    });
-    expect((added as { result: { task: { tags: string[] } } }).result.task.tags).toEqual(viaApi.createTask.task.tags);
-    expect(viaApi.createTask.task.tags[0]).toBe('Home');
+    const viaApi = await server.data(
+      graphql(`mutation ToolsCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { tags } } }`),
+      {
+        token,
+        variables: { input: { name: 'Same via API', description, tags: ['Home', ...tags.slice(1)] } },
+      },
+    );
+    expect((added as { result: { task: { tags: string[] } } }).result.task.tags).toEqual(viaApi.createTask!.task.tags);
+    expect(viaApi.createTask!.task.tags[0]).toBe('Home');
   });
 
   it("refuse what the service refuses, in the tools' own terms, never naming an API argument path", async () => {

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import type { PrismaClient } from '../../src/db/prisma.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const DAY = 86_400_000;
 const ENV = {
@@ -70,7 +71,9 @@ describe('auth housekeeping', () => {
       new Set([rows.loginInsideWindow, rows.registerInsideWindow]),
     );
     // The live session is untouched and still signs its user in.
-    expect((await server.graphql('{ me { id } }', { token })).data).toMatchObject({ me: { id: expect.any(String) } });
+    expect((await server.graphql(graphql(`query HousekeepingMe { me { id } }`), { token })).data).toMatchObject({
+      me: { id: expect.any(String) },
+    });
 
     // Idempotent: a second run (as by another instance) finds nothing more of these.
     await pruneAuthRecords(server.prisma, config);

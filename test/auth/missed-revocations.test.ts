@@ -7,6 +7,7 @@ import type { BehflowPubSub } from '../../src/pubsub/index.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /*
  * A revocation is announced with a PostgreSQL notification; one sent while an instance's
@@ -120,7 +121,7 @@ describe('a revocation whose notification was lost', () => {
     const live = await liveHeartbeat(second, token);
 
     await dropListeners(databaseUrl);
-    await first.data('mutation { logoutEverywhere { revokedSessions } }', { token });
+    await first.data(graphql(`mutation MissedRevocationsLogoutEverywhere { logoutEverywhere { revokedSessions } }`), { token });
 
     await expectEndedBySession(live);
   });

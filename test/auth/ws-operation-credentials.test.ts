@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * Over graphql-ws, a connection without credentials may still run signed-in operations whose
@@ -36,7 +37,10 @@ describe('credentials in an operation’s extensions over graphql-ws', () => {
     const alice = await seed(server).user().create();
     const stream = subscribeWithHeaders({ authorization: `Bearer ${alice.token}` });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await server.data(`mutation { createTask(input: { name: "Seen through extensions" }) { task { id } } }`, { token: alice.token });
+    await server.data(
+      graphql(`mutation WsOperationCredentialsCreateTask { createTask(input: { name: "Seen through extensions" }) { task { id } } }`),
+      { token: alice.token },
+    );
     await stream.first;
     expect(stream.results).toEqual([{ data: { taskEvents: { type: 'CREATED', task: { name: 'Seen through extensions' } } } }]);
     stream.unsubscribe();

@@ -5,6 +5,7 @@ import { createTestDatabase } from '../helpers/database.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { converse } from './helpers.js';
+import { graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const first = await startTestServer({ databaseUrl });
@@ -13,10 +14,13 @@ const second = await startTestServer({ databaseUrl });
 async function userWith(names: string[]) {
   const seeded = await seed(first).user().inZone('Asia/Tehran').create();
   for (const name of names)
-    await first.data(`mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }`, {
-      token: seeded.token,
-      variables: { name },
-    });
+    await first.data(
+      graphql(`mutation AssistantFollowUpsCreateTask($name: String!) { createTask(input: { name: $name }) { task { id } } }`),
+      {
+        token: seeded.token,
+        variables: { name },
+      },
+    );
   return seeded;
 }
 

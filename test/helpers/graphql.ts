@@ -2,8 +2,8 @@ import { expect } from 'vitest';
 import type { GraphQLResponse, GraphQLResponseError } from './server.js';
 
 /**
- * The typed document tag: a document written as `graphql(`query Name { … }`)` in a test file
- * is checked against schema.graphql, and its variables and result are typed, by the code that
+ * The typed document tag: a document written with it in a test file (a named operation in a
+ * template literal) is checked against schema.graphql, and its variables and result are typed, by the code that
  * `npm run codegen:test` generates in test/gql (run at install). Operation names are unique
  * across the tests; a document takes no `${…}` (share fields with a fragment instead).
  */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/db/embedded.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** One sample of the Prometheus text: the value of `name{labels}` (labels in any order), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -28,14 +29,18 @@ describe('/metrics', () => {
 
   it('counts operations by name, type and outcome with latency histograms, and errors by code', async () => {
     const { token } = await seed(server).user().create();
-    await server.data('query MetricsMe { me { id } }', { token });
-    await server.data('query MetricsMe { me { id } }', { token });
-    const refused = await server.graphql('mutation MetricsCreate($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
-      token,
-      variables: { input: { name: '' } },
-    });
+    const me = graphql(`query MetricsMe { me { id } }`);
+    await server.data(me, { token });
+    await server.data(me, { token });
+    const refused = await server.graphql(
+      graphql(`mutation MetricsCreate($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`),
+      {
+        token,
+        variables: { input: { name: '' } },
+      },
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const anonymous = await server.graphql('query MetricsAnonymous { me { id } }');
+    const anonymous = await server.graphql(graphql(`query MetricsAnonymous { me { id } }`));
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const invalid = await server.graphql('query MetricsInvalid { noSuchField }');
     expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -72,7 +77,7 @@ describe('/metrics', () => {
   it('reports open WebSockets and subscriptions, the pool, events published, received and delivered', async () => {
     const { token } = await seed(server).user().create();
     const before = (await scrape(`${server.origin}/metrics`)).text;
-    const subscription = server.subscribe<{ taskEvents: { type: string } }>('subscription MetricsTaskEvents { taskEvents { type } }', {
+    const subscription = server.subscribe(graphql(`subscription MetricsTaskEvents { taskEvents { type } }`), {
       token,
     });
     await expect
@@ -82,7 +87,7 @@ describe('/metrics', () => {
         }),
       )
       .toBe(1);
-    await server.data('mutation { createTask(input: { name: "Counted" }) { task { id } } }', { token });
+    await server.data(graphql(`mutation MetricsCreateTask { createTask(input: { name: "Counted" }) { task { id } } }`), { token });
     expect((await subscription.next()).data?.taskEvents.type).toBeDefined();
 
     const during = (await scrape(`${server.origin}/metrics`)).text;
@@ -116,10 +121,15 @@ describe('/metrics', () => {
     const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
     const labels = { process: 'reschedule_remaining_tasks', outcome: 'completed' };
     const before = sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_process_runs_total', labels) ?? 0;
-    await server.data('mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }', {
-      token: admin.token,
-      variables: { input: { id: processId } },
-    });
+    await server.data(
+      graphql(
+        `mutation MetricsRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+      ),
+      {
+        token: admin.token,
+        variables: { input: { id: processId } },
+      },
+    );
     await expect
       .poll(async () => sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_process_runs_total', labels), { timeout: 10_000 })
       .toBe(before + 1);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { converse } from '../chat/helpers.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 
@@ -15,7 +16,9 @@ describe('chat across users', () => {
     const token = intruder.token;
 
     const reads = await server.data(
-      `query($id: ID!, $message: ID!) { chatSession(id: $id) { id } node(id: $id) { id } message: node(id: $message) { id } nodes(ids: [$id, $message]) { id } chatSessions(filter: { includeArchived: true }) { totalCount edges { node { id } } } }`,
+      graphql(
+        `query CrossUserChatChatSession($id: ID!, $message: ID!) { chatSession(id: $id) { id } node(id: $id) { id } message: node(id: $message) { id } nodes(ids: [$id, $message]) { id } chatSessions(filter: { includeArchived: true }) { totalCount edges { node { id } } } }`,
+      ),
       { token, variables: { id: sessionId, message: reply.id } },
     );
     expect(reads).toEqual({
@@ -61,10 +64,13 @@ describe('chat across users', () => {
     }
 
     // The owner's session is untouched.
-    const after = await server.data(`query($id: ID!) { chatSession(id: $id) { title isActive messageCount } }`, {
-      token: owner.token,
-      variables: { id: sessionId },
-    });
+    const after = await server.data(
+      graphql(`query CrossUserChatChatSession2($id: ID!) { chatSession(id: $id) { title isActive messageCount } }`),
+      {
+        token: owner.token,
+        variables: { id: sessionId },
+      },
+    );
     expect(after.chatSession).toEqual({ title: 'hello', isActive: true, messageCount: 2 });
   });
 
@@ -72,10 +78,13 @@ describe('chat across users', () => {
     const owner = await seed(server).user().create();
     const other = await seed(server).user().create();
     const { sessionId: othersSession } = await converse(server, other.token, 'hello');
-    const mine = server.subscribe(`subscription($id: ID!) { chatMessageAdded(sessionId: $id) { message { content } } }`, {
-      token: owner.token,
-      variables: { id: othersSession },
-    });
+    const mine = server.subscribe(
+      graphql(`subscription CrossUserChatChatMessageAdded($id: ID!) { chatMessageAdded(sessionId: $id) { message { content } } }`),
+      {
+        token: owner.token,
+        variables: { id: othersSession },
+      },
+    );
     expect((await mine.next()).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     await converse(server, other.token, 'help', othersSession);
     expect(mine.pending).toEqual([]);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** The codes README's "Errors" list documents. */
 const DOCUMENTED_CODES = [
@@ -25,7 +26,7 @@ const DOCUMENTED_CODES = [
 
 const server = await startTestServer();
 const { token } = await seed(server).user().create();
-await server.data('mutation { createChatSession(input: {}) { chatSession { id } } }', { token });
+await server.data(graphql(`mutation ErrorContractCreateChatSession { createChatSession(input: {}) { chatSession { id } } }`), { token });
 
 /** Client text long enough that any echo of it shows; each case puts it somewhere. */
 const HOSTILE = `Q${'x'.repeat(30_000)}`;

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** Every log line at error level or worse the server writes. */
 const errorLines: string[] = [];
@@ -73,7 +74,7 @@ describe('process IDs that name no process answer like a missing process', () =>
   }
 
   it('a missing process is null through node(id:) and nodes(ids:)', async () => {
-    const data = await server.data(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id, $id]) { id } }`, {
+    const data = await server.data(graphql(`query MalformedIdsNode($id: ID!) { node(id: $id) { id } nodes(ids: [$id, $id]) { id } }`), {
       token: admin.token,
       variables: { id: missingProcess },
     });
@@ -93,7 +94,7 @@ describe('node(id:) and nodes(ids:) with IDs that name no object give null', () 
   ];
   for (const [what, id] of nothing) {
     it(what, async () => {
-      const result = await server.graphql(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, {
+      const result = await server.graphql(graphql(`query MalformedIdsNode2($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`), {
         token: admin.token,
         variables: { id },
       });
@@ -106,7 +107,7 @@ describe('node(id:) and nodes(ids:) with IDs that name no object give null', () 
       data: { name: `ids-${randomUUID()}`, triggerType: 'manual', isEnabled: false },
     });
     const id = globalId('AutomatedProcess', process.id);
-    const data = await server.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+    const data = await server.data(graphql(`query MalformedIdsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
       token: admin.token,
       variables: { ids: ['!!', id, globalId('NoSuchType', 'x')] },
     });
@@ -117,7 +118,10 @@ describe('node(id:) and nodes(ids:) with IDs that name no object give null', () 
 describe('nodes(ids:) loads at most 100 objects', () => {
   it('refuses 101 IDs with BAD_USER_INPUT naming ids', async () => {
     const ids = Array.from({ length: 101 }, () => globalId('Task', randomUUID()));
-    const result = await server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } });
+    const result = await server.graphql(graphql(`query MalformedIdsNodes2($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
+      token: admin.token,
+      variables: { ids },
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
     expect(result.data).toBeNull();
   });
@@ -126,24 +130,26 @@ describe('nodes(ids:) loads at most 100 objects', () => {
   it('refuses 2,000 IDs the same way, before reading anything', async () => {
     const ids = Array.from({ length: 2_000 }, () => globalId('Task', randomUUID()));
     const { result, statements } = await server.queries.record(() =>
-      server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } }),
+      server.graphql(graphql(`query MalformedIdsNodes3($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
+        token: admin.token,
+        variables: { ids },
+      }),
     );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
     expect(statements.filter((sql) => /\btasks\b/.test(sql))).toEqual([]);
   });
 
   it('answers 100 IDs', async () => {
-    const created = await server.data<{ createTask: { task: { id: string } } }>(
-      `mutation { createTask(input: { name: "mine" }) { task { id } } }`,
-      { token: admin.token },
-    );
-    const ids = [created.createTask.task.id, ...Array.from({ length: 99 }, () => globalId('Task', randomUUID()))];
-    const data = await server.data<{ nodes: Array<{ id: string } | null> }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+    const created = await server.data(graphql(`mutation MalformedIdsCreateTask { createTask(input: { name: "mine" }) { task { id } } }`), {
+      token: admin.token,
+    });
+    const ids = [created.createTask!.task.id, ...Array.from({ length: 99 }, () => globalId('Task', randomUUID()))];
+    const data = await server.data(graphql(`query MalformedIdsNodes4($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
       token: admin.token,
       variables: { ids },
     });
     expect(data.nodes).toHaveLength(100);
-    expect(data.nodes[0]).toEqual({ id: created.createTask.task.id });
+    expect(data.nodes[0]).toEqual({ id: created.createTask!.task.id });
     expect(data.nodes.slice(1).every((node) => node === null)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** Unexpected failures: masked for the client, logged (without secrets) for the operator. */
 describe('an unexpected failure', () => {
@@ -13,7 +14,9 @@ describe('an unexpected failure', () => {
     // Break the database under the server: the message count can no longer be read.
     await server.prisma.$executeRawUnsafe('DROP TABLE chat_messages CASCADE');
 
-    const result = await server.graphql('{ chatSessions { edges { node { title messageCount } } } }', { token });
+    const result = await server.graphql(graphql(`query ErrorsChatSessions { chatSessions { edges { node { title messageCount } } } }`), {
+      token,
+    });
     expect(result.status).toBe(200);
     expect(result.errors).toEqual([
       expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** Guard rails: a query nested or repeated past the limits is refused before it runs, on both transports. */
 const server = await startTestServer();
@@ -20,7 +21,7 @@ describe('query limits', () => {
   });
 
   it('refuses depth, breadth and cost before anything executes: no data, no statement', async () => {
-    await server.data('{ __typename }', { token });
+    await server.data(graphql(`query LimitsTypename { __typename }`), { token });
     const wide = `{ tasks(first: 1) { edges { node { ${Array.from({ length: 201 }, (_, index) => `n${index}: name`).join(' ')} } } } }`;
     const costly = '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { content } } } } } } }';
     for (const [query, measure] of [
@@ -74,7 +75,9 @@ describe('query limits', () => {
 
   it('lets a chat screen read a full page of messages with their actions', async () => {
     const result = await server.graphql(
-      '{ chatSessions(first: 1) { edges { node { title messages(first: 100) { totalCount edges { cursor node { id role content createdAt tokensUsed actions { tool arguments outcome detail } } } pageInfo { hasNextPage endCursor } } } } } }',
+      graphql(
+        `query LimitsChatSessions { chatSessions(first: 1) { edges { node { title messages(first: 100) { totalCount edges { cursor node { id role content createdAt tokensUsed actions { tool arguments outcome detail } } } pageInfo { hasNextPage endCursor } } } } } }`,
+      ),
       { token },
     );
     expect(result.errors).toBeUndefined();
@@ -82,7 +85,9 @@ describe('query limits', () => {
 
   it('lets an ordinary screen’s query through', async () => {
     const result = await server.graphql(
-      '{ me { username } tasks(first: 100) { totalCount edges { node { id name tags owner { username } } } } chatSessions(first: 20) { edges { node { title lastMessage { content } } } } }',
+      graphql(
+        `query LimitsMe { me { username } tasks(first: 100) { totalCount edges { node { id name tags owner { username } } } } chatSessions(first: 20) { edges { node { title lastMessage { content } } } } }`,
+      ),
       { token },
     );
     expect(result.errors).toBeUndefined();

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { captureLogs } from '../helpers/logs.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-outage-'));
 const postgres = await startEmbeddedPostgres(dataDir, createLogger('silent'));
@@ -24,7 +25,7 @@ const server = await startTestServer({
 });
 const { token } = await seed(server).user().create();
 // The session is answered from the instance's cache from now on: what fails below is the resolvers' own reads and writes.
-expect((await server.graphql('{ me { id } tasks { totalCount } }', { token })).errors).toBeUndefined();
+expect((await server.graphql(graphql(`query OutageMe { me { id } tasks { totalCount } }`), { token })).errors).toBeUndefined();
 await postgres.stop();
 
 const unavailable = { message: 'The service is temporarily unavailable. Try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' } };
@@ -53,7 +54,7 @@ describe('with the PostgreSQL cluster stopped', () => {
   });
 
   it('answers SERVICE_UNAVAILABLE over graphql-ws', async () => {
-    const query = server.subscribe('{ tasks { totalCount } }', { token });
+    const query = server.subscribe(graphql(`query OutageTasks { tasks { totalCount } }`), { token });
     const result = await query.next();
     expect(result.errors).toEqual([
       expect.objectContaining({ message: unavailable.message, extensions: expect.objectContaining(unavailable.extensions) }),

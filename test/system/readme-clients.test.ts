@@ -7,6 +7,7 @@ import type { ApolloClient } from '@apollo/client/core';
 import type { Client as UrqlClient } from '@urql/core';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * Every code block of the README's "Clients" section, run as written against the real server:
@@ -116,10 +117,13 @@ describe('the README’s client examples', () => {
           async () => {
             if (failures.length > 0) return failures;
             created += 1;
-            await server.data('mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', {
-              token,
-              variables: { name: `${name} ${created}` },
-            });
+            await server.data(
+              graphql(`mutation ReadmeClientsCreateTask($name: String!) { createTask(input: { name: $name }) { task { id } } }`),
+              {
+                token,
+                variables: { name: `${name} ${created}` },
+              },
+            );
             return events.map((event) => event.taskEvents.type);
           },
           { timeout: 15_000, interval: 200 },

@@ -7,6 +7,7 @@ import { eventCursor } from '../../src/schema/event-cursor.js';
 import { SEND } from '../chat/helpers.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server: TestServer = await startTestServer();
 afterAll(() => server.stop());
@@ -38,7 +39,7 @@ const logged = async (stream: string) =>
     await server.prisma.$queryRaw<{ sequence: bigint }[]>`SELECT sequence FROM stream_events WHERE stream = ${stream} ORDER BY sequence`
   ).map((row) => eventCursor({ stream, sequence: Number(row.sequence) }));
 
-const CREATE_TASK = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }';
+const CREATE_TASK = graphql(`mutation ResumeCreateTask($name: String!) { createTask(input: { name: $name }) { task { id } } }`);
 
 const cases: Case[] = [
   {
@@ -67,8 +68,8 @@ const cases: Case[] = [
     async prepare() {
       const { token } = await seed(server).user().create();
       const newSession = async () =>
-        (await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token })).createChatSession.chatSession
-          .id as string;
+        (await server.data(graphql(`mutation ResumeCreateChatSession { createChatSession(input: {}) { chatSession { id } } }`), { token }))
+          .createChatSession!.chatSession.id as string;
       const sessionId = await newSession();
       const send = async (id: string) => {
         await server.data(SEND, { token, variables: { input: { content: 'list my tasks', sessionId: id } } });
@@ -102,10 +103,12 @@ const cases: Case[] = [
         variables: {},
         change: async () => {
           const run = await server.data(
-            `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+            graphql(
+              `mutation ResumeRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+            ),
             { token, variables: { input: { id: processId } } },
           );
-          const executionId = decodeGlobalID(run.runAutomatedProcess.execution.id).id;
+          const executionId = decodeGlobalID(run.runAutomatedProcess!.execution.id).id;
           await expect
             .poll(async () => (await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: executionId } })).status, {
               timeout: 10_000,

@@ -5,6 +5,7 @@ import { createTestDatabase } from '../helpers/database.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** Two server instances on one database behave as one service, whichever carries their events. */
 for (const transport of ['postgres', 'redis'] as const) {
@@ -26,15 +27,14 @@ for (const transport of ['postgres', 'redis'] as const) {
       const [first, second] = await Promise.all([startTestServer({ databaseUrl, env }), startTestServer({ databaseUrl, env })]);
       const { user, token } = await seed(first).user().create();
 
-      const events = second.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>(
-        'subscription { taskEvents { type task { name } } }',
-        { token },
-      );
+      const events = second.subscribe(graphql(`subscription TwoInstancesTaskEvents { taskEvents { type task { name } } }`), { token });
       // The subscription is live once a change made on the same instance arrives.
       await expect
         .poll(
           async () => {
-            await second.data('mutation { createTask(input: { name: "warm-up" }) { task { id } } }', { token });
+            await second.data(graphql(`mutation TwoInstancesCreateTask { createTask(input: { name: "warm-up" }) { task { id } } }`), {
+              token,
+            });
             return events.pending.length;
           },
           { timeout: 10_000, interval: 200 },
@@ -50,15 +50,18 @@ for (const transport of ['postgres', 'redis'] as const) {
         expect(listeners).toBeGreaterThanOrEqual(1);
       }
 
-      await first.data('mutation { createTask(input: { name: "Made on the first instance" }) { task { id } } }', { token });
+      await first.data(
+        graphql(`mutation TwoInstancesCreateTask2 { createTask(input: { name: "Made on the first instance" }) { task { id } } }`),
+        { token },
+      );
       let event = await events.next(5_000);
       // Warm-up events still in flight come first.
       while (event.data?.taskEvents.task?.name === 'warm-up') event = await events.next(5_000);
       expect(event.data?.taskEvents).toEqual({ type: 'CREATED', task: { name: 'Made on the first instance' } });
 
       // A session signed out through one instance no longer works on the other.
-      await first.data('mutation { logout { revokedSessions } }', { token });
-      const after = await second.graphql('{ me { id } }', { token });
+      await first.data(graphql(`mutation TwoInstancesLogout { logout { revokedSessions } }`), { token });
+      const after = await second.graphql(graphql(`query TwoInstancesMe { me { id } }`), { token });
       expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       events.close();
     });

@@ -7,6 +7,7 @@ import { createTaskService, type TaskDomainEvent } from '../../src/tasks/service
 import { createTestDatabase } from '../helpers/database.js';
 import { startTestServer } from '../helpers/server.js';
 import { seed } from '../helpers/seed.js';
+import { graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const server = await startTestServer({ databaseUrl });
@@ -29,7 +30,9 @@ afterAll(async () => {
   await otherInstance.close();
 });
 
-const SUBSCRIPTION = `subscription { taskEvents { type taskId task { id name status completedAt dueAt owner { username } } } }`;
+const SUBSCRIPTION = graphql(
+  `subscription EventsSubscription { taskEvents { type taskId task { id name status completedAt dueAt owner { username } } } }`,
+);
 type EventData = {
   taskEvents: {
     type: string;
@@ -47,9 +50,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * that, so changes are made until one of them is seen (its events are then discarded).
  */
 async function subscribed(token: string) {
-  const subscription = server.subscribe<EventData>(SUBSCRIPTION, { token });
+  const subscription = server.subscribe(SUBSCRIPTION, { token });
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    await server.data(`mutation { createTask(input: { name: "warm-up" }) { task { id } } }`, { token });
+    await server.data(graphql(`mutation EventsCreateTask { createTask(input: { name: "warm-up" }) { task { id } } }`), { token });
     for (let poll = 0; poll < 10 && subscription.pending.length === 0; poll += 1) await pause(20);
     if (subscription.pending.length > 0) {
       await pause(100);
@@ -66,29 +69,37 @@ describe('taskEvents', () => {
     const { token } = await seed(server).user().create();
     const events = await subscribed(token);
 
-    const created = await server.data<{ createTask: { task: { id: string } } }>(
-      `mutation { createTask(input: { name: "Live one" }) { task { id } } }`,
-      { token },
-    );
-    const id = created.createTask.task.id;
+    const created = await server.data(graphql(`mutation EventsCreateTask2 { createTask(input: { name: "Live one" }) { task { id } } }`), {
+      token,
+    });
+    const id = created.createTask!.task.id;
     const onCreate = await events.next();
     expect(onCreate.data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: id, task: { id, name: 'Live one', status: 'PENDING' } });
 
-    await server.data(`mutation($id: ID!) { updateTask(input: { id: $id, name: "Renamed" }) { task { id } } }`, {
+    await server.data(graphql(`mutation EventsUpdateTask($id: ID!) { updateTask(input: { id: $id, name: "Renamed" }) { task { id } } }`), {
       token,
       variables: { id },
     });
     expect((await events.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', taskId: id, task: { name: 'Renamed' } });
 
-    await server.data(`mutation($id: ID!) { completeTask(input: { id: $id }) { task { id } } }`, { token, variables: { id } });
+    await server.data(graphql(`mutation EventsCompleteTask($id: ID!) { completeTask(input: { id: $id }) { task { id } } }`), {
+      token,
+      variables: { id },
+    });
     const completed = (await events.next()).data?.taskEvents;
     expect(completed).toMatchObject({ type: 'COMPLETED', taskId: id, task: { status: 'COMPLETED' } });
     expect(completed?.task?.completedAt).not.toBeNull();
 
-    await server.data(`mutation($id: ID!) { reopenTask(input: { id: $id }) { task { id } } }`, { token, variables: { id } });
+    await server.data(graphql(`mutation EventsReopenTask($id: ID!) { reopenTask(input: { id: $id }) { task { id } } }`), {
+      token,
+      variables: { id },
+    });
     expect((await events.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', task: { status: 'PENDING', completedAt: null } });
 
-    await server.data(`mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`, { token, variables: { id } });
+    await server.data(graphql(`mutation EventsDeleteTask($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`), {
+      token,
+      variables: { id },
+    });
     expect((await events.next()).data?.taskEvents).toEqual({ type: 'DELETED', taskId: id, task: null });
     events.close();
   });
@@ -125,7 +136,7 @@ describe('taskEvents', () => {
     expect(new Date(moved!.task!.dueAt!).getTime()).toBeGreaterThan(Date.now() - 86_400_000);
 
     // Bob's stream then carries Bob's own change first: none of Alice's events reached it.
-    await server.data(`mutation { createTask(input: { name: "Bob's" }) { task { id } } }`, { token: bob.token });
+    await server.data(graphql(`mutation EventsCreateTask3 { createTask(input: { name: "Bob's" }) { task { id } } }`), { token: bob.token });
     expect((await bobEvents.next()).data?.taskEvents).toMatchObject({ type: 'CREATED', task: { name: "Bob's" } });
     expect(bobEvents.pending).toHaveLength(0);
     aliceEvents.close();

@@ -6,14 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const first = await startTestServer({ databaseUrl });
 const second = await startTestServer({ databaseUrl });
-const CREATE = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id name } } }';
+const CREATE = graphql(`mutation IdempotencyCreate($name: String!) { createTask(input: { name: $name }) { task { id name } } }`);
 
 const create = (server: TestServer, token: string, name: string, key?: string) =>
-  server.graphql<{ createTask: { task: { id: string; name: string } } | null }>(CREATE, {
+  server.graphql(CREATE, {
     token,
     variables: { name },
     headers: key ? { 'idempotency-key': key } : {},
@@ -79,7 +80,7 @@ describe('Idempotency-Key', () => {
     const { token } = await seed(first).user().create();
     const key = randomUUID();
     const missing = Buffer.from(`Task:${randomUUID()}`).toString('base64');
-    const DELETE = 'mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }';
+    const DELETE = graphql(`mutation IdempotencyDelete($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`);
     const once = await first.graphql(DELETE, { token, variables: { id: missing }, headers: { 'idempotency-key': key } });
     expect(once.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const again = await second.graphql(DELETE, { token, variables: { id: missing }, headers: { 'idempotency-key': key } });
@@ -105,7 +106,9 @@ describe('Idempotency-Key', () => {
     expect(forBob.data?.createTask?.task.id).not.toBe(forAlice.data?.createTask?.task.id);
     expect(await countNamed(name)).toBe(2);
 
-    const anonymous = await first.graphql('mutation { logout { revokedSessions } }', { headers: { 'idempotency-key': randomUUID() } });
+    const anonymous = await first.graphql(graphql(`mutation IdempotencyLogout { logout { revokedSessions } }`), {
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(anonymous.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|UNAUTHENTICATED/);
     const malformed = await create(first, alice.token, `bad key ${key}`, 'x'.repeat(300));
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
