@@ -16,14 +16,12 @@ const send = (token: string, content: string, sessionId?: string) =>
 
 describe('replies in progress per user', () => {
   it('refuses a new reply while the cap is held (by any instance), writing nothing', async () => {
-    const { user, token } = await seed(server).user().create();
     const leaseUntil = new Date(Date.now() + 3_600_000);
-    const busy = await Promise.all(
-      Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () =>
-        server.prisma.chatSession.create({ data: { userId: user.id, replyLeaseUntil: leaseUntil } }),
-      ),
-    );
-    const idle = await server.prisma.chatSession.create({ data: { userId: user.id } });
+    const seeded = seed(server).user();
+    for (let index = 0; index < MAX_CONCURRENT_REPLIES_PER_USER; index += 1) seeded.withChatSession({ replyLeaseUntil: leaseUntil });
+    const { user, token, chatSessions } = await seeded.withChatSession().create();
+    const busy = chatSessions.slice(0, MAX_CONCURRENT_REPLIES_PER_USER);
+    const idle = chatSessions.at(-1)!;
 
     const fresh = await send(token, 'a new session');
     expect(fresh.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');

@@ -9,20 +9,21 @@ const server = await startTestServer();
 
 const rowsReadFromMessages = <T>(run: () => Promise<T>) => rowsRead('chat_messages', run);
 
-/** `count` sessions of `length` messages each, written straight to the database, oldest first. */
-async function longSessions(userId: string, count: number, length: number) {
+/** A user with `count` sessions of `length` messages each, oldest message first. */
+function withLongSessions(count: number, length: number) {
   const start = Date.now() - 86_400_000;
+  const user = seed(server).user();
   for (let index = 0; index < count; index += 1) {
-    const session = await server.prisma.chatSession.create({ data: { userId, title: `long ${index}` } });
-    await server.prisma.chatMessage.createMany({
-      data: Array.from({ length }, (_, position) => ({
-        sessionId: session.id,
+    user.withChatSession({
+      title: `long ${index}`,
+      messages: Array.from({ length }, (_, position) => ({
         role: position % 2 ? 'assistant' : 'user',
         content: `session ${index} message ${position}`,
         createdAt: new Date(start + position * 1000),
       })),
     });
   }
+  return user;
 }
 
 const CREATE = graphql(`
@@ -196,13 +197,15 @@ describe('chat sessions', () => {
   it('loads the sessions list with its last messages and counts in a fixed number of statements', async () => {
     const { token } = await seed(server).user().create();
     for (let index = 0; index < 3; index += 1) await converse(server, token, `hello ${index}`);
-    const query = `{ chatSessions(first: 10) { edges { node { title messageCount lastMessage { content role } messages(first: 5) { edges { node { content } } } } } } }`;
+    const query = graphql(
+      `query ChatSessionsWithLastMessages { chatSessions(first: 10) { edges { node { title messageCount lastMessage { content role } messages(first: 5) { edges { node { content } } } } } } }`,
+    );
     const { result, statements } = await server.queries.record(() => server.data(query, { token }));
     expect(result.chatSessions.edges).toHaveLength(3);
     for (const edge of result.chatSessions.edges) {
       expect(edge.node.messageCount).toBe(2);
-      expect(edge.node.lastMessage.role).toBe('ASSISTANT');
-      expect(edge.node.messages.edges[0].node.content).toBe(edge.node.title);
+      expect(edge.node.lastMessage!.role).toBe('ASSISTANT');
+      expect(edge.node.messages.edges[0]!.node.content).toBe(edge.node.title);
     }
     // Sessions, the page's message ids and those messages, the counts, the newest message ids
     // and those messages, each batched over the sessions: no query per session.
@@ -217,8 +220,7 @@ describe('listing sessions with long histories', () => {
   );
 
   it('reads one message per session for lastMessage and counts the rest', async () => {
-    const { token, user } = await seed(server).user().create();
-    await longSessions(user.id, 3, 40);
+    const { token } = await withLongSessions(3, 40).create();
     const empty = await server.data(CREATE, { token, variables: { input: { title: 'empty' } } });
     expect(empty.createChatSession!.chatSession.id).toBeTruthy();
 
@@ -239,10 +241,8 @@ describe('listing sessions with long histories', () => {
   });
 
   it('uses the same number of statements for two sessions as for six', async () => {
-    const few = await seed(server).user().create();
-    await longSessions(few.user.id, 2, 10);
-    const many = await seed(server).user().create();
-    await longSessions(many.user.id, 6, 10);
+    const few = await withLongSessions(2, 10).create();
+    const many = await withLongSessions(6, 10).create();
     const fewRun = await server.queries.record(() => server.data(LIST_SUMMARIES, { token: few.token }));
     const manyRun = await server.queries.record(() => server.data(LIST_SUMMARIES, { token: many.token }));
     expect(fewRun.result.chatSessions.edges).toHaveLength(2);
@@ -262,8 +262,7 @@ describe('listing sessions with their first messages', () => {
   const contents = (connection: { edges: Array<{ node: { content: string } }> }) => connection.edges.map((edge) => edge.node.content);
 
   it('reads a page of messages per session, not every message of every session', async () => {
-    const { token, user } = await seed(server).user().create();
-    await longSessions(user.id, 3, 40);
+    const { token } = await withLongSessions(3, 40).create();
     await server.data(CREATE, { token, variables: { input: { title: 'empty' } } });
 
     const { result, rowsPerStatement } = await rowsReadFromMessages(() => server.data(LIST_PAGES, { token }));
@@ -302,17 +301,10 @@ describe('listing sessions with their first messages', () => {
   });
 
   it('orders messages stored at the same instant by id, as the cursor does', async () => {
-    const { token, user } = await seed(server).user().create();
-    const session = await server.prisma.chatSession.create({ data: { userId: user.id, title: 'same instant' } });
     const at = new Date(Date.now() - 60_000);
-    await server.prisma.chatMessage.createMany({
-      data: Array.from({ length: 5 }, (_, position) => ({
-        sessionId: session.id,
-        role: 'user',
-        content: `tied ${position}`,
-        createdAt: at,
-      })),
-    });
+    const messages = Array.from({ length: 5 }, (_, position) => ({ role: 'user', content: `tied ${position}`, createdAt: at }));
+    const { token, chatSessions } = await seed(server).user().withChatSession({ title: 'same instant', messages }).create();
+    const session = chatSessions[0]!;
     const stored = await server.prisma.chatMessage.findMany({
       where: { sessionId: session.id },
       orderBy: { id: 'asc' },
@@ -332,10 +324,8 @@ describe('listing sessions with their first messages', () => {
   });
 
   it('uses the same number of statements for two sessions as for six', async () => {
-    const few = await seed(server).user().create();
-    await longSessions(few.user.id, 2, 10);
-    const many = await seed(server).user().create();
-    await longSessions(many.user.id, 6, 10);
+    const few = await withLongSessions(2, 10).create();
+    const many = await withLongSessions(6, 10).create();
     const fewRun = await server.queries.record(() => server.data(LIST_PAGES, { token: few.token }));
     const manyRun = await server.queries.record(() => server.data(LIST_PAGES, { token: many.token }));
     expect(manyRun.result.chatSessions.edges).toHaveLength(6);

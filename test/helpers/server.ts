@@ -67,15 +67,15 @@ export interface TestServer {
     document: TypedDocument<TData, TVariables>,
     ...options: OptionsFor<TVariables>
   ): Promise<GraphQLResponse<TData>>;
-  graphql<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
+  graphql<TData = unknown>(query: string, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
   /** Like `graphql`, but fails the test with the errors' codes and messages on any error, and returns `data`. */
   data<TData, TVariables>(document: TypedDocument<TData, TVariables>, ...options: OptionsFor<TVariables>): Promise<TData>;
-  data<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<TData>;
+  data<TData = unknown>(query: string, options?: RequestOptions): Promise<TData>;
   /** A graphql-ws client on this server (closed after the file). */
   wsClient(options?: { token?: string; connectionParams?: Record<string, unknown> }): Client;
   /** Subscribes over graphql-ws and buffers what arrives. */
   subscribe<TData, TVariables>(document: TypedDocument<TData, TVariables>, ...options: OptionsFor<TVariables>): Subscription<TData>;
-  subscribe<TData = Record<string, any>>(query: string, options?: RequestOptions): Subscription<TData>;
+  subscribe<TData = unknown>(query: string, options?: RequestOptions): Subscription<TData>;
   stop(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Task } from '../../src/db/prisma.js';
 import type { RescheduleOptions } from '../../src/tasks/service.js';
 import { toJalali } from '../../src/tasks/calendar.js';
 import { seed, uniqueName } from '../helpers/seed.js';
@@ -226,24 +227,33 @@ describe('running a process', () => {
 });
 
 describe('reschedule_remaining_tasks', () => {
-  async function task(userId: string, due: string, status: 'pending' | 'in_progress' | 'completed' = 'pending') {
-    return server.prisma.task.create({
-      data: { userId, name: uniqueName('task'), dueDateGregorian: new Date(due), dateAddedJalali: '1404-01-01T00:00:00', status },
-    });
-  }
+  /** A task due at `due` (its Jalali column left for the process to write). */
+  const dueAt = (due: string, status: 'pending' | 'in_progress' | 'completed' = 'pending') => ({
+    name: uniqueName('task'),
+    dueDateGregorian: new Date(due),
+    status,
+  });
 
   it("moves tasks due before the start of their owner's today to today, at the same local time, with the Jalali column", async () => {
-    const tehran = await seed(server).user().inZone('Asia/Tehran').create();
-    const newYork = await seed(server).user().inZone('America/New_York').create();
-    const serviceZone = await seed(server).user().inZone(null).create();
+    const tehran = await seed(server)
+      .user()
+      .inZone('Asia/Tehran')
+      .withTask(dueAt('2025-12-17T23:50:00+03:30'))
+      .withTask(dueAt('2025-12-18T00:05:00+03:30'))
+      .withTask(dueAt('2025-12-10T09:00:00+03:30', 'completed'))
+      .create();
+    const newYork = await seed(server)
+      .user()
+      .inZone('America/New_York')
+      .withTask(dueAt('2025-12-17T08:00:00-05:00'))
+      .withTask(dueAt('2025-12-16T21:15:00-05:00', 'in_progress'))
+      .create();
+    const serviceZone = await seed(server).user().inZone(null).withTask(dueAt('2025-12-01T07:30:00+03:30')).create();
     // 00:10 on 2025-12-18 in Tehran; still 2025-12-17 (15:40) in New York.
     const now = new Date('2025-12-17T20:40:00Z');
-    const lateYesterday = await task(tehran.user.id, '2025-12-17T23:50:00+03:30');
-    const justToday = await task(tehran.user.id, '2025-12-18T00:05:00+03:30');
-    const done = await task(tehran.user.id, '2025-12-10T09:00:00+03:30', 'completed');
-    const nyToday = await task(newYork.user.id, '2025-12-17T08:00:00-05:00');
-    const nyYesterday = await task(newYork.user.id, '2025-12-16T21:15:00-05:00', 'in_progress');
-    const viaService = await task(serviceZone.user.id, '2025-12-01T07:30:00+03:30');
+    const [lateYesterday, justToday, done] = tehran.tasks as [Task, Task, Task];
+    const [nyToday, nyYesterday] = newYork.tasks as [Task, Task];
+    const [viaService] = serviceZone.tasks as [Task];
 
     const outcome = await rescheduleOverdueTasks({
       now,
@@ -271,8 +281,8 @@ describe('reschedule_remaining_tasks', () => {
   });
 
   it("keeps the local time of day across a DST change of the owner's zone", async () => {
-    const newYork = await seed(server).user().inZone('America/New_York').create();
-    const beforeDst = await task(newYork.user.id, '2025-03-07T09:00:00-05:00');
+    const newYork = await seed(server).user().inZone('America/New_York').withTask(dueAt('2025-03-07T09:00:00-05:00')).create();
+    const beforeDst = newYork.tasks[0]!;
     await rescheduleOverdueTasks({
       now: new Date('2025-03-10T16:00:00Z'),
       serviceTimeZone: 'Asia/Tehran',
@@ -303,8 +313,11 @@ describe('reschedule_remaining_tasks', () => {
   });
 
   it('is set-based: one reschedule statement whatever the number of tasks, the events in the same transaction', async () => {
-    const owner = await seed(server).user().inZone('Asia/Tehran').create();
-    for (let i = 0; i < 30; i += 1) await task(owner.user.id, '2025-11-01T10:00:00Z');
+    const owner = await seed(server)
+      .user()
+      .inZone('Asia/Tehran')
+      .withTasks(30, () => dueAt('2025-11-01T10:00:00Z'))
+      .create();
     const { result, statements } = await server.queries.record(() =>
       rescheduleOverdueTasks({
         now: new Date('2025-12-18T10:00:00Z'),

@@ -8,6 +8,7 @@ import { MAX_REQUEST_BYTES } from '../../src/schema/document-limits.js';
 import { captureLogs } from '../helpers/logs.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const INTROSPECTION = '{ __schema { types { name } } }';
 
@@ -143,8 +144,14 @@ describe('committed work is never hidden', () => {
     const { token } = await seed(development).user().create();
     const missing = Buffer.from(`Task:${randomUUID()}`).toString('base64');
     const result = await development.graphql(
-      `mutation { first: createTask(input: { name: "kept" }) { task { id name } } gone: deleteTask(input: { id: "${missing}" }) { deletedTaskId } last: createTask(input: { name: "also kept" }) { task { name } } }`,
-      { token },
+      graphql(`
+        mutation HostileClientsCommittedWork($missing: ID!) {
+          first: createTask(input: { name: "kept" }) { task { id name } }
+          gone: deleteTask(input: { id: $missing }) { deletedTaskId }
+          last: createTask(input: { name: "also kept" }) { task { name } }
+        }
+      `),
+      { token, variables: { missing } },
     );
     expect(result.data?.first?.task.name).toBe('kept');
     expect(result.data?.gone).toBeNull();

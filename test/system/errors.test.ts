@@ -9,8 +9,7 @@ describe('an unexpected failure', () => {
   it('reaches the client as "Unexpected error." and the server log with its cause', async () => {
     const { logger, lines } = captureLogs('error');
     const server = await startTestServer({ logger });
-    const { user, token } = await seed(server).user().create();
-    await server.prisma.chatSession.create({ data: { userId: user.id, title: 'Broken' } });
+    const { token } = await seed(server).user().withChatSession({ title: 'Broken' }).create();
     // Break the database under the server: the message count can no longer be read.
     await server.prisma.$executeRawUnsafe('DROP TABLE chat_messages CASCADE');
 

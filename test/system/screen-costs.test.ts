@@ -81,8 +81,27 @@ describe('the screens a client shows', () => {
 
     beforeAll(async () => {
       server = await startTestServer();
-      const { user, token } = await seed(server).user().admin().create();
+      const action = {
+        tool: 'add_task',
+        arguments: { name: 'Buy milk', tags: ['home'] },
+        outcome: 'SUCCEEDED',
+        detail: 'Added "Buy milk".',
+      };
+      const admin = seed(server).user().admin();
+      for (let session = 0; session < 25; session += 1) {
+        admin.withChatSession({
+          title: `Conversation ${session}`,
+          messages: Array.from({ length: 110 }, (_, index) => index).map((index) => ({
+            role: index % 2 === 0 ? 'user' : 'assistant',
+            content: `Message ${index}`,
+            createdAt: new Date(Date.now() - 1_000_000 + index * 1000),
+            ...(index % 2 === 1 ? { actions: [action, action, action] } : {}),
+          })),
+        });
+      }
+      const { user, token, chatSessions } = await admin.create();
       state.token = token;
+      state.sessionId = globalId('ChatSession', chatSessions[0]!.id);
       await server.prisma.$executeRawUnsafe(
         `INSERT INTO tasks (user_id, name, description, due_date_gregorian, due_date_jalali, date_added_jalali, priority, status, tags)
          SELECT $1::uuid, 'Task ' || i, 'Notes ' || i, now() + i * interval '1 hour', behflow_jalali(now() + i * interval '1 hour', 'Asia/Tehran'),
@@ -92,25 +111,6 @@ describe('the screens a client shows', () => {
       );
       const task = await server.prisma.task.findFirstOrThrow({ where: { userId: user.id } });
       state.taskId = globalId('Task', task.id);
-      const action = {
-        tool: 'add_task',
-        arguments: { name: 'Buy milk', tags: ['home'] },
-        outcome: 'SUCCEEDED',
-        detail: 'Added "Buy milk".',
-      };
-      for (let session = 0; session < 25; session += 1) {
-        const created = await server.prisma.chatSession.create({ data: { userId: user.id, title: `Conversation ${session}` } });
-        if (session === 0) state.sessionId = globalId('ChatSession', created.id);
-        await server.prisma.chatMessage.createMany({
-          data: Array.from({ length: 110 }, (_, index) => index).map((index) => ({
-            sessionId: created.id,
-            role: index % 2 === 0 ? 'user' : 'assistant',
-            content: `Message ${index}`,
-            createdAt: new Date(Date.now() - 1_000_000 + index * 1000),
-            ...(index % 2 === 1 ? { actions: [action, action, action] } : {}),
-          })),
-        });
-      }
       const process = await server.prisma.automatedProcess.findFirstOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
       await server.prisma.automatedProcessExecution.createMany({
         data: Array.from({ length: 60 }, () => ({

@@ -249,16 +249,16 @@ describe('filters', async () => {
 
 describe('cost', () => {
   it('lists 100 tasks with their owner in at most two statements (the page, the owners), plus one for totalCount', async () => {
-    const { user, token } = await seed(server).user().create();
-    await server.prisma.task.createMany({
-      data: Array.from({ length: 100 }, (_, i) => ({ userId: user.id, name: `bulk ${i}`, dateAddedJalali: '1404-01-01T00:00:00' })),
-    });
+    const { token } = await seed(server)
+      .user()
+      .withTasks(100, (i) => ({ name: `bulk ${i}` }))
+      .create();
     // The session is read once, then answered from memory.
     await server.data(graphql(`query ConnectionTypename { __typename }`), { token });
-    const query = `{ tasks(first: 100) { totalCount edges { node { id name tags dueAtJalali isOverdue owner { id username name } } } } }`;
-    const { result, statements } = await server.queries.record(() =>
-      server.data<{ tasks: { edges: unknown[]; totalCount: number } }>(query, { token }),
+    const query = graphql(
+      `query ConnectionHundred { tasks(first: 100) { totalCount edges { node { id name tags dueAtJalali isOverdue owner { id username name } } } } }`,
     );
+    const { result, statements } = await server.queries.record(() => server.data(query, { token }));
     expect(result.tasks.edges).toHaveLength(100);
     expect(result.tasks.totalCount).toBe(100);
     expect(statements).toHaveLength(3);
@@ -285,10 +285,7 @@ describe('cost', () => {
   });
 
   it('reads only the columns the selected fields need, and never a password or token hash', async () => {
-    const { user, token } = await seed(server).user().create();
-    await server.prisma.task.create({
-      data: { userId: user.id, name: 'columns', description: 'long text', dateAddedJalali: '1404-01-01T00:00:00' },
-    });
+    const { token } = await seed(server).user().withTask({ name: 'columns', description: 'long text' }).create();
     await server.data(graphql(`query ConnectionTypename2 { __typename }`), { token });
     const names = await server.queries.record(() =>
       server.data(graphql(`query ConnectionTasks3 { tasks(first: 5) { edges { node { name } } } }`), { token }),
@@ -307,21 +304,16 @@ describe('cost', () => {
   });
 
   it('adds no statement for a search, whatever the number of words or the page size', async () => {
-    const { user, token } = await seed(server).user().create();
-    await server.prisma.task.createMany({
-      data: Array.from({ length: 100 }, (_, i) => ({
-        userId: user.id,
-        name: `bulk ${i}`,
-        tags: [`Tag${i % 7}`],
-        dateAddedJalali: '1404-01-01T00:00:00',
-      })),
-    });
+    const { token } = await seed(server)
+      .user()
+      .withTasks(100, (i) => ({ name: `bulk ${i}`, tags: [`Tag${i % 7}`] }))
+      .create();
     await server.data(graphql(`query ConnectionTypename3 { __typename }`), { token });
-    const query = `query($filter: TaskFilter, $first: Int) { tasks(first: $first, filter: $filter) { totalCount edges { node { id owner { id } } } } }`;
+    const query = graphql(
+      `query ConnectionOwners($filter: TaskFilter, $first: Int) { tasks(first: $first, filter: $filter) { totalCount edges { node { id owner { id } } } } }`,
+    );
     const run = (first: number, search?: string) =>
-      server.queries.record(() =>
-        server.data<{ tasks: { totalCount: number } }>(query, { token, variables: { first, filter: search ? { search } : null } }),
-      );
+      server.queries.record(() => server.data(query, { token, variables: { first, filter: search ? { search } : null } }));
     const plain = await run(100);
     const oneWord = await run(100, 'tag3');
     const manyWords = await run(3, 'tag3 bulk TAG a b c d e f g');
