@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
 import { uniqueName } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const LIMITS = {
   BEHFLOW_LOGIN_WINDOW_SECONDS: '600',
@@ -63,7 +63,7 @@ describe('login rate limit across addresses', () => {
     }
     expect((await loginFrom('192.0.2.4', username, 'wrong guess')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const refused = await loginFrom('192.0.2.5', username, 'wrong guess');
-    expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expectError(refused, 'RATE_LIMITED');
   });
 });
 
@@ -72,7 +72,7 @@ describe('login rate limit', () => {
     const username = await registered(first);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const failure = await login(attempt % 2 ? second : first, username, 'wrong guess');
-      expect(failure.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expectError(failure, 'UNAUTHENTICATED');
     }
     for (const [server, password] of [
       [second, 'wrong guess'],

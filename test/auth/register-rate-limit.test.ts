@@ -5,7 +5,7 @@ import { createTestDatabase } from '../helpers/database.js';
 import { uniqueName } from '../helpers/seed.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../helpers/server.js';
 import type { RegisterInput } from '../gql/graphql.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const REGISTER = graphql(
   `mutation RegisterRateLimitRegister($input: RegisterInput!) { register(input: $input) { token user { username } } }`,
@@ -99,7 +99,7 @@ describe('registration rate limit', () => {
   it('keeps registrations and sign-ins apart', async () => {
     // The address is at its registration limit, yet its sign-ins are judged on their own.
     const failed = await first.graphql(LOGIN, { variables: { input: { username: uniqueName('nobody'), password: 'whatever it is' } } });
-    expect(failed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectError(failed, 'UNAUTHENTICATED');
     const [username] = registeredUsernames;
     expect(
       (await second.graphql(LOGIN, { variables: { input: { username: username!, password: 'a good password' } } })).errors,

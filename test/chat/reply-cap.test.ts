@@ -4,6 +4,7 @@ import { hold, startFakeLLM, streamText } from '../assistant/fake-llm.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { SEND, sessionGlobalId } from './helpers.js';
+import { expectError } from '../helpers/graphql.js';
 
 /** Each reply is a model call: one user may not have more than a few running at once, whatever the sessions. */
 const llm = await startFakeLLM();
@@ -24,10 +25,10 @@ describe('replies in progress per user', () => {
     const idle = chatSessions.at(-1)!;
 
     const fresh = await send(token, 'a new session');
-    expect(fresh.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expectError(fresh, 'RATE_LIMITED');
     expect(fresh.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
     const existing = await send(token, 'to an idle session', sessionGlobalId(idle.id));
-    expect(existing.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expectError(existing, 'RATE_LIMITED');
 
     expect(await server.prisma.chatSession.count({ where: { userId: user.id } })).toBe(MAX_CONCURRENT_REPLIES_PER_USER + 1);
     expect(await server.prisma.chatMessage.count({ where: { session: { userId: user.id } } })).toBe(0);

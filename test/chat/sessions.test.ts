@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rowsRead } from '../helpers/rows-read.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 import { converse, SEND, sessionGlobalId } from './helpers.js';
 
 const server = await startTestServer();
@@ -398,7 +398,7 @@ describe('bad input', () => {
       token,
       variables: { input: { content: 'hi', sessionId: Buffer.from('Task:00000000-0000-0000-0000-000000000001').toString('base64') } },
     });
-    expect(otherType.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expectError(otherType, 'NOT_FOUND');
   });
 
   it('requires a signed-in user everywhere', async () => {
@@ -416,7 +416,7 @@ describe('bad input', () => {
       graphql(`subscription ChatSessionsChatMessageAdded { chatMessageAdded(sessionId: "x") { cursor } }`),
     );
     const result = await subscription.next();
-    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectError(result, 'UNAUTHENTICATED');
     subscription.close();
   });
 });

@@ -28,12 +28,15 @@ export function unexpectedErrors(errors: ReadonlyArray<GraphQLResponseError>): E
 export const errorCodes = (result: Pick<GraphQLResponse, 'errors'>) => (result.errors ?? []).map((error) => error.extensions?.code);
 
 /**
- * Asserts that the response has an error with `code` (and, with `message`, a matching message)
- * and returns that error.
+ * Asserts that the response failed with `code` (its first error's, as clients read it; with
+ * `message`, a matching message too) and returns that error. A failure lists every error.
  */
 export function expectError(result: Pick<GraphQLResponse, 'errors'>, code: string, message?: string | RegExp): GraphQLResponseError {
-  const error = result.errors?.find((candidate) => candidate.extensions?.code === code);
-  expect(error, `expected an error with code ${code}, got:\n${describeErrors(result.errors ?? []) || '(no errors)'}`).toBeDefined();
+  const error = result.errors?.[0];
+  expect(
+    error?.extensions?.code,
+    `expected a first error with code ${code}, got:\n${describeErrors(result.errors ?? []) || '(no errors)'}`,
+  ).toBe(code);
   if (message !== undefined) expect(error!.message).toMatch(message);
   return error!;
 }

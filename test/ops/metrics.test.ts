@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/db/embedded.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** One sample of the Prometheus text: the value of `name{labels}` (labels in any order), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -39,11 +39,11 @@ describe('/metrics', () => {
         variables: { input: { name: '' } },
       },
     );
-    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expectError(refused, 'BAD_USER_INPUT');
     const anonymous = await server.graphql(graphql(`query MetricsAnonymous { me { id } }`));
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectError(anonymous, 'UNAUTHENTICATED');
     const invalid = await server.graphql('query MetricsInvalid { noSuchField }');
-    expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expectError(invalid, 'GRAPHQL_VALIDATION_FAILED');
 
     const { status, type, text } = await scrape(`${server.origin}/metrics`);
     expect(status).toBe(200);

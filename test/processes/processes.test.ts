@@ -4,7 +4,7 @@ import type { RescheduleOptions } from '../../src/tasks/service.js';
 import { toJalali } from '../../src/tasks/calendar.js';
 import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer({ env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
 const admin = await seed(server).user().admin().create();
@@ -44,7 +44,7 @@ describe('reading processes', () => {
     // 07:30 Tehran is 04:00 UTC.
     expect(new Date(data.automatedProcess!.nextRunAt!).toISOString()).toMatch(/T04:00:00\.000Z$/);
     const anonymous = await server.graphql(RESCHEDULE);
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectError(anonymous, 'UNAUTHENTICATED');
     const list = await server.data(
       graphql(`query ProcessesAutomatedProcesses { automatedProcesses { totalCount edges { node { name } } } }`),
       { token: member.token },
@@ -87,7 +87,7 @@ describe('managing processes', () => {
     ];
     for (const attempt of attempts) {
       const result = await attempt();
-      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expectError(result, 'FORBIDDEN');
     }
     expect(await server.prisma.automatedProcessExecution.count()).toBe(0);
     // Nothing was created: the default recurring process is still the only one of its name, unchanged.
@@ -119,7 +119,7 @@ describe('managing processes', () => {
       token: admin.token,
       variables: { input: { id, schedule: { cron: '0 25 * * *', timeZone: 'UTC' } } },
     });
-    expect(badCron.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expectError(badCron, 'BAD_USER_INPUT');
     const unchanged = await server.data(RESCHEDULE, { token: admin.token });
     expect(unchanged.automatedProcess!.schedule!.expression).toBe('30 7 * * *');
   });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
 import { seed } from '../helpers/seed.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 const alice = await seed(server).user().create();
@@ -57,7 +57,7 @@ describe("another user's task is indistinguishable from a missing one", () => {
     it(`${name} is NOT_FOUND`, async () => {
       const { onAlice, onRandom } = await asBob(query, variables);
       expect(onAlice).toEqual(onRandom);
-      expect(onAlice.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expectError(onAlice, 'NOT_FOUND');
     });
   }
 

@@ -8,7 +8,7 @@ import { MAX_REQUEST_BYTES } from '../../src/schema/document-limits.js';
 import { captureLogs } from '../helpers/logs.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const INTROSPECTION = '{ __schema { types { name } } }';
 
@@ -22,9 +22,9 @@ describe('schema disclosure', () => {
     for (const options of [{}, { token }]) {
       const http = await production.graphql(INTROSPECTION, options);
       expect(http.data).toBeUndefined();
-      expect(http.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expectError(http, 'GRAPHQL_VALIDATION_FAILED');
       const typeQuery = await production.graphql('{ __type(name: "Task") { fields { name } } }', options);
-      expect(typeQuery.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expectError(typeQuery, 'GRAPHQL_VALIDATION_FAILED');
 
       const ws = production.subscribe(INTROSPECTION, options);
       const ended = await ws.ended;

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** Every log line at error level or worse the server writes. */
 const errorLines: string[] = [];
@@ -68,7 +68,7 @@ describe('process IDs that name no process answer like a missing process', () =>
       it(`${name} with ${what}: NOT_FOUND, as if missing`, async () => {
         const { given, missing } = await beside(document, variables, id);
         expect(given).toEqual(missing);
-        expect(given.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+        expectError(given, 'NOT_FOUND');
       });
     }
   }

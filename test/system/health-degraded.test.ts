@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
 import { startTestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 describe('/health and /ready when the database is gone', () => {
   it('stays alive (/health 200), is not ready (/ready 503, database unreachable), and GraphQL fails cleanly', async () => {
@@ -37,7 +37,7 @@ describe('/health and /ready when the database is gone', () => {
 
     const result = await server.graphql(graphql(`query HealthDegradedMe { me { id } }`), { token: 'a'.repeat(43) });
     expect(result.status).toBe(503);
-    expect(result.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expectError(result, 'SERVICE_UNAVAILABLE');
     expect(JSON.stringify(result)).not.toMatch(/database .* does not exist|ECONN|postgres/i);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** Guard rails: a query nested or repeated past the limits is refused before it runs, on both transports. */
 const server = await startTestServer();
@@ -16,7 +16,7 @@ describe('query limits', () => {
   it('refuses a query nested too deeply over HTTP, with a coded error', async () => {
     const result = await server.graphql(TOO_DEEP, { token });
     expect(result.data ?? null).toBeNull();
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
     expect(result.errors?.[0]?.message).toMatch(/depth/i);
   });
 
@@ -48,7 +48,7 @@ describe('query limits', () => {
       '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { session { messages(first: 100) { edges { node { content } } } } } } } } } } }';
     const result = await server.graphql(amplifying, { token });
     expect(result.data ?? null).toBeNull();
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
     expect(result.errors?.[0]?.message).toMatch(/complexity/i);
   });
 
@@ -70,7 +70,7 @@ describe('query limits', () => {
   it('costs `nodes` by the IDs asked for', async () => {
     const ids = Array.from({ length: 6_000 }, (_, index) => `"${Buffer.from(`Task:${index}`).toString('base64')}"`).join(', ');
     const result = await server.graphql(`{ nodes(ids: [${ids}]) { id } }`, { token });
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
   });
 
   it('lets a chat screen read a full page of messages with their actions', async () => {

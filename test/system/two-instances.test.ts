@@ -5,7 +5,7 @@ import { createTestDatabase } from '../helpers/database.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** Two server instances on one database behave as one service, whichever carries their events. */
 for (const transport of ['postgres', 'redis'] as const) {
@@ -62,7 +62,7 @@ for (const transport of ['postgres', 'redis'] as const) {
       // A session signed out through one instance no longer works on the other.
       await first.data(graphql(`mutation TwoInstancesLogout { logout { revokedSessions } }`), { token });
       const after = await second.graphql(graphql(`query TwoInstancesMe { me { id } }`), { token });
-      expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expectError(after, 'UNAUTHENTICATED');
       events.close();
     });
   });

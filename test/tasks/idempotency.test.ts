@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
 import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const first = await startTestServer({ databaseUrl });
@@ -82,7 +82,7 @@ describe('Idempotency-Key', () => {
     const missing = Buffer.from(`Task:${randomUUID()}`).toString('base64');
     const DELETE = graphql(`mutation IdempotencyDelete($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`);
     const once = await first.graphql(DELETE, { token, variables: { id: missing }, headers: { 'idempotency-key': key } });
-    expect(once.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expectError(once, 'NOT_FOUND');
     const again = await second.graphql(DELETE, { token, variables: { id: missing }, headers: { 'idempotency-key': key } });
     expect(again.data).toEqual(once.data);
     expect(again.errors?.[0]).toMatchObject({

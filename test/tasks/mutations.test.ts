@@ -6,7 +6,7 @@ import { createTaskService } from '../../src/tasks/service.js';
 import { startTestServer } from '../helpers/server.js';
 import { seed } from '../helpers/seed.js';
 import type { CreateTaskInput, UpdateTaskInput } from '../gql/graphql.js';
-import { graphql } from '../helpers/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 
@@ -212,7 +212,7 @@ describe('bad input is refused with a coded error naming the field, and nothing 
       Buffer.from('Task:not-a-uuid').toString('base64'),
     ]) {
       const result = await updateTask(token, { id, name: 'x' });
-      expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expectError(result, 'NOT_FOUND');
     }
   });
 });
@@ -299,7 +299,7 @@ describe('updateTask, completeTask, reopenTask, deleteTask', () => {
         variables: { id: task.id },
       },
     );
-    expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expectError(again, 'NOT_FOUND');
     const read = await server.data(graphql(`query MutationsTask($id: ID!) { task(id: $id) { id } node(id: $id) { id } }`), {
       token,
       variables: { id: task.id },
@@ -309,9 +309,9 @@ describe('updateTask, completeTask, reopenTask, deleteTask', () => {
 
   it('requires a signed-in user', async () => {
     const result = await server.graphql(graphql(`mutation MutationsCreateTask3 { createTask(input: { name: "x" }) { task { id } } }`));
-    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectError(result, 'UNAUTHENTICATED');
     const list = await server.graphql(graphql(`query MutationsTasks { tasks { totalCount } }`));
-    expect(list.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectError(list, 'UNAUTHENTICATED');
   });
 
   it('exposes a task stored by the original Behflow with NULL tags as an empty list', async () => {
