@@ -33,14 +33,6 @@ afterAll(async () => {
 const SUBSCRIPTION = graphql(
   `subscription EventsSubscription { taskEvents { type taskId task { id name status completedAt dueAt owner { username } } } }`,
 );
-type EventData = {
-  taskEvents: {
-    type: string;
-    taskId: string;
-    task: null | { id: string; name: string; status: string; completedAt: string | null; dueAt: string | null };
-  };
-};
-
 const globalId = (rawId: string) => Buffer.from(`Task:${rawId}`).toString('base64');
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
