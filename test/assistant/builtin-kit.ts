@@ -9,7 +9,7 @@ import type { EventLog } from '../../src/events/log.js';
 import type { PrismaClient, Task } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
 import { createTaskService, type CreateTaskData, type TaskService } from '../../src/tasks/service.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 
 export const ZONE = 'Asia/Tehran';
 /** Wednesday 2026-03-11, 10:00 in Tehran (+03:30); 1404-12-20 in the Jalali calendar. */
@@ -44,7 +44,7 @@ export function assistantKit(
 
   /** A fresh user holding `given`, created in order. */
   async function conversation(given: CreateTaskData[] = []): Promise<Conversation> {
-    const { user } = await seedUser(prisma, { timeZone: zone });
+    const { user } = await seed({ prisma }).user().inZone(zone).create();
     const actor = { id: user.id, timeZone: zone };
     for (const data of given) await tasks.create(actor, data);
     let state: unknown = null;

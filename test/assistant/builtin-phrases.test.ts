@@ -6,7 +6,7 @@ import { createToolRunner } from '../../src/assistant/tools.js';
 import type { Task } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
 import { createTaskService, type CreateTaskData } from '../../src/tasks/service.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 const server = await startTestServer();
@@ -332,7 +332,7 @@ describe('the built-in assistant', () => {
   it('has a table of at least 30 phrases', () => expect(rows.length).toBeGreaterThanOrEqual(30));
 
   it.each(rows)('"$say"', async (row) => {
-    const { user } = await seedUser(server.prisma, { timeZone: ZONE });
+    const { user } = await seed(server).user().inZone(ZONE).create();
     const actor = { id: user.id, timeZone: ZONE };
     for (const data of row.given ?? []) await tasks.create(actor, data);
     const before = await server.prisma.task.findMany({ where: { userId: user.id }, orderBy: { dateAddedGregorian: 'asc' } });
@@ -360,8 +360,8 @@ describe('the built-in assistant', () => {
   });
 
   it("never touches another user's tasks, even when they match", async () => {
-    const owner = await seedUser(server.prisma, { timeZone: ZONE });
-    const stranger = await seedUser(server.prisma, { timeZone: ZONE });
+    const owner = await seed(server).user().inZone(ZONE).create();
+    const stranger = await seed(server).user().inZone(ZONE).create();
     await tasks.create({ id: stranger.user.id, timeZone: ZONE }, { name: 'Secret report' });
     const runner = createToolRunner({ tasks, actor: { id: owner.user.id, timeZone: ZONE }, now: () => NOW, logger });
     const result = await provider.reply({

@@ -3,10 +3,27 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
 
+/** One message of a chat-completions request. */
+export interface ChatCompletionMessage {
+  readonly role: 'system' | 'user' | 'assistant' | 'tool';
+  readonly content: string | null;
+  readonly tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+  readonly tool_call_id?: string;
+}
+
+/** A chat-completions request, as the assistant sends it. */
+export interface ChatCompletionRequest {
+  readonly model: string;
+  readonly stream?: boolean;
+  readonly messages: ChatCompletionMessage[];
+  readonly tools?: Array<{ type: 'function'; function: { name: string; description?: string; parameters?: unknown } }>;
+  readonly [key: string]: unknown;
+}
+
 export interface RecordedRequest {
   readonly path: string;
   readonly headers: IncomingMessage['headers'];
-  readonly body: any;
+  readonly body: ChatCompletionRequest;
 }
 
 export type Answer = (res: ServerResponse, request: RecordedRequest) => void | Promise<void>;

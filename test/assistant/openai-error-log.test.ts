@@ -37,11 +37,11 @@ describe('a failed language model request', () => {
     ).rejects.toBeInstanceOf(AssistantUnavailableError);
 
     const entry = lines
-      .map((line) => JSON.parse(line) as Record<string, any>)
+      .map((line) => JSON.parse(line) as { msg?: string; status?: number; detail?: string })
       .find((logged) => logged.msg === 'language model request failed');
     expect(entry).toMatchObject({ status: 401 });
     expect(entry!.detail).toMatch(/^Invalid key \[redacted\]; you sent authorization: Bearer \[redacted\] x+…$/);
-    expect(entry!.detail.length).toBeLessThanOrEqual(161);
+    expect(entry!.detail!.length).toBeLessThanOrEqual(161);
     const everything = lines.join('\n');
     expect(everything).not.toContain('0123456789abcdef');
     expect(everything).not.toContain('hdr-secret-value');

@@ -5,7 +5,7 @@ import { createOpenAIProvider } from '../../src/assistant/openai.js';
 import { createToolRunner } from '../../src/assistant/tools.js';
 import { createLogger } from '../../src/logger.js';
 import { createTaskService } from '../../src/tasks/service.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { chunkOf, startFakeLLM, streamEvents, streamText, type RecordedRequest } from './fake-llm.js';
 
@@ -27,7 +27,7 @@ const calls = (...toolCalls: unknown[]) => chunkOf({ delta: { tool_calls: toolCa
 
 /** Sends one message with `answers` scripted; returns the reply, the actions and the model's requests. */
 async function converse(...answers: Parameters<typeof llm.script>) {
-  const { user } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+  const { user } = await seed(server).user().inZone('Asia/Tehran').create();
   const actor = { id: user.id, timeZone: 'Asia/Tehran' };
   const runner = createToolRunner({ tasks, actor, now: () => new Date(), logger });
   const before = llm.requests.length;
@@ -49,10 +49,10 @@ async function converse(...answers: Parameters<typeof llm.script>) {
 
 /** The second request's record of the first round: the assistant's calls and the tools' answers. */
 function replayed(request: RecordedRequest) {
-  const messages = request.body.messages as Array<Record<string, any>>;
+  const { messages } = request.body;
   const assistant = messages.find((message) => message.role === 'assistant' && message.tool_calls)!;
   const answers = messages.filter((message) => message.role === 'tool');
-  return { calls: assistant.tool_calls as Array<{ id: string; function: { name: string; arguments: string } }>, answers };
+  return { calls: assistant.tool_calls!, answers };
 }
 
 describe('streamed tool calls', () => {
@@ -80,7 +80,7 @@ describe('streamed tool calls', () => {
     const { calls: echoed, answers } = replayed(requests[1]!);
     expect(echoed.map((call) => call.id)).toEqual(['call_a', 'call_b']);
     expect(answers.map((answer) => answer.tool_call_id)).toEqual(['call_a', 'call_b']);
-    expect(JSON.parse(answers[0]!.content).task).toMatchObject({ name: 'Buy bread', tags: ['Home'] });
+    expect(JSON.parse(answers[0]!.content!).task).toMatchObject({ name: 'Buy bread', tags: ['Home'] });
   });
 
   it('Ollama: each call whole in one fragment, every one at index 0 with its own id', async () => {
@@ -155,8 +155,8 @@ describe('streamed tool calls', () => {
     const { calls: echoed, answers } = replayed(requests[1]!);
     // Every call sent back is decodable JSON, as servers that re-read the history require.
     for (const call of echoed) expect(() => JSON.parse(call.function.arguments)).not.toThrow();
-    expect(JSON.parse(answers[0]!.content)).toEqual({ error: expect.stringMatching(/not valid JSON/) });
-    expect(JSON.parse(answers[1]!.content).task).toMatchObject({ name: 'Fine' });
+    expect(JSON.parse(answers[0]!.content!)).toEqual({ error: expect.stringMatching(/not valid JSON/) });
+    expect(JSON.parse(answers[1]!.content!).task).toMatchObject({ name: 'Fine' });
   });
 
   it('a server that ignores stream: true answers with one completion holding whole calls', async () => {

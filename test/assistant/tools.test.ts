@@ -8,8 +8,9 @@ import { createToolRunner } from '../../src/assistant/tools.js';
 import { createLogger } from '../../src/logger.js';
 import { TASK_LIMITS } from '../../src/tasks/rules.js';
 import { createTaskService } from '../../src/tasks/service.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 const logger = createLogger('silent');
@@ -22,7 +23,7 @@ const tasks = createTaskService({
 });
 
 async function runner() {
-  const { user, token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+  const { user, token } = await seed(server).user().inZone('Asia/Tehran').create();
   return {
     tools: createToolRunner({ tasks, actor: { id: user.id, timeZone: 'Asia/Tehran' }, now: () => new Date(), logger }),
     userId: user.id,
@@ -37,12 +38,15 @@ describe('assistant tools', () => {
     const tags = Array.from({ length: TASK_LIMITS.tagCount }, (_, index) => `Tag${index}`);
     const added = await tools.run('add_task', { name: 'Long one', description, tags: ['#Home', ...tags.slice(1)] });
     expect(added.ok).toBe(true);
-    const viaApi = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { tags } } }`, {
-      token,
-      variables: { input: { name: 'Same via API', description, tags: ['Home', ...tags.slice(1)] } },
-    });
-    expect((added as { result: { task: { tags: string[] } } }).result.task.tags).toEqual(viaApi.createTask.task.tags);
-    expect(viaApi.createTask.task.tags[0]).toBe('Home');
+    const viaApi = await server.data(
+      graphql(`mutation ToolsCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { tags } } }`),
+      {
+        token,
+        variables: { input: { name: 'Same via API', description, tags: ['Home', ...tags.slice(1)] } },
+      },
+    );
+    expect((added as { result: { task: { tags: string[] } } }).result.task.tags).toEqual(viaApi.createTask!.task.tags);
+    expect(viaApi.createTask!.task.tags[0]).toBe('Home');
   });
 
   it("refuse what the service refuses, in the tools' own terms, never naming an API argument path", async () => {
@@ -79,9 +83,12 @@ describe('assistant tools', () => {
       expect(definition.parameters).toEqual(expected);
       expect(definition.parameters).toMatchObject({ type: 'object', additionalProperties: false });
     }
-    const add = TOOL_DEFINITIONS.find((definition) => definition.name === 'add_task')!.parameters as any;
+    const add = TOOL_DEFINITIONS.find((definition) => definition.name === 'add_task')!.parameters as {
+      required: string[];
+      properties: { description: { anyOf: Array<{ maxLength?: number }> }; tags: { maxItems?: number } };
+    };
     expect(add.required).toEqual(['name']);
-    expect(add.properties.description.anyOf[0].maxLength).toBe(TASK_LIMITS.descriptionLength);
+    expect(add.properties.description.anyOf[0]!.maxLength).toBe(TASK_LIMITS.descriptionLength);
     expect(add.properties.tags.maxItems).toBe(TASK_LIMITS.tagCount);
   });
 });

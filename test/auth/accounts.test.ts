@@ -1,42 +1,44 @@
 import { parseOptions } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../src/auth/tokens.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
-import { startTestServer } from '../helpers/server.js';
+import { seed, uniqueName } from '../helpers/seed.js';
+import { startTestServer, type GraphQLResponse } from '../helpers/server.js';
+import type { RegisterInput } from '../gql/graphql.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 
-const REGISTER = /* GraphQL */ `
-  mutation Register($input: RegisterInput!) {
+const REGISTER = graphql(`
+  mutation AccountsRegister($input: RegisterInput!) {
     register(input: $input) {
       token
       expiresAt
       user { id username name lastname timeZone usesServiceTimeZone role createdAt }
     }
   }
-`;
-const LOGIN = /* GraphQL */ `
-  mutation Login($input: LoginInput!) {
+`);
+const LOGIN = graphql(`
+  mutation AccountsLogin($input: LoginInput!) {
     login(input: $input) { token expiresAt user { id username } }
   }
-`;
-const ME = '{ me { id username name lastname timeZone usesServiceTimeZone role } }';
+`);
+const ME = graphql(`query AccountsMe { me { id username name lastname timeZone usesServiceTimeZone role } }`);
 
-async function register(overrides: Record<string, unknown> = {}) {
+async function register(overrides: Partial<RegisterInput> = {}) {
   const input = { username: uniqueName('reg'), password: 'correct horse battery', name: 'Sara', lastname: 'Ahmadi', ...overrides };
-  const data = await server.data<{ register: { token: string; expiresAt: string; user: Record<string, any> } }>(REGISTER, {
+  const data = await server.data(REGISTER, {
     variables: { input },
   });
-  return { input, ...data.register };
+  return { input, ...data.register! };
 }
 
 async function login(username: string, password: string) {
-  return server.graphql<{ login: { token: string; expiresAt: string; user: { id: string; username: string } } }>(LOGIN, {
+  return server.graphql(LOGIN, {
     variables: { input: { username, password } },
   });
 }
 
-function errorOf(result: { errors?: ReadonlyArray<{ message: string; extensions?: Record<string, any> }> }) {
+function errorOf(result: Pick<GraphQLResponse, 'errors'>) {
   expect(result.errors, 'expected exactly one error').toHaveLength(1);
   return result.errors![0]!;
 }
@@ -59,8 +61,8 @@ describe('registration', () => {
     expect(lifetimeDays).toBeLessThan(30.01);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const me = await server.data<{ me: Record<string, any> }>(ME, { token });
-    expect(me.me).toMatchObject({ id: user.id, username: input.username });
+    const me = await server.data(ME, { token });
+    expect(me.me).toMatchObject({ id: user!.id, username: input.username });
 
     const stored = await server.prisma.user.findUniqueOrThrow({ where: { username: input.username }, include: { authSessions: true } });
     expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
@@ -143,10 +145,10 @@ describe('sign-in', () => {
     const { input, token: first } = await register();
     const result = await login(input.username, input.password);
     expect(result.errors).toBeUndefined();
-    const second = result.data!.login.token;
+    const second = result.data!.login!.token;
     expect(second).not.toBe(first);
     for (const token of [first, second]) {
-      expect((await server.data<{ me: { username: string } }>(ME, { token })).me.username).toBe(input.username);
+      expect((await server.data(ME, { token })).me.username).toBe(input.username);
     }
   });
 
@@ -191,8 +193,8 @@ describe('sign-in', () => {
 
 describe('session required', () => {
   it('answers every non-public root field without a session with UNAUTHENTICATED', async () => {
-    const { token: ownerToken } = await seedUser(server.prisma);
-    const id = (await server.data<{ me: { id: string } }>('{ me { id } }', { token: ownerToken })).me.id;
+    const { token: ownerToken } = await seed(server).user().create();
+    const id = (await server.data(graphql(`query AccountsMe2 { me { id } }`), { token: ownerToken })).me.id;
     const operations = [
       '{ me { id } }',
       `{ node(id: "${id}") { id } }`,
@@ -216,69 +218,71 @@ describe('session required', () => {
   });
 
   it('keeps serverInfo public', async () => {
-    const result = await server.graphql('{ serverInfo { version timeZone } }');
+    const result = await server.graphql(graphql(`query AccountsServerInfo { serverInfo { version timeZone } }`));
     expect(result.errors).toBeUndefined();
   });
 
   it('ignores a user-id header: only the bearer token identifies the caller', async () => {
-    const { user } = await seedUser(server.prisma);
+    const { user } = await seed(server).user().create();
     for (const header of ['x-user-id', 'user-id', 'x-user']) {
-      const result = await server.graphql('{ me { id } }', { headers: { [header]: user.id } });
+      const result = await server.graphql(graphql(`query AccountsMe3 { me { id } }`), { headers: { [header]: user.id } });
       expect(errorOf(result).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     }
   });
 });
 
 describe('profile and password', () => {
-  const UPDATE = /* GraphQL */ `
-    mutation Update($input: UpdateProfileInput!) {
+  const UPDATE = graphql(`
+    mutation AccountsUpdate($input: UpdateProfileInput!) {
       updateProfile(input: $input) { user { name lastname timeZone usesServiceTimeZone } }
     }
-  `;
-  const CHANGE = /* GraphQL */ `
-    mutation Change($input: ChangePasswordInput!) {
+  `);
+  const CHANGE = graphql(`
+    mutation AccountsChange($input: ChangePasswordInput!) {
       changePassword(input: $input) { revokedSessions user { username } }
     }
-  `;
+  `);
 
   it('changes name, last name and time zone; null returns to the service zone; absent fields stay', async () => {
     const { token } = await register();
-    const changed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(UPDATE, {
+    const changed = await server.data(UPDATE, {
       token,
       variables: { input: { name: '  Reza ', lastname: 'Karimi', timeZone: 'America/New_York' } },
     });
-    expect(changed.updateProfile.user).toEqual({
+    expect(changed.updateProfile!.user).toEqual({
       name: 'Reza',
       lastname: 'Karimi',
       timeZone: 'America/New_York',
       usesServiceTimeZone: false,
     });
 
-    const reset = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(UPDATE, {
+    const reset = await server.data(UPDATE, {
       token,
       variables: { input: { timeZone: null } },
     });
-    expect(reset.updateProfile.user).toEqual({ name: 'Reza', lastname: 'Karimi', timeZone: 'Asia/Tehran', usesServiceTimeZone: true });
+    expect(reset.updateProfile!.user).toEqual({ name: 'Reza', lastname: 'Karimi', timeZone: 'Asia/Tehran', usesServiceTimeZone: true });
   });
 
   it('keeps a calendar preference: Gregorian for a new account, Jalali once chosen, null refused', async () => {
     const { token } = await register();
-    const CALENDAR = 'mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { user { calendar name } } }';
-    expect((await server.data<{ me: { calendar: string } }>('{ me { calendar } }', { token })).me.calendar).toBe('GREGORIAN');
-    const changed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, {
+    const CALENDAR = graphql(
+      `mutation AccountsCalendar($input: UpdateProfileInput!) { updateProfile(input: $input) { user { calendar name } } }`,
+    );
+    expect((await server.data(graphql(`query AccountsMe4 { me { calendar } }`), { token })).me.calendar).toBe('GREGORIAN');
+    const changed = await server.data(CALENDAR, {
       token,
       variables: { input: { calendar: 'JALALI' } },
     });
-    expect(changed.updateProfile.user).toMatchObject({ calendar: 'JALALI' });
+    expect(changed.updateProfile!.user).toMatchObject({ calendar: 'JALALI' });
     // Another change leaves it as it is.
-    const renamed = await server.data<{ updateProfile: { user: Record<string, unknown> } }>(CALENDAR, {
+    const renamed = await server.data(CALENDAR, {
       token,
       variables: { input: { name: 'Sara' } },
     });
-    expect(renamed.updateProfile.user).toEqual({ calendar: 'JALALI', name: 'Sara' });
+    expect(renamed.updateProfile!.user).toEqual({ calendar: 'JALALI', name: 'Sara' });
     const refused = await server.graphql(CALENDAR, { token, variables: { input: { calendar: null } } });
     expect(errorOf(refused).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.calendar' });
-    expect((await server.data<{ me: { calendar: string } }>('{ me { calendar } }', { token })).me.calendar).toBe('JALALI');
+    expect((await server.data(graphql(`query AccountsMe5 { me { calendar } }`), { token })).me.calendar).toBe('JALALI');
   });
 
   it('refuses an invalid profile change, naming the field, changing nothing', async () => {
@@ -297,8 +301,8 @@ describe('profile and password', () => {
 
   it('changes the password, signs out every other session and keeps this one', async () => {
     const { input, token } = await register();
-    const other = (await login(input.username, input.password)).data!.login.token;
-    const third = (await login(input.username, input.password)).data!.login.token;
+    const other = (await login(input.username, input.password)).data!.login!.token;
+    const third = (await login(input.username, input.password)).data!.login!.token;
 
     const wrong = await server.graphql(CHANGE, {
       token,
@@ -310,11 +314,11 @@ describe('profile and password', () => {
     // Neither failed attempt revoked anything.
     expect((await server.graphql(ME, { token: other })).errors).toBeUndefined();
 
-    const changed = await server.data<{ changePassword: { revokedSessions: number } }>(CHANGE, {
+    const changed = await server.data(CHANGE, {
       token,
       variables: { input: { currentPassword: input.password, newPassword: 'brand new secret' } },
     });
-    expect(changed.changePassword.revokedSessions).toBe(2);
+    expect(changed.changePassword!.revokedSessions).toBe(2);
     expect((await server.graphql(ME, { token })).errors).toBeUndefined();
     for (const revoked of [other, third]) {
       expect(errorOf(await server.graphql(ME, { token: revoked })).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
@@ -327,9 +331,9 @@ describe('profile and password', () => {
 describe('sign-out', () => {
   it('logout revokes only the current session, at once', async () => {
     const { input, token } = await register();
-    const other = (await login(input.username, input.password)).data!.login.token;
-    const result = await server.data<{ logout: { revokedSessions: number } }>('mutation { logout { revokedSessions } }', { token });
-    expect(result.logout.revokedSessions).toBe(1);
+    const other = (await login(input.username, input.password)).data!.login!.token;
+    const result = await server.data(graphql(`mutation AccountsLogout { logout { revokedSessions } }`), { token });
+    expect(result.logout!.revokedSessions).toBe(1);
     expect(errorOf(await server.graphql(ME, { token })).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect((await server.graphql(ME, { token: other })).errors).toBeUndefined();
     const session = await server.prisma.authSession.findUniqueOrThrow({ where: { tokenHash: hashSessionToken(token) } });
@@ -338,13 +342,10 @@ describe('sign-out', () => {
 
   it("logoutEverywhere revokes every session of the user and no one else's", async () => {
     const { input, token } = await register();
-    const other = (await login(input.username, input.password)).data!.login.token;
-    const bystander = await seedUser(server.prisma);
-    const result = await server.data<{ logoutEverywhere: { revokedSessions: number } }>(
-      'mutation { logoutEverywhere { revokedSessions } }',
-      { token },
-    );
-    expect(result.logoutEverywhere.revokedSessions).toBe(2);
+    const other = (await login(input.username, input.password)).data!.login!.token;
+    const bystander = await seed(server).user().create();
+    const result = await server.data(graphql(`mutation AccountsLogoutEverywhere { logoutEverywhere { revokedSessions } }`), { token });
+    expect(result.logoutEverywhere!.revokedSessions).toBe(2);
     for (const revoked of [token, other]) {
       expect(errorOf(await server.graphql(ME, { token: revoked })).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     }
@@ -352,7 +353,7 @@ describe('sign-out', () => {
   });
 
   it('an expired session fails at once, though the server remembers it', async () => {
-    const { token, sessionId } = await seedUser(server.prisma);
+    const { token, sessionId } = await seed(server).user().create();
     const expiresAt = new Date(Date.now() + 1_500);
     await server.prisma.authSession.update({ where: { id: sessionId }, data: { expiresAt } });
     expect((await server.graphql(ME, { token })).errors).toBeUndefined();

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { pruneAuthRecords } from '../../src/auth/housekeeping.js';
 import { loadConfig } from '../../src/config.js';
 import type { PrismaClient } from '../../src/db/prisma.js';
-import { seedSession, seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const DAY = 86_400_000;
 const ENV = {
@@ -21,7 +22,7 @@ const ago = (ms: number) => new Date(Date.now() - ms);
 
 async function sessionsOf(prisma: PrismaClient, userId: string) {
   const ended = async (data: { createdAt?: Date; revokedAt?: Date; expiresAt?: Date }) => {
-    const { sessionId } = await seedSession(prisma, userId);
+    const { sessionId } = await seed({ prisma }).session(userId);
     await prisma.authSession.update({ where: { id: sessionId }, data });
     return sessionId;
   };
@@ -55,7 +56,7 @@ const existingAttempts = async (prisma: PrismaClient, ids: string[]) =>
 
 describe('auth housekeeping', () => {
   it('deletes sessions ended more than the retention ago and attempts older than their window, keeping the rest', async () => {
-    const { user, sessionId: active, token } = await seedUser(server.prisma);
+    const { user, sessionId: active, token } = await seed(server).user().create();
     const sessions = await sessionsOf(server.prisma, user.id);
     const rows = await attempts(server.prisma, user.username);
 
@@ -70,7 +71,9 @@ describe('auth housekeeping', () => {
       new Set([rows.loginInsideWindow, rows.registerInsideWindow]),
     );
     // The live session is untouched and still signs its user in.
-    expect((await server.graphql('{ me { id } }', { token })).data).toMatchObject({ me: { id: expect.any(String) } });
+    expect((await server.graphql(graphql(`query HousekeepingMe { me { id } }`), { token })).data).toMatchObject({
+      me: { id: expect.any(String) },
+    });
 
     // Idempotent: a second run (as by another instance) finds nothing more of these.
     await pruneAuthRecords(server.prisma, config);
@@ -79,14 +82,14 @@ describe('auth housekeeping', () => {
   });
 
   it('follows the configured retention', async () => {
-    const { user } = await seedUser(server.prisma);
+    const { user } = await seed(server).user().create();
     const sessions = await sessionsOf(server.prisma, user.id);
     await pruneAuthRecords(server.prisma, loadConfig({ ...ENV, BEHFLOW_SESSION_RETENTION_DAYS: '0' }));
     expect((await existingSessions(server.prisma, Object.values(sessions))).size).toBe(0);
   });
 
   it('runs on a timer started with the server', async () => {
-    const { user } = await seedUser(ticking.prisma);
+    const { user } = await seed(ticking).user().create();
     const sessions = await sessionsOf(ticking.prisma, user.id);
     const rows = await attempts(ticking.prisma, user.username);
     const pruned = async () =>

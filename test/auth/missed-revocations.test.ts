@@ -6,8 +6,9 @@ import type { PrismaClient } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/logger.js';
 import type { BehflowPubSub } from '../../src/pubsub/index.js';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /*
  * A revocation is announced with a PostgreSQL notification; one sent while an instance's
@@ -117,17 +118,17 @@ async function expectEndedBySession(live: LiveHeartbeat) {
 
 describe('a revocation whose notification was lost', () => {
   it('sent by another instance while the listener was down: found when the listener reconnects', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const live = await liveHeartbeat(second, token);
 
     await dropListeners(databaseUrl);
-    await first.data('mutation { logoutEverywhere { revokedSessions } }', { token });
+    await first.data(graphql(`mutation MissedRevocationsLogoutEverywhere { logoutEverywhere { revokedSessions } }`), { token });
 
     await expectEndedBySession(live);
   });
 
   it('never sent at all (written in SQL): found when the listener reconnects', async () => {
-    const { token, sessionId } = await seedUser(first.prisma);
+    const { token, sessionId } = await seed(first).user().create();
     const live = await liveHeartbeat(second, token);
 
     await revokeInSql(databaseUrl, sessionId);
@@ -137,7 +138,7 @@ describe('a revocation whose notification was lost', () => {
   });
 
   it('never sent at all (written in SQL): found by the periodic check', async () => {
-    const { token, sessionId } = await seedUser(periodic.prisma);
+    const { token, sessionId } = await seed(periodic).user().create();
     const live = await liveHeartbeat(periodic, token);
 
     await revokeInSql(periodicUrl, sessionId);
@@ -168,7 +169,7 @@ describe('the instance that revokes', () => {
     });
     const sessionWatch = createSessionWatch({ prisma: observed as unknown as PrismaClient, pubsub, logger: createLogger('silent') });
     try {
-      const { user, sessionId } = await seedUser(first.prisma);
+      const { user, sessionId } = await seed(first).user().create();
       let ended = false;
       sessionWatch.watch({ sessionId, userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) }, () => (ended = true));
       // Let that lookup finish while the session is valid.

@@ -10,10 +10,11 @@ import { createLogger } from '../../src/logger.js';
 import type { BehflowPubSub } from '../../src/pubsub/index.js';
 import { uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 
-const LOGIN = 'mutation Login($input: LoginInput!) { login(input: $input) { token user { username } } }';
+const LOGIN = graphql(`mutation PasswordsLogin($input: LoginInput!) { login(input: $input) { token user { username } } }`);
 
 describe('accounts made by the original Behflow (bcrypt)', () => {
   it('sign in with their password and are moved to argon2id on success', async () => {
@@ -28,10 +29,8 @@ describe('accounts made by the original Behflow (bcrypt)', () => {
     // A failed attempt leaves the legacy hash alone.
     expect((await server.prisma.user.findUniqueOrThrow({ where: { username } })).passwordHash).toBe(legacyHash);
 
-    const first = await server.data<{ login: { token: string } }>(LOGIN, { variables: { input: { username, password } } });
-    expect((await server.data<{ me: { username: string } }>('{ me { username } }', { token: first.login.token })).me.username).toBe(
-      username,
-    );
+    const first = await server.data(LOGIN, { variables: { input: { username, password } } });
+    expect((await server.data(graphql(`query PasswordsMe { me { username } }`), { token: first.login!.token })).me.username).toBe(username);
 
     const upgraded = (await server.prisma.user.findUniqueOrThrow({ where: { username } })).passwordHash;
     expect(upgraded).toMatch(/^\$argon2id\$/);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
 import { uniqueName } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const LIMITS = {
   BEHFLOW_LOGIN_WINDOW_SECONDS: '600',
@@ -17,12 +18,12 @@ const addressLimited = await startTestServer({
   env: { ...LIMITS, BEHFLOW_LOGIN_MAX_FAILURES_PER_USERNAME: '1000', BEHFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS: '4' },
 });
 
-const LOGIN = 'mutation L($input: LoginInput!) { login(input: $input) { token } }';
+const LOGIN = graphql(`mutation RateLimitLogin($input: LoginInput!) { login(input: $input) { token } }`);
 const PASSWORD = 'the right password';
 
 async function registered(server: TestServer) {
   const username = uniqueName('rl');
-  await server.data('mutation R($input: RegisterInput!) { register(input: $input) { token } }', {
+  await server.data(graphql(`mutation RateLimitRegister($input: RegisterInput!) { register(input: $input) { token } }`), {
     variables: { input: { username, password: PASSWORD, name: 'R', lastname: 'L' } },
   });
   return username;
@@ -62,7 +63,7 @@ describe('login rate limit across addresses', () => {
     }
     expect((await loginFrom('192.0.2.4', username, 'wrong guess')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const refused = await loginFrom('192.0.2.5', username, 'wrong guess');
-    expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expectError(refused, 'RATE_LIMITED');
   });
 });
 
@@ -71,7 +72,7 @@ describe('login rate limit', () => {
     const username = await registered(first);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const failure = await login(attempt % 2 ? second : first, username, 'wrong guess');
-      expect(failure.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expectError(failure, 'UNAUTHENTICATED');
     }
     for (const [server, password] of [
       [second, 'wrong guess'],
@@ -127,13 +128,15 @@ describe('login rate limit', () => {
 
   it('limits password-change guesses with a stolen session too', async () => {
     const username = await registered(first);
-    const { token } = (await first.data<{ login: { token: string } }>(LOGIN, { variables: { input: { username, password: PASSWORD } } }))
-      .login;
+    const { token } = (await first.data(LOGIN, { variables: { input: { username, password: PASSWORD } } })).login!;
     const change = (currentPassword: string) =>
-      first.graphql('mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }', {
-        token,
-        variables: { input: { currentPassword, newPassword: 'a brand new one' } },
-      });
+      first.graphql(
+        graphql(`mutation RateLimitChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }`),
+        {
+          token,
+          variables: { input: { currentPassword, newPassword: 'a brand new one' } },
+        },
+      );
     for (let attempt = 0; attempt < 3; attempt += 1) expect((await change('guess')).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await change(PASSWORD)).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });

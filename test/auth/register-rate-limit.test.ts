@@ -3,9 +3,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestDatabase } from '../helpers/database.js';
 import { uniqueName } from '../helpers/seed.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type GraphQLResponse, type TestServer } from '../helpers/server.js';
+import type { RegisterInput } from '../gql/graphql.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
-const REGISTER = 'mutation R($input: RegisterInput!) { register(input: $input) { token user { username } } }';
+const REGISTER = graphql(
+  `mutation RegisterRateLimitRegister($input: RegisterInput!) { register(input: $input) { token user { username } } }`,
+);
 const LIMIT = {
   BEHFLOW_REGISTER_MAX_PER_ADDRESS: '3',
   BEHFLOW_REGISTER_WINDOW_SECONDS: '3600',
@@ -20,7 +24,7 @@ const second = await startTestServer({ databaseUrl, env: LIMIT });
 // Behind one reverse proxy, which appends the address it received the request from.
 const proxied = await startTestServer({ env: { ...LIMIT, BEHFLOW_TRUST_PROXY: 'true' } });
 
-const newAccount = (overrides: Record<string, unknown> = {}) => ({
+const newAccount = (overrides: Partial<RegisterInput> = {}): RegisterInput => ({
   username: uniqueName('reg'),
   password: 'a good password',
   name: 'Reg',
@@ -28,10 +32,10 @@ const newAccount = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const register = (server: TestServer, input: Record<string, unknown>, forwardedFor?: string) =>
+const register = (server: TestServer, input: RegisterInput, forwardedFor?: string) =>
   server.graphql(REGISTER, { variables: { input }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
 
-function expectRateLimited(result: { data?: unknown; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, any> }> }) {
+function expectRateLimited(result: Pick<GraphQLResponse, 'data' | 'errors'>) {
   // The payload is null: the mutation did nothing.
   expect((result.data as object | null | undefined) ?? { register: null }).toEqual({ register: null });
   expect(result.errors).toHaveLength(1);
@@ -47,7 +51,7 @@ const wsClients: Array<ReturnType<typeof createClient>> = [];
 afterAll(async () => {
   for (const client of wsClients) await client.dispose();
 });
-async function registerOverWebSocket(server: TestServer, input: Record<string, unknown>, forwardedFor: string) {
+async function registerOverWebSocket(server: TestServer, input: RegisterInput, forwardedFor: string) {
   class ForwardedWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
       super(address, protocols, { headers: { 'x-forwarded-for': forwardedFor } });
@@ -58,14 +62,14 @@ async function registerOverWebSocket(server: TestServer, input: Record<string, u
   return new Promise<FormattedExecutionResult<Record<string, unknown>, unknown>>((resolve, reject) => {
     let result: FormattedExecutionResult<Record<string, unknown>, unknown> | undefined;
     client.subscribe(
-      { query: REGISTER, variables: { input } },
+      { query: String(REGISTER), variables: { input } },
       { next: (value) => (result = value), error: reject, complete: () => (result ? resolve(result) : reject(new Error('no result'))) },
     );
   });
 }
 
 const registeredUsernames: string[] = [];
-const LOGIN = 'mutation L($input: LoginInput!) { login(input: $input) { token } }';
+const LOGIN = graphql(`mutation RegisterRateLimitLogin($input: LoginInput!) { login(input: $input) { token } }`);
 
 const attemptsFrom = (server: TestServer, clientAddress: string) =>
   server.prisma.loginAttempt.count({ where: { kind: 'register', clientAddress } });
@@ -95,9 +99,11 @@ describe('registration rate limit', () => {
   it('keeps registrations and sign-ins apart', async () => {
     // The address is at its registration limit, yet its sign-ins are judged on their own.
     const failed = await first.graphql(LOGIN, { variables: { input: { username: uniqueName('nobody'), password: 'whatever it is' } } });
-    expect(failed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectError(failed, 'UNAUTHENTICATED');
     const [username] = registeredUsernames;
-    expect((await second.graphql(LOGIN, { variables: { input: { username, password: 'a good password' } } })).errors).toBeUndefined();
+    expect(
+      (await second.graphql(LOGIN, { variables: { input: { username: username!, password: 'a good password' } } })).errors,
+    ).toBeUndefined();
     // A successful sign-in forgets that name's failed sign-ins, not the registrations it made.
     expect(await attemptsFrom(first, '127.0.0.1')).toBe(3);
     expectRateLimited(await register(first, newAccount()));

@@ -1,7 +1,8 @@
 // Password and token hashes are read by the operations that check them, and by nothing else.
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../helpers/seed.js';
-import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
+import { startTestServer, type GraphQLResponse } from '../helpers/server.js';
 
 const server = await startTestServer();
 
@@ -18,48 +19,64 @@ describe('secret columns', () => {
     const password = 'a long password';
     const username = uniqueName('secret');
     const reads: Record<string, string[]> = {};
-    const run = async (name: string, query: string, variables: Record<string, unknown> = {}, token?: string) => {
-      const { result, statements } = await server.queries.record(() => server.graphql(query, { variables, token }));
+    const run = async <TData>(name: string, request: () => Promise<GraphQLResponse<TData>>) => {
+      const { result, statements } = await server.queries.record(request);
       expect(result.errors, name).toBeUndefined();
       reads[name] = statements.map(columnsRead).filter((columns) => /password_hash|token_hash/.test(columns));
-      return result.data as Record<string, any>;
+      return result.data!;
     };
-    const registered = await run(
-      'register',
-      'mutation($input: RegisterInput!) { register(input: $input) { token user { id username } } }',
-      {
-        input: { username, password, name: 'S', lastname: 'C' },
-      },
+    const registered = await run('register', () =>
+      server.graphql(
+        graphql(`mutation SecretColumnsRegister($input: RegisterInput!) { register(input: $input) { token user { id username } } }`),
+        {
+          variables: { input: { username, password, name: 'S', lastname: 'C' } },
+        },
+      ),
     );
-    const token = registered.register.token as string;
-    await run('login', 'mutation($input: LoginInput!) { login(input: $input) { token user { username } } }', {
-      input: { username, password },
-    });
-    await run('me', '{ me { id username name lastname timeZone role createdAt updatedAt } }', {}, token);
-    await run('updateProfile', 'mutation { updateProfile(input: { name: "New" }) { user { name timeZone } } }', {}, token);
-    const created = await run(
-      'createTask',
-      'mutation { createTask(input: { name: "t" }) { task { id owner { id username name } } } }',
-      {},
-      token,
+    const token = registered.register!.token;
+    await run('login', () =>
+      server.graphql(graphql(`mutation SecretColumnsLogin($input: LoginInput!) { login(input: $input) { token user { username } } }`), {
+        variables: { input: { username, password } },
+      }),
     );
-    await run('tasks', '{ tasks(first: 5) { totalCount edges { node { id name owner { name lastname role } } } } }', {}, token);
-    await run(
-      'node',
-      'query($id: ID!) { node(id: $id) { id ... on Task { owner { username } } } }',
-      { id: created.createTask.task.id },
-      token,
+    await run('me', () =>
+      server.graphql(graphql(`query SecretColumnsMe { me { id username name lastname timeZone role createdAt updatedAt } }`), { token }),
     );
-    await run('chat', 'mutation { sendChatMessage(input: { content: "hello" }) { message { id } } }', {}, token);
-    await run(
-      'changePassword',
-      'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions user { username } } }',
-      {
-        input: { currentPassword: password, newPassword: 'another long password' },
-      },
-      token,
+    await run('updateProfile', () =>
+      server.graphql(graphql(`mutation SecretColumnsUpdateProfile { updateProfile(input: { name: "New" }) { user { name timeZone } } }`), {
+        token,
+      }),
     );
-    await run('logout', 'mutation { logout { revokedSessions } }', {}, token);
+    const created = await run('createTask', () =>
+      server.graphql(
+        graphql(`mutation SecretColumnsCreateTask { createTask(input: { name: "t" }) { task { id owner { id username name } } } }`),
+        { token },
+      ),
+    );
+    await run('tasks', () =>
+      server.graphql(
+        graphql(`query SecretColumnsTasks { tasks(first: 5) { totalCount edges { node { id name owner { name lastname role } } } } }`),
+        { token },
+      ),
+    );
+    await run('node', () =>
+      server.graphql(graphql(`query SecretColumnsNode($id: ID!) { node(id: $id) { id ... on Task { owner { username } } } }`), {
+        token,
+        variables: { id: created.createTask!.task.id },
+      }),
+    );
+    await run('chat', () =>
+      server.graphql(graphql(`mutation SecretColumnsChat { sendChatMessage(input: { content: "hello" }) { message { id } } }`), { token }),
+    );
+    await run('changePassword', () =>
+      server.graphql(
+        graphql(
+          `mutation SecretColumnsChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions user { username } } }`,
+        ),
+        { token, variables: { input: { currentPassword: password, newPassword: 'another long password' } } },
+      ),
+    );
+    await run('logout', () => server.graphql(graphql(`mutation SecretColumnsLogout { logout { revokedSessions } }`), { token }));
 
     const readers = Object.entries(reads)
       .filter(([, columns]) => columns.length > 0)

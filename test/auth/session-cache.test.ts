@@ -2,30 +2,31 @@
 // takes effect at once on all instances sharing the database.
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedSession, seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const [a, b] = await Promise.all([startTestServer({ databaseUrl }), startTestServer({ databaseUrl })]);
 
-const ME = '{ me { id } }';
+const ME = graphql(`query SessionCacheMe { me { id } }`);
 const refused = async (token: string) => (await b.graphql(ME, { token })).errors?.[0]?.extensions?.code;
 
 async function registered() {
   const input = { username: uniqueName('cache'), password: 'a long password', name: 'Cache', lastname: 'Test' };
-  const { register } = await a.data<{ register: { token: string } }>(
-    'mutation($input: RegisterInput!) { register(input: $input) { token } }',
+  const { register } = await a.data(
+    graphql(`mutation SessionCacheRegister($input: RegisterInput!) { register(input: $input) { token } }`),
     { variables: { input } },
   );
-  return { input, token: register.token };
+  return { input, token: register!.token };
 }
 
 describe('the session cache', () => {
   it('answers signed-in requests without a database round trip, writing last_used_at at most once a minute', async () => {
-    const { sessionId, token } = await seedUser(a.prisma);
+    const { sessionId, token } = await seed(a).user().create();
     await a.prisma.authSession.update({ where: { id: sessionId }, data: { lastUsedAt: new Date(Date.now() - 120_000) } });
     const { statements } = await a.queries.record(async () => {
-      for (let i = 0; i < 20; i += 1) await a.data('{ __typename }', { token });
+      for (let i = 0; i < 20; i += 1) await a.data(graphql(`query SessionCacheTypename { __typename }`), { token });
       // The last_used_at write does not hold up the request: wait for it to land.
       await expect
         .poll(async () => Date.now() - (await a.prisma.authSession.findUniqueOrThrow({ where: { id: sessionId } })).lastUsedAt.getTime(), {
@@ -45,7 +46,7 @@ describe('the session cache', () => {
     const { token } = await registered();
     expect(await refused(token)).toBeUndefined();
     expect(await refused(token)).toBeUndefined();
-    await a.data('mutation { logout { revokedSessions } }', { token });
+    await a.data(graphql(`mutation SessionCacheLogout { logout { revokedSessions } }`), { token });
     expect(await refused(token)).toBe('UNAUTHENTICATED');
   });
 
@@ -53,44 +54,50 @@ describe('the session cache', () => {
     const { input, token } = await registered();
     const login = async () =>
       (
-        await a.data<{ login: { token: string } }>('mutation($input: LoginInput!) { login(input: $input) { token } }', {
+        await a.data(graphql(`mutation SessionCacheLogin($input: LoginInput!) { login(input: $input) { token } }`), {
           variables: { input: { username: input.username, password: input.password } },
         })
-      ).login.token;
+      ).login!.token;
     const [second, third] = [await login(), await login()];
     for (const session of [token, second, third]) expect(await refused(session)).toBeUndefined();
-    await a.data('mutation($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }', {
-      token,
-      variables: { input: { currentPassword: input.password, newPassword: 'another long password' } },
-    });
+    await a.data(
+      graphql(`mutation SessionCacheChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }`),
+      {
+        token,
+        variables: { input: { currentPassword: input.password, newPassword: 'another long password' } },
+      },
+    );
     expect(await refused(second)).toBe('UNAUTHENTICATED');
     expect(await refused(third)).toBe('UNAUTHENTICATED');
     expect(await refused(token)).toBeUndefined();
-    await a.data('mutation { logoutEverywhere { revokedSessions } }', { token });
+    await a.data(graphql(`mutation SessionCacheLogoutEverywhere { logoutEverywhere { revokedSessions } }`), { token });
     expect(await refused(token)).toBe('UNAUTHENTICATED');
   });
 
   it("renders in the viewer's new time zone on every instance as soon as it is changed", async () => {
-    const { token } = await seedUser(a.prisma, { timeZone: 'UTC' });
-    const { createTask } = await a.data<{ createTask: { task: { id: string } } }>(
-      'mutation { createTask(input: { name: "zoned", dueAt: "2031-01-01T12:00:00Z" }) { task { id } } }',
+    const { token } = await seed(a).user().inZone('UTC').create();
+    const { createTask } = await a.data(
+      graphql(`mutation SessionCacheCreateTask { createTask(input: { name: "zoned", dueAt: "2031-01-01T12:00:00Z" }) { task { id } } }`),
       { token },
     );
     const rendered = async () =>
       (
-        await b.data<{ task: { dueAtJalali: string } }>('query($id: ID!) { task(id: $id) { dueAtJalali } }', {
+        await b.data(graphql(`query SessionCacheTask($id: ID!) { task(id: $id) { dueAtJalali } }`), {
           token,
-          variables: { id: createTask.task.id },
+          variables: { id: createTask!.task.id },
         })
-      ).task.dueAtJalali;
+      ).task!.dueAtJalali;
     expect(await rendered()).toBe('1409-10-11T12:00:00');
-    await a.data('mutation { updateProfile(input: { timeZone: "Asia/Tehran" }) { user { timeZone } } }', { token });
+    await a.data(
+      graphql(`mutation SessionCacheUpdateProfile { updateProfile(input: { timeZone: "Asia/Tehran" }) { user { timeZone } } }`),
+      { token },
+    );
     expect(await rendered()).toBe('1409-10-11T15:30:00');
   });
 
   it('answers nothing from memory while the instance cannot hear announcements', async () => {
-    const { user, token } = await seedUser(a.prisma);
-    const other = await seedSession(a.prisma, user.id);
+    const { user, token } = await seed(a).user().create();
+    const other = await seed(a).session(user.id);
     expect(await refused(token)).toBeUndefined();
     expect(await refused(other.token)).toBeUndefined();
     // Cut the listening connections (the instances reconnect on their own).

@@ -1,8 +1,9 @@
 import type { Client } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedSession, seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 // Two instances on one database, as in a deployment with several servers.
 const databaseUrl = await createTestDatabase();
@@ -96,7 +97,7 @@ async function readEventStream(server: TestServer, query: string, token: string,
 
 describe('graphql-ws connection credentials', () => {
   it('accepts a valid token and identifies the viewer on every operation', async () => {
-    const { token, user } = await seedUser(first.prisma);
+    const { token, user } = await seed(first).user().create();
     const outcome = await overWebSocket(first.wsClient({ token }), '{ me { username } }');
     expect(outcome.result).toEqual({ data: { me: { username: user.username } } });
   });
@@ -110,10 +111,10 @@ describe('graphql-ws connection credentials', () => {
   });
 
   it('closes a connection presenting a bad, expired, revoked or malformed token with 4403', async () => {
-    const expired = await seedUser(first.prisma);
+    const expired = await seed(first).user().create();
     await first.prisma.authSession.update({ where: { id: expired.sessionId }, data: { expiresAt: new Date(Date.now() - 1_000) } });
-    const revoked = await seedUser(first.prisma);
-    await first.data('mutation { logout { revokedSessions } }', { token: revoked.token });
+    const revoked = await seed(first).user().create();
+    await first.data(graphql(`mutation AuthSessionsLogout { logout { revokedSessions } }`), { token: revoked.token });
 
     const cases: Record<string, Record<string, unknown>> = {
       'unknown token': { authorization: `Bearer ${'Z'.repeat(43)}` },
@@ -131,18 +132,18 @@ describe('graphql-ws connection credentials', () => {
 
 describe('open subscriptions end with their session', () => {
   it('on logout on another instance: a final UNAUTHENTICATED error, then the socket is closed with 4403', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const live = heartbeatOver(second, token);
     expect(await live.started).toEqual({ data: { heartbeat: { sequence: 0 } } });
 
-    await first.data('mutation { logout { revokedSessions } }', { token });
+    await first.data(graphql(`mutation AuthSessionsLogout2 { logout { revokedSessions } }`), { token });
     await expectEndedBySession(live);
   });
 
   it("on logoutEverywhere: every connection of the user ends, another user's stays", async () => {
-    const owner = await seedUser(first.prisma);
-    const ownersOtherSession = await seedSession(first.prisma, owner.user.id);
-    const bystander = await seedUser(first.prisma);
+    const owner = await seed(first).user().create();
+    const ownersOtherSession = await seed(first).session(owner.user.id);
+    const bystander = await seed(first).user().create();
 
     const mine = heartbeatOver(first, owner.token);
     const onSecond = heartbeatOver(second, owner.token);
@@ -150,7 +151,7 @@ describe('open subscriptions end with their session', () => {
     const theirs = heartbeatOver(second, bystander.token);
     await Promise.all([mine, onSecond, otherSessionOfMine, theirs].map((live) => live.started));
 
-    await second.data('mutation { logoutEverywhere { revokedSessions } }', { token: owner.token });
+    await second.data(graphql(`mutation AuthSessionsLogoutEverywhere { logoutEverywhere { revokedSessions } }`), { token: owner.token });
     for (const live of [mine, onSecond, otherSessionOfMine]) await expectEndedBySession(live);
     // Another user's stream goes on.
     expect(await theirs.nextBeat()).toEqual({ data: { heartbeat: { sequence: 1 } } });
@@ -158,47 +159,50 @@ describe('open subscriptions end with their session', () => {
 
   it("on changePassword: the other sessions' subscriptions end, the current one's continues", async () => {
     const username = uniqueName('pw');
-    const registered = await first.data<{ register: { token: string } }>(
-      'mutation R($input: RegisterInput!) { register(input: $input) { token } }',
+    const registered = await first.data(
+      graphql(`mutation AuthSessionsRegister($input: RegisterInput!) { register(input: $input) { token } }`),
       { variables: { input: { username, password: 'first password', name: 'P', lastname: 'W' } } },
     );
-    const { token } = registered.register;
-    const other = await first.data<{ login: { token: string } }>('mutation L($input: LoginInput!) { login(input: $input) { token } }', {
+    const { token } = registered.register!;
+    const other = await first.data(graphql(`mutation AuthSessionsLogin($input: LoginInput!) { login(input: $input) { token } }`), {
       variables: { input: { username, password: 'first password' } },
     });
     const current = heartbeatOver(first, token);
-    const elsewhere = heartbeatOver(second, other.login.token);
+    const elsewhere = heartbeatOver(second, other.login!.token);
     await Promise.all([current.started, elsewhere.started]);
 
-    await first.data('mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }', {
-      token,
-      variables: { input: { currentPassword: 'first password', newPassword: 'second password' } },
-    });
+    await first.data(
+      graphql(`mutation AuthSessionsChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessions } }`),
+      {
+        token,
+        variables: { input: { currentPassword: 'first password', newPassword: 'second password' } },
+      },
+    );
     await expectEndedBySession(elsewhere);
     expect(await current.nextBeat()).toEqual({ data: { heartbeat: { sequence: 1 } } });
   });
 
   it('at expiry, without any request', async () => {
-    const { token } = await seedUser(first.prisma, { sessionTtlMs: 1_500 });
+    const { token } = await seed(first).user().sessionLasting(1_500).create();
     const live = heartbeatOver(second, token);
     await live.started;
     await expectEndedBySession(live);
   });
 
   it('over server-sent events too: the stream gets an UNAUTHENTICATED error and ends', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const events = await readEventStream(first, HEARTBEAT, token, async () => {
-      await second.data('mutation { logout { revokedSessions } }', { token });
+      await second.data(graphql(`mutation AuthSessionsLogout3 { logout { revokedSessions } }`), { token });
     });
-    const payloads = events.filter((event) => event.startsWith('{')).map((event) => JSON.parse(event) as Record<string, any>);
+    const payloads = events.filter((event) => event.startsWith('{')).map((event) => JSON.parse(event) as unknown);
     expect(payloads[0]).toEqual({ data: { heartbeat: { sequence: 0 } } });
     expect(payloads.at(-1)).toMatchObject(SESSION_ENDED);
   });
 
   it('over server-sent events at expiry', async () => {
-    const { token } = await seedUser(first.prisma, { sessionTtlMs: 1_500 });
+    const { token } = await seed(first).user().sessionLasting(1_500).create();
     const events = await readEventStream(second, HEARTBEAT, token, async () => {});
-    const payloads = events.filter((event) => event.startsWith('{')).map((event) => JSON.parse(event) as Record<string, any>);
+    const payloads = events.filter((event) => event.startsWith('{')).map((event) => JSON.parse(event) as unknown);
     expect(payloads.at(-1)).toMatchObject(SESSION_ENDED);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { captureLogs } from '../helpers/logs.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -10,7 +10,7 @@ import { startTestServer } from '../helpers/server.js';
  */
 const { logger, lines } = captureLogs('error');
 const server = await startTestServer({ logger });
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 await server.prisma.$executeRawUnsafe('DROP TABLE auth_sessions CASCADE');
 const consoleError = vi.spyOn(console, 'error');
 afterAll(() => consoleError.mockRestore());
@@ -27,7 +27,7 @@ describe('a database failure while a WebSocket connection starts', () => {
     expect(close).toMatchObject({ code: 1013, reason: 'Try again later' });
     expect(JSON.stringify(outcome)).not.toMatch(/auth_sessions|relation|prisma/i);
     const logged = lines
-      .map((line) => JSON.parse(line) as Record<string, any>)
+      .map((line) => JSON.parse(line) as { msg?: string; err?: unknown })
       .find((entry) => entry.msg === 'could not resolve the viewer of a WebSocket connection');
     expect(JSON.stringify(logged?.err)).toMatch(/auth_sessions/);
     expect(consoleError).not.toHaveBeenCalled();

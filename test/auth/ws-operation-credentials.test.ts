@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * Over graphql-ws, a connection without credentials may still run signed-in operations whose
@@ -35,10 +36,13 @@ function subscribeWithHeaders(headers: Record<string, string>) {
 
 describe('credentials in an operation’s extensions over graphql-ws', () => {
   it('authenticate that operation as its user', async () => {
-    const alice = await seedUser(server.prisma);
+    const alice = await seed(server).user().create();
     const stream = subscribeWithHeaders({ authorization: `Bearer ${alice.token}` });
     await stream.live();
-    await server.data(`mutation { createTask(input: { name: "Seen through extensions" }) { task { id } } }`, { token: alice.token });
+    await server.data(
+      graphql(`mutation WsOperationCredentialsCreateTask { createTask(input: { name: "Seen through extensions" }) { task { id } } }`),
+      { token: alice.token },
+    );
     await stream.first;
     expect(stream.results).toEqual([{ data: { taskEvents: { type: 'CREATED', task: { name: 'Seen through extensions' } } } }]);
     stream.unsubscribe();

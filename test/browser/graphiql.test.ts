@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** GraphiQL in a real browser, against the real server: a subscription streams over graphql-ws. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,7 +54,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a browser', () => {
   it('runs a signed-in subscription with the token typed into the headers editor', async () => {
     const { chromium } = await import('playwright-core');
     const server = await startTestServer();
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -87,7 +88,10 @@ describe.skipIf(!hasChromium)('GraphiQL in a browser', () => {
       await expect
         .poll(
           async () => {
-            await server.data('mutation { createTask(input: { name: "Made while GraphiQL listens" }) { task { id } } }', { token });
+            await server.data(
+              graphql(`mutation GraphiqlCreateTask { createTask(input: { name: "Made while GraphiQL listens" }) { task { id } } }`),
+              { token },
+            );
             // The editor renders spaces as no-break spaces.
             return (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
           },

@@ -2,21 +2,25 @@
 // whichever instance (sharing the database) reads it: the question is stored with the reply.
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { converse } from './helpers.js';
+import { graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const first = await startTestServer({ databaseUrl });
 const second = await startTestServer({ databaseUrl });
 
 async function userWith(names: string[]) {
-  const seeded = await seedUser(first.prisma, { timeZone: 'Asia/Tehran' });
+  const seeded = await seed(first).user().inZone('Asia/Tehran').create();
   for (const name of names)
-    await first.data(`mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }`, {
-      token: seeded.token,
-      variables: { name },
-    });
+    await first.data(
+      graphql(`mutation AssistantFollowUpsCreateTask($name: String!) { createTask(input: { name: $name }) { task { id } } }`),
+      {
+        token: seeded.token,
+        variables: { name },
+      },
+    );
   return seeded;
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CONCURRENT_REPLIES_PER_USER } from '../../src/chat/service.js';
 import { hold, startFakeLLM, streamText } from '../assistant/fake-llm.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { SEND, sessionGlobalId } from './helpers.js';
+import { expectError } from '../helpers/graphql.js';
 
 /** Each reply is a model call: one user may not have more than a few running at once, whatever the sessions. */
 const llm = await startFakeLLM();
@@ -16,20 +17,18 @@ const send = (token: string, content: string, sessionId?: string) =>
 
 describe('replies in progress per user', () => {
   it('refuses a new reply while the cap is held (by any instance), writing nothing', async () => {
-    const { user, token } = await seedUser(server.prisma);
     const leaseUntil = new Date(Date.now() + 3_600_000);
-    const busy = await Promise.all(
-      Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () =>
-        server.prisma.chatSession.create({ data: { userId: user.id, replyLeaseUntil: leaseUntil } }),
-      ),
-    );
-    const idle = await server.prisma.chatSession.create({ data: { userId: user.id } });
+    const seeded = seed(server).user();
+    for (let index = 0; index < MAX_CONCURRENT_REPLIES_PER_USER; index += 1) seeded.withChatSession({ replyLeaseUntil: leaseUntil });
+    const { user, token, chatSessions } = await seeded.withChatSession().create();
+    const busy = chatSessions.slice(0, MAX_CONCURRENT_REPLIES_PER_USER);
+    const idle = chatSessions.at(-1)!;
 
     const fresh = await send(token, 'a new session');
-    expect(fresh.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expectError(fresh, 'RATE_LIMITED');
     expect(fresh.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
     const existing = await send(token, 'to an idle session', sessionGlobalId(idle.id));
-    expect(existing.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expectError(existing, 'RATE_LIMITED');
 
     expect(await server.prisma.chatSession.count({ where: { userId: user.id } })).toBe(MAX_CONCURRENT_REPLIES_PER_USER + 1);
     expect(await server.prisma.chatMessage.count({ where: { session: { userId: user.id } } })).toBe(0);
@@ -44,7 +43,7 @@ describe('replies in progress per user', () => {
   });
 
   it('lets exactly the cap through when many sends race, then more once replies arrive', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const held = Array.from({ length: MAX_CONCURRENT_REPLIES_PER_USER }, () => hold());
     llm.script(...held.map((h) => h.answer));
 

@@ -10,7 +10,7 @@ import { createPubSubSystem, type ChatReplyEvent, type PubSubSystem } from '../.
 import { createTaskService } from '../../src/tasks/service.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { started } from '../helpers/live.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 
 type Answer = () => Promise<ReplyResult>;
 
@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 async function newActor(): Promise<ChatActor> {
-  const { user } = await seedUser(database.prisma);
+  const { user } = await seed(database).user().create();
   return { id: user.id, timeZone: 'UTC', username: user.username };
 }
 

@@ -1,31 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { SEND, type SentMessage } from './helpers.js';
+import { graphql, type ResultOf } from '../helpers/graphql.js';
+import { SEND } from './helpers.js';
 
 const server: TestServer = await startTestServer();
 
-const ADDED = `subscription($id: ID!) { chatMessageAdded(sessionId: $id) { type cursor message { id role content actions { tool outcome } session { id } } } }`;
-const STREAM = `subscription($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { id role content } } }`;
+const ADDED = graphql(
+  `subscription SubscriptionsAdded($id: ID!) { chatMessageAdded(sessionId: $id) { type cursor message { id role content actions { tool outcome } session { id } } } }`,
+);
+const STREAM = graphql(
+  `subscription SubscriptionsStream($id: ID!) { chatReplyStream(sessionId: $id) { kind text messageId message { id role content } } }`,
+);
 
 async function newSession(token: string): Promise<string> {
-  const data = await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token });
-  return data.createChatSession.chatSession.id;
+  const data = await server.data(
+    graphql(`mutation SubscriptionsCreateChatSession { createChatSession(input: {}) { chatSession { id } } }`),
+    { token },
+  );
+  return data.createChatSession!.chatSession.id;
 }
 
 describe('chatMessageAdded', () => {
   it("delivers the user's message and the assistant's reply to every subscriber of the owner", async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const sessionId = await newSession(token);
     const first = server.subscribe(ADDED, { token, variables: { id: sessionId } });
     const second = server.subscribe(ADDED, { token, variables: { id: sessionId } });
     await Promise.all([first.live, second.live]);
 
-    const sent = await server.data<SentMessage>(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
+    const sent = await server.data(SEND, { token, variables: { input: { content: 'add buy bread tomorrow', sessionId } } });
     for (const subscription of [first, second]) {
       const user = (await subscription.next()).data!.chatMessageAdded.message;
       expect(user).toEqual({
-        id: sent.sendChatMessage.message.id,
+        id: sent.sendChatMessage!.message.id,
         role: 'USER',
         content: 'add buy bread tomorrow',
         actions: null,
@@ -42,7 +50,7 @@ describe('chatMessageAdded', () => {
   });
 
   it('does not deliver messages of other sessions', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const watched = await newSession(token);
     const other = await newSession(token);
     const subscription = server.subscribe(ADDED, { token, variables: { id: watched } });
@@ -50,26 +58,26 @@ describe('chatMessageAdded', () => {
     await server.data(SEND, { token, variables: { input: { content: 'hello from elsewhere', sessionId: other } } });
     await server.data(SEND, { token, variables: { input: { content: 'help', sessionId: watched } } });
     await server.running.chat.idle();
-    expect((await subscription.next()).data!.chatMessageAdded.message.content).toBe('help');
+    expect((await subscription.next()).data!.chatMessageAdded.message!.content).toBe('help');
     subscription.close();
   });
 });
 
 describe('chatReplyStream', () => {
   it('streams the reply as text, then DONE with the stored message', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const sessionId = await newSession(token);
     const stream = server.subscribe(STREAM, { token, variables: { id: sessionId } });
     await stream.live;
 
     await server.data(SEND, { token, variables: { input: { content: 'what can you do?', sessionId } } });
     const deltas: string[] = [];
-    let done: any;
+    let done: ResultOf<typeof STREAM>['chatReplyStream'] | undefined;
     while (!done) {
       const event = (await stream.next()).data!.chatReplyStream;
       if (event.kind === 'DELTA') {
         expect(event.messageId).toBeNull();
-        deltas.push(event.text);
+        deltas.push(event.text!);
       } else done = event;
     }
     expect(done.kind).toBe('DONE');
@@ -85,8 +93,10 @@ describe('chatReplyStream', () => {
 
 describe('the assistant acts through the task service', () => {
   it('fires task events when it changes tasks', async () => {
-    const { token } = await seedUser(server.prisma);
-    const events = server.subscribe(`subscription { taskEvents { type task { name priority } } }`, { token });
+    const { token } = await seed(server).user().create();
+    const events = server.subscribe(graphql(`subscription SubscriptionsTaskEvents { taskEvents { type task { name priority } } }`), {
+      token,
+    });
     const sessionId = await newSession(token);
     await events.live;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /**
  * Paging and filters behave one way across the whole API: page sizes past the maximum and
@@ -9,10 +10,10 @@ import { startTestServer } from '../helpers/server.js';
  * sessions can be sorted and searched like tasks.
  */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 
 const create = (name: string, tags: string[]) =>
-  server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
+  server.data(graphql(`mutation PagingCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`), {
     token,
     variables: { input: { name, tags } },
   });
@@ -51,7 +52,10 @@ describe('page sizes', () => {
   }
 
   it('refuses a page size given through a variable the same way', async () => {
-    const result = await server.graphql('query($n: Int) { tasks(first: $n) { totalCount } }', { token, variables: { n: 1000 } });
+    const result = await server.graphql(graphql(`query PagingTasks($n: Int) { tasks(first: $n) { totalCount } }`), {
+      token,
+      variables: { n: 1000 },
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
@@ -71,10 +75,10 @@ describe('tag filters', () => {
     await create('Plan trip', ['TRAVEL', 'home']);
     const names = async (filter: Record<string, unknown>) =>
       (
-        await server.data<{ tasks: { nodes: Array<{ name: string }> } }>(
-          'query($filter: TaskFilter) { tasks(filter: $filter, first: 100) { nodes { name } } }',
-          { token, variables: { filter } },
-        )
+        await server.data(graphql(`query PagingTasks2($filter: TaskFilter) { tasks(filter: $filter, first: 100) { nodes { name } } }`), {
+          token,
+          variables: { filter },
+        })
       ).tasks.nodes
         .map((task) => task.name)
         .sort();
@@ -84,27 +88,24 @@ describe('tag filters', () => {
     expect(await names({ tagsAll: ['Home', 'Travel'] })).toEqual(['Plan trip']);
     expect(await names({ search: 'work' })).toEqual(await names({ tagsAny: ['work'] }));
     // Tags keep the case they were written in.
-    const tags = await server.data<{ tasks: { nodes: Array<{ tags: string[] }> } }>(
-      '{ tasks(filter: { tagsAny: ["work"] }) { nodes { tags } } }',
-      { token },
-    );
+    const tags = await server.data(graphql(`query PagingTasks3 { tasks(filter: { tagsAny: ["work"] }) { nodes { tags } } }`), { token });
     expect(tags.tasks.nodes[0]!.tags).toEqual(['Work', 'Urgent']);
   });
 });
 
 describe('nodes on connections', () => {
   it('gives the items of the page, the same as edges { node }, at the same price', async () => {
-    const data = await server.data<{ tasks: { edges: Array<{ node: { id: string } }>; nodes: Array<{ id: string }> } }>(
-      '{ tasks(first: 2) { edges { node { id } } nodes { id } } }',
-      { token },
-    );
+    const data = await server.data(graphql(`query PagingTasks4 { tasks(first: 2) { edges { node { id } } nodes { id } } }`), { token });
     expect(data.tasks.nodes).toHaveLength(2);
     expect(data.tasks.nodes).toEqual(data.tasks.edges.map((edge) => edge.node));
     // A hundred per page nested in a hundred is still refused through `nodes`.
-    const amplifying = await server.graphql('{ chatSessions(first: 100) { nodes { messages(first: 100) { nodes { content } } } } }', {
-      token,
-    });
-    expect(amplifying.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const amplifying = await server.graphql(
+      graphql(`query PagingChatSessions { chatSessions(first: 100) { nodes { messages(first: 100) { nodes { content } } } } }`),
+      {
+        token,
+      },
+    );
+    expectError(amplifying, 'QUERY_TOO_COMPLEX');
   });
 
   it('exists on every connection type of the schema', async () => {
@@ -125,22 +126,29 @@ describe('chatSessions ordering and search', () => {
   it('orders by last activity or creation, either way, and searches titles in any case', async () => {
     const start = async (title: string) =>
       (
-        await server.data<{ createChatSession: { chatSession: { id: string } } }>(
-          'mutation($input: CreateChatSessionInput!) { createChatSession(input: $input) { chatSession { id } } }',
+        await server.data(
+          graphql(
+            `mutation PagingCreateChatSession($input: CreateChatSessionInput!) { createChatSession(input: $input) { chatSession { id } } }`,
+          ),
           {
             token,
             variables: { input: { title } },
           },
         )
-      ).createChatSession.chatSession.id;
+      ).createChatSession!.chatSession.id;
     const weekly = await start('Weekly planning');
     const trip = await start('Trip to Shiraz');
     const budget = await start('Budget plan 100%');
     // The oldest session becomes the most recently active one.
-    await server.data('mutation($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }', {
-      token,
-      variables: { input: { id: weekly, title: 'Weekly Planning' } },
-    });
+    await server.data(
+      graphql(
+        `mutation PagingRenameChatSession($input: RenameChatSessionInput!) { renameChatSession(input: $input) { chatSession { id } } }`,
+      ),
+      {
+        token,
+        variables: { input: { id: weekly, title: 'Weekly Planning' } },
+      },
+    );
     const list = async (args: string) =>
       (
         await server.data<{ chatSessions: { nodes: Array<{ id: string }> } }>(`{ chatSessions(${args}) { nodes { id } } }`, { token })
@@ -154,8 +162,10 @@ describe('chatSessions ordering and search', () => {
     expect(await list('first: 10, filter: { search: "100%" }')).toEqual([budget]);
     expect(await list('first: 10, filter: { search: "%" }')).toEqual([budget]);
     // Paging through an ordered list with cursors gives each session once, in order.
-    const firstPage = await server.data<{ chatSessions: { nodes: Array<{ id: string }>; pageInfo: { endCursor: string } } }>(
-      '{ chatSessions(first: 2, orderBy: [{ field: CREATED_AT, direction: ASC }]) { nodes { id } pageInfo { endCursor } } }',
+    const firstPage = await server.data(
+      graphql(
+        `query PagingChatSessions2 { chatSessions(first: 2, orderBy: [{ field: CREATED_AT, direction: ASC }]) { nodes { id } pageInfo { endCursor } } }`,
+      ),
       { token },
     );
     const rest = await list(

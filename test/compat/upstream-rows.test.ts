@@ -3,6 +3,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * Rows of every kind the original Behflow writes (every value of its four enum types, chat
@@ -58,16 +59,17 @@ describe('rows of every kind written by the original Behflow', () => {
     server = await startTestServer({ databaseUrl: url });
     // Administrators read executions' results; the original has no roles of its own.
     await server.prisma.user.update({ where: { id: USER }, data: { role: 'admin' } });
-    const login = await server.data<{ login: { token: string } }>(
-      'mutation { login(input: { username: "legacy_user", password: "behflow-legacy-pass" }) { token } }',
+    const login = await server.data(
+      graphql(`mutation UpstreamRowsLogin { login(input: { username: "legacy_user", password: "behflow-legacy-pass" }) { token } }`),
     );
-    token = login.login.token;
+    token = login.login!.token;
   });
 
   it('reads every priority and status, and NULL, empty and mixed-case tags, as stored', async () => {
-    const data = await server.data<{
-      tasks: { totalCount: number; nodes: Array<{ name: string; priority: string; status: string; tags: string[]; dueAt: null }> };
-    }>('{ tasks(first: 100) { totalCount nodes { name priority status tags dueAt } } }', { token });
+    const data = await server.data(
+      graphql(`query UpstreamRowsTasks { tasks(first: 100) { totalCount nodes { name priority status tags dueAt } } }`),
+      { token },
+    );
     expect(data.tasks.totalCount).toBe(PRIORITIES.length * STATUSES.length);
     const read = Object.fromEntries(data.tasks.nodes.map((task) => [task.name, task]));
     for (const p of PRIORITIES) {
@@ -84,11 +86,10 @@ describe('rows of every kind written by the original Behflow', () => {
   });
 
   it('reads every trigger type and every execution status', async () => {
-    const data = await server.data<{
-      automatedProcesses: { nodes: Array<{ name: string; triggerType: string; isEnabled: boolean }> };
-      processExecutions: { nodes: Array<{ status: string; skipReason: null; result: unknown; errorMessage: string | null }> };
-    }>(
-      '{ automatedProcesses(first: 100) { nodes { name triggerType isEnabled } } processExecutions(first: 100) { nodes { status skipReason result errorMessage } } }',
+    const data = await server.data(
+      graphql(
+        `query UpstreamRowsAutomatedProcesses { automatedProcesses(first: 100) { nodes { name triggerType isEnabled } } processExecutions(first: 100) { nodes { status skipReason result errorMessage } } }`,
+      ),
       { token },
     );
     const processes = Object.fromEntries(data.automatedProcesses.nodes.map((process) => [process.name, process]));

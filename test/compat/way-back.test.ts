@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * An operator trying this server on the original Behflow's database must be able to go back:
@@ -50,7 +51,7 @@ const storedHash = async (server: TestServer, username: string) =>
   (await server.prisma.user.findUniqueOrThrow({ where: { username }, select: { passwordHash: true } })).passwordHash;
 
 const signIn = (server: TestServer, username: string, password: string) =>
-  server.data<{ login: { token: string } }>('mutation($input: LoginInput!) { login(input: $input) { token } }', {
+  server.data(graphql(`mutation WayBackLogin($input: LoginInput!) { login(input: $input) { token } }`), {
     variables: { input: { username, password } },
   });
 
@@ -75,18 +76,21 @@ describe('an adopted database stays usable by the original backend (BEHFLOW_PASS
 
   it('hashes new accounts and changed passwords with bcrypt as the original does ($2b$, cost 12)', async () => {
     const password = 'a new account here';
-    const { register } = await server.data<{ register: { token: string } }>(
-      'mutation($input: RegisterInput!) { register(input: $input) { token } }',
+    const { register } = await server.data(
+      graphql(`mutation WayBackRegister($input: RegisterInput!) { register(input: $input) { token } }`),
       { variables: { input: { username: 'newcomer', password, name: 'New', lastname: 'Comer' } } },
     );
     const registered = await storedHash(server, 'newcomer');
     expect(registered).toMatch(/^\$2b\$12\$/);
     expect(await originalAccepts(password, registered)).toBe(true);
 
-    await server.data('mutation($input: ChangePasswordInput!) { changePassword(input: $input) { user { id } } }', {
-      token: register.token,
-      variables: { input: { currentPassword: password, newPassword: 'changed here, read there' } },
-    });
+    await server.data(
+      graphql(`mutation WayBackChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { user { id } } }`),
+      {
+        token: register!.token,
+        variables: { input: { currentPassword: password, newPassword: 'changed here, read there' } },
+      },
+    );
     const changed = await storedHash(server, 'newcomer');
     expect(changed).toMatch(/^\$2b\$12\$/);
     expect(await originalAccepts('changed here, read there', changed)).toBe(true);
@@ -94,9 +98,12 @@ describe('an adopted database stays usable by the original backend (BEHFLOW_PASS
   });
 
   it('refuses a new password bcrypt would cut short (over 72 bytes), naming the field', async () => {
-    const result = await server.graphql('mutation($input: RegisterInput!) { register(input: $input) { token } }', {
-      variables: { input: { username: 'longpass', password: 'ب'.repeat(40), name: 'Long', lastname: 'Pass' } },
-    });
+    const result = await server.graphql(
+      graphql(`mutation WayBackRegister2($input: RegisterInput!) { register(input: $input) { token } }`),
+      {
+        variables: { input: { username: 'longpass', password: 'ب'.repeat(40), name: 'Long', lastname: 'Pass' } },
+      },
+    );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.password' });
     expect(await server.prisma.user.count({ where: { username: 'longpass' } })).toBe(0);
   });
@@ -104,7 +111,7 @@ describe('an adopted database stays usable by the original backend (BEHFLOW_PASS
   it('still knows the database was adopted at a later start', async () => {
     await server.stop();
     server = await startTestServer({ databaseUrl: url });
-    await server.data('mutation($input: RegisterInput!) { register(input: $input) { token } }', {
+    await server.data(graphql(`mutation WayBackRegister3($input: RegisterInput!) { register(input: $input) { token } }`), {
       variables: { input: { username: 'after_restart', password: 'registered later', name: 'Later', lastname: 'On' } },
     });
     const hash = await storedHash(server, 'after_restart');
@@ -144,7 +151,7 @@ describe('an operator who opts in to argon2id on an adopted database (BEHFLOW_PA
 describe('a database this server created (BEHFLOW_PASSWORD_HASH=auto)', () => {
   it('hashes with argon2id, and moves a bcrypt hash to argon2id on sign-in', async () => {
     const server = await startTestServer();
-    await server.data('mutation($input: RegisterInput!) { register(input: $input) { token } }', {
+    await server.data(graphql(`mutation WayBackRegister4($input: RegisterInput!) { register(input: $input) { token } }`), {
       variables: { input: { username: 'fresh', password: 'fresh password', name: 'Fresh', lastname: 'Start' } },
     });
     expect(await storedHash(server, 'fresh')).toMatch(/^\$argon2id\$/);

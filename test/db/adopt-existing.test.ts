@@ -3,6 +3,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * An existing deployment of the original Behflow: its init SQL plus data. The server must
@@ -66,14 +67,16 @@ describe('adopting a database made by the original Behflow', () => {
   });
 
   it('serves the adopted rows over GraphQL to their owner, who signs in with the original password', async () => {
-    const login = await server.data<{ login: { token: string; user: { username: string; timeZone: string } } }>(
-      `mutation { login(input: { username: "legacy_user", password: "behflow-legacy-pass" }) { token user { username timeZone } } }`,
+    const login = await server.data(
+      graphql(
+        `mutation AdoptExistingLogin { login(input: { username: "legacy_user", password: "behflow-legacy-pass" }) { token user { username timeZone } } }`,
+      ),
     );
-    expect(login.login.user).toEqual({ username: 'legacy_user', timeZone: 'Asia/Tehran' });
+    expect(login.login!.user).toEqual({ username: 'legacy_user', timeZone: 'Asia/Tehran' });
     const data = await server.data<{ tasks: { totalCount: number; edges: Array<{ node: Record<string, unknown> }> } }>(
       `{ tasks(orderBy: [{ field: CREATED_AT, direction: ASC }]) {
           totalCount edges { node { name status priority tags dueAt dueAtJalali completedAt } } } }`,
-      { token: login.login.token },
+      { token: login.login!.token },
     );
     expect(data.tasks.totalCount).toBe(3);
     expect(data.tasks.edges.map((edge) => edge.node)).toEqual([
@@ -97,9 +100,9 @@ describe('adopting a database made by the original Behflow', () => {
       },
       { name: 'Call the bank', status: 'IN_PROGRESS', priority: 'MEDIUM', tags: [], dueAt: null, dueAtJalali: null, completedAt: null },
     ]);
-    const sessions = await server.data<{ chatSessions: { edges: Array<{ node: { title: string; messageCount: number } }> } }>(
-      '{ chatSessions { edges { node { title messageCount } } } }',
-      { token: login.login.token },
+    const sessions = await server.data(
+      graphql(`query AdoptExistingChatSessions { chatSessions { edges { node { title messageCount } } } }`),
+      { token: login.login!.token },
     );
     expect(sessions.chatSessions.edges.map((edge) => edge.node)).toEqual([{ title: 'Planning', messageCount: 2 }]);
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
 
 export type ExecutionResult<TData> = FormattedExecutionResult<TData, unknown>;
@@ -9,12 +10,27 @@ import type { PrismaClient } from '../../src/db/prisma.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
+import { unexpectedErrors } from './graphql.js';
 
-export interface GraphQLResponse<TData = Record<string, any>> {
+/** One error of a response, as the server formats it. */
+export interface GraphQLResponseError {
+  readonly message: string;
+  readonly path?: ReadonlyArray<string | number>;
+  readonly locations?: ReadonlyArray<{ line: number; column: number }>;
+  readonly extensions?: Readonly<Record<string, unknown>>;
+}
+
+export interface GraphQLResponse<TData = unknown> {
   readonly status: number;
   readonly data?: TData | null;
-  readonly errors?: ReadonlyArray<{ message: string; path?: unknown[]; extensions?: Record<string, any> }>;
+  readonly errors?: ReadonlyArray<GraphQLResponseError>;
 }
+
+/**
+ * A document written with the `graphql()` tag of test/gql (generated from schema.graphql by
+ * `npm run codegen:test`): it carries the types of its result and of its variables.
+ */
+export type TypedDocument<TData, TVariables> = DocumentTypeDecoration<TData, TVariables> & { toString(): string };
 
 export interface RequestOptions {
   readonly variables?: Record<string, unknown>;
@@ -22,6 +38,14 @@ export interface RequestOptions {
   readonly token?: string;
   readonly headers?: Record<string, string>;
 }
+
+/** The options of a typed document: its variables, required when the document requires some. */
+export type OperationOptions<TVariables> = Omit<RequestOptions, 'variables'> &
+  (Record<string, never> extends TVariables ? { readonly variables?: TVariables } : { readonly variables: TVariables });
+
+/** No options needed when the document takes no required variable. */
+type OptionsFor<TVariables> =
+  Record<string, never> extends TVariables ? [options?: OperationOptions<TVariables>] : [options: OperationOptions<TVariables>];
 
 /** Records the SQL statements Prisma sends while a piece of code runs. */
 export interface QueryRecorder {
@@ -35,10 +59,19 @@ export interface TestServer {
   readonly prisma: PrismaClient;
   readonly running: RunningServer;
   readonly queries: QueryRecorder;
-  /** POSTs an operation over HTTP. */
-  graphql<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
-  /** Like `graphql`, but fails the test on any error and returns `data`. */
-  data<TData = Record<string, any>>(query: string, options?: RequestOptions): Promise<TData>;
+  /**
+   * POSTs an operation over HTTP and returns the response as it came, errors included: for tests
+   * that expect errors (see `expectError`). The string form is for documents sent malformed or
+   * hostile on purpose; every other test writes its document with `graphql()`.
+   */
+  graphql<TData, TVariables>(
+    document: TypedDocument<TData, TVariables>,
+    ...options: OptionsFor<TVariables>
+  ): Promise<GraphQLResponse<TData>>;
+  graphql<TData = unknown>(query: string, options?: RequestOptions): Promise<GraphQLResponse<TData>>;
+  /** Like `graphql`, but fails the test with the errors' codes and messages on any error, and returns `data`. */
+  data<TData, TVariables>(document: TypedDocument<TData, TVariables>, ...options: OptionsFor<TVariables>): Promise<TData>;
+  data<TData = unknown>(query: string, options?: RequestOptions): Promise<TData>;
   /** A graphql-ws client on this server (closed after the file). */
   wsClient(options?: WsClientOptions): Client;
   /**
@@ -47,7 +80,8 @@ export interface TestServer {
    */
   live(operationId: string, timeoutMs?: number): Promise<void>;
   /** Subscribes over graphql-ws and buffers what arrives. */
-  subscribe<TData = Record<string, any>>(query: string, options?: RequestOptions): Subscription<TData>;
+  subscribe<TData, TVariables>(document: TypedDocument<TData, TVariables>, ...options: OptionsFor<TVariables>): Subscription<TData>;
+  subscribe<TData = unknown>(query: string, options?: RequestOptions): Subscription<TData>;
   stop(): Promise<void>;
 }
 
@@ -143,7 +177,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const wsUrl = `ws://127.0.0.1:${running.port}/graphql`;
   const clients = new Set<Client>();
 
-  const graphql = async <TData>(query: string, request: RequestOptions = {}): Promise<GraphQLResponse<TData>> => {
+  const graphql = async <TData>(
+    document: TypedDocument<TData, never> | string,
+    request: RequestOptions = {},
+  ): Promise<GraphQLResponse<TData>> => {
+    const query = textOf(document);
     const response = await fetch(url, {
       method: 'POST',
       headers: {
@@ -200,15 +238,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         }
       },
     },
-    graphql,
-    async data(query, request) {
-      const result = await graphql(query, request);
-      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-      return result.data as never;
-    },
+    graphql: graphql as TestServer['graphql'],
+    data: (async (document: TypedDocument<unknown, never> | string, request?: RequestOptions) => {
+      const result = await graphql(document, request);
+      if (result.errors?.length) throw unexpectedErrors(result.errors);
+      if (result.data == null) throw new Error(`no data and no errors (HTTP ${result.status})`);
+      return result.data;
+    }) as TestServer['data'],
     wsClient,
     live,
-    subscribe<TData>(query: string, request: RequestOptions = {}): Subscription<TData> {
+    subscribe<TData>(document: TypedDocument<TData, never> | string, request: RequestOptions = {}): Subscription<TData> {
       const operationId = randomUUID();
       const client = wsClient({ token: request.token, generateID: () => operationId });
       const pending: ExecutionResult<TData>[] = [];
@@ -220,7 +259,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         resolveEnded({ code: close.code, reason: close.reason });
       });
       const unsubscribe = client.subscribe<TData>(
-        { query, variables: request.variables ?? {} },
+        { query: textOf(document), variables: request.variables ?? {} },
         {
           next: (result) => {
             const waiter = waiters.shift();
@@ -266,4 +305,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     stop,
   };
+}
+
+/** The text a document is sent as; a `graphql()` document missing from test/gql was never generated. */
+function textOf(document: TypedDocument<unknown, never> | string): string {
+  const text = String(document);
+  if (text === '[object Object]') throw new Error('this graphql() document has not been generated: run `npm run codegen:test`');
+  return text;
 }

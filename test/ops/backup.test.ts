@@ -9,8 +9,9 @@ import { restoreDatabase } from '../../src/db/backup.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/logger.js';
 import { createEmptyDatabase, createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const silent = createLogger('silent');
@@ -84,12 +85,11 @@ describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
     expect(Number(version.split('.')[0])).toBeGreaterThanOrEqual(18);
     const server = await startTestServer({ databaseUrl: embedded.connectionString });
     const password = 'correct horse battery staple';
-    const registered = await server.data<{ register: { token: string } }>(
-      'mutation($input: RegisterInput!) { register(input: $input) { token } }',
-      { variables: { input: { username: 'backed_up_user', password, name: 'Zahra', lastname: 'Ahmadi' } } },
-    );
-    const token = registered.register.token;
-    await server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
+    const registered = await server.data(graphql(`mutation BackupRegister($input: RegisterInput!) { register(input: $input) { token } }`), {
+      variables: { input: { username: 'backed_up_user', password, name: 'Zahra', lastname: 'Ahmadi' } },
+    });
+    const token = registered.register!.token;
+    await server.data(graphql(`mutation BackupCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`), {
       token,
       variables: {
         input: {
@@ -101,16 +101,19 @@ describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
         },
       },
     });
-    await server.data('mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
+    await server.data(graphql(`mutation BackupCreateTask2($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`), {
       token,
       variables: { input: { name: 'No details' } },
     });
-    await server.data('mutation($input: SendChatMessageInput!) { sendChatMessage(input: $input) { message { id } } }', {
-      token,
-      variables: { input: { content: 'show my tasks' } },
-    });
+    await server.data(
+      graphql(`mutation BackupSendChatMessage($input: SendChatMessageInput!) { sendChatMessage(input: $input) { message { id } } }`),
+      {
+        token,
+        variables: { input: { content: 'show my tasks' } },
+      },
+    );
     await server.running.chat.idle();
-    const admin = await seedUser(server.prisma, { role: 'admin' });
+    const admin = await seed(server).user().admin().create();
     expect(admin.token).toBeTruthy();
     const before = await contents(embedded.connectionString);
     expect((before.users as unknown[]).length).toBe(2);
@@ -138,16 +141,13 @@ describe('npm run db:backup / db:restore on the embedded PostgreSQL', () => {
       expect(await contents(again.connectionString)).toEqual(before);
       const restored = await startTestServer({ databaseUrl: again.connectionString });
       try {
-        const login = await restored.data<{ login: { token: string } }>(
-          'mutation($input: LoginInput!) { login(input: $input) { token } }',
-          {
-            variables: { input: { username: 'backed_up_user', password } },
-          },
-        );
-        const tasks = await restored.data<{ tasks: { totalCount: number } }>('{ tasks { totalCount } }', { token: login.login.token });
+        const login = await restored.data(graphql(`mutation BackupLogin($input: LoginInput!) { login(input: $input) { token } }`), {
+          variables: { input: { username: 'backed_up_user', password } },
+        });
+        const tasks = await restored.data(graphql(`query BackupTasks { tasks { totalCount } }`), { token: login.login!.token });
         expect(tasks.tasks.totalCount).toBe(2);
         // The session made before the backup is still valid: sessions were restored too.
-        expect((await restored.data<{ me: { username: string } }>('{ me { username } }', { token })).me.username).toBe('backed_up_user');
+        expect((await restored.data(graphql(`query BackupMe { me { username } }`), { token })).me.username).toBe('backed_up_user');
       } finally {
         await restored.stop();
       }
@@ -161,7 +161,7 @@ describe('restore refuses rather than mixing data', () => {
   it('into a database that already holds data: refused, nothing changed', async () => {
     const sourceUrl = await createTestDatabase();
     const source = await startTestServer({ databaseUrl: sourceUrl });
-    await seedUser(source.prisma, { username: 'in_the_backup' });
+    await seed(source).user().named('in_the_backup').create();
     await source.stop();
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'behflow-backup-file-')), 'one.backup');
     folders.push(path.dirname(file));
@@ -170,7 +170,7 @@ describe('restore refuses rather than mixing data', () => {
 
     const targetUrl = await createTestDatabase();
     const target = await startTestServer({ databaseUrl: targetUrl });
-    await seedUser(target.prisma, { username: 'already_here' });
+    await seed(target).user().named('already_here').create();
     await target.stop();
     const before = await contents(targetUrl);
     await expect(restoreDatabase(targetUrl, createReadStream(file), silent)).rejects.toThrow(/already holds data \(table/);
@@ -180,7 +180,7 @@ describe('restore refuses rather than mixing data', () => {
   it('a backup cut short: refused, the database keeps no row of it', async () => {
     const sourceUrl = await createTestDatabase();
     const source = await startTestServer({ databaseUrl: sourceUrl });
-    for (let i = 0; i < 3; i += 1) await seedUser(source.prisma);
+    for (let i = 0; i < 3; i += 1) await seed(source).user().create();
     await source.stop();
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'behflow-backup-file-')), 'cut.backup');
     folders.push(path.dirname(file));

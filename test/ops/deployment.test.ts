@@ -82,31 +82,41 @@ describe('Dockerfile', () => {
   });
 });
 
+/** The parts of a compose.yaml service these checks read. */
+interface ComposeService {
+  readonly image?: string;
+  readonly build?: unknown;
+  readonly ports?: string[];
+  readonly environment: Record<string, string>;
+  readonly depends_on: Record<string, unknown>;
+  readonly stop_grace_period: string;
+}
+
 describe('compose.yaml', () => {
   const compose = read('compose.yaml').then(
-    (text) => parse(text, { merge: true }) as { services: Record<string, any>; volumes?: Record<string, unknown> },
+    (text) => parse(text, { merge: true }) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> },
   );
 
   it('runs PostgreSQL as upstream Behflow does (port 15432, behflow / behflow_dev), Redis, and two app instances sharing them', async () => {
     const { services } = await compose;
     const postgres = services.postgres;
-    expect(postgres.image).toMatch(/^postgres:\d+/);
-    expect(postgres.ports).toContain('15432:5432');
-    expect(postgres.environment).toMatchObject({ POSTGRES_USER: 'behflow', POSTGRES_PASSWORD: 'behflow_dev' });
-    expect(services.redis.image).toMatch(/^redis:/);
+    expect(postgres!.image).toMatch(/^postgres:\d+/);
+    expect(postgres!.ports).toContain('15432:5432');
+    expect(postgres!.environment).toMatchObject({ POSTGRES_USER: 'behflow', POSTGRES_PASSWORD: 'behflow_dev' });
+    expect(services.redis!.image).toMatch(/^redis:/);
     const apps = Object.entries(services).filter(([, service]) => service.build !== undefined || service.image === 'behflow-graphql');
     expect(apps.length).toBe(2);
     const names = new Set<string>();
     for (const [name, app] of apps) {
-      const url = new URL(app.environment.DATABASE_URL);
+      const url = new URL(app.environment.DATABASE_URL!);
       expect(url.hostname, name).toBe('postgres');
-      expect(decodeURIComponent(url.username)).toBe(postgres.environment.POSTGRES_USER);
-      expect(decodeURIComponent(url.password)).toBe(postgres.environment.POSTGRES_PASSWORD);
-      expect(url.pathname.slice(1)).toBe(postgres.environment.POSTGRES_DB);
-      expect(new URL(app.environment.REDIS_URL).hostname).toBe('redis');
+      expect(decodeURIComponent(url.username)).toBe(postgres!.environment.POSTGRES_USER);
+      expect(decodeURIComponent(url.password)).toBe(postgres!.environment.POSTGRES_PASSWORD);
+      expect(url.pathname.slice(1)).toBe(postgres!.environment.POSTGRES_DB);
+      expect(new URL(app.environment.REDIS_URL!).hostname).toBe('redis');
       expect(Object.keys(app.depends_on)).toEqual(expect.arrayContaining(['postgres', 'redis']));
       for (const dependency of Object.keys(app.depends_on)) expect(services[dependency], `${name} depends on ${dependency}`).toBeDefined();
-      names.add(app.environment.BEHFLOW_INSTANCE_NAME);
+      names.add(app.environment.BEHFLOW_INSTANCE_NAME!);
     }
     // Each instance names itself in the execution history and the logs.
     expect(names.size).toBe(2);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/db/embedded.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** One sample of the Prometheus text: the value of `name{labels}` (labels in any order), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -27,18 +28,22 @@ describe('/metrics', () => {
   afterAll(() => server.stop());
 
   it('counts operations by name, type and outcome with latency histograms, and errors by code', async () => {
-    const { token } = await seedUser(server.prisma);
-    await server.data('query MetricsMe { me { id } }', { token });
-    await server.data('query MetricsMe { me { id } }', { token });
-    const refused = await server.graphql('mutation MetricsCreate($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }', {
-      token,
-      variables: { input: { name: '' } },
-    });
-    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const anonymous = await server.graphql('query MetricsAnonymous { me { id } }');
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const { token } = await seed(server).user().create();
+    const me = graphql(`query MetricsMe { me { id } }`);
+    await server.data(me, { token });
+    await server.data(me, { token });
+    const refused = await server.graphql(
+      graphql(`mutation MetricsCreate($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`),
+      {
+        token,
+        variables: { input: { name: '' } },
+      },
+    );
+    expectError(refused, 'BAD_USER_INPUT');
+    const anonymous = await server.graphql(graphql(`query MetricsAnonymous { me { id } }`));
+    expectError(anonymous, 'UNAUTHENTICATED');
     const invalid = await server.graphql('query MetricsInvalid { noSuchField }');
-    expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expectError(invalid, 'GRAPHQL_VALIDATION_FAILED');
 
     const { status, type, text } = await scrape(`${server.origin}/metrics`);
     expect(status).toBe(200);
@@ -70,9 +75,9 @@ describe('/metrics', () => {
   });
 
   it('reports open WebSockets and subscriptions, the pool, events published, received and delivered', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const before = (await scrape(`${server.origin}/metrics`)).text;
-    const subscription = server.subscribe<{ taskEvents: { type: string } }>('subscription MetricsTaskEvents { taskEvents { type } }', {
+    const subscription = server.subscribe(graphql(`subscription MetricsTaskEvents { taskEvents { type } }`), {
       token,
     });
     await expect
@@ -82,7 +87,7 @@ describe('/metrics', () => {
         }),
       )
       .toBe(1);
-    await server.data('mutation { createTask(input: { name: "Counted" }) { task { id } } }', { token });
+    await server.data(graphql(`mutation MetricsCreateTask { createTask(input: { name: "Counted" }) { task { id } } }`), { token });
     expect((await subscription.next()).data?.taskEvents.type).toBeDefined();
 
     const during = (await scrape(`${server.origin}/metrics`)).text;
@@ -111,22 +116,27 @@ describe('/metrics', () => {
   });
 
   it('counts automated process runs by process and outcome', async () => {
-    const admin = await seedUser(server.prisma, { role: 'admin' });
+    const admin = await seed(server).user().admin().create();
     const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
     const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
     const labels = { process: 'reschedule_remaining_tasks', outcome: 'completed' };
     const before = sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_process_runs_total', labels) ?? 0;
-    await server.data('mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }', {
-      token: admin.token,
-      variables: { input: { id: processId } },
-    });
+    await server.data(
+      graphql(
+        `mutation MetricsRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+      ),
+      {
+        token: admin.token,
+        variables: { input: { id: processId } },
+      },
+    );
     await expect
       .poll(async () => sample((await scrape(`${server.origin}/metrics`)).text, 'behflow_process_runs_total', labels), { timeout: 10_000 })
       .toBe(before + 1);
   });
 
   it('labels at most 200 operation names; the rest count as "other"', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     for (let i = 0; i < 210; i += 1) await server.data(`query Flood${i} { me { id } }`, { token });
     const { text } = await scrape(`${server.origin}/metrics`);
     const names = new Set(

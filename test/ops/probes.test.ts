@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 describe('/ready', () => {
   it('answers 503 while a migration of this build is not recorded as applied, and 200 again once it is', async () => {
@@ -36,7 +37,7 @@ describe('/ready', () => {
 
   it('while draining (BEHFLOW_SHUTDOWN_DELAY_MS): /ready 503 at once, /health still 200, requests still served, then the server stops', async () => {
     const server = await startTestServer({ env: { BEHFLOW_SHUTDOWN_DELAY_MS: '60000' } });
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     expect((await fetch(`${server.origin}/ready`)).status).toBe(200);
 
     const stopping = server.running.app.stop();
@@ -47,7 +48,7 @@ describe('/ready', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'stopping' });
     // Traffic that still arrives (the balancer has not noticed yet) is answered.
-    expect((await server.data<{ me: { id: string } }>('{ me { id } }', { token })).me.id).toBeDefined();
+    expect((await server.data(graphql(`query ProbesMe { me { id } }`), { token })).me.id).toBeDefined();
 
     // The delay is bounded by the process's own shutdown; here the test ends it by stopping the rest.
     await server.stop();
@@ -109,7 +110,7 @@ describe('request ids and slow operations', () => {
     try {
       const password = 'a-secret-password-123';
       // Argon2 hashing makes registering take well over 1 ms.
-      await server.graphql('mutation SlowRegister($input: RegisterInput!) { register(input: $input) { __typename } }', {
+      await server.graphql(graphql(`mutation SlowRegister($input: RegisterInput!) { register(input: $input) { __typename } }`), {
         variables: { input: { username: 'slow_op_user', password, name: 'Slow', lastname: 'Op' } },
         headers: { 'x-request-id': 'req-slow-1' },
       });
@@ -129,7 +130,7 @@ describe('request ids and slow operations', () => {
     const logs = captureLogs('info');
     const server = await startTestServer({ logger: logs.logger, env: { BEHFLOW_SLOW_OPERATION_MS: '600000' } });
     try {
-      await server.data('query Quick { __typename }');
+      await server.data(graphql(`query Quick { __typename }`));
       expect(logs.entries().filter((entry) => entry.msg === 'slow operation')).toEqual([]);
     } finally {
       await server.stop();

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rowsRead } from '../helpers/rows-read.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
-const member = await seedUser(server.prisma);
+const member = await seed(server).user().create();
 
 /**
  * `count` manual, disabled processes (the scheduler leaves them alone) with `runs` executions
@@ -39,13 +40,13 @@ async function newestFirst(name: string) {
   return rows.map((row) => Buffer.from(`AutomatedProcessExecution:${row.id}`).toString('base64'));
 }
 
-const LIST = `query { automatedProcesses(first: 100, filter: { triggerType: MANUAL }) { edges { node { id name
+const LIST = graphql(`query ListsList { automatedProcesses(first: 100, filter: { triggerType: MANUAL }) { edges { node { id name
   lastExecution { id status queuedAt process { name } }
-  executions(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } } } } } }`;
+  executions(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } } } } } }`);
 
 const listed = async (token: string, prefix: string) => {
   const { result, rowsPerStatement } = await rowsRead('automated_process_executions', () => server.data(LIST, { token }));
-  const nodes = result.automatedProcesses.edges.map((edge: any) => edge.node).filter((node: any) => node.name.startsWith(prefix));
+  const nodes = result.automatedProcesses.edges.map((edge) => edge.node).filter((node) => node.name.startsWith(prefix));
   return { nodes, rowsPerStatement };
 };
 
@@ -57,11 +58,11 @@ describe('listing processes with their executions', () => {
     await server.prisma.automatedProcess.create({ data: { name: empty, triggerType: 'manual', isEnabled: false } });
 
     const { nodes, rowsPerStatement } = await listed(member.token, prefix);
-    expect(nodes.map((node: any) => node.name)).toEqual([...names, empty]);
+    expect(nodes.map((node) => node.name)).toEqual([...names, empty]);
     for (const node of nodes.slice(0, 4)) {
       const expected = await newestFirst(node.name);
       expect(node.lastExecution).toMatchObject({ id: expected[0], status: 'COMPLETED', process: { name: node.name } });
-      expect(node.executions.edges.map((edge: any) => edge.node.id)).toEqual(expected.slice(0, 2));
+      expect(node.executions.edges.map((edge) => edge.node.id)).toEqual(expected.slice(0, 2));
       expect(node.executions.totalCount).toBe(25);
       expect(node.executions.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     }
@@ -72,25 +73,30 @@ describe('listing processes with their executions', () => {
 
     // lastExecution alone reads one row per process.
     const lastOnly = await rowsRead('automated_process_executions', () =>
-      server.data(`{ automatedProcesses(first: 100, filter: { triggerType: MANUAL }) { edges { node { lastExecution { id } } } } }`, {
-        token: member.token,
-      }),
+      server.data(
+        graphql(
+          `query ListsAutomatedProcesses { automatedProcesses(first: 100, filter: { triggerType: MANUAL }) { edges { node { lastExecution { id } } } } }`,
+        ),
+        {
+          token: member.token,
+        },
+      ),
     );
     expect(lastOnly.rowsPerStatement.length).toBeGreaterThan(0);
     expect(Math.max(...lastOnly.rowsPerStatement)).toBeLessThanOrEqual(5);
 
     // The connection pages on from its cursor, and backwards from the oldest end.
-    const PAGE = `query($id: ID!, $first: Int, $after: String, $last: Int) { node(id: $id) { ... on AutomatedProcess {
-      executions(first: $first, after: $after, last: $last) { pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } } }`;
+    const PAGE = graphql(`query ListsPage($id: ID!, $first: Int, $after: String, $last: Int) { node(id: $id) { ... on AutomatedProcess {
+      executions(first: $first, after: $after, last: $last) { pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } } } }`);
     const expected = await newestFirst(names[2]!);
     const next = await server.data(PAGE, {
       token: member.token,
-      variables: { id: nodes[2].id, first: 3, after: nodes[2].executions.pageInfo.endCursor },
+      variables: { id: nodes[2]!.id, first: 3, after: nodes[2]!.executions.pageInfo.endCursor },
     });
-    expect(next.node.executions.edges.map((edge: any) => edge.node.id)).toEqual(expected.slice(2, 5));
-    expect(next.node.executions.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
-    const oldest = await server.data(PAGE, { token: member.token, variables: { id: nodes[2].id, last: 2 } });
-    expect(oldest.node.executions.edges.map((edge: any) => edge.node.id)).toEqual(expected.slice(-2));
+    expect(next.node!.executions.edges.map((edge) => edge.node.id)).toEqual(expected.slice(2, 5));
+    expect(next.node!.executions.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true });
+    const oldest = await server.data(PAGE, { token: member.token, variables: { id: nodes[2]!.id, last: 2 } });
+    expect(oldest.node!.executions.edges.map((edge) => edge.node.id)).toEqual(expected.slice(-2));
   });
 
   it('uses the same number of statements however many processes are listed', async () => {
@@ -101,9 +107,9 @@ describe('listing processes with their executions', () => {
     await processesWithHistory(many, 4, 5);
     const manyRun = await server.queries.record(() => server.data(LIST, { token: member.token }));
     expect(manyRun.result.automatedProcesses.edges.length).toBe(fewRun.result.automatedProcesses.edges.length + 4);
-    const added = manyRun.result.automatedProcesses.edges.filter((edge: any) => edge.node.name.startsWith(many));
+    const added = manyRun.result.automatedProcesses.edges.filter((edge) => edge.node.name.startsWith(many));
     expect(added).toHaveLength(4);
-    expect(added.every((edge: any) => edge.node.lastExecution !== null && edge.node.executions.totalCount === 5)).toBe(true);
+    expect(added.every((edge) => edge.node.lastExecution !== null && edge.node.executions.totalCount === 5)).toBe(true);
     const executionStatements = (statements: string[]) => statements.filter((sql) => /automated_process_executions/.test(sql));
     expect(executionStatements(manyRun.statements).length).toBeGreaterThan(0);
     expect(manyRun.statements.length).toBe(fewRun.statements.length);

@@ -1,28 +1,34 @@
 import { describe, expect, it } from 'vitest';
+import type { Task } from '../../src/db/prisma.js';
 import type { RescheduleOptions } from '../../src/tasks/service.js';
 import { toJalali } from '../../src/tasks/calendar.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer({ env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
-const admin = await seedUser(server.prisma, { role: 'admin' });
-const member = await seedUser(server.prisma);
+const admin = await seed(server).user().admin().create();
+const member = await seed(server).user().create();
 
 /** The task service's set-based reschedule, as the process runs it. */
 const rescheduleOverdueTasks = (options: Omit<RescheduleOptions, 'timeoutMs'>) =>
   server.running.tasks.rescheduleOverdue({ timeoutMs: 30_000, ...options });
 
-const RESCHEDULE = `query { automatedProcess(name: "reschedule_remaining_tasks") { id name triggerType isEnabled nextRunAt processConfig
-  schedule { hour minute timeZone expression } lastExecution { id } executions(first: 5) { totalCount edges { node { id status } } } } }`;
+const RESCHEDULE =
+  graphql(`query ProcessesReschedule { automatedProcess(name: "reschedule_remaining_tasks") { id name triggerType isEnabled nextRunAt processConfig
+  schedule { hour minute timeZone expression } lastExecution { id } executions(first: 5) { totalCount edges { node { id status } } } } }`);
 
 async function rescheduleProcessId(): Promise<string> {
-  const data = await server.data<{ automatedProcess: { id: string } }>(RESCHEDULE, { token: member.token });
-  return data.automatedProcess.id;
+  const data = await server.data(RESCHEDULE, { token: member.token });
+  return data.automatedProcess!.id;
 }
 
 describe('reading processes', () => {
   it('answers a selection of only __typename', async () => {
-    const data = await server.data('{ automatedProcess(name: "reschedule_remaining_tasks") { __typename } }', { token: member.token });
+    const data = await server.data(
+      graphql(`query ProcessesAutomatedProcess2 { automatedProcess(name: "reschedule_remaining_tasks") { __typename } }`),
+      { token: member.token },
+    );
     expect(data.automatedProcess).toEqual({ __typename: 'AutomatedProcess' });
   });
 
@@ -36,27 +42,52 @@ describe('reading processes', () => {
       processConfig: { include_statuses: ['pending', 'in_progress'], update_to_today: true },
     });
     // 07:30 Tehran is 04:00 UTC.
-    expect(new Date(data.automatedProcess.nextRunAt).toISOString()).toMatch(/T04:00:00\.000Z$/);
+    expect(new Date(data.automatedProcess!.nextRunAt!).toISOString()).toMatch(/T04:00:00\.000Z$/);
     const anonymous = await server.graphql(RESCHEDULE);
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const list = await server.data(`query { automatedProcesses { totalCount edges { node { name } } } }`, { token: member.token });
-    expect(list.automatedProcesses.edges.map((edge: any) => edge.node.name)).toContain('reschedule_remaining_tasks');
+    expectError(anonymous, 'UNAUTHENTICATED');
+    const list = await server.data(
+      graphql(`query ProcessesAutomatedProcesses { automatedProcesses { totalCount edges { node { name } } } }`),
+      { token: member.token },
+    );
+    expect(list.automatedProcesses.edges.map((edge) => edge.node.name)).toContain('reschedule_remaining_tasks');
   });
 });
 
 describe('managing processes', () => {
-  const CREATE = `mutation($input: CreateAutomatedProcessInput!) { createAutomatedProcess(input: $input) { process { id name triggerType events isEnabled } } }`;
+  const CREATE = graphql(
+    `mutation ProcessesCreate($input: CreateAutomatedProcessInput!) { createAutomatedProcess(input: $input) { process { id name triggerType events isEnabled } } }`,
+  );
 
   it('is for administrators only', async () => {
     const id = await rescheduleProcessId();
-    for (const [query, input] of [
-      [CREATE, { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' }],
-      [`mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`, { id }],
-      [`mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { id } } }`, { id }],
-      [`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, { id }],
-    ] as const) {
-      const result = await server.graphql(query, { token: member.token, variables: { input } });
-      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const token = member.token;
+    const attempts = [
+      () => server.graphql(CREATE, { token, variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } } }),
+      () =>
+        server.graphql(
+          graphql(
+            `mutation ProcessesRunAsMember($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+          ),
+          { token, variables: { input: { id } } },
+        ),
+      () =>
+        server.graphql(
+          graphql(
+            `mutation ProcessesDisableAsMember($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { id } } }`,
+          ),
+          { token, variables: { input: { id } } },
+        ),
+      () =>
+        server.graphql(
+          graphql(
+            `mutation ProcessesDeleteAsMember($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+          ),
+          { token, variables: { input: { id } } },
+        ),
+    ];
+    for (const attempt of attempts) {
+      const result = await attempt();
+      expectError(result, 'FORBIDDEN');
     }
     expect(await server.prisma.automatedProcessExecution.count()).toBe(0);
     // Nothing was created: the default recurring process is still the only one of its name, unchanged.
@@ -87,7 +118,9 @@ describe('managing processes', () => {
 
   it('validates the config against the implementation and the schedule', async () => {
     const id = await rescheduleProcessId();
-    const UPDATE = `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression timeZone } nextRunAt } } }`;
+    const UPDATE = graphql(
+      `mutation ProcessesUpdate($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression timeZone } nextRunAt } } }`,
+    );
     const badConfig = await server.graphql(UPDATE, {
       token: admin.token,
       variables: { input: { id, processConfig: { include_statuses: ['someday'] } } },
@@ -97,23 +130,31 @@ describe('managing processes', () => {
       token: admin.token,
       variables: { input: { id, schedule: { cron: '0 25 * * *', timeZone: 'UTC' } } },
     });
-    expect(badCron.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expectError(badCron, 'BAD_USER_INPUT');
     const unchanged = await server.data(RESCHEDULE, { token: admin.token });
-    expect(unchanged.automatedProcess.schedule.expression).toBe('30 7 * * *');
+    expect(unchanged.automatedProcess!.schedule!.expression).toBe('30 7 * * *');
   });
 
   it('creates, disables, enables and deletes an event-based process', async () => {
     // The default row stands in the way of creating one with the same (unique) name.
-    const existing = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { id } }`, { token: admin.token });
-    await server.data(`mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`, {
-      token: admin.token,
-      variables: { input: { id: existing.automatedProcess.id } },
-    });
+    const existing = await server.data(
+      graphql(`query ProcessesAutomatedProcess { automatedProcess(name: "repeat_recurring_tasks") { id } }`),
+      { token: admin.token },
+    );
+    await server.data(
+      graphql(
+        `mutation ProcessesDeleteAutomatedProcess($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+      ),
+      {
+        token: admin.token,
+        variables: { input: { id: existing.automatedProcess!.id } },
+      },
+    );
     const created = await server.data(CREATE, {
       token: admin.token,
       variables: { input: { name: 'repeat_recurring_tasks', triggerType: 'EVENT_BASED' } },
     });
-    const process = created.createAutomatedProcess.process;
+    const process = created.createAutomatedProcess!.process;
     expect(process).toMatchObject({
       name: 'repeat_recurring_tasks',
       triggerType: 'EVENT_BASED',
@@ -121,20 +162,26 @@ describe('managing processes', () => {
       isEnabled: true,
     });
     const disabled = await server.data(
-      `mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      graphql(
+        `mutation ProcessesDisableAutomatedProcess($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      ),
       { token: admin.token, variables: { input: { id: process.id } } },
     );
-    expect(disabled.disableAutomatedProcess.process.isEnabled).toBe(false);
+    expect(disabled.disableAutomatedProcess!.process.isEnabled).toBe(false);
     const enabled = await server.data(
-      `mutation($input: EnableAutomatedProcessInput!) { enableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      graphql(
+        `mutation ProcessesEnableAutomatedProcess($input: EnableAutomatedProcessInput!) { enableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      ),
       { token: admin.token, variables: { input: { id: process.id } } },
     );
-    expect(enabled.enableAutomatedProcess.process.isEnabled).toBe(true);
+    expect(enabled.enableAutomatedProcess!.process.isEnabled).toBe(true);
     const deleted = await server.data(
-      `mutation($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+      graphql(
+        `mutation ProcessesDeleteAutomatedProcess2($input: DeleteAutomatedProcessInput!) { deleteAutomatedProcess(input: $input) { deletedProcessId } }`,
+      ),
       { token: admin.token, variables: { input: { id: process.id } } },
     );
-    expect(deleted.deleteAutomatedProcess.deletedProcessId).toBe(process.id);
+    expect(deleted.deleteAutomatedProcess!.deletedProcessId).toBe(process.id);
     expect(await server.prisma.automatedProcess.count({ where: { name: 'repeat_recurring_tasks' } })).toBe(0);
   });
 });
@@ -143,33 +190,39 @@ describe('running a process', () => {
   it('returns the pending execution at once and streams every status change to subscribers', async () => {
     const id = await rescheduleProcessId();
     const subscription = server.subscribe(
-      `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status executionId execution { id triggeredBy } } }`,
+      graphql(
+        `subscription ProcessesProcessExecutionUpdated($processId: ID) { processExecutionUpdated(processId: $processId) { status executionId execution { id triggeredBy } } }`,
+      ),
       { token: member.token, variables: { processId: id } },
     );
     await subscription.live;
     const run = await server.data(
-      `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`,
+      graphql(
+        `mutation ProcessesRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id status triggeredBy } } }`,
+      ),
       {
         token: admin.token,
         variables: { input: { id } },
       },
     );
-    expect(run.runAutomatedProcess.execution).toMatchObject({ status: 'PENDING', triggeredBy: 'MANUAL' });
+    expect(run.runAutomatedProcess!.execution).toMatchObject({ status: 'PENDING', triggeredBy: 'MANUAL' });
     const statuses: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const event = await subscription.next(10_000);
       expect(event.errors).toBeUndefined();
-      expect((event.data as any).processExecutionUpdated.executionId).toBe(run.runAutomatedProcess.execution.id);
-      statuses.push((event.data as any).processExecutionUpdated.status);
+      expect(event.data!.processExecutionUpdated.executionId).toBe(run.runAutomatedProcess!.execution.id);
+      statuses.push(event.data!.processExecutionUpdated.status!);
     }
     expect(statuses).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
     subscription.close();
 
-    const HISTORY = `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { edges { node { id status duration result errorMessage startedAt completedAt } } } }`;
-    const variables = { filter: { process: id, status: ['COMPLETED'] } };
+    const HISTORY = graphql(
+      `query ProcessesHistory($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { edges { node { id status duration result errorMessage startedAt completedAt } } } }`,
+    );
+    const variables = { filter: { process: id, status: ['COMPLETED' as const] } };
     const history = await server.data(HISTORY, { token: admin.token, variables });
-    const execution = history.processExecutions.edges[0].node;
-    expect(execution.id).toBe(run.runAutomatedProcess.execution.id);
+    const execution = history.processExecutions.edges[0]!.node;
+    expect(execution.id).toBe(run.runAutomatedProcess!.execution.id);
     expect(execution.result).toMatchObject({
       success: true,
       tasks_found: expect.any(Number),
@@ -179,30 +232,39 @@ describe('running a process', () => {
     expect(execution.duration).toBeGreaterThanOrEqual(0);
 
     // The result names users' tasks: a member sees the run, not what it reported.
-    const seenByMember = (await server.data(HISTORY, { token: member.token, variables })).processExecutions.edges[0].node;
+    const seenByMember = (await server.data(HISTORY, { token: member.token, variables })).processExecutions.edges[0]!.node;
     expect(seenByMember).toEqual({ ...execution, result: null, errorMessage: null });
   });
 });
 
 describe('reschedule_remaining_tasks', () => {
-  async function task(userId: string, due: string, status: 'pending' | 'in_progress' | 'completed' = 'pending') {
-    return server.prisma.task.create({
-      data: { userId, name: uniqueName('task'), dueDateGregorian: new Date(due), dateAddedJalali: '1404-01-01T00:00:00', status },
-    });
-  }
+  /** A task due at `due` (its Jalali column left for the process to write). */
+  const dueAt = (due: string, status: 'pending' | 'in_progress' | 'completed' = 'pending') => ({
+    name: uniqueName('task'),
+    dueDateGregorian: new Date(due),
+    status,
+  });
 
   it("moves tasks due before the start of their owner's today to today, at the same local time, with the Jalali column", async () => {
-    const tehran = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
-    const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
-    const serviceZone = await seedUser(server.prisma, { timeZone: null });
+    const tehran = await seed(server)
+      .user()
+      .inZone('Asia/Tehran')
+      .withTask(dueAt('2025-12-17T23:50:00+03:30'))
+      .withTask(dueAt('2025-12-18T00:05:00+03:30'))
+      .withTask(dueAt('2025-12-10T09:00:00+03:30', 'completed'))
+      .create();
+    const newYork = await seed(server)
+      .user()
+      .inZone('America/New_York')
+      .withTask(dueAt('2025-12-17T08:00:00-05:00'))
+      .withTask(dueAt('2025-12-16T21:15:00-05:00', 'in_progress'))
+      .create();
+    const serviceZone = await seed(server).user().inZone(null).withTask(dueAt('2025-12-01T07:30:00+03:30')).create();
     // 00:10 on 2025-12-18 in Tehran; still 2025-12-17 (15:40) in New York.
     const now = new Date('2025-12-17T20:40:00Z');
-    const lateYesterday = await task(tehran.user.id, '2025-12-17T23:50:00+03:30');
-    const justToday = await task(tehran.user.id, '2025-12-18T00:05:00+03:30');
-    const done = await task(tehran.user.id, '2025-12-10T09:00:00+03:30', 'completed');
-    const nyToday = await task(newYork.user.id, '2025-12-17T08:00:00-05:00');
-    const nyYesterday = await task(newYork.user.id, '2025-12-16T21:15:00-05:00', 'in_progress');
-    const viaService = await task(serviceZone.user.id, '2025-12-01T07:30:00+03:30');
+    const [lateYesterday, justToday, done] = tehran.tasks as [Task, Task, Task];
+    const [nyToday, nyYesterday] = newYork.tasks as [Task, Task];
+    const [viaService] = serviceZone.tasks as [Task];
 
     const outcome = await rescheduleOverdueTasks({
       now,
@@ -230,8 +292,8 @@ describe('reschedule_remaining_tasks', () => {
   });
 
   it("keeps the local time of day across a DST change of the owner's zone", async () => {
-    const newYork = await seedUser(server.prisma, { timeZone: 'America/New_York' });
-    const beforeDst = await task(newYork.user.id, '2025-03-07T09:00:00-05:00');
+    const newYork = await seed(server).user().inZone('America/New_York').withTask(dueAt('2025-03-07T09:00:00-05:00')).create();
+    const beforeDst = newYork.tasks[0]!;
     await rescheduleOverdueTasks({
       now: new Date('2025-03-10T16:00:00Z'),
       serviceTimeZone: 'Asia/Tehran',
@@ -262,8 +324,11 @@ describe('reschedule_remaining_tasks', () => {
   });
 
   it('is set-based: one reschedule statement whatever the number of tasks, the events in the same transaction', async () => {
-    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
-    for (let i = 0; i < 30; i += 1) await task(owner.user.id, '2025-11-01T10:00:00Z');
+    const owner = await seed(server)
+      .user()
+      .inZone('Asia/Tehran')
+      .withTasks(30, () => dueAt('2025-11-01T10:00:00Z'))
+      .create();
     const { result, statements } = await server.queries.record(() =>
       rescheduleOverdueTasks({
         now: new Date('2025-12-18T10:00:00Z'),
@@ -306,7 +371,10 @@ describe('crash recovery', () => {
         leaseExpiresAt: new Date(Date.now() + 600_000),
       },
     });
-    const subscription = server.subscribe(`subscription { processExecutionUpdated { status executionId } }`, { token: member.token });
+    const subscription = server.subscribe(
+      graphql(`subscription ProcessesProcessExecutionUpdated2 { processExecutionUpdated { status executionId } }`),
+      { token: member.token },
+    );
     await subscription.live;
     const recovered = await server.running.processes.failAbandonedExecutions();
     expect(recovered).toBe(1);
@@ -316,7 +384,7 @@ describe('crash recovery', () => {
     expect(after.completedAt).not.toBeNull();
     expect((await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: alive.id } })).status).toBe('running');
     const event = await subscription.next(5_000);
-    expect((event.data as any).processExecutionUpdated.status).toBe('FAILED');
+    expect(event.data!.processExecutionUpdated.status).toBe('FAILED');
     subscription.close();
     await server.prisma.automatedProcessExecution.delete({ where: { id: alive.id } });
   });

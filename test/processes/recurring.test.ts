@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { advance, nextDueDate } from '../../src/scheduler/repeat-recurring-tasks.js';
-import { seedUser } from '../helpers/seed.js';
-import { startTestServer } from '../helpers/server.js';
+import { seed } from '../helpers/seed.js';
+import { startTestServer, type GraphQLResponse } from '../helpers/server.js';
+import { graphql, type ResultOf } from '../helpers/graphql.js';
 
 const server = await startTestServer({ env: { BEHFLOW_SCHEDULER: 'false' } });
-const admin = await seedUser(server.prisma, { role: 'admin' });
+const admin = await seed(server).user().admin().create();
 
 describe('next occurrence dates', () => {
   it("advances by a day, a week or a month in the owner's wall-clock time, across DST", () => {
@@ -29,40 +30,59 @@ describe('next occurrence dates', () => {
 
 describe('repeat_recurring_tasks', () => {
   it('is installed and enabled by default, reacting to task completions', async () => {
-    const data = await server.data(`{ automatedProcess(name: "repeat_recurring_tasks") { triggerType isEnabled events } }`, {
-      token: admin.token,
-    });
+    const data = await server.data(
+      graphql(`query RecurringAutomatedProcess { automatedProcess(name: "repeat_recurring_tasks") { triggerType isEnabled events } }`),
+      {
+        token: admin.token,
+      },
+    );
     expect(data.automatedProcess).toEqual({ triggerType: 'EVENT_BASED', isEnabled: true, events: ['COMPLETED'] });
   });
 
   it('creates the next occurrence when a #weekly task is completed, and nothing for untagged tasks', async () => {
-    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const owner = await seed(server).user().inZone('Asia/Tehran').create();
     const due = new Date(Date.now() + 3_600_000);
     due.setUTCMilliseconds(0);
-    const created = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
-      token: owner.token,
-      variables: { input: { name: 'Water the plants', tags: ['#weekly', 'home'], dueAt: due.toISOString(), priority: 'HIGH' } },
-    });
-    const plain = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
-      token: owner.token,
-      variables: { input: { name: 'One-off', dueAt: due.toISOString() } },
-    });
-    const subscription = server.subscribe(`subscription { processExecutionUpdated { status execution { triggeredBy result } } }`, {
-      token: owner.token,
-    });
+    const created = await server.data(
+      graphql(`mutation RecurringCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`),
+      {
+        token: owner.token,
+        variables: { input: { name: 'Water the plants', tags: ['#weekly', 'home'], dueAt: due.toISOString(), priority: 'HIGH' } },
+      },
+    );
+    const plain = await server.data(
+      graphql(`mutation RecurringCreateTask2($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`),
+      {
+        token: owner.token,
+        variables: { input: { name: 'One-off', dueAt: due.toISOString() } },
+      },
+    );
+    const subscription = server.subscribe(
+      graphql(`subscription RecurringProcessExecutionUpdated { processExecutionUpdated { status execution { triggeredBy result } } }`),
+      {
+        token: owner.token,
+      },
+    );
     await subscription.live;
-    await server.data(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, {
-      token: owner.token,
-      variables: { input: { id: plain.createTask.task.id } },
-    });
-    await server.data(`mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`, {
-      token: owner.token,
-      variables: { input: { id: created.createTask.task.id } },
-    });
-    let final: any;
-    for (let i = 0; i < 3; i += 1) final = (await subscription.next(10_000)).data!.processExecutionUpdated;
+    await server.data(
+      graphql(`mutation RecurringCompleteTask($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`),
+      {
+        token: owner.token,
+        variables: { input: { id: plain.createTask!.task.id } },
+      },
+    );
+    await server.data(
+      graphql(`mutation RecurringCompleteTask2($input: CompleteTaskInput!) { completeTask(input: $input) { task { id } } }`),
+      {
+        token: owner.token,
+        variables: { input: { id: created.createTask!.task.id } },
+      },
+    );
+    // The third update is the run's last.
+    const updates = [await subscription.next(10_000), await subscription.next(10_000), await subscription.next(10_000)];
+    const final = updates[2]!.data!.processExecutionUpdated;
     expect(final.status).toBe('COMPLETED');
-    expect(final.execution.triggeredBy).toBe('EVENT');
+    expect(final.execution!.triggeredBy).toBe('EVENT');
     subscription.close();
 
     const tasks = await server.prisma.task.findMany({ where: { userId: owner.user.id }, orderBy: { dateAddedGregorian: 'asc' } });
@@ -73,9 +93,12 @@ describe('repeat_recurring_tasks', () => {
     expect(next[0]!.priority).toBe('high');
     expect(next[0]!.dueDateJalali).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     // What the run reported is for administrators; the owner's stream shows the run only.
-    expect(final.execution.result).toBeNull();
-    const latest = await server.data(`{ processExecutions(first: 1) { edges { node { result } } } }`, { token: admin.token });
-    expect(latest.processExecutions.edges[0].node.result).toMatchObject({ created: true, recurrence: 'weekly', new_task_id: next[0]!.id });
+    expect(final!.execution!.result).toBeNull();
+    const latest = await server.data(
+      graphql(`query RecurringProcessExecutions { processExecutions(first: 1) { edges { node { result } } } }`),
+      { token: admin.token },
+    );
+    expect(latest.processExecutions.edges[0]!.node.result).toMatchObject({ created: true, recurrence: 'weekly', new_task_id: next[0]!.id });
     expect(tasks.filter((task) => task.name === 'One-off')).toHaveLength(1);
     // Only the tagged completion produced an execution.
     expect(await server.prisma.automatedProcessExecution.count({ where: { triggeredBy: 'event' } })).toBe(1);
@@ -83,18 +106,21 @@ describe('repeat_recurring_tasks', () => {
 });
 
 describe('repeat_recurring_tasks creates one next occurrence per completed occurrence', () => {
-  const COMPLETE = `mutation($input: CompleteTaskInput!) { completeTask(input: $input) { task { id status } } }`;
-  const REOPEN = `mutation($input: ReopenTaskInput!) { reopenTask(input: $input) { task { id status } } }`;
+  const COMPLETE = graphql(`mutation RecurringComplete($input: CompleteTaskInput!) { completeTask(input: $input) { task { id status } } }`);
+  const REOPEN = graphql(`mutation RecurringReopen($input: ReopenTaskInput!) { reopenTask(input: $input) { task { id status } } }`);
 
   async function dailyTask(name: string) {
-    const owner = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const owner = await seed(server).user().inZone('Asia/Tehran').create();
     const due = new Date(Date.now() + 3_600_000);
     due.setUTCMilliseconds(0);
-    const created = await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
-      token: owner.token,
-      variables: { input: { name, tags: ['#daily'], dueAt: due.toISOString() } },
-    });
-    return { owner, taskId: created.createTask.task.id as string };
+    const created = await server.data(
+      graphql(`mutation RecurringCreateTask3($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`),
+      {
+        token: owner.token,
+        variables: { input: { name, tags: ['#daily'], dueAt: due.toISOString() } },
+      },
+    );
+    return { owner, taskId: created.createTask!.task.id as string };
   }
 
   const finishedEventRuns = () =>
@@ -115,19 +141,21 @@ describe('repeat_recurring_tasks creates one next occurrence per completed occur
   it('reports COMPLETED once and creates one occurrence when completions race', async () => {
     const name = `Stretch ${Date.now()}`;
     const { owner, taskId } = await dailyTask(name);
-    const subscription = server.subscribe(`subscription { taskEvents { type taskId } }`, { token: owner.token });
+    const subscription = server.subscribe(graphql(`subscription RecurringTaskEvents { taskEvents { type taskId } }`), {
+      token: owner.token,
+    });
     await subscription.live;
-    let results: Array<{ errors?: unknown; data?: unknown }> = [];
+    let results: Array<GraphQLResponse<ResultOf<typeof COMPLETE>>> = [];
     await withEventRun(async () => {
       results = await Promise.all(
         [1, 2, 3].map(() => server.graphql(COMPLETE, { token: owner.token, variables: { input: { id: taskId } } })),
       );
     });
-    expect(results.every((result) => !result.errors && (result.data as any).completeTask.task.status === 'COMPLETED')).toBe(true);
+    expect(results.every((result) => !result.errors && result.data?.completeTask?.task.status === 'COMPLETED')).toBe(true);
     expect(await openOccurrences(owner.user.id, name)).toBe(1);
     // The original's three changes (one COMPLETED, two UPDATED) and the new occurrence's CREATED.
     const types: string[] = [];
-    for (let i = 0; i < 4; i += 1) types.push(((await subscription.next(5_000)).data as any).taskEvents.type);
+    for (let i = 0; i < 4; i += 1) types.push((await subscription.next(5_000)).data!.taskEvents.type);
     subscription.close();
     expect(types.filter((type) => type === 'COMPLETED')).toHaveLength(1);
     expect(types.filter((type) => type === 'CREATED')).toHaveLength(1);

@@ -5,8 +5,9 @@ import type { CatchUpPolicy } from '../../src/scheduler/registry.js';
 import { eventually, testClock, type TestClock } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 // The scheduler on a clock the tests set. Its pg-boss worker polls every 300 s, so nothing
 // fires by itself: each test fires the slot jobs the scheduler queued, at the time it chooses.
@@ -159,16 +160,18 @@ describe('catch-up after every instance was down', () => {
     expect(queued).toContain('2025-06-01T14:00:00.000Z');
 
     // Administrators see where it ran; other users do not.
-    const admin = await seedUser(after.prisma, { role: 'admin' });
-    const member = await seedUser(after.prisma);
-    const HISTORY = `{ processExecutions(filter: { status: [COMPLETED] }) { edges { node { scheduledFor instanceName } } } }`;
+    const admin = await seed(after).user().admin().create();
+    const member = await seed(after).user().create();
+    const HISTORY = graphql(
+      `query SchedulerClockHistory { processExecutions(filter: { status: [COMPLETED] }) { edges { node { scheduledFor instanceName } } } }`,
+    );
     const asAdmin = await after.data(HISTORY, { token: admin.token });
-    expect(asAdmin.processExecutions.edges.map((edge: any) => edge.node)).toContainEqual({
+    expect(asAdmin.processExecutions.edges.map((edge) => edge.node)).toContainEqual({
       scheduledFor: '2025-06-01T13:00:00.000Z',
       instanceName: 'after',
     });
     const asMember = await after.data(HISTORY, { token: member.token });
-    expect(asMember.processExecutions.edges.map((edge: any) => edge.node.instanceName).every((name: unknown) => name === null)).toBe(true);
+    expect(asMember.processExecutions.edges.map((edge) => edge.node.instanceName).every((name: unknown) => name === null)).toBe(true);
   });
 
   it('with catchUp: none runs none of them, records the latest as SKIPPED (missed), and waits for the next slot', async () => {
@@ -186,10 +189,12 @@ describe('catch-up after every instance was down', () => {
     ]);
     expect(queued).toContain('2025-06-01T14:00:00.000Z');
 
-    const admin = await seedUser(after.prisma, { role: 'admin' });
+    const admin = await seed(after).user().admin().create();
     const id = Buffer.from(`AutomatedProcess:${process.id}`).toString('base64');
     const skipped = await after.data(
-      `query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { totalCount edges { node { status skipReason scheduledFor } } } }`,
+      graphql(
+        `query SchedulerClockProcessExecutions($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { totalCount edges { node { status skipReason scheduledFor } } } }`,
+      ),
       { token: admin.token, variables: { filter: { process: id, status: ['SKIPPED'] } } },
     );
     expect(skipped.processExecutions).toEqual({
@@ -197,10 +202,15 @@ describe('catch-up after every instance was down', () => {
       edges: [{ node: { status: 'SKIPPED', skipReason: 'MISSED', scheduledFor: '2025-06-01T13:00:00.000Z' } }],
     });
     // DISABLED means a row of the original backend, not a skipped slot.
-    const disabled = await after.data(`query($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { totalCount } }`, {
-      token: admin.token,
-      variables: { filter: { process: id, status: ['DISABLED'] } },
-    });
+    const disabled = await after.data(
+      graphql(
+        `query SchedulerClockProcessExecutions2($filter: ProcessExecutionFilter) { processExecutions(filter: $filter) { totalCount } }`,
+      ),
+      {
+        token: admin.token,
+        variables: { filter: { process: id, status: ['DISABLED'] } },
+      },
+    );
     expect(disabled.processExecutions.totalCount).toBe(0);
   });
 });

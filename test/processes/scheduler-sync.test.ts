@@ -1,19 +1,22 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 // One instance with the scheduler and one without, on one database.
 const databaseUrl = await createTestDatabase();
 const scheduling = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
 const serving = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER: 'false' } });
-const admin = await seedUser(scheduling.prisma, { role: 'admin' });
+const admin = await seed(scheduling).user().admin().create();
 const boss = new pg.Client({ connectionString: databaseUrl });
 await boss.connect();
 afterAll(() => boss.end());
 
-const UPDATE = `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { id nextRunAt processConfig } } }`;
+const UPDATE = graphql(
+  `mutation SchedulerSyncUpdate($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { id nextRunAt processConfig } } }`,
+);
 
 async function rescheduleProcess() {
   return scheduling.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
@@ -55,7 +58,7 @@ describe('run policies and pg-boss job expiry', () => {
       token: admin.token,
       variables: { input: { id, processConfig: { retries: 1, timeoutSeconds: 40_000, retryDelaySeconds: 5 } } },
     });
-    expect(accepted.updateAutomatedProcess.process.processConfig).toMatchObject({ retries: 1, timeoutSeconds: 40_000 });
+    expect(accepted.updateAutomatedProcess!.process.processConfig).toMatchObject({ retries: 1, timeoutSeconds: 40_000 });
     expect((await rescheduleProcess()).processConfig).toMatchObject({ retries: 1, timeoutSeconds: 40_000 });
   });
 
@@ -98,7 +101,7 @@ describe('schedule changes made on an instance without the scheduler', () => {
       token: admin.token,
       variables: { input: { id, processConfig: {}, schedule: { cron: '15 3 1 2 *', timeZone: 'UTC' } } },
     });
-    const nextRunAt = new Date(edited.updateAutomatedProcess.process.nextRunAt).toISOString();
+    const nextRunAt = new Date(edited.updateAutomatedProcess!.process.nextRunAt!).toISOString();
     const slots = await eventually(
       () => queuedSlots(process.id),
       (queued) => queued.includes(nextRunAt),

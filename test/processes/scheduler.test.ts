@@ -4,8 +4,9 @@ import type { ExecutionOutcome } from '../../src/processes/service.js';
 import { eventually, testClock } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 // Two server instances, each with its own scheduler, on one database, sharing one clock.
 const databaseUrl = await createTestDatabase();
@@ -23,7 +24,7 @@ const second = await startTestServer({
   logger: logs.second.logger,
   env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5', BEHFLOW_INSTANCE_NAME: 'second' },
 });
-const admin = await seedUser(first.prisma, { role: 'admin' });
+const admin = await seed(first).user().admin().create();
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
 afterAll(() => db.end());
@@ -72,9 +73,11 @@ describe('the scheduler with two instances on one database', () => {
   });
 
   it('records a slot that comes while a run is going as skipped, on one instance, and tells subscribers', async () => {
-    const member = await seedUser(first.prisma);
+    const member = await seed(first).user().create();
     const subscription = second.subscribe(
-      `subscription($processId: ID) { processExecutionUpdated(processId: $processId) { status execution { skipReason } } }`,
+      graphql(
+        `subscription SchedulerProcessExecutionUpdated($processId: ID) { processExecutionUpdated(processId: $processId) { status execution { skipReason } } }`,
+      ),
       {
         token: member.token,
         variables: { processId: globalId },
@@ -84,7 +87,7 @@ describe('the scheduler with two instances on one database', () => {
     /** Reads the subscription up to the next update with this status. */
     const update = async (status: string) => {
       for (;;) {
-        const { processExecutionUpdated } = (await subscription.next()).data as any;
+        const { processExecutionUpdated } = (await subscription.next()).data!;
         if (processExecutionUpdated.status === status) return processExecutionUpdated;
       }
     };
@@ -103,13 +106,15 @@ describe('the scheduler with two instances on one database', () => {
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE tasks IN EXCLUSIVE MODE');
     const manual = await first.data(
-      `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+      graphql(
+        `mutation SchedulerRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+      ),
       {
         token: admin.token,
         variables: { input: { id: globalId } },
       },
     );
-    const manualId = Buffer.from(manual.runAutomatedProcess.execution.id, 'base64').toString().split(':')[1]!;
+    const manualId = Buffer.from(manual.runAutomatedProcess!.execution.id, 'base64').toString().split(':')[1]!;
     try {
       await update('RUNNING');
       const slot = new Date('2025-12-19T04:00:00Z');
@@ -160,10 +165,12 @@ describe('the scheduler with two instances on one database', () => {
       }),
     );
     const edited = await first.data(
-      `mutation($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression } } } }`,
+      graphql(
+        `mutation SchedulerUpdateAutomatedProcess($input: UpdateAutomatedProcessInput!) { updateAutomatedProcess(input: $input) { process { schedule { expression } } } }`,
+      ),
       { token: admin.token, variables: { input: { id: globalId, schedule: { cron: '0 * * * * *', timeZone: 'America/New_York' } } } },
     );
-    expect(edited.updateAutomatedProcess.process.schedule.expression).toBe('0 * * * * *');
+    expect(edited.updateAutomatedProcess!.process.schedule!.expression).toBe('0 * * * * *');
     // The edit is announced to both schedulers; this one queues its first slot now (once, whoever queues it).
     await first.running.scheduler!.sync(process.id);
 
@@ -188,7 +195,9 @@ describe('the scheduler with two instances on one database', () => {
     expect(scheduled.map((outcome) => outcome.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
 
     await first.data(
-      `mutation($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      graphql(
+        `mutation SchedulerDisableAutomatedProcess($input: DisableAutomatedProcessInput!) { disableAutomatedProcess(input: $input) { process { isEnabled } } }`,
+      ),
       {
         token: admin.token,
         variables: { input: { id: globalId } },

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser, uniqueName } from '../helpers/seed.js';
+import { seed, uniqueName } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 
 // A run's database work is bounded by the process's timeoutSeconds, not by Prisma's 5-second
@@ -10,7 +10,7 @@ import { startTestServer } from '../helpers/server.js';
 const databaseUrl = await createTestDatabase();
 const server = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER: 'false' } });
 const processes = server.running.processes;
-const owner = await seedUser(server.prisma, { timeZone: 'UTC' });
+const owner = await seed(server).user().inZone('UTC').create();
 const observer = new pg.Client({ connectionString: databaseUrl });
 await observer.connect();
 afterAll(() => observer.end());

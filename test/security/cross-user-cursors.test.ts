@@ -5,23 +5,24 @@
 // its name or dates.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
-const alice = await seedUser(server.prisma);
-const bob = await seedUser(server.prisma);
+const alice = await seed(server).user().create();
+const bob = await seed(server).user().create();
 
 /** The cursor the connections hand out for a row id (see @pothos/plugin-prisma's cursor format). */
 const cursorOf = (rowId: string) => Buffer.from(`GPC:S:${rowId}`).toString('base64');
 const rowIdOf = (globalId: string) => Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
 
 async function createTask(token: string, name: string, dueDate?: string) {
-  const data = await server.data<{ createTask: { task: { id: string } } }>(
-    `mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`,
+  const data = await server.data(
+    graphql(`mutation CrossUserCursorsCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`),
     { token, variables: { input: { name, ...(dueDate ? { dueDate } : {}) } } },
   );
-  return rowIdOf(data.createTask.task.id);
+  return rowIdOf(data.createTask!.task.id);
 }
 
 /** Bob's answer for a cursor built from each id; all must be equal. */

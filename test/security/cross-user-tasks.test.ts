@@ -2,17 +2,20 @@
 // nonexistent ID gets, and Alice's task must be unchanged afterwards.
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
-const alice = await seedUser(server.prisma);
-const bob = await seedUser(server.prisma);
+const alice = await seed(server).user().create();
+const bob = await seed(server).user().create();
 
-const created = await server.data<{ createTask: { task: { id: string } } }>(
-  `mutation { createTask(input: { name: "Alice's secret", description: "private", tags: ["alice-only"], dueDate: "2030-01-01" }) { task { id } } }`,
+const created = await server.data(
+  graphql(
+    `mutation CrossUserTasksCreateTask { createTask(input: { name: "Alice's secret", description: "private", tags: ["alice-only"], dueDate: "2030-01-01" }) { task { id } } }`,
+  ),
   { token: alice.token },
 );
-const aliceTaskId = created.createTask.task.id;
+const aliceTaskId = created.createTask!.task.id;
 const rawAliceId = Buffer.from(aliceTaskId, 'base64').toString('utf8').split(':')[1]!;
 const randomTaskId = Buffer.from('Task:5b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3').toString('base64');
 const aliceBefore = await server.prisma.task.findUniqueOrThrow({ where: { id: rawAliceId } });
@@ -54,16 +57,16 @@ describe("another user's task is indistinguishable from a missing one", () => {
     it(`${name} is NOT_FOUND`, async () => {
       const { onAlice, onRandom } = await asBob(query, variables);
       expect(onAlice).toEqual(onRandom);
-      expect(onAlice.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expectError(onAlice, 'NOT_FOUND');
     });
   }
 
   it("lists, stats, tags and search never include Alice's task", async () => {
-    const data = await server.data<Record<string, any>>(
-      `{ tasks(filter: { search: "secret" }) { totalCount edges { node { id } } }
+    const data = await server.data(
+      graphql(`query CrossUserTasksTasks { tasks(filter: { search: "secret" }) { totalCount edges { node { id } } }
          all: tasks { totalCount }
          taskStats { total }
-         tags { name } }`,
+         tags { name } }`),
       { token: bob.token },
     );
     expect(data.tasks).toEqual({ totalCount: 0, edges: [] });
@@ -73,29 +76,30 @@ describe("another user's task is indistinguishable from a missing one", () => {
   });
 
   it("Alice's owner cannot be fetched by Bob through node(id)", async () => {
-    const owner = await server.data<{ task: { owner: { id: string } } }>(`query($id: ID!) { task(id: $id) { owner { id } } }`, {
+    const owner = await server.data(graphql(`query CrossUserTasksTask($id: ID!) { task(id: $id) { owner { id } } }`), {
       token: alice.token,
       variables: { id: aliceTaskId },
     });
-    const data = await server.data<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, {
+    const data = await server.data(graphql(`query CrossUserTasksNode($id: ID!) { node(id: $id) { id } }`), {
       token: bob.token,
-      variables: { id: owner.task.owner.id },
+      variables: { id: owner.task!.owner.id },
     });
     expect(data.node).toBeNull();
   });
 
   it("taskEvents never carries Alice's changes to Bob", async () => {
-    const subscription = server.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>(
-      `subscription { taskEvents { type taskId task { name } } }`,
-      { token: bob.token },
-    );
+    const subscription = server.subscribe(graphql(`subscription CrossUserTasksTaskEvents { taskEvents { type taskId task { name } } }`), {
+      token: bob.token,
+    });
     await subscription.live;
     // Alice changes her task, then Bob makes one: the first event Bob's stream carries is his own.
-    await server.data(`mutation($id: ID!) { updateTask(input: { id: $id, description: "private" }) { task { id } } }`, {
-      token: alice.token,
-      variables: { id: aliceTaskId },
+    await server.data(
+      graphql(`mutation CrossUserTasksUpdateTask($id: ID!) { updateTask(input: { id: $id, description: "private" }) { task { id } } }`),
+      { token: alice.token, variables: { id: aliceTaskId } },
+    );
+    await server.data(graphql(`mutation CrossUserTasksCreateTask2 { createTask(input: { name: "bob's" }) { task { id } } }`), {
+      token: bob.token,
     });
-    await server.data(`mutation { createTask(input: { name: "bob's" }) { task { id } } }`, { token: bob.token });
     expect((await subscription.next()).data?.taskEvents.task?.name).toBe("bob's");
     for (const result of subscription.pending) expect(result.data?.taskEvents.task?.name).toBe("bob's");
     subscription.close();

@@ -1,14 +1,15 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
 import { expectIndistinguishableFromMissing, missingGlobalId, type CrossUserCase } from '../helpers/cross-user.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 // Alice owns the objects; Bob, signed in, tries every operation that takes an id on them.
 // Later domains add their own files (cross-user-tasks.test.ts, ...) with a table like this one.
 const server = await startTestServer();
-const alice = await seedUser(server.prisma, { timeZone: 'Europe/Paris' });
-const bob = await seedUser(server.prisma);
+const alice = await seed(server).user().inZone('Europe/Paris').create();
+const bob = await seed(server).user().create();
 const aliceId = encodeGlobalID('User', alice.user.id);
 const bobId = encodeGlobalID('User', bob.user.id);
 const aliceSecrets = () => [alice.user.username, alice.user.lastname, 'Europe/Paris', alice.user.id];
@@ -66,23 +67,25 @@ describe("another user's objects look exactly like missing ones", () => {
   });
 
   it('logoutEverywhere signs out only the viewer', async () => {
-    const fresh = await seedUser(server.prisma);
+    const fresh = await seed(server).user().create();
     await expectIndistinguishableFromMissing(server, fresh.token, cases.find((testCase) => testCase.name.startsWith('logoutEverywhere'))!);
-    expect((await server.graphql('{ me { id } }', { token: alice.token })).errors).toBeUndefined();
+    expect((await server.graphql(graphql(`query CrossUserMe { me { id } }`), { token: alice.token })).errors).toBeUndefined();
   });
 
   it('while the owner sees their own object through the same operations', async () => {
-    const own = await server.data<{ node: { username: string }; nodes: Array<{ username: string } | null> }>(
-      `query ($id: ID!) { node(id: $id) { ... on User { username } } nodes(ids: [$id]) { ... on User { username } } }`,
+    const own = await server.data(
+      graphql(
+        `query CrossUserNode($id: ID!) { node(id: $id) { ... on User { username } } nodes(ids: [$id]) { ... on User { username } } }`,
+      ),
       { token: alice.token, variables: { id: aliceId } },
     );
-    expect(own.node.username).toBe(alice.user.username);
+    expect(own.node!.username).toBe(alice.user.username);
     expect(own.nodes).toEqual([{ username: alice.user.username }]);
   });
 
   it('a missing, foreign or malformed User id is a plain null, without errors', async () => {
     for (const id of [missingGlobalId('User'), aliceId, encodeGlobalID('User', 'not-a-uuid')]) {
-      const result = await server.graphql(`query ($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, {
+      const result = await server.graphql(graphql(`query CrossUserNode2($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`), {
         token: bob.token,
         variables: { id },
       });
@@ -96,9 +99,9 @@ describe("another user's objects look exactly like missing ones", () => {
   });
 
   it('never exposes a password hash anywhere in the schema', async () => {
-    const result = await server.data<{ __type: { fields: Array<{ name: string }> } }>('{ __type(name: "User") { fields { name } } }', {
+    const result = await server.data(graphql(`query CrossUserType { __type(name: "User") { fields { name } } }`), {
       token: bob.token,
     });
-    expect(result.__type.fields.map((field) => field.name.toLowerCase())).not.toContain('passwordhash');
+    expect(result.__type!.fields!.map((field) => field.name.toLowerCase())).not.toContain('passwordhash');
   });
 });

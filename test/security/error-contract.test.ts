@@ -2,8 +2,9 @@
 // from the documented list, and no answer quotes more than a short excerpt of what was sent.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** The codes README's "Errors" list documents. */
 const DOCUMENTED_CODES = [
@@ -24,8 +25,8 @@ const DOCUMENTED_CODES = [
 ];
 
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
-await server.data('mutation { createChatSession(input: {}) { chatSession { id } } }', { token });
+const { token } = await seed(server).user().create();
+await server.data(graphql(`mutation ErrorContractCreateChatSession { createChatSession(input: {}) { chatSession { id } } }`), { token });
 
 /** Client text long enough that any echo of it shows; each case puts it somewhere. */
 const HOSTILE = `Q${'x'.repeat(30_000)}`;

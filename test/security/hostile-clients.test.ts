@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_REQUEST_BYTES } from '../../src/schema/document-limits.js';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const INTROSPECTION = '{ __schema { types { name } } }';
 
@@ -17,13 +18,13 @@ const productionOptedIn = await startTestServer({ env: { NODE_ENV: 'production',
 
 describe('schema disclosure', () => {
   it('in production, refuses introspection over HTTP and WebSocket, with or without a session', async () => {
-    const { token } = await seedUser(production.prisma);
+    const { token } = await seed(production).user().create();
     for (const options of [{}, { token }]) {
       const http = await production.graphql(INTROSPECTION, options);
       expect(http.data).toBeUndefined();
-      expect(http.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expectError(http, 'GRAPHQL_VALIDATION_FAILED');
       const typeQuery = await production.graphql('{ __type(name: "Task") { fields { name } } }', options);
-      expect(typeQuery.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expectError(typeQuery, 'GRAPHQL_VALIDATION_FAILED');
 
       const ws = production.subscribe(INTROSPECTION, options);
       const ended = await ws.ended;
@@ -90,7 +91,7 @@ describe('cross-site requests', () => {
     const withHeader = await fetch(url, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
     expect(withHeader.status).toBe(200);
     expect((await withHeader.json()).data.serverInfo.timeZone).toBeTruthy();
-    const { token } = await seedUser(development.prisma);
+    const { token } = await seed(development).user().create();
     const withToken = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
     expect(withToken.status).toBe(200);
   });
@@ -140,11 +141,17 @@ describe('cross-site requests', () => {
 
 describe('committed work is never hidden', () => {
   it('reports a document’s committed mutations beside the one that failed', async () => {
-    const { token } = await seedUser(development.prisma);
+    const { token } = await seed(development).user().create();
     const missing = Buffer.from(`Task:${randomUUID()}`).toString('base64');
     const result = await development.graphql(
-      `mutation { first: createTask(input: { name: "kept" }) { task { id name } } gone: deleteTask(input: { id: "${missing}" }) { deletedTaskId } last: createTask(input: { name: "also kept" }) { task { name } } }`,
-      { token },
+      graphql(`
+        mutation HostileClientsCommittedWork($missing: ID!) {
+          first: createTask(input: { name: "kept" }) { task { id name } }
+          gone: deleteTask(input: { id: $missing }) { deletedTaskId }
+          last: createTask(input: { name: "also kept" }) { task { name } }
+        }
+      `),
+      { token, variables: { missing } },
     );
     expect(result.data?.first?.task.name).toBe('kept');
     expect(result.data?.gone).toBeNull();

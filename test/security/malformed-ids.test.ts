@@ -5,14 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** Every log line at error level or worse the server writes. */
 const errorLines: string[] = [];
 const logger = pino({ level: 'error' }, { write: (line: string) => void errorLines.push(line) });
 const server = await startTestServer({ logger });
-const admin = await seedUser(server.prisma, { role: 'admin' });
+const admin = await seed(server).user().admin().create();
 
 const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
 const missingProcess = globalId('AutomatedProcess', randomUUID());
@@ -67,13 +68,13 @@ describe('process IDs that name no process answer like a missing process', () =>
       it(`${name} with ${what}: NOT_FOUND, as if missing`, async () => {
         const { given, missing } = await beside(document, variables, id);
         expect(given).toEqual(missing);
-        expect(given.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+        expectError(given, 'NOT_FOUND');
       });
     }
   }
 
   it('a missing process is null through node(id:) and nodes(ids:)', async () => {
-    const data = await server.data(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id, $id]) { id } }`, {
+    const data = await server.data(graphql(`query MalformedIdsNode($id: ID!) { node(id: $id) { id } nodes(ids: [$id, $id]) { id } }`), {
       token: admin.token,
       variables: { id: missingProcess },
     });
@@ -144,7 +145,7 @@ describe('node(id:) and nodes(ids:) with IDs that name no object give null', () 
   ];
   for (const [what, id] of nothing) {
     it(what, async () => {
-      const result = await server.graphql(`query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, {
+      const result = await server.graphql(graphql(`query MalformedIdsNode2($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`), {
         token: admin.token,
         variables: { id },
       });
@@ -157,7 +158,7 @@ describe('node(id:) and nodes(ids:) with IDs that name no object give null', () 
       data: { name: `ids-${randomUUID()}`, triggerType: 'manual', isEnabled: false },
     });
     const id = globalId('AutomatedProcess', process.id);
-    const data = await server.data(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+    const data = await server.data(graphql(`query MalformedIdsNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
       token: admin.token,
       variables: { ids: ['!!', id, globalId('NoSuchType', 'x')] },
     });
@@ -168,7 +169,10 @@ describe('node(id:) and nodes(ids:) with IDs that name no object give null', () 
 describe('nodes(ids:) loads at most 100 objects', () => {
   it('refuses 101 IDs with BAD_USER_INPUT naming ids', async () => {
     const ids = Array.from({ length: 101 }, () => globalId('Task', randomUUID()));
-    const result = await server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } });
+    const result = await server.graphql(graphql(`query MalformedIdsNodes2($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
+      token: admin.token,
+      variables: { ids },
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
     expect(result.data).toBeNull();
   });
@@ -177,24 +181,26 @@ describe('nodes(ids:) loads at most 100 objects', () => {
   it('refuses 2,000 IDs the same way, before reading anything', async () => {
     const ids = Array.from({ length: 2_000 }, () => globalId('Task', randomUUID()));
     const { result, statements } = await server.queries.record(() =>
-      server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { token: admin.token, variables: { ids } }),
+      server.graphql(graphql(`query MalformedIdsNodes3($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
+        token: admin.token,
+        variables: { ids },
+      }),
     );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
     expect(statements.filter((sql) => /\btasks\b/.test(sql))).toEqual([]);
   });
 
   it('answers 100 IDs', async () => {
-    const created = await server.data<{ createTask: { task: { id: string } } }>(
-      `mutation { createTask(input: { name: "mine" }) { task { id } } }`,
-      { token: admin.token },
-    );
-    const ids = [created.createTask.task.id, ...Array.from({ length: 99 }, () => globalId('Task', randomUUID()))];
-    const data = await server.data<{ nodes: Array<{ id: string } | null> }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+    const created = await server.data(graphql(`mutation MalformedIdsCreateTask { createTask(input: { name: "mine" }) { task { id } } }`), {
+      token: admin.token,
+    });
+    const ids = [created.createTask!.task.id, ...Array.from({ length: 99 }, () => globalId('Task', randomUUID()))];
+    const data = await server.data(graphql(`query MalformedIdsNodes4($ids: [ID!]!) { nodes(ids: $ids) { id } }`), {
       token: admin.token,
       variables: { ids },
     });
     expect(data.nodes).toHaveLength(100);
-    expect(data.nodes[0]).toEqual({ id: created.createTask.task.id });
+    expect(data.nodes[0]).toEqual({ id: created.createTask!.task.id });
     expect(data.nodes.slice(1).every((node) => node === null)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // Live streams that stay open: per client address for those without a session, and in total.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const HEARTBEAT = 'subscription { heartbeat(intervalSeconds: 3600) { sequence } }';
@@ -46,7 +46,7 @@ function openSocket(server: TestServer, address: string, connectionParams: Recor
 describe('streams without a session, per address', () => {
   it('refuses the third SSE stream from one address with RATE_LIMITED, takes others’ and signed-in ones, and frees a place when one closes', async () => {
     const server = await startTestServer({ env: { BEHFLOW_TRUST_PROXY: '1', BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: '2' } });
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const open = [await openStream(server, '198.51.100.1'), await openStream(server, '198.51.100.1')];
     for (const stream of open) expect(stream.text).toContain('"sequence":0');
     const refused = await openStream(server, '198.51.100.1');
@@ -71,7 +71,7 @@ describe('streams without a session, per address', () => {
 
   it('closes the third WebSocket connection without a session from one address with 4429', async () => {
     const server = await startTestServer({ env: { BEHFLOW_TRUST_PROXY: '1', BEHFLOW_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: '2' } });
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const first = openSocket(server, '203.0.113.5');
     const second = openSocket(server, '203.0.113.5');
     expect([await first.outcome, await second.outcome]).toEqual(['acked', 'acked']);
@@ -93,7 +93,7 @@ describe('streams without a session, per address', () => {
 describe('the global cap', () => {
   it('refuses WebSocket upgrades past BEHFLOW_MAX_STREAMS with 503, and SSE streams with RATE_LIMITED', async () => {
     const server = await startTestServer({ env: { BEHFLOW_MAX_STREAMS: '2' } });
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const sockets = [
       openSocket(server, '127.0.0.1', { authorization: `Bearer ${token}` }),
       openSocket(server, '127.0.0.1', { authorization: `Bearer ${token}` }),

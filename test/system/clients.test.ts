@@ -2,12 +2,13 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../../src/system/graphiql.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** What HTTP clients and browsers get besides JSON: multipart subscriptions, a 406 that says what to send, pages for browsers. */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 const APOLLO_ACCEPT = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json';
 const SUBSCRIPTION = JSON.stringify({ query: 'subscription { taskEvents { type task { name } } }' });
 
@@ -38,7 +39,7 @@ describe('subscriptions over HTTP', () => {
       .poll(
         async () => {
           created += 1;
-          await server.data('mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', {
+          await server.data(graphql(`mutation ClientsCreateTask($name: String!) { createTask(input: { name: $name }) { task { id } } }`), {
             token,
             variables: { name: `multipart ${created}` },
           });
@@ -101,7 +102,7 @@ describe('browsers at /graphql', () => {
     expect(page).toMatch(/graphql-ws/);
     expect(page).not.toMatch(/<script/i);
     // API requests are not affected.
-    expect((await production.graphql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    expect((await production.graphql(graphql(`query ClientsTypename { __typename }`))).data).toEqual({ __typename: 'Query' });
     // A GET carries the CSRF header (or a token), as API clients do; a bare one is refused (see the security tests).
     const get = await fetch(`${production.url}?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },

@@ -6,15 +6,16 @@ import {
   MAX_OPERATIONS_PER_SOCKET,
   MAX_REQUEST_BYTES,
 } from '../../src/schema/document-limits.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { expectError } from '../helpers/graphql.js';
 
 /**
  * Limits that hold before any resolver runs: documents that only select `__typename` never
  * reach the complexity plugin, and a socket could otherwise hold any number of operations.
  */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 
 const aliases = (count: number) => Array.from({ length: count }, (_, index) => `a${index}: __typename`).join(' ');
 /** Just over the field limit, well under the token limit (three tokens an alias). */
@@ -33,7 +34,7 @@ describe('document limits', () => {
     const result = await server.graphql(TOO_MANY_FIELDS, { token });
     expect(result.status).toBeLessThan(500);
     expect(result.data ?? null).toBeNull();
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
     expect(result.errors?.[0]?.message).toMatch(/fields/);
   });
 
@@ -42,7 +43,7 @@ describe('document limits', () => {
     const fragment = `fragment Many on Query { ${aliases(101)} }`;
     const query = `{ ... on Query { ...Many } ... on Query { ...Many } } ${fragment}`;
     const result = await server.graphql(query, { token });
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
 
     const once = await server.graphql(`{ ...Many } ${fragment}`, { token });
     expect(once.errors).toBeUndefined();
@@ -51,7 +52,7 @@ describe('document limits', () => {
   it('refuses a document with too many tokens, over HTTP', async () => {
     const result = await server.graphql(TOO_MANY_TOKENS, { token });
     expect(result.status).toBeLessThan(500);
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
     expect(result.errors?.[0]?.message).toMatch(/tokens/);
   });
 

@@ -9,12 +9,14 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embed
 import { createLogger } from '../../src/logger.js';
 import { captureLogs } from '../helpers/logs.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
+import { graphql, type ResultOf } from '../helpers/graphql.js';
 
 const MUTATIONS = 360;
-const CREATE = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }';
-type Event = { taskEvents: { type: string; taskId: string; cursor: string } };
+const CREATE = graphql(`mutation DurableEventsCreate($name: String!) { createTask(input: { name: $name }) { task { id } } }`);
+const EVENTS = graphql(`subscription DurableEventsTaskEvents { taskEvents { type taskId cursor } }`);
+type Event = ResultOf<typeof EVENTS>;
 
 const sequenceOf = (cursor: string) => Number(Buffer.from(cursor, 'base64url').toString('utf8').split(':').pop());
 
@@ -55,15 +57,15 @@ for (const transport of ['postgres', 'redis'] as const) {
       // Until MUTATIONS were acknowledged: those refused while the server was away do not count.
       for (let index = 0; acknowledged.length < MUTATIONS || !faulted; index += 1) {
         if (index === 60) faulted = fault();
-        const result = await a.graphql<{ createTask: { task: { id: string } } }>(CREATE, { token, variables: { name: `change ${index}` } });
-        if (!result.errors && result.data) acknowledged.push(result.data.createTask.task.id);
+        const result = await a.graphql(CREATE, { token, variables: { name: `change ${index}` } });
+        if (!result.errors && result.data) acknowledged.push(result.data.createTask!.task.id);
       }
       await faulted;
       // A few more once everything is back, so the stream goes on after the fault.
       for (let index = 0; index < 20; index += 1) {
-        const result = await a.graphql<{ createTask: { task: { id: string } } }>(CREATE, { token, variables: { name: `after ${index}` } });
+        const result = await a.graphql(CREATE, { token, variables: { name: `after ${index}` } });
         expect(result.errors, 'a mutation after the fault').toBeUndefined();
-        acknowledged.push(result.data!.createTask.task.id);
+        acknowledged.push(result.data!.createTask!.task.id);
       }
       return acknowledged;
     }
@@ -90,8 +92,8 @@ for (const transport of ['postgres', 'redis'] as const) {
     }
 
     it('delivers every acknowledged change once, in order, across a restart of PostgreSQL', { timeout: 180_000 }, async () => {
-      const { token } = await seedUser(a.prisma);
-      const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
+      const { token } = await seed(a).user().create();
+      const subscription = b.subscribe(EVENTS, { token });
       await subscription.live;
       const acknowledged = await mutateThrough(token, async () => {
         await postgres.stop();
@@ -104,8 +106,8 @@ for (const transport of ['postgres', 'redis'] as const) {
     // Only where Redis carries the events is there a Redis to restart.
     if (transport === 'redis')
       it('delivers every acknowledged change once, in order, across a restart of Redis', { timeout: 180_000 }, async () => {
-        const { token } = await seedUser(a.prisma);
-        const subscription = b.subscribe<Event>('subscription { taskEvents { type taskId cursor } }', { token });
+        const { token } = await seed(a).user().create();
+        const subscription = b.subscribe(EVENTS, { token });
         await subscription.live;
         const acknowledged = await mutateThrough(token, async () => {
           await redis!.stop();

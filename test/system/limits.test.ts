@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** Guard rails: a query nested or repeated past the limits is refused before it runs, on both transports. */
 const server = await startTestServer();
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 
 // chatSessions → messages → session → messages → ... : a cycle a client could nest without end.
 let deep = 'id';
@@ -15,12 +16,12 @@ describe('query limits', () => {
   it('refuses a query nested too deeply over HTTP, with a coded error', async () => {
     const result = await server.graphql(TOO_DEEP, { token });
     expect(result.data ?? null).toBeNull();
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
     expect(result.errors?.[0]?.message).toMatch(/depth/i);
   });
 
   it('refuses depth, breadth and cost before anything executes: no data, no statement', async () => {
-    await server.data('{ __typename }', { token });
+    await server.data(graphql(`query LimitsTypename { __typename }`), { token });
     const wide = `{ tasks(first: 1) { edges { node { ${Array.from({ length: 201 }, (_, index) => `n${index}: name`).join(' ')} } } } }`;
     const costly = '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { content } } } } } } }';
     for (const [query, measure] of [
@@ -47,7 +48,7 @@ describe('query limits', () => {
       '{ chatSessions(first: 100) { edges { node { messages(first: 100) { edges { node { session { messages(first: 100) { edges { node { content } } } } } } } } } } }';
     const result = await server.graphql(amplifying, { token });
     expect(result.data ?? null).toBeNull();
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
     expect(result.errors?.[0]?.message).toMatch(/complexity/i);
   });
 
@@ -69,12 +70,14 @@ describe('query limits', () => {
   it('costs `nodes` by the IDs asked for', async () => {
     const ids = Array.from({ length: 6_000 }, (_, index) => `"${Buffer.from(`Task:${index}`).toString('base64')}"`).join(', ');
     const result = await server.graphql(`{ nodes(ids: [${ids}]) { id } }`, { token });
-    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expectError(result, 'QUERY_TOO_COMPLEX');
   });
 
   it('lets a chat screen read a full page of messages with their actions', async () => {
     const result = await server.graphql(
-      '{ chatSessions(first: 1) { edges { node { title messages(first: 100) { totalCount edges { cursor node { id role content createdAt tokensUsed actions { tool arguments outcome detail } } } pageInfo { hasNextPage endCursor } } } } } }',
+      graphql(
+        `query LimitsChatSessions { chatSessions(first: 1) { edges { node { title messages(first: 100) { totalCount edges { cursor node { id role content createdAt tokensUsed actions { tool arguments outcome detail } } } pageInfo { hasNextPage endCursor } } } } } }`,
+      ),
       { token },
     );
     expect(result.errors).toBeUndefined();
@@ -82,7 +85,9 @@ describe('query limits', () => {
 
   it('lets an ordinary screen’s query through', async () => {
     const result = await server.graphql(
-      '{ me { username } tasks(first: 100) { totalCount edges { node { id name tags owner { username } } } } chatSessions(first: 20) { edges { node { title lastMessage { content } } } } }',
+      graphql(
+        `query LimitsMe { me { username } tasks(first: 100) { totalCount edges { node { id name tags owner { username } } } } chatSessions(first: 20) { edges { node { title lastMessage { content } } } } }`,
+      ),
       { token },
     );
     expect(result.errors).toBeUndefined();

@@ -21,7 +21,11 @@ describe('log redaction', () => {
       'secrets',
     );
 
-    const entry = JSON.parse(lines[0]!) as Record<string, any>;
+    const entry = JSON.parse(lines[0]!) as Record<string, unknown> & {
+      user: Record<string, unknown>;
+      input: Record<string, unknown>;
+      headers: Record<string, unknown>;
+    };
     for (const key of Object.keys(secrets)) {
       expect(entry[key], key).toBe('[redacted]');
       expect(entry.user[key], `user.${key}`).toBe('[redacted]');

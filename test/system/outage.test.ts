@@ -10,8 +10,9 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
 import { createLogger } from '../../src/logger.js';
 import { captureLogs } from '../helpers/logs.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'behflow-outage-'));
 const postgres = await startEmbeddedPostgres(dataDir, createLogger('silent'));
@@ -22,9 +23,9 @@ const server = await startTestServer({
   logger,
   env: { BEHFLOW_SCHEDULER: 'false', REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
 });
-const { token } = await seedUser(server.prisma);
+const { token } = await seed(server).user().create();
 // The session is answered from the instance's cache from now on: what fails below is the resolvers' own reads and writes.
-expect((await server.graphql('{ me { id } tasks { totalCount } }', { token })).errors).toBeUndefined();
+expect((await server.graphql(graphql(`query OutageMe { me { id } tasks { totalCount } }`), { token })).errors).toBeUndefined();
 await postgres.stop();
 
 const unavailable = { message: 'The service is temporarily unavailable. Try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' } };
@@ -42,10 +43,10 @@ describe('with the PostgreSQL cluster stopped', () => {
   });
 
   it('answers 200 with what succeeded beside the SERVICE_UNAVAILABLE of what did not', async () => {
-    const result = await server.graphql(
-      `{ serverInfo { timeZone } task(id: "${Buffer.from(`Task:${randomUUID()}`).toString('base64')}") { id } }`,
-      { token },
-    );
+    const result = await server.graphql(graphql(`query OutagePartly($id: ID!) { serverInfo { timeZone } task(id: $id) { id } }`), {
+      token,
+      variables: { id: Buffer.from(`Task:${randomUUID()}`).toString('base64') },
+    });
     expect(result.status).toBe(200);
     expect(result.data?.serverInfo).toEqual({ timeZone: expect.any(String) });
     expect(result.data?.task).toBeNull();
@@ -53,7 +54,7 @@ describe('with the PostgreSQL cluster stopped', () => {
   });
 
   it('answers SERVICE_UNAVAILABLE over graphql-ws', async () => {
-    const query = server.subscribe('{ tasks { totalCount } }', { token });
+    const query = server.subscribe(graphql(`query OutageTasks { tasks { totalCount } }`), { token });
     const result = await query.next();
     expect(result.errors).toEqual([
       expect.objectContaining({ message: unavailable.message, extensions: expect.objectContaining(unavailable.extensions) }),

@@ -3,8 +3,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { seedUser } from '../helpers/seed.js';
+import type { ApolloClient } from '@apollo/client/core';
+import type { Client as UrqlClient } from '@urql/core';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * Every code block of the README's "Clients" section, run as written against the real server:
@@ -40,9 +43,9 @@ interface Adapter {
 }
 
 /** Drives a client the way its library is used: Apollo's `query`/`subscribe`, urql's `query().toPromise()`/`subscription().subscribe`. */
-async function adapt(client: any): Promise<Adapter> {
+async function adapt(client: ApolloClient<unknown> | UrqlClient): Promise<Adapter> {
   const { gql } = await import('@apollo/client/core');
-  if (typeof client.watchQuery === 'function') {
+  if ('watchQuery' in client) {
     return {
       query: async (query) => (await client.query({ query: gql(query), fetchPolicy: 'no-cache' })).data,
       subscribe: (query, next, fail) =>
@@ -70,7 +73,10 @@ describe('the README’s client examples', () => {
   let token: string;
   beforeAll(async () => {
     server = await startTestServer();
-    ({ token } = await seedUser(server.prisma, { username: `readme_${Date.now().toString(36)}` }));
+    ({ token } = await seed(server)
+      .user()
+      .named(`readme_${Date.now().toString(36)}`)
+      .create());
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(DIR, { recursive: true });
     for (const example of examples) {
@@ -111,10 +117,13 @@ describe('the README’s client examples', () => {
           async () => {
             if (failures.length > 0) return failures;
             created += 1;
-            await server.data('mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }', {
-              token,
-              variables: { name: `${name} ${created}` },
-            });
+            await server.data(
+              graphql(`mutation ReadmeClientsCreateTask($name: String!) { createTask(input: { name: $name }) { task { id } } }`),
+              {
+                token,
+                variables: { name: `${name} ${created}` },
+              },
+            );
             return events.map((event) => event.taskEvents.type);
           },
           { timeout: 15_000, interval: 200 },

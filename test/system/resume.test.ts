@@ -5,8 +5,9 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventCursor } from '../../src/schema/event-cursor.js';
 import { SEND } from '../chat/helpers.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type Subscription, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server: TestServer = await startTestServer();
 afterAll(() => server.stop());
@@ -38,14 +39,14 @@ const logged = async (stream: string) =>
     await server.prisma.$queryRaw<{ sequence: bigint }[]>`SELECT sequence FROM stream_events WHERE stream = ${stream} ORDER BY sequence`
   ).map((row) => eventCursor({ stream, sequence: Number(row.sequence) }));
 
-const CREATE_TASK = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id } } }';
+const CREATE_TASK = graphql(`mutation ResumeCreateTask($name: String!) { createTask(input: { name: $name }) { task { id } } }`);
 
 const cases: Case[] = [
   {
     name: 'task events',
     field: 'taskEvents',
     async prepare() {
-      const { user, token } = await seedUser(server.prisma);
+      const { user, token } = await seed(server).user().create();
       let count = 0;
       return {
         stream: `tasks:${user.id}`,
@@ -54,7 +55,7 @@ const cases: Case[] = [
         variables: {},
         change: async () => void (await server.data(CREATE_TASK, { token, variables: { name: `task ${(count += 1)}` } })),
         foreignCursor: async () => {
-          const other = await seedUser(server.prisma);
+          const other = await seed(server).user().create();
           await server.data(CREATE_TASK, { token: other.token, variables: { name: 'theirs' } });
           return (await logged(`tasks:${other.user.id}`))[0]!;
         },
@@ -65,10 +66,10 @@ const cases: Case[] = [
     name: 'chat messages',
     field: 'chatMessageAdded',
     async prepare() {
-      const { token } = await seedUser(server.prisma);
+      const { token } = await seed(server).user().create();
       const newSession = async () =>
-        (await server.data(`mutation { createChatSession(input: {}) { chatSession { id } } }`, { token })).createChatSession.chatSession
-          .id as string;
+        (await server.data(graphql(`mutation ResumeCreateChatSession { createChatSession(input: {}) { chatSession { id } } }`), { token }))
+          .createChatSession!.chatSession.id as string;
       const sessionId = await newSession();
       const send = async (id: string) => {
         await server.data(SEND, { token, variables: { input: { content: 'list my tasks', sessionId: id } } });
@@ -92,7 +93,7 @@ const cases: Case[] = [
     name: 'process executions',
     field: 'processExecutionUpdated',
     async prepare() {
-      const { token } = await seedUser(server.prisma, { role: 'admin' });
+      const { token } = await seed(server).user().admin().create();
       const { id } = await server.prisma.automatedProcess.findUniqueOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
       const processId = Buffer.from(`AutomatedProcess:${id}`).toString('base64');
       return {
@@ -102,10 +103,12 @@ const cases: Case[] = [
         variables: {},
         change: async () => {
           const run = await server.data(
-            `mutation($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+            graphql(
+              `mutation ResumeRunAutomatedProcess($input: RunAutomatedProcessInput!) { runAutomatedProcess(input: $input) { execution { id } } }`,
+            ),
             { token, variables: { input: { id: processId } } },
           );
-          const executionId = decodeGlobalID(run.runAutomatedProcess.execution.id).id;
+          const executionId = decodeGlobalID(run.runAutomatedProcess!.execution.id).id;
           await expect
             .poll(async () => (await server.prisma.automatedProcessExecution.findUniqueOrThrow({ where: { id: executionId } })).status, {
               timeout: 10_000,
@@ -116,7 +119,7 @@ const cases: Case[] = [
         },
         // The processes have one stream; a task stream's cursor is another's.
         foreignCursor: async () => {
-          const other = await seedUser(server.prisma);
+          const other = await seed(server).user().create();
           await server.data(CREATE_TASK, { token: other.token, variables: { name: 'theirs' } });
           return (await logged(`tasks:${other.user.id}`))[0]!;
         },

@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { operationCost } from '../../src/schema/cost.js';
 import { OPERATION_LIMITS } from '../../src/schema/operation-limits.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * The cost model is judged on the screens a client really shows (test/fixtures/screens/: a
@@ -41,6 +42,16 @@ const HOSTILE: Record<string, string> = {
   'thousands of IDs': `{ nodes(ids: [${ids(6_000, (index) => `"${globalId('Task', String(index))}"`).join(', ')}]) { id } }`,
 };
 
+/** The parts of the screens' answers these checks read (the documents are the fixtures' text). */
+interface ScreenData {
+  tasks: { edges: Array<{ node: { owner: { username: string } } }> };
+  task: { id: string };
+  chatSessions: { edges: Array<{ node: { messages: { edges: Array<{ node: { actions: unknown[] } }> } } }> };
+  chatSession: { messages: { nodes: unknown[] } };
+  processExecutions: { edges: unknown[] };
+  automatedProcesses: { nodes: unknown[] };
+}
+
 describe('the screens a client shows', () => {
   it('are valid and within every limit; the hostile documents are not', () => {
     const priced = screens.map(({ name, document }) => {
@@ -70,8 +81,27 @@ describe('the screens a client shows', () => {
 
     beforeAll(async () => {
       server = await startTestServer();
-      const { user, token } = await seedUser(server.prisma, { role: 'admin' });
+      const action = {
+        tool: 'add_task',
+        arguments: { name: 'Buy milk', tags: ['home'] },
+        outcome: 'SUCCEEDED',
+        detail: 'Added "Buy milk".',
+      };
+      const admin = seed(server).user().admin();
+      for (let session = 0; session < 25; session += 1) {
+        admin.withChatSession({
+          title: `Conversation ${session}`,
+          messages: Array.from({ length: 110 }, (_, index) => index).map((index) => ({
+            role: index % 2 === 0 ? 'user' : 'assistant',
+            content: `Message ${index}`,
+            createdAt: new Date(Date.now() - 1_000_000 + index * 1000),
+            ...(index % 2 === 1 ? { actions: [action, action, action] } : {}),
+          })),
+        });
+      }
+      const { user, token, chatSessions } = await admin.create();
       state.token = token;
+      state.sessionId = globalId('ChatSession', chatSessions[0]!.id);
       await server.prisma.$executeRawUnsafe(
         `INSERT INTO tasks (user_id, name, description, due_date_gregorian, due_date_jalali, date_added_jalali, priority, status, tags)
          SELECT $1::uuid, 'Task ' || i, 'Notes ' || i, now() + i * interval '1 hour', behflow_jalali(now() + i * interval '1 hour', 'Asia/Tehran'),
@@ -81,25 +111,6 @@ describe('the screens a client shows', () => {
       );
       const task = await server.prisma.task.findFirstOrThrow({ where: { userId: user.id } });
       state.taskId = globalId('Task', task.id);
-      const action = {
-        tool: 'add_task',
-        arguments: { name: 'Buy milk', tags: ['home'] },
-        outcome: 'SUCCEEDED',
-        detail: 'Added "Buy milk".',
-      };
-      for (let session = 0; session < 25; session += 1) {
-        const created = await server.prisma.chatSession.create({ data: { userId: user.id, title: `Conversation ${session}` } });
-        if (session === 0) state.sessionId = globalId('ChatSession', created.id);
-        await server.prisma.chatMessage.createMany({
-          data: Array.from({ length: 110 }, (_, index) => index).map((index) => ({
-            sessionId: created.id,
-            role: index % 2 === 0 ? 'user' : 'assistant',
-            content: `Message ${index}`,
-            createdAt: new Date(Date.now() - 1_000_000 + index * 1000),
-            ...(index % 2 === 1 ? { actions: [action, action, action] } : {}),
-          })),
-        });
-      }
       const process = await server.prisma.automatedProcess.findFirstOrThrow({ where: { name: 'reschedule_remaining_tasks' } });
       await server.prisma.automatedProcessExecution.createMany({
         data: Array.from({ length: 60 }, () => ({
@@ -114,39 +125,39 @@ describe('the screens a client shows', () => {
 
     const run = (name: string, extra: Record<string, unknown> = {}) => {
       const screen = screens.find((candidate) => candidate.name === name)!;
-      return server.graphql<any>(screen.source, { token: state.token, variables: { ...variables[name], ...extra } });
+      return server.graphql<ScreenData>(screen.source, { token: state.token, variables: { ...variables[name], ...extra } });
     };
 
     it('answers the task board of 100 and a task’s dialog in full', async () => {
       const board = await run('TaskBoard');
       expect(board.errors).toBeUndefined();
-      expect(board.data.tasks.edges).toHaveLength(100);
-      expect(board.data.tasks.edges[0].node.owner.username).toBeTruthy();
+      expect(board.data!.tasks.edges).toHaveLength(100);
+      expect(board.data!.tasks.edges[0]!.node.owner.username).toBeTruthy();
       const detail = await run('TaskDetail', { id: state.taskId });
       expect(detail.errors).toBeUndefined();
-      expect(detail.data.task.id).toBe(state.taskId);
+      expect(detail.data!.task.id).toBe(state.taskId);
     });
 
     it('answers the chat sidebar of 20 sessions with their last 50 messages and actions, and a conversation of 100', async () => {
       const sidebar = await run('ChatSidebar');
       expect(sidebar.errors).toBeUndefined();
-      expect(sidebar.data.chatSessions.edges).toHaveLength(20);
-      for (const { node } of sidebar.data.chatSessions.edges) expect(node.messages.edges).toHaveLength(50);
-      expect(sidebar.data.chatSessions.edges[0].node.messages.edges[49].node.actions).toHaveLength(3);
+      expect(sidebar.data!.chatSessions.edges).toHaveLength(20);
+      for (const { node } of sidebar.data!.chatSessions.edges) expect(node.messages.edges).toHaveLength(50);
+      expect(sidebar.data!.chatSessions.edges[0]!.node.messages.edges[49]!.node.actions).toHaveLength(3);
       const thread = await run('ChatThread', { id: state.sessionId });
       expect(thread.errors).toBeUndefined();
-      expect(thread.data.chatSession.messages.nodes).toHaveLength(100);
+      expect(thread.data!.chatSession.messages.nodes).toHaveLength(100);
     });
 
     it('answers the processes page', async () => {
       const admin = await run('ProcessAdmin');
       expect(admin.errors).toBeUndefined();
-      expect(admin.data.processExecutions.edges).toHaveLength(50);
-      expect(admin.data.automatedProcesses.nodes.length).toBeGreaterThanOrEqual(2);
+      expect(admin.data!.processExecutions.edges).toHaveLength(50);
+      expect(admin.data!.automatedProcesses.nodes.length).toBeGreaterThanOrEqual(2);
     });
 
     it('refuses every hostile document before running a statement', async () => {
-      await server.data('{ __typename }', { token: state.token });
+      await server.data(graphql(`query ScreenCostsTypename { __typename }`), { token: state.token });
       for (const [name, query] of Object.entries(HOSTILE)) {
         const { result, statements } = await server.queries.record(() => server.graphql(query, { token: state.token }));
         expect(result.errors?.[0]?.extensions?.code, name).toBe('QUERY_TOO_COMPLEX');

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 
 describe('HTTP endpoint', () => {
   it('answers queries', async () => {
-    const data = await server.data<{ __typename: string; serverInfo: { timeZone: string; version: string } }>(
-      '{ __typename serverInfo { timeZone version } }',
-    );
+    const data = await server.data(graphql(`query ServerTypename { __typename serverInfo { timeZone version } }`));
     expect(data.__typename).toBe('Query');
     expect(data.serverInfo.timeZone).toBe('Asia/Tehran');
     expect(data.serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -16,7 +15,7 @@ describe('HTTP endpoint', () => {
   it('reports itself alive on /health and ready on /ready with the database reachable and migrated', async () => {
     const response = await fetch(`${server.origin}/health`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, any>;
+    const body = (await response.json()) as { status: string; time: string };
     expect(body).toMatchObject({ status: 'ok' });
     expect(Date.parse(body.time)).not.toBeNaN();
     const ready = await fetch(`${server.origin}/ready`);
@@ -48,9 +47,7 @@ describe('HTTP endpoint', () => {
 
 describe('graphql-ws on the same URL', () => {
   it('streams a subscription', async () => {
-    const subscription = server.subscribe<{ heartbeat: { sequence: number; at: string } }>(
-      'subscription { heartbeat(intervalSeconds: 1) { sequence at } }',
-    );
+    const subscription = server.subscribe(graphql(`subscription ServerHeartbeat { heartbeat(intervalSeconds: 1) { sequence at } }`));
     const first = await subscription.next();
     const second = await subscription.next(3_000);
     expect(first.data?.heartbeat.sequence).toBe(0);

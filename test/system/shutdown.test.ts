@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 describe('graceful shutdown', () => {
   it('completes subscriptions, finishes a request in flight, then stops listening', async () => {
     const server = await startTestServer();
-    const subscription = server.subscribe('subscription { heartbeat(intervalSeconds: 60) { sequence } }');
+    const subscription = server.subscribe(graphql(`subscription ShutdownHeartbeat { heartbeat(intervalSeconds: 60) { sequence } }`));
     await subscription.next();
 
     // A request whose body is still arriving when the shutdown starts.

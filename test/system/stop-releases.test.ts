@@ -1,15 +1,18 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 describe('stopping the server', () => {
   it('closes every database connection it opened', async () => {
     const databaseUrl = await createTestDatabase();
     const server = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER: 'true' } });
-    const { token } = await seedUser(server.prisma);
-    await server.data('mutation { createTask(input: { name: "Touch every part" }) { task { id } } }', { token });
+    const { token } = await seed(server).user().create();
+    await server.data(graphql(`mutation StopReleasesCreateTask { createTask(input: { name: "Touch every part" }) { task { id } } }`), {
+      token,
+    });
     await server.stop();
 
     const name = new URL(databaseUrl).pathname.slice(1);

@@ -3,8 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { streamChannel } from '../../src/events/log.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { redisAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 /** Two server instances on one database behave as one service, whichever carries their events. */
 for (const transport of ['postgres', 'redis'] as const) {
@@ -24,12 +25,9 @@ for (const transport of ['postgres', 'redis'] as const) {
       const redisUrl = transport === 'redis' ? (process.env.TEST_REDIS_URL ?? (redis = await startRedisServer()).url) : null;
       const env: Record<string, string> = redisUrl ? { REDIS_URL: redisUrl } : {};
       const [first, second] = await Promise.all([startTestServer({ databaseUrl, env }), startTestServer({ databaseUrl, env })]);
-      const { user, token } = await seedUser(first.prisma);
+      const { user, token } = await seed(first).user().create();
 
-      const events = second.subscribe<{ taskEvents: { type: string; task: { name: string } | null } }>(
-        'subscription { taskEvents { type task { name } } }',
-        { token },
-      );
+      const events = second.subscribe(graphql(`subscription TwoInstancesTaskEvents { taskEvents { type task { name } } }`), { token });
       await events.live;
 
       if (redisUrl) {
@@ -40,14 +38,17 @@ for (const transport of ['postgres', 'redis'] as const) {
         expect(listeners).toBeGreaterThanOrEqual(1);
       }
 
-      await first.data('mutation { createTask(input: { name: "Made on the first instance" }) { task { id } } }', { token });
+      await first.data(
+        graphql(`mutation TwoInstancesCreateTask2 { createTask(input: { name: "Made on the first instance" }) { task { id } } }`),
+        { token },
+      );
       const event = await events.next(5_000);
       expect(event.data?.taskEvents).toEqual({ type: 'CREATED', task: { name: 'Made on the first instance' } });
 
       // A session signed out through one instance no longer works on the other.
-      await first.data('mutation { logout { revokedSessions } }', { token });
-      const after = await second.graphql('{ me { id } }', { token });
-      expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      await first.data(graphql(`mutation TwoInstancesLogout { logout { revokedSessions } }`), { token });
+      const after = await second.graphql(graphql(`query TwoInstancesMe { me { id } }`), { token });
+      expectError(after, 'UNAUTHENTICATED');
       events.close();
     });
   });

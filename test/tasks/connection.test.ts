@@ -1,37 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { pageStatement } from '../../src/tasks/queries.js';
+import type { CreateTaskInput, TaskOrder } from '../gql/graphql.js';
+import { graphql, type ResultOf, type VariablesOf } from '../helpers/graphql.js';
 
 const server = await startTestServer();
 
-interface Page {
-  tasks: {
-    totalCount: number;
-    edges: Array<{ cursor: string; node: { id: string; name: string } }>;
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  };
-}
-
-const LIST = `query($filter: TaskFilter, $orderBy: [TaskOrder!], $first: Int, $after: String, $last: Int, $before: String) {
+const LIST =
+  graphql(`query ConnectionList($filter: TaskFilter, $orderBy: [TaskOrder!], $first: Int, $after: String, $last: Int, $before: String) {
   tasks(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
     totalCount
     edges { cursor node { id name } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
-}`;
+}`);
 
-async function list(token: string, variables: Record<string, unknown>) {
-  return (await server.data<Page>(LIST, { token, variables })).tasks;
+type Page = ResultOf<typeof LIST>;
+
+async function list(token: string, variables: VariablesOf<typeof LIST>) {
+  return (await server.data(LIST, { token, variables })).tasks;
 }
 const names = (page: Page['tasks']) => page.edges.map((edge) => edge.node.name);
 
-async function create(token: string, input: Record<string, unknown>) {
-  await server.data(`mutation($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, { token, variables: { input } });
+async function create(token: string, input: CreateTaskInput) {
+  await server.data(graphql(`mutation ConnectionCreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`), {
+    token,
+    variables: { input },
+  });
 }
 
 /** Walks the whole list forwards, then backwards, in pages of `size`. */
-async function walk(token: string, variables: Record<string, unknown>, size: number) {
+async function walk(token: string, variables: VariablesOf<typeof LIST>, size: number) {
   const forward: string[] = [];
   let after: string | null = null;
   for (;;) {
@@ -52,9 +52,9 @@ async function walk(token: string, variables: Record<string, unknown>, size: num
 }
 
 describe('ordering and cursors', async () => {
-  const { token } = await seedUser(server.prisma);
+  const { token } = await seed(server).user().create();
   // Ties on every key, and tasks without a due date, to prove cursors tie-break on the id.
-  const seeds = [
+  const seeds: CreateTaskInput[] = [
     { name: 'e', priority: 'LOW', dueAt: '2030-01-03T00:00:00Z' },
     { name: 'b', priority: 'HIGH', dueAt: '2030-01-01T00:00:00Z' },
     { name: 'a', priority: 'MEDIUM' },
@@ -97,7 +97,7 @@ describe('ordering and cursors', async () => {
     ['priority descending', [{ field: 'PRIORITY', direction: 'DESC' }]],
     ['name ascending', [{ field: 'NAME', direction: 'ASC' }]],
     ['updated descending', [{ field: 'UPDATED_AT', direction: 'DESC' }]],
-  ] as const) {
+  ] satisfies Array<[string, TaskOrder[]]>) {
     it(`pages through ${label} in pages of 2, forwards and backwards, seeing every task once in one order`, async () => {
       const whole = await list(token, { orderBy, first: 100 });
       const ids = whole.edges.map((edge) => edge.node.name);
@@ -120,7 +120,7 @@ describe('ordering and cursors', async () => {
 });
 
 describe('filters', async () => {
-  const { token } = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+  const { token } = await seed(server).user().inZone('Asia/Tehran').create();
   const now = Date.now();
   const inHours = (hours: number) => new Date(now + hours * 3_600_000).toISOString();
   const todayInTehran = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tehran' }).format(new Date(now));
@@ -182,7 +182,7 @@ describe('filters', async () => {
   });
 
   it("never matches another user's tags", async () => {
-    const other = await seedUser(server.prisma, { timeZone: 'Asia/Tehran' });
+    const other = await seed(server).user().inZone('Asia/Tehran').create();
     await create(other.token, { name: 'Homestead chores', tags: ['HOMESTEAD', 'secret-tag'] });
     expect(await filtered({ search: 'home' })).toEqual(['overdue but done', 'overdue open']);
     expect(await filtered({ search: 'secret' })).toEqual([]);
@@ -218,8 +218,10 @@ describe('filters', async () => {
   });
 
   it('counts by status and priority, overdue and due today', async () => {
-    const data = await server.data<{ taskStats: any; tags: Array<{ name: string; count: number }> }>(
-      `{ taskStats { total overdue dueToday byStatus { status count } byPriority { priority count } } tags { name count } }`,
+    const data = await server.data(
+      graphql(
+        `query ConnectionTaskStats { taskStats { total overdue dueToday byStatus { status count } byPriority { priority count } } tags { name count } }`,
+      ),
       { token },
     );
     expect(data.taskStats.total).toBe(6);
@@ -247,16 +249,16 @@ describe('filters', async () => {
 
 describe('cost', () => {
   it('lists 100 tasks with their owner in at most two statements (the page, the owners), plus one for totalCount', async () => {
-    const { user, token } = await seedUser(server.prisma);
-    await server.prisma.task.createMany({
-      data: Array.from({ length: 100 }, (_, i) => ({ userId: user.id, name: `bulk ${i}`, dateAddedJalali: '1404-01-01T00:00:00' })),
-    });
+    const { token } = await seed(server)
+      .user()
+      .withTasks(100, (i) => ({ name: `bulk ${i}` }))
+      .create();
     // The session is read once, then answered from memory.
-    await server.data('{ __typename }', { token });
-    const query = `{ tasks(first: 100) { totalCount edges { node { id name tags dueAtJalali isOverdue owner { id username name } } } } }`;
-    const { result, statements } = await server.queries.record(() =>
-      server.data<{ tasks: { edges: unknown[]; totalCount: number } }>(query, { token }),
+    await server.data(graphql(`query ConnectionTypename { __typename }`), { token });
+    const query = graphql(
+      `query ConnectionHundred { tasks(first: 100) { totalCount edges { node { id name tags dueAtJalali isOverdue owner { id username name } } } } }`,
     );
+    const { result, statements } = await server.queries.record(() => server.data(query, { token }));
     expect(result.tasks.edges).toHaveLength(100);
     expect(result.tasks.totalCount).toBe(100);
     expect(statements).toHaveLength(3);
@@ -265,16 +267,16 @@ describe('cost', () => {
     expect(statements.filter((sql) => /FROM users WHERE user_id = ANY/.test(sql))).toHaveLength(1);
 
     const small = await server.queries.record(() =>
-      server.data(`{ tasks(first: 3) { edges { node { id owner { id name } } } } }`, { token }),
+      server.data(graphql(`query ConnectionTasks { tasks(first: 3) { edges { node { id owner { id name } } } } }`), { token }),
     );
     expect(small.statements).toHaveLength(2);
     // The owner's id and username come with the viewer's session: nothing to read.
     const known = await server.queries.record(() =>
-      server.data(`{ tasks(first: 3) { edges { node { id owner { id username } } } } }`, { token }),
+      server.data(graphql(`query ConnectionTasks2 { tasks(first: 3) { edges { node { id owner { id username } } } } }`), { token }),
     );
     expect(known.statements).toHaveLength(1);
     const byId = await server.queries.record(() =>
-      server.data(`query($id: ID!) { task(id: $id) { id name owner { id } } }`, {
+      server.data(graphql(`query ConnectionTask($id: ID!) { task(id: $id) { id name owner { id } } }`), {
         token,
         variables: { id: (result.tasks.edges[0] as { node: { id: string } }).node.id },
       }),
@@ -283,17 +285,16 @@ describe('cost', () => {
   });
 
   it('reads only the columns the selected fields need, and never a password or token hash', async () => {
-    const { user, token } = await seedUser(server.prisma);
-    await server.prisma.task.create({
-      data: { userId: user.id, name: 'columns', description: 'long text', dateAddedJalali: '1404-01-01T00:00:00' },
-    });
-    await server.data('{ __typename }', { token });
-    const names = await server.queries.record(() => server.data(`{ tasks(first: 5) { edges { node { name } } } }`, { token }));
+    const { token } = await seed(server).user().withTask({ name: 'columns', description: 'long text' }).create();
+    await server.data(graphql(`query ConnectionTypename2 { __typename }`), { token });
+    const names = await server.queries.record(() =>
+      server.data(graphql(`query ConnectionTasks3 { tasks(first: 5) { edges { node { name } } } }`), { token }),
+    );
     expect(names.statements).toHaveLength(1);
     const [page] = names.statements;
     expect(page).toMatch(/^SELECT t\.task_id AS "id", t\.name AS "name" FROM tasks t/);
     const withOwner = await server.queries.record(() =>
-      server.data(`{ tasks(first: 5) { edges { node { isOverdue owner { lastname } } } } }`, { token }),
+      server.data(graphql(`query ConnectionTasks4 { tasks(first: 5) { edges { node { isOverdue owner { lastname } } } } }`), { token }),
     );
     expect(withOwner.statements[0]).toMatch(
       /^SELECT t\.due_date_gregorian AS "dueDateGregorian", t\.task_id AS "id", t\.status AS "status", t\.user_id AS "userId" FROM/,
@@ -303,21 +304,16 @@ describe('cost', () => {
   });
 
   it('adds no statement for a search, whatever the number of words or the page size', async () => {
-    const { user, token } = await seedUser(server.prisma);
-    await server.prisma.task.createMany({
-      data: Array.from({ length: 100 }, (_, i) => ({
-        userId: user.id,
-        name: `bulk ${i}`,
-        tags: [`Tag${i % 7}`],
-        dateAddedJalali: '1404-01-01T00:00:00',
-      })),
-    });
-    await server.data('{ __typename }', { token });
-    const query = `query($filter: TaskFilter, $first: Int) { tasks(first: $first, filter: $filter) { totalCount edges { node { id owner { id } } } } }`;
+    const { token } = await seed(server)
+      .user()
+      .withTasks(100, (i) => ({ name: `bulk ${i}`, tags: [`Tag${i % 7}`] }))
+      .create();
+    await server.data(graphql(`query ConnectionTypename3 { __typename }`), { token });
+    const query = graphql(
+      `query ConnectionOwners($filter: TaskFilter, $first: Int) { tasks(first: $first, filter: $filter) { totalCount edges { node { id owner { id } } } } }`,
+    );
     const run = (first: number, search?: string) =>
-      server.queries.record(() =>
-        server.data<{ tasks: { totalCount: number } }>(query, { token, variables: { first, filter: search ? { search } : null } }),
-      );
+      server.queries.record(() => server.data(query, { token, variables: { first, filter: search ? { search } : null } }));
     const plain = await run(100);
     const oneWord = await run(100, 'tag3');
     const manyWords = await run(3, 'tag3 bulk TAG a b c d e f g');
@@ -335,7 +331,7 @@ describe('cost', () => {
 
 describe('search index', () => {
   it('answers a search over 100k tasks from the trigram and tag indexes, including the case-insensitive tag lookup', async () => {
-    const { user } = await seedUser(server.prisma);
+    const { user } = await seed(server).user().create();
     await server.prisma.$executeRaw`
       INSERT INTO tasks (user_id, name, description, date_added_jalali, tags)
       SELECT ${user.id}::uuid, 'task number ' || n, 'description ' || md5(n::text), '1404-01-01T00:00:00', ARRAY['tag' || (n % 50)]

@@ -6,7 +6,8 @@ import { createPubSubSystem } from '../../src/pubsub/index.js';
 import { createTaskService, type TaskDomainEvent } from '../../src/tasks/service.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { startTestServer } from '../helpers/server.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
+import { graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const server = await startTestServer({ databaseUrl });
@@ -29,59 +30,61 @@ afterAll(async () => {
   await otherInstance.close();
 });
 
-const SUBSCRIPTION = `subscription { taskEvents { type taskId task { id name status completedAt dueAt owner { username } } } }`;
-type EventData = {
-  taskEvents: {
-    type: string;
-    taskId: string;
-    task: null | { id: string; name: string; status: string; completedAt: string | null; dueAt: string | null };
-  };
-};
-
+const SUBSCRIPTION = graphql(
+  `subscription EventsSubscription { taskEvents { type taskId task { id name status completedAt dueAt owner { username } } } }`,
+);
 const globalId = (rawId: string) => Buffer.from(`Task:${rawId}`).toString('base64');
 
 /** Subscribes and waits until the server has started the subscription's source. */
 async function subscribed(token: string) {
-  const subscription = server.subscribe<EventData>(SUBSCRIPTION, { token });
+  const subscription = server.subscribe(SUBSCRIPTION, { token });
   await subscription.live;
   return subscription;
 }
 
 describe('taskEvents', () => {
   it('streams created, updated, completed and deleted events of mutations to the owner', async () => {
-    const { token } = await seedUser(server.prisma);
+    const { token } = await seed(server).user().create();
     const events = await subscribed(token);
 
-    const created = await server.data<{ createTask: { task: { id: string } } }>(
-      `mutation { createTask(input: { name: "Live one" }) { task { id } } }`,
-      { token },
-    );
-    const id = created.createTask.task.id;
+    const created = await server.data(graphql(`mutation EventsCreateTask2 { createTask(input: { name: "Live one" }) { task { id } } }`), {
+      token,
+    });
+    const id = created.createTask!.task.id;
     const onCreate = await events.next();
     expect(onCreate.data?.taskEvents).toMatchObject({ type: 'CREATED', taskId: id, task: { id, name: 'Live one', status: 'PENDING' } });
 
-    await server.data(`mutation($id: ID!) { updateTask(input: { id: $id, name: "Renamed" }) { task { id } } }`, {
+    await server.data(graphql(`mutation EventsUpdateTask($id: ID!) { updateTask(input: { id: $id, name: "Renamed" }) { task { id } } }`), {
       token,
       variables: { id },
     });
     expect((await events.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', taskId: id, task: { name: 'Renamed' } });
 
-    await server.data(`mutation($id: ID!) { completeTask(input: { id: $id }) { task { id } } }`, { token, variables: { id } });
+    await server.data(graphql(`mutation EventsCompleteTask($id: ID!) { completeTask(input: { id: $id }) { task { id } } }`), {
+      token,
+      variables: { id },
+    });
     const completed = (await events.next()).data?.taskEvents;
     expect(completed).toMatchObject({ type: 'COMPLETED', taskId: id, task: { status: 'COMPLETED' } });
     expect(completed?.task?.completedAt).not.toBeNull();
 
-    await server.data(`mutation($id: ID!) { reopenTask(input: { id: $id }) { task { id } } }`, { token, variables: { id } });
+    await server.data(graphql(`mutation EventsReopenTask($id: ID!) { reopenTask(input: { id: $id }) { task { id } } }`), {
+      token,
+      variables: { id },
+    });
     expect((await events.next()).data?.taskEvents).toMatchObject({ type: 'UPDATED', task: { status: 'PENDING', completedAt: null } });
 
-    await server.data(`mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`, { token, variables: { id } });
+    await server.data(graphql(`mutation EventsDeleteTask($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`), {
+      token,
+      variables: { id },
+    });
     expect((await events.next()).data?.taskEvents).toEqual({ type: 'DELETED', taskId: id, task: null });
     events.close();
   });
 
   it('delivers changes made by another TaskService instance (the assistant, a process) and only to their owner', async () => {
-    const alice = await seedUser(server.prisma);
-    const bob = await seedUser(server.prisma);
+    const alice = await seed(server).user().create();
+    const bob = await seed(server).user().create();
     const aliceEvents = await subscribed(alice.token);
     const bobEvents = await subscribed(bob.token);
 
@@ -111,7 +114,7 @@ describe('taskEvents', () => {
     expect(new Date(moved!.task!.dueAt!).getTime()).toBeGreaterThan(Date.now() - 86_400_000);
 
     // Bob's stream then carries Bob's own change first: none of Alice's events reached it.
-    await server.data(`mutation { createTask(input: { name: "Bob's" }) { task { id } } }`, { token: bob.token });
+    await server.data(graphql(`mutation EventsCreateTask3 { createTask(input: { name: "Bob's" }) { task { id } } }`), { token: bob.token });
     expect((await bobEvents.next()).data?.taskEvents).toMatchObject({ type: 'CREATED', task: { name: "Bob's" } });
     expect(bobEvents.pending).toHaveLength(0);
     aliceEvents.close();
@@ -119,7 +122,7 @@ describe('taskEvents', () => {
   });
 
   it('calls local listeners after commit with the changed task', async () => {
-    const { user } = await seedUser(server.prisma);
+    const { user } = await seed(server).user().create();
     const seen: TaskDomainEvent[] = [];
     const stop = otherTasks.onEvent((event) => {
       seen.push(event);

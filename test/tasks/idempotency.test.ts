@@ -4,16 +4,17 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError, graphql } from '../helpers/graphql.js';
 
 const databaseUrl = await createTestDatabase();
 const first = await startTestServer({ databaseUrl });
 const second = await startTestServer({ databaseUrl });
-const CREATE = 'mutation($name: String!) { createTask(input: { name: $name }) { task { id name } } }';
+const CREATE = graphql(`mutation IdempotencyCreate($name: String!) { createTask(input: { name: $name }) { task { id name } } }`);
 
 const create = (server: TestServer, token: string, name: string, key?: string) =>
-  server.graphql<{ createTask: { task: { id: string; name: string } } | null }>(CREATE, {
+  server.graphql(CREATE, {
     token,
     variables: { name },
     headers: key ? { 'idempotency-key': key } : {},
@@ -22,7 +23,7 @@ const countNamed = (name: string) => first.prisma.task.count({ where: { name } }
 
 describe('Idempotency-Key', () => {
   it('applies a retried mutation once and answers the retry, on another instance too, with the first outcome', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const key = randomUUID();
     const name = `once ${key}`;
     const original = await create(first, token, name, key);
@@ -38,7 +39,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers a retry after a lost answer with the outcome the client never received', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const key = randomUUID();
     const name = `lost ${key}`;
     // The request reaches the server, and the connection drops before any answer is read.
@@ -76,12 +77,12 @@ describe('Idempotency-Key', () => {
   });
 
   it('replays a failed outcome too, and refuses the key for a different request with CONFLICT', async () => {
-    const { token } = await seedUser(first.prisma);
+    const { token } = await seed(first).user().create();
     const key = randomUUID();
     const missing = Buffer.from(`Task:${randomUUID()}`).toString('base64');
-    const DELETE = 'mutation($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }';
+    const DELETE = graphql(`mutation IdempotencyDelete($id: ID!) { deleteTask(input: { id: $id }) { deletedTaskId } }`);
     const once = await first.graphql(DELETE, { token, variables: { id: missing }, headers: { 'idempotency-key': key } });
-    expect(once.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expectError(once, 'NOT_FOUND');
     const again = await second.graphql(DELETE, { token, variables: { id: missing }, headers: { 'idempotency-key': key } });
     expect(again.data).toEqual(once.data);
     expect(again.errors?.[0]).toMatchObject({
@@ -96,8 +97,8 @@ describe('Idempotency-Key', () => {
   });
 
   it('keeps keys per user, and refuses a key without a session or a malformed one', async () => {
-    const alice = await seedUser(first.prisma);
-    const bob = await seedUser(first.prisma);
+    const alice = await seed(first).user().create();
+    const bob = await seed(first).user().create();
     const key = randomUUID();
     const name = `shared key ${key}`;
     const forAlice = await create(first, alice.token, name, key);
@@ -105,7 +106,9 @@ describe('Idempotency-Key', () => {
     expect(forBob.data?.createTask?.task.id).not.toBe(forAlice.data?.createTask?.task.id);
     expect(await countNamed(name)).toBe(2);
 
-    const anonymous = await first.graphql('mutation { logout { revokedSessions } }', { headers: { 'idempotency-key': randomUUID() } });
+    const anonymous = await first.graphql(graphql(`mutation IdempotencyLogout { logout { revokedSessions } }`), {
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(anonymous.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|UNAUTHENTICATED/);
     const malformed = await create(first, alice.token, `bad key ${key}`, 'x'.repeat(300));
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
@@ -113,7 +116,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('forgets a key after the window: the same key then applies the request anew', async () => {
-    const { token, user } = await seedUser(first.prisma);
+    const { token, user } = await seed(first).user().create();
     const key = randomUUID();
     const name = `window ${key}`;
     await create(first, token, name, key);

@@ -57,7 +57,12 @@ export async function registerAccount(
 }
 
 /** Sends an operation with an account's token; throws on any error. */
-export async function callApi<T = any>(origin: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function callApi<T = unknown>(
+  origin: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const response = await fetch(`${origin}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { operationCost } from '../../src/schema/cost.js';
 import { PAGE_SIZES, TYPICAL_VARIABLES } from '../../web/src/graphql/usage.js';
-import { seedUser } from '../helpers/seed.js';
+import { seed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /**
  * The web app's operations (web/src/graphql/*.graphql) are those the cost model is judged
@@ -74,10 +75,15 @@ describe('the web app operations', () => {
     let token: string;
     beforeAll(async () => {
       server = await startTestServer();
-      ({ token } = await seedUser(server.prisma, { role: 'admin' }));
-      await server.data('mutation { createTask(input: { name: "Write the report", tags: ["work"], priority: HIGH }) { task { id } } }', {
-        token,
-      });
+      ({ token } = await seed(server).user().admin().create());
+      await server.data(
+        graphql(
+          `mutation OperationsCreateTask { createTask(input: { name: "Write the report", tags: ["work"], priority: HIGH }) { task { id } } }`,
+        ),
+        {
+          token,
+        },
+      );
     });
 
     it('answers every query the app makes, signed in, without an error', async () => {

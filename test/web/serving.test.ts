@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WEB_APP_DIR, isWebAppRequest } from '../../src/system/web-app.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { graphql } from '../helpers/graphql.js';
 
 /** The built web app is served at `/` by the API server itself; `/graphql` and `/health` are untouched. */
 describe('serving the web app', () => {
@@ -43,9 +44,7 @@ describe('serving the web app', () => {
   });
 
   it('leaves the API where it is: POST /graphql, GraphiQL on GET /graphql, /health', async () => {
-    expect((await server.data<{ serverInfo: { version: string } }>('{ serverInfo { version } }')).serverInfo.version).toMatch(
-      /^\d+\.\d+\.\d+/,
-    );
+    expect((await server.data(graphql(`query ServingServerInfo { serverInfo { version } }`))).serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
     const graphiql = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(await graphiql.text()).toContain('GraphiQL');
     const health = await fetch(`${server.origin}/health`);
