@@ -43,19 +43,6 @@ export function documentedConnection<Shape>(
   return connection as unknown as ObjectRef<any, (typeof connection)['$inferType']>;
 }
 
-/**
- * The page query Pothos built for a Prisma connection, with its cursor confined. Prisma finds
- * the cursor row by the cursor's fields alone, not by the list's `where`, and the page starts
- * where that row sorts: a forged cursor naming someone else's row would tell where it sorts
- * among the viewer's own (its name or dates, by binary search). `confines` (e.g. the owner)
- * is added to that lookup, and a malformed id becomes one no row has, so both page exactly
- * like a cursor naming a missing row (an empty page) instead of an oracle or a database error.
- */
-export function confinedCursor<Query extends { cursor?: { id?: unknown } }>(query: Query, confines: Record<string, string> = {}): Query {
-  if (query.cursor?.id === undefined) return query;
-  return { ...query, cursor: { ...confines, id: uuidOrNoMatch(String(query.cursor.id)) } };
-}
-
 /** Relay's paging arguments. */
 export interface PagingArgs {
   readonly first?: number | null;

@@ -3,17 +3,13 @@
 // answers exactly as a missing object does: null in reads, an empty list in filters, NOT_FOUND
 // in mutations; never a validation or database error.
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import { NO_ID, uuidOrNoMatch } from '../db/ids.js';
 
 /** The types whose objects have global IDs (the schema's `Node` implementations). */
 export type NodeTypename = 'User' | 'Task' | 'ChatSession' | 'ChatMessage' | 'AutomatedProcess' | 'AutomatedProcessExecution';
 
-/** No row has this id: a lookup or filter on it matches nothing, exactly like a missing object. */
-export const NO_ID = '00000000-0000-0000-0000-000000000000';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A row id taken from a client: itself when it is a UUID, otherwise an id no row has. */
-export const uuidOrNoMatch = (id: string): string => (UUID.test(id) ? id : NO_ID);
+// What a row id is, and the id no row has, are the database's rules (src/db/ids.ts).
+export { NO_ID, uuidOrNoMatch } from '../db/ids.js';
 
 /** A global ID's type and id; one that does not decode names no type (`typename` is empty). */
 export function decodeGlobalIdOrNothing(globalId: string): { typename: string; id: string } {

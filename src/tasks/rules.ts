@@ -124,9 +124,7 @@ export function completedAtFor(previous: Pick<Task, 'status' | 'completedAt'> | 
   return previous?.status === 'completed' && previous.completedAt ? previous.completedAt : at;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids that cannot be a task id are treated like unknown ones (never a database error). */
-export const isUuid = (id: string) => UUID.test(id);
+export { isUuid } from '../db/ids.js';
 
 const filterField: FieldPath = inputField;
 
