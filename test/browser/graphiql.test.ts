@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seed } from '../helpers/seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { graphql } from '../helpers/graphql.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../web/driver.js';
 
 /** GraphiQL in a real browser, against the real server: a subscription streams over graphql-ws. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   process.stdout.write(
     `[tests] skipping the GraphiQL browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
@@ -15,20 +13,8 @@ if (!hasChromium) {
 
 describe.skipIf(!hasChromium)('GraphiQL in a browser', () => {
   it('loads without any CDN and runs a subscription over WebSocket', async () => {
-    const { chromium } = await import('playwright-core');
     const server = await startTestServer();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const external: string[] = [];
@@ -52,21 +38,9 @@ describe.skipIf(!hasChromium)('GraphiQL in a browser', () => {
   }, 60_000);
 
   it('runs a signed-in subscription with the token typed into the headers editor', async () => {
-    const { chromium } = await import('playwright-core');
     const server = await startTestServer();
     const { token } = await seed(server).user().create();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const query = encodeURIComponent('subscription { taskEvents { type task { name } } }');
