@@ -10,12 +10,13 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/cleanup-setup.ts'],
     // Each file gets its own database, so files run in parallel without sharing rows.
     pool: 'forks',
-    // Each file in a fresh process: what a file leaves open (a server, a pool, a client) ends with
-    // it. Sharing a worker's modules between files (\`isolate: false\`) halves the import time,
-    // but open database connections then add up past PostgreSQL's limit of 100.
-    isolate: true,
+    // Files share a worker's modules (Prisma, Pothos, the schema are loaded once per worker, not
+    // once per file): importing was more than half of the suite's time. What a file opens through
+    // the helpers (servers, databases) is closed when the file ends (test/helpers/cleanup.ts).
+    isolate: false,
     // The files mostly wait on PostgreSQL, so more of them run at once than there are cores
     // (a fourth worker, with the browser tests' Chromium, starves a busy two-core machine).
     maxWorkers: 3,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
+import { atFileEnd } from './cleanup.js';
 import { withDatabase } from './urls.js';
 
 /** Creates an empty database (no schema) on the test server; dropped after the file. */
@@ -26,7 +27,7 @@ async function createDatabase(prefix: string, template: string | null): Promise<
   } finally {
     await admin.end();
   }
-  afterAll(async () => {
+  atFileEnd(async () => {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

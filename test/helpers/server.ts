@@ -3,12 +3,12 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
 
 export type ExecutionResult<TData> = FormattedExecutionResult<TData, unknown>;
-import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
 import type { PrismaClient } from '../../src/db/prisma.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
+import { atFileEnd } from './cleanup.js';
 import { createTestDatabase } from './database.js';
 import { unexpectedErrors } from './graphql.js';
 
@@ -219,7 +219,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     for (const client of clients) await client.dispose();
     await running.stop();
   };
-  afterAll(stop);
+  atFileEnd(stop);
 
   return {
     url,
