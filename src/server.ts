@@ -1,5 +1,5 @@
 import { createApp, type App } from './app.js';
-import { startAuthHousekeeping } from './auth/housekeeping.js';
+import { type AuthPruneResult, startAuthHousekeeping } from './auth/housekeeping.js';
 import { passwordsFor } from './auth/passwords.js';
 import { createAuthService } from './auth/service.js';
 import { createSessionWatch } from './auth/session-watch.js';
@@ -18,7 +18,7 @@ import { createAssistantProvider } from './assistant/index.js';
 import { ChatService } from './chat/service.js';
 import { createTaskService, type TaskService } from './tasks/service.js';
 import { createProcessRegistry } from './scheduler/processes.js';
-import { ProcessScheduler } from './scheduler/scheduler.js';
+import { ProcessScheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -52,6 +52,10 @@ export interface StartOptions {
   readonly processClock?: () => Date;
   /** Told, by graphql-ws operation id, when a subscription's source is live (tests wait on it). */
   readonly onSubscriptionLive?: (operationId: string) => void;
+  /** Told when each run of the account housekeeping has finished, with what it deleted. */
+  readonly onHousekeeping?: (result: AuthPruneResult) => void;
+  /** Told each time this instance's scheduler has queued a process's next slot. */
+  readonly onSlotQueued?: SchedulerOptions['onSlotQueued'];
 }
 
 /**
@@ -128,7 +132,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       passwords: passwordsFor(passwordScheme),
     });
     await auth.applyAdminUsernames();
-    const housekeeping = startAuthHousekeeping({ prisma: database.prisma, config, logger });
+    const housekeeping = startAuthHousekeeping({ prisma: database.prisma, config, logger, onRun: options.onHousekeeping });
     cleanup.push(() => housekeeping.stop());
     const tasks = createTaskService({ prisma: database.prisma, sql: database.sql, events: eventLog, logger, timeZone: config.timeZone });
     const processes = new ProcessService({
@@ -158,6 +162,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         pollIntervalSeconds: config.scheduler.pollSeconds,
         recoveryIntervalSeconds: config.scheduler.recoverySeconds,
         now: options.processClock,
+        onSlotQueued: options.onSlotQueued,
       });
       cleanup.push(() => started.stop());
       await started.start();

@@ -50,7 +50,13 @@ export interface AuthHousekeeping {
  * on this instance. The timer is unref'd: it never keeps the process alive on its own.
  * A failed run is logged and retried at the next tick.
  */
-export function startAuthHousekeeping(deps: { prisma: PrismaClient; config: Config; logger: Logger }): AuthHousekeeping {
+export function startAuthHousekeeping(deps: {
+  prisma: PrismaClient;
+  config: Config;
+  logger: Logger;
+  /** Told when each run has finished, with what it deleted. */
+  onRun?: (result: AuthPruneResult) => void;
+}): AuthHousekeeping {
   const log = deps.logger.child({ component: 'auth-housekeeping' });
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -60,6 +66,7 @@ export function startAuthHousekeeping(deps: { prisma: PrismaClient; config: Conf
     running = pruneAuthRecords(deps.prisma, deps.config)
       .then((result) => {
         if (result.sessions > 0 || result.attempts > 0) log.info(result, 'deleted ended sessions and expired rate-limit attempts');
+        deps.onRun?.(result);
       })
       .catch((error: Error) => log.warn({ err: { message: error.message } }, 'auth housekeeping failed; retrying at the next interval'))
       .finally(() => {

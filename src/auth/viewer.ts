@@ -78,7 +78,7 @@ export interface ViewerResolverOptions {
  */
 export function createViewerResolver(options: ViewerResolverOptions): ViewerResolver {
   const { sql, events, serviceTimeZone, cacheMs } = options;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => Date.now());
   const log = options.logger.child({ component: 'sessions' });
   const cache = new Map<string, Cached>();
   /** Counts invalidations: a read that an announcement overtook is not kept. */

@@ -40,6 +40,8 @@ export interface SchedulerOptions {
   readonly recoveryIntervalSeconds: number;
   /** This instance's clock (tests may set it): slots are computed, queued and judged late on it. */
   readonly now?: () => Date;
+  /** Told each time this instance has queued (or found already queued) a process's next slot. */
+  readonly onSlotQueued?: (queued: { processId: string; slot: Date }) => void;
 }
 
 /**
@@ -189,6 +191,7 @@ export class ProcessScheduler {
       // timeout. A job still active past it belongs to an instance that died meanwhile.
       expireInSeconds: Math.min(MAX_JOB_EXPIRY_SECONDS, 2 * runPolicyOf(process.processConfig).timeoutSeconds + JOB_EXPIRY_MARGIN_SECONDS),
     });
+    this.options.onSlotQueued?.({ processId: process.id, slot });
     return slot;
   }
 

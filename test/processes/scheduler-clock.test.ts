@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecutionOutcome } from '../../src/processes/service.js';
 import type { CatchUpPolicy } from '../../src/scheduler/registry.js';
-import { eventually, testClock, type TestClock } from '../helpers/clock.js';
+import { testClock, type TestClock } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { captureLogs } from '../helpers/logs.js';
 import { seed } from '../helpers/seed.js';
@@ -123,15 +123,17 @@ describe('catch-up after every instance was down', () => {
       env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5', BEHFLOW_INSTANCE_NAME: 'after' },
     });
     const outcomes: ExecutionOutcome[] = [];
-    after.running.processes.onOutcome((outcome) => outcomes.push(outcome));
+    const firstOutcome = new Promise<void>((resolve) =>
+      after.running.processes.onOutcome((outcome) => {
+        outcomes.push(outcome);
+        resolve();
+      }),
+    );
     // pg-boss counts a job's delay on the real clock, and this outage happened on ours.
     await db.query(
       `UPDATE pgboss.job SET start_after = now() WHERE name = 'behflow-process-slot' AND state = 'created' AND data->>'slot' = '2025-06-01T10:00:00.000Z'`,
     );
-    await eventually(
-      () => outcomes.length,
-      (count) => count > 0,
-    );
+    await firstOutcome;
     const executions = await after.prisma.automatedProcessExecution.findMany({
       where: { processId: process.id, scheduledFor: { gt: new Date('2025-06-01T09:00:00Z') } },
       orderBy: { scheduledFor: 'asc' },

@@ -7,7 +7,12 @@ import { graphql } from '../helpers/graphql.js';
 
 // One instance with the scheduler and one without, on one database.
 const databaseUrl = await createTestDatabase();
-const scheduling = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' } });
+const schedulingQueue = slotQueue();
+const scheduling = await startTestServer({
+  databaseUrl,
+  env: { BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' },
+  onSlotQueued: schedulingQueue.onSlotQueued,
+});
 const serving = await startTestServer({ databaseUrl, env: { BEHFLOW_SCHEDULER: 'false' } });
 const admin = await seed(scheduling).user().admin().create();
 const boss = new pg.Client({ connectionString: databaseUrl });
@@ -32,16 +37,33 @@ async function queuedSlots(processId: string): Promise<string[]> {
 }
 
 /**
- * Polls until `check` holds, for at most `attempts` × 100 ms; returns its last value. For what
- * pg-boss holds queued: the scheduler announces nothing when it queues or drops a job.
+ * What a server's scheduler says it queued (its `onSlotQueued`), and a wait for a given slot:
+ * `queued(processId, slot, since)` resolves once that slot has been queued after the mark `since`.
  */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, attempts = 100): Promise<T> {
-  let value = await read();
-  for (let attempt = 1; attempt < attempts && !check(value); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
+function slotQueue() {
+  const seen: Array<{ key: string }> = [];
+  const waiting: Array<{ key: string; since: number; resolve: () => void }> = [];
+  const keyOf = (processId: string, slot: string) => `${processId}@${slot}`;
+  return {
+    onSlotQueued({ processId, slot }: { processId: string; slot: Date }) {
+      const key = keyOf(processId, slot.toISOString());
+      seen.push({ key });
+      for (const waiter of waiting.filter((each) => each.key === key)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+    /** A mark: `queued(..., mark())` waits for a queueing that happens after this point. */
+    mark: () => seen.length,
+    queued(processId: string, slot: string, since = 0, timeoutMs = 10_000): Promise<void> {
+      const key = keyOf(processId, slot);
+      if (seen.slice(since).some((each) => each.key === key)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${key} not queued within ${timeoutMs} ms`)), timeoutMs);
+        waiting.push({ key, since, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
+  };
 }
 
 describe('run policies and pg-boss job expiry', () => {
@@ -102,11 +124,8 @@ describe('schedule changes made on an instance without the scheduler', () => {
       variables: { input: { id, processConfig: {}, schedule: { cron: '15 3 1 2 *', timeZone: 'UTC' } } },
     });
     const nextRunAt = new Date(edited.updateAutomatedProcess!.process.nextRunAt!).toISOString();
-    const slots = await eventually(
-      () => queuedSlots(process.id),
-      (queued) => queued.includes(nextRunAt),
-    );
-    expect(slots).toContain(nextRunAt);
+    await schedulingQueue.queued(process.id, nextRunAt);
+    expect(await queuedSlots(process.id)).toContain(nextRunAt);
   });
 
   it('are picked up by the periodic resync when the announcement was missed', async () => {
@@ -119,25 +138,27 @@ describe('schedule changes made on an instance without the scheduler', () => {
     const expected = serving.running.processes
       .nextRunAt({ ...process, scheduleConfig: { cron: '45 4 3 3 *', timezone: 'UTC' } })!
       .toISOString();
+    const resyncingQueue = slotQueue();
     const resyncing = await startTestServer({
       databaseUrl,
       env: { BEHFLOW_PROCESS_RECOVERY_SECONDS: '1', BEHFLOW_SCHEDULER_POLL_SECONDS: '0.5' },
+      onSlotQueued: resyncingQueue.onSlotQueued,
     });
     try {
       // Its start-up sync queues the slot too; drop that job, and the periodic resync must queue it again.
-      await eventually(
-        () => queuedSlots(process.id),
-        (queued) => queued.includes(expected),
-      );
+      await resyncingQueue.queued(process.id, expected);
+      expect(await queuedSlots(process.id)).toContain(expected);
       await boss.query(`DELETE FROM pgboss.job WHERE name = 'behflow-process-slot' AND data->>'processId' = $1 AND data->>'slot' = $2`, [
         process.id,
         expected,
       ]);
-      const slots = await eventually(
-        () => queuedSlots(process.id),
-        (queued) => queued.includes(expected),
-        50,
-      );
+      expect(await queuedSlots(process.id)).not.toContain(expected);
+      // A resync that sent before the delete may report after it: the next one queues it again.
+      let slots: string[] = [];
+      for (let resync = 0; resync < 3 && !slots.includes(expected); resync += 1) {
+        await resyncingQueue.queued(process.id, expected, resyncingQueue.mark());
+        slots = await queuedSlots(process.id);
+      }
       expect(slots).toContain(expected);
     } finally {
       await resyncing.stop();
