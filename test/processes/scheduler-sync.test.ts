@@ -41,13 +41,13 @@ async function queuedSlots(processId: string): Promise<string[]> {
  * `queued(processId, slot, since)` resolves once that slot has been queued after the mark `since`.
  */
 function slotQueue() {
-  const seen: Array<{ key: string }> = [];
-  const waiting: Array<{ key: string; since: number; resolve: () => void }> = [];
+  const seen: string[] = [];
+  const waiting: Array<{ key: string; resolve: () => void }> = [];
   const keyOf = (processId: string, slot: string) => `${processId}@${slot}`;
   return {
     onSlotQueued({ processId, slot }: { processId: string; slot: Date }) {
       const key = keyOf(processId, slot.toISOString());
-      seen.push({ key });
+      seen.push(key);
       for (const waiter of waiting.filter((each) => each.key === key)) {
         waiting.splice(waiting.indexOf(waiter), 1);
         waiter.resolve();
@@ -57,10 +57,10 @@ function slotQueue() {
     mark: () => seen.length,
     queued(processId: string, slot: string, since = 0, timeoutMs = 10_000): Promise<void> {
       const key = keyOf(processId, slot);
-      if (seen.slice(since).some((each) => each.key === key)) return Promise.resolve();
+      if (seen.slice(since).includes(key)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${key} not queued within ${timeoutMs} ms`)), timeoutMs);
-        waiting.push({ key, since, resolve: () => (clearTimeout(timer), resolve()) });
+        waiting.push({ key, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },
   };
